@@ -1,0 +1,49 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = 4321;
+const isCI = Boolean(process.env.CI);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	forbidOnly: isCI,
+	retries: isCI ? 1 : 0,
+	workers: isCI ? 1 : 2,
+	reporter: 'list',
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		serviceWorkers: 'allow',
+		trace: 'retain-on-failure'
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: {
+					// Debian's Chromium: Playwright never downloads a browser here.
+					executablePath: '/usr/bin/chromium',
+					args: [
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync',
+						'--no-first-run'
+					]
+				}
+			}
+		}
+	],
+	// `npm run test:e2e` builds first; the relay serves build/ exactly as in production. Node 24 from the
+	// `node` devDependency, named outright so that `npx playwright test` on an older system Node works too.
+	webServer: {
+		command: 'node_modules/.bin/node src/relay/main.ts',
+		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		url: `http://127.0.0.1:${PORT}/`,
+		reuseExistingServer: !isCI,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		timeout: 30_000
+	}
+});

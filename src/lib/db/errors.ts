@@ -1,0 +1,35 @@
+import type { FieldKey } from '$lib/domain/fields';
+
+/** A value that must be unique (email, username, customer code) is already used by another user. */
+export class DuplicateError extends Error {
+	readonly field: FieldKey;
+	constructor(field: FieldKey, message: string) {
+		super(message);
+		this.name = 'DuplicateError';
+		this.field = field;
+	}
+}
+
+function isQuotaError(error: unknown): boolean {
+	// Dexie may wrap the browser's QuotaExceededError in an AbortError (error.inner).
+	for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+		const { name, inner } = e as { name?: string; inner?: unknown };
+		if (name === 'QuotaExceededError') return true;
+		e = inner;
+	}
+	return false;
+}
+
+/** The sentence an admin reads when saving failed, saying that nothing was changed. */
+export function storageErrorMessage(error: unknown): string {
+	if (error instanceof DuplicateError) return error.message;
+	if (isQuotaError(error)) {
+		return 'This device is out of storage space, so nothing was saved. Free some space (or ask the browser to keep more for Rollcall), then try again.';
+	}
+	const name = (error as { name?: string } | null)?.name;
+	if (name === 'DatabaseClosedError') {
+		return 'Rollcall was updated in another tab, so this tab can no longer save. Reload the page; nothing was saved.';
+	}
+	const detail = error instanceof Error ? error.message : String(error);
+	return `Saving failed and nothing was changed: ${detail}`;
+}

@@ -1,0 +1,8 @@
+import { createDb } from './database';
+import { settingsStore } from './settings';
+import { usersStore } from './users';
+
+/** The app's database (created lazily by Dexie on first use) and its table modules. */
+export const db = createDb();
+export const users = usersStore(db);
+export const settings = settingsStore(db);

@@ -1,0 +1,223 @@
+import { Dexie } from 'dexie';
+import { emailKey } from '$lib/domain/email';
+import type { UserType } from '$lib/domain/fields';
+import { foldText } from '$lib/domain/text';
+import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
+import type { RollcallDb } from './database';
+import { DuplicateError } from './errors';
+
+/** The list's sortable columns, each backed by an index. */
+export type SortKey = 'name' | 'email' | 'status' | 'userType' | 'site' | 'lastLoginAt' | 'createdAt';
+
+/** What the Users list shows: an order, a search and filters. Empty strings mean 'any'. */
+export interface ListQuery {
+	sort: SortKey;
+	isDescending: boolean;
+	search: string;
+	status: UserStatus | '';
+	userType: UserType | '';
+	site: string;
+}
+
+export const defaultQuery: ListQuery = {
+	sort: 'name',
+	isDescending: false,
+	search: '',
+	status: '',
+	userType: '',
+	site: ''
+};
+
+const SORT_INDEX: Record<SortKey, string> = {
+	name: 'nameKey',
+	email: 'emailKey',
+	status: '[status+nameKey]',
+	userType: '[userType+nameKey]',
+	site: '[site+nameKey]',
+	lastLoginAt: '[lastLoginAt+nameKey]',
+	createdAt: '[createdAt+nameKey]'
+};
+
+type UniqueField = 'email' | 'username' | 'customerCode';
+
+/** Users module: every read and write of the users table goes through here. */
+export function usersStore(db: RollcallDb) {
+	async function findConflict(
+		keys: Pick<User, 'emailKey' | 'usernameKey' | 'customerCodeKey'>,
+		exceptId?: number
+	): Promise<DuplicateError | undefined> {
+		const checks: [UniqueField, string, string | undefined][] = [
+			['email', 'emailKey', keys.emailKey],
+			['username', 'usernameKey', keys.usernameKey],
+			['customerCode', 'customerCodeKey', keys.customerCodeKey]
+		];
+		for (const [field, index, key] of checks) {
+			if (key === undefined) continue;
+			const other = await db.users.where(index).equals(key).first();
+			if (other && other.id !== exceptId) return duplicate(field, other);
+		}
+		return undefined;
+	}
+
+	function duplicate(field: UniqueField, other: User): DuplicateError {
+		const label = { email: 'This email', username: 'This username', customerCode: 'This customer code' }[
+			field
+		];
+		return new DuplicateError(field, `${label} is already taken by ${other.displayName || other.email}.`);
+	}
+
+	return {
+		/** Adds one user as Pending; refuses (DuplicateError) an email, username or code already taken. */
+		async add(fields: UserFields, options: { hasPassword?: boolean; now?: number } = {}): Promise<User> {
+			const now = options.now ?? Date.now();
+			const keys = userKeys(fields);
+			return db.transaction('rw', db.users, async () => {
+				const conflict = await findConflict(keys);
+				if (conflict) throw conflict;
+				const user: Omit<User, 'id'> = {
+					...fields,
+					...keys,
+					status: 'Pending',
+					hasPassword: options.hasPassword ?? false,
+					createdAt: now,
+					updatedAt: now,
+					activatedAt: null,
+					lastLoginAt: 0
+				};
+				const id = await db.users.add(user);
+				return { ...user, id };
+			});
+		},
+
+		/** Replaces the given fields of a user (an undefined value clears an optional field). */
+		async update(id: number, changes: Partial<UserFields>, now = Date.now()): Promise<User> {
+			return db.transaction('rw', db.users, async () => {
+				const current = await db.users.get(id);
+				if (!current) throw new Error('This user no longer exists: it may have been deleted in another tab.');
+				const merged = { ...current, ...changes };
+				for (const [key, value] of Object.entries(merged)) {
+					if (value === undefined) delete (merged as Record<string, unknown>)[key];
+				}
+				const keys = userKeys(merged);
+				const conflict = await findConflict(keys, id);
+				if (conflict) throw conflict;
+				const user: User = { ...merged, ...keys, updatedAt: now };
+				if (!keys.usernameKey) delete user.usernameKey;
+				if (!keys.customerCodeKey) delete user.customerCodeKey;
+				await db.users.put(user);
+				return user;
+			});
+		},
+
+		get: (id: number) => db.users.get(id),
+
+		/** Who already uses this value of a unique field, for the form's live check. */
+		async whoHas(field: UniqueField, value: string, exceptId?: number): Promise<User | undefined> {
+			const key =
+				field === 'email'
+					? emailKey(value)
+					: field === 'username'
+						? foldText(value)
+						: value.trim().toLowerCase();
+			const index = { email: 'emailKey', username: 'usernameKey', customerCode: 'customerCodeKey' }[field];
+			if (!key) return undefined;
+			const found = await db.users.where(index).equals(key).first();
+			return found && found.id !== exceptId ? found : undefined;
+		},
+
+		count: () => db.users.count(),
+
+		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
+		async listIds(query: ListQuery): Promise<number[]> {
+			const ordered: number[] = await db.users.orderBy(SORT_INDEX[query.sort]).primaryKeys();
+			if (query.isDescending) ordered.reverse();
+			const sets: Set<number>[] = [];
+			const filters: [string, string][] = [
+				['[status+nameKey]', query.status],
+				['[userType+nameKey]', query.userType],
+				['[site+nameKey]', query.site]
+			];
+			for (const [index, value] of filters) {
+				if (!value) continue;
+				const keys = await db.users
+					.where(index)
+					.between([value, Dexie.minKey], [value, Dexie.maxKey], true, true)
+					.primaryKeys();
+				sets.push(new Set(keys));
+			}
+			for (const term of searchTerms(query.search)) {
+				const keys = await db.users.where('searchWords').startsWith(term).primaryKeys();
+				sets.push(new Set(keys));
+			}
+			if (sets.length === 0) return ordered;
+			sets.sort((a, b) => a.size - b.size);
+			return ordered.filter((id) => sets.every((set) => set.has(id)));
+		},
+
+		/** The rows at the given ids, in that order (undefined for one deleted meanwhile). */
+		rows: (ids: number[]) => db.users.bulkGet(ids),
+
+		/** Every site in use, for the list's filter. */
+		async sites(): Promise<string[]> {
+			const sites = await db.users.orderBy('site').uniqueKeys();
+			return sites.filter((site): site is string => typeof site === 'string');
+		},
+
+		/**
+		 * Suspends, or brings back from suspension, the given users. A reactivated user is Active again
+		 * if the person had activated the account, else Pending.
+		 */
+		async setSuspended(ids: number[], isSuspended: boolean, now = Date.now()): Promise<number> {
+			return db.transaction('rw', db.users, async () => {
+				const users = await db.users.bulkGet(ids);
+				const changed: User[] = [];
+				for (const user of users) {
+					if (!user) continue;
+					const status: UserStatus = isSuspended ? 'Suspended' : user.activatedAt ? 'Active' : 'Pending';
+					if (user.status === status || (!isSuspended && user.status !== 'Suspended')) continue;
+					changed.push({ ...user, status, updatedAt: now });
+				}
+				await db.users.bulkPut(changed);
+				return changed.length;
+			});
+		},
+
+		/** Deletes users, keeping them in the trash so the deletion can be undone; returns the batch. */
+		async remove(ids: number[], now = Date.now()): Promise<{ batch: string; count: number }> {
+			const batch = `${now}-${Math.random().toString(36).slice(2, 10)}`;
+			return db.transaction('rw', db.users, db.trash, async () => {
+				const users = (await db.users.bulkGet(ids)).filter((u): u is User => u !== undefined);
+				await db.trash.bulkAdd(users.map((user) => ({ batch, deletedAt: now, user })));
+				await db.users.bulkDelete(users.map((u) => u.id));
+				return { batch, count: users.length };
+			});
+		},
+
+		/**
+		 * Puts back the users of a deletion, all or none: if one's email or username was taken since,
+		 * nothing is restored and the error says who is in the way.
+		 */
+		async undoRemove(batch: string): Promise<number> {
+			return db.transaction('rw', db.users, db.trash, async () => {
+				const rows = await db.trash.where('batch').equals(batch).toArray();
+				for (const { user } of rows) {
+					const conflict = await findConflict(user);
+					if (conflict) {
+						throw new DuplicateError(
+							conflict.field,
+							`The deletion cannot be undone: ${user.email} was deleted, and since then ${conflict.message.charAt(0).toLowerCase()}${conflict.message.slice(1)}`
+						);
+					}
+				}
+				await db.users.bulkAdd(rows.map((r) => r.user));
+				await db.trash.where('batch').equals(batch).delete();
+				return rows.length;
+			});
+		},
+
+		/** Forgets deletions older than the given time: they can no longer be undone. */
+		purgeTrash: (before: number) => db.trash.where('deletedAt').below(before).delete()
+	};
+}
+
+export type UsersStore = ReturnType<typeof usersStore>;

@@ -1,0 +1,296 @@
+import { parseEmail } from './email';
+import { formatPhone, parsePhone, type CountryCode } from './phone';
+import { fail, ok, type Parsed } from './result';
+import { cleanText, parseText } from './text';
+
+/** Every field a Rollcall user can have. The registry below is the only place that lists them. */
+export type FieldKey =
+	| 'firstName'
+	| 'lastName'
+	| 'displayName'
+	| 'email'
+	| 'username'
+	| 'password'
+	| 'userType'
+	| 'site'
+	| 'mobilePhone'
+	| 'businessPhone'
+	| 'company'
+	| 'jobTitle'
+	| 'department'
+	| 'customerCode'
+	| 'udid'
+	| 'inGlobalAddressBook';
+
+/** How a field is entered and shown: drives the form control and the list cell. */
+export type FieldType = 'text' | 'email' | 'password' | 'phone' | 'choice' | 'boolean';
+
+export type FieldValue = string | boolean;
+
+/** What parsing needs to know about the organisation. */
+export interface FieldContext {
+	/** Country assumed for phone numbers typed without +code. */
+	defaultCountry: CountryCode;
+}
+
+export const userTypes = ['Standard', 'Privileged'] as const;
+export type UserType = (typeof userTypes)[number];
+
+export interface FieldDef {
+	key: FieldKey;
+	/** The label the admin sees, in the form, the list and the templates. */
+	label: string;
+	type: FieldType;
+	/** A short hint under the form control. */
+	hint?: string;
+	/** For choice fields: the allowed values, the first being the default. */
+	choices?: readonly string[];
+	/** Taken when the admin leaves the field empty. */
+	defaultValue?: FieldValue;
+	/** Sensitive values are write-only: never displayed, exported or kept readable. */
+	isSensitive: boolean;
+	/** Unique in the directory (case-insensitively); checked live as the admin types. */
+	isUnique: boolean;
+	/** The address of the person: always required, a policy cannot hide it. */
+	isIdentity: boolean;
+	/** Shown as a column of the Users list when the policy does not hide it. */
+	isListed?: boolean;
+	/** Other names a spreadsheet column may have for this field (normalised: lower case, no punctuation). */
+	aliases: readonly string[];
+	/** HTML autocomplete token and virtual-keyboard hint for the form. */
+	autocomplete: string;
+	inputMode?: 'text' | 'email' | 'tel';
+	/** Normalises and validates one non-empty raw value. */
+	parse(raw: string, context: FieldContext): Parsed<FieldValue>;
+	/** The value as the admin reads it. */
+	format(value: FieldValue, context: FieldContext): string;
+}
+
+const asText = (value: FieldValue) => (typeof value === 'string' ? value : value ? 'Yes' : 'No');
+
+function textField(
+	key: FieldKey,
+	label: string,
+	maxLength: number,
+	rest: Partial<FieldDef> & Pick<FieldDef, 'autocomplete' | 'aliases'>
+): FieldDef {
+	return {
+		key,
+		label,
+		type: 'text',
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		parse: (raw) => parseText(raw, label, maxLength),
+		format: asText,
+		...rest
+	};
+}
+
+function phoneField(key: FieldKey, label: string, autocomplete: string, aliases: string[]): FieldDef {
+	return {
+		key,
+		label,
+		type: 'phone',
+		hint: 'With +country code for numbers abroad.',
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		aliases,
+		autocomplete,
+		inputMode: 'tel',
+		parse: (raw, context) => parsePhone(raw, label, context.defaultCountry),
+		format: (value, context) => formatPhone(asText(value), context.defaultCountry)
+	};
+}
+
+const YES = new Set(['yes', 'y', 'true', '1', 'x', 'on', 'oui', 'ja', 'si', 'sí']);
+const NO = new Set(['no', 'n', 'false', '0', 'off', 'non', 'nein']);
+
+function parseUsername(raw: string): Parsed<string> {
+	const value = cleanText(raw);
+	if (/\s/u.test(value)) return fail('Username cannot contain spaces.');
+	if (!/^[\p{L}\p{N}._@'-]+$/u.test(value)) {
+		return fail("Username can only contain letters, digits and . _ - @ '.");
+	}
+	if ([...value].length > 64) return fail('Username is too long: at most 64 characters.');
+	return ok(value);
+}
+
+function parsePassword(raw: string): Parsed<string> {
+	// NIST SP 800-63B: length is what counts; no composition rules, spaces allowed, long passphrases welcome.
+	const length = [...raw.normalize('NFC')].length;
+	if (length < 8) return fail('Password needs at least 8 characters.');
+	if (length > 128) return fail('Password is too long: at most 128 characters.');
+	if (raw.trim() === '') return fail('Password cannot be only spaces.');
+	return ok(raw.normalize('NFC'));
+}
+
+function parseUdid(raw: string): Parsed<string> {
+	const value = raw.trim().toUpperCase();
+	// Apple device ids: 40 hex digits (before 2018) or 8-16 hex digits with a hyphen (since).
+	if (/^[0-9A-F]{40}$/u.test(value) || /^[0-9A-F]{8}-[0-9A-F]{16}$/u.test(value)) return ok(value);
+	return fail(
+		'UDID must be 40 hexadecimal digits, or 8 and 16 joined by a hyphen (00008030-001A2B3C4D5E6F70).'
+	);
+}
+
+function parseUserType(raw: string): Parsed<string> {
+	const match = userTypes.find((type) => type.toLowerCase() === raw.trim().toLowerCase());
+	return match ? ok(match) : fail(`User type must be ${userTypes.join(' or ')}.`);
+}
+
+function parseBoolean(raw: string, label: string): Parsed<boolean> {
+	const value = raw.trim().toLowerCase();
+	if (YES.has(value)) return ok(true);
+	if (NO.has(value)) return ok(false);
+	return fail(`${label} must be Yes or No.`);
+}
+
+/** The field registry: every field once, in the order the form and the templates show them. */
+export const fields: readonly FieldDef[] = [
+	textField('firstName', 'First name', 64, {
+		autocomplete: 'given-name',
+		aliases: ['first name', 'firstname', 'given name', 'givenname', 'forename']
+	}),
+	textField('lastName', 'Last name', 64, {
+		autocomplete: 'family-name',
+		aliases: ['last name', 'lastname', 'surname', 'family name', 'familyname', 'sn']
+	}),
+	textField('displayName', 'Display name', 256, {
+		hint: 'Left empty: first and last name.',
+		autocomplete: 'name',
+		aliases: ['display name', 'displayname', 'full name', 'name']
+	}),
+	{
+		key: 'email',
+		label: 'Email',
+		type: 'email',
+		isSensitive: false,
+		isUnique: true,
+		isIdentity: true,
+		aliases: ['email', 'email address', 'e mail', 'mail', 'primary email', 'work email'],
+		autocomplete: 'email',
+		inputMode: 'email',
+		parse: parseEmail,
+		format: asText
+	},
+	{
+		key: 'username',
+		label: 'Username',
+		type: 'text',
+		hint: 'The name used to sign in.',
+		isSensitive: false,
+		isUnique: true,
+		isIdentity: false,
+		isListed: true,
+		aliases: ['username', 'user name', 'login', 'login name', 'sign in name', 'samaccountname'],
+		autocomplete: 'username',
+		parse: parseUsername,
+		format: asText
+	},
+	{
+		key: 'password',
+		label: 'Password',
+		type: 'password',
+		hint: 'At least 8 characters. Never shown again or exported.',
+		isSensitive: true,
+		isUnique: false,
+		isIdentity: false,
+		aliases: ['password', 'initial password', 'temporary password'],
+		autocomplete: 'new-password',
+		parse: parsePassword,
+		format: () => '••••••••'
+	},
+	{
+		key: 'userType',
+		label: 'User type',
+		type: 'choice',
+		choices: userTypes,
+		defaultValue: 'Standard',
+		isListed: true,
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		aliases: ['user type', 'usertype', 'type', 'account type', 'role type'],
+		autocomplete: 'off',
+		parse: parseUserType,
+		format: asText
+	},
+	textField('site', 'Site', 128, {
+		defaultValue: 'HQ',
+		isListed: true,
+		hint: 'Left empty: HQ.',
+		autocomplete: 'off',
+		aliases: ['site', 'location', 'office']
+	}),
+	phoneField('mobilePhone', 'Mobile phone', 'tel', [
+		'mobile phone',
+		'mobile',
+		'mobilephone',
+		'cell',
+		'cell phone'
+	]),
+	phoneField('businessPhone', 'Business phone', 'work tel', [
+		'business phone',
+		'office phone',
+		'work phone',
+		'telephone number',
+		'phone'
+	]),
+	textField('company', 'Company', 128, {
+		autocomplete: 'organization',
+		aliases: ['company', 'company name', 'organization', 'organisation']
+	}),
+	textField('jobTitle', 'Job title', 128, {
+		autocomplete: 'organization-title',
+		aliases: ['job title', 'jobtitle', 'title', 'position']
+	}),
+	textField('department', 'Department', 128, {
+		isListed: true,
+		autocomplete: 'off',
+		aliases: ['department', 'dept']
+	}),
+	textField('customerCode', 'Customer code', 64, {
+		hint: 'Kept exactly as typed, leading zeros too.',
+		isUnique: true,
+		autocomplete: 'off',
+		aliases: ['customer code', 'unique customer code', 'customer id', 'customer number']
+	}),
+	{
+		key: 'udid',
+		label: 'UDID',
+		type: 'text',
+		hint: "The device's unique identifier.",
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		aliases: ['udid', 'device id', 'device udid'],
+		autocomplete: 'off',
+		parse: parseUdid,
+		format: asText
+	},
+	{
+		key: 'inGlobalAddressBook',
+		label: 'In global address book',
+		type: 'boolean',
+		defaultValue: false,
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		aliases: ['add to global address book', 'global address book', 'in global address book', 'gal'],
+		autocomplete: 'off',
+		parse: (raw, _context) => parseBoolean(raw, 'In global address book'),
+		format: asText
+	}
+];
+
+const byKey = new Map(fields.map((field) => [field.key, field]));
+
+export function field(key: FieldKey): FieldDef {
+	const found = byKey.get(key);
+	if (!found) throw new Error(`Unknown field ${key}`);
+	return found;
+}
+
+export const fieldKeys: readonly FieldKey[] = fields.map((f) => f.key);

@@ -1,0 +1,102 @@
+import { fields, type FieldKey } from './fields';
+
+/** What the organisation asks of a field. Hidden fields are not asked, imported or exported. */
+export type Requirement = 'required' | 'optional' | 'hidden';
+export const requirements: readonly Requirement[] = ['required', 'optional', 'hidden'];
+
+export type FieldPolicy = Record<FieldKey, Requirement>;
+
+export interface PolicyPreset {
+	id: 'rollcall' | 'portal' | 'groups' | 'multi-customer' | 'field-heavy';
+	name: string;
+	description: string;
+	policy: FieldPolicy;
+}
+
+function policyOf(required: FieldKey[], optional: FieldKey[]): FieldPolicy {
+	return Object.fromEntries(
+		fields.map((f) => [
+			f.key,
+			required.includes(f.key) ? 'required' : optional.includes(f.key) ? 'optional' : 'hidden'
+		])
+	) as FieldPolicy;
+}
+
+/** Rollcall's own default and one preset per reference workflow (DESIGN.md A-D). */
+export const presets: readonly PolicyPreset[] = [
+	{
+		id: 'rollcall',
+		name: 'Rollcall default',
+		description: 'First name, last name and email required; the common directory fields optional.',
+		policy: policyOf(
+			['firstName', 'lastName', 'email'],
+			[
+				'displayName',
+				'username',
+				'userType',
+				'site',
+				'mobilePhone',
+				'businessPhone',
+				'company',
+				'jobTitle',
+				'department'
+			]
+		)
+	},
+	{
+		id: 'portal',
+		name: 'Customer portal (A)',
+		description: 'Licensed seats: users identified by email, with first and last name.',
+		policy: policyOf(['firstName', 'lastName', 'email'], ['company'])
+	},
+	{
+		id: 'groups',
+		name: 'Users & Groups (B)',
+		description: 'User type, first name and email required.',
+		policy: policyOf(['userType', 'firstName', 'email'], ['lastName'])
+	},
+	{
+		id: 'multi-customer',
+		name: 'Multi-customer (C)',
+		description: 'User name and email required; user type (Standard) and site (HQ) optional.',
+		policy: policyOf(['username', 'email'], ['userType', 'site'])
+	},
+	{
+		id: 'field-heavy',
+		name: 'Field-heavy accounts (D)',
+		description: 'Names, username, password, mobile phone and email required.',
+		policy: policyOf(
+			['firstName', 'lastName', 'username', 'password', 'mobilePhone', 'email'],
+			['businessPhone', 'company', 'customerCode', 'udid', 'inGlobalAddressBook']
+		)
+	}
+];
+
+export const defaultPolicy: FieldPolicy = presets[0]!.policy;
+
+/** The preset a policy is exactly equal to, if any: the Settings page names it. */
+export function matchingPreset(policy: FieldPolicy): PolicyPreset | undefined {
+	return presets.find((preset) => fields.every((f) => preset.policy[f.key] === policy[f.key]));
+}
+
+/**
+ * Brings any stored or imported policy to a complete, valid one: unknown keys dropped, missing or
+ * unreadable entries taken from the default, and the identity field (email) always required.
+ */
+export function restorePolicy(stored: unknown): FieldPolicy {
+	const source = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+	const policy = { ...defaultPolicy };
+	for (const f of fields) {
+		const value = source[f.key];
+		if (typeof value === 'string' && (requirements as readonly string[]).includes(value)) {
+			policy[f.key] = value as Requirement;
+		}
+		if (f.isIdentity) policy[f.key] = 'required';
+	}
+	return policy;
+}
+
+/** The fields the admin sees, in registry order. */
+export function visibleFields(policy: FieldPolicy) {
+	return fields.filter((f) => policy[f.key] !== 'hidden');
+}

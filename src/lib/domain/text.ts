@@ -1,0 +1,51 @@
+import { fail, ok, type Parsed } from './result';
+
+// Control and format characters (tabs, NUL, bidi overrides, zero-width spaces...) have no place in a
+// name: they hide text, break exports and spoof other users. ZWJ/ZWNJ are kept: scripts need them.
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u;
+const JOINERS = /[\u200c\u200d]/gu;
+
+/** Trims, collapses inner whitespace and brings text to Unicode NFC, so the same name is stored one way. */
+export function cleanText(raw: string): string {
+	return raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
+
+/** Reads a single-line text value: cleaned, length-limited, free of control characters. */
+export function parseText(raw: string, label: string, maxLength: number): Parsed<string> {
+	const value = cleanText(raw);
+	if (FORBIDDEN.test(value.replace(JOINERS, ''))) {
+		return fail(`${label} contains an invisible or control character; retype it without copying.`);
+	}
+	if ([...value].length > maxLength) {
+		return fail(`${label} is too long: at most ${maxLength} characters.`);
+	}
+	return ok(value);
+}
+
+// ς is σ at the end of a word: an upper-case Σ lower-cases to either, depending on what follows it.
+const FOLDS: Record<string, string> = {
+	ß: 'ss',
+	æ: 'ae',
+	œ: 'oe',
+	ø: 'o',
+	ł: 'l',
+	đ: 'd',
+	ð: 'd',
+	þ: 'th',
+	ı: 'i',
+	ς: 'σ'
+};
+
+/**
+ * A sort and search key: case, accents and ligatures folded, so that binary order (IndexedDB's) matches
+ * the primary-strength order a person expects: 'Élodie' files under E, 'Øystein' under O.
+ */
+export function foldText(value: string): string {
+	return value
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[ßæœøłđðþıς]/gu, (c) => FOLDS[c] ?? c)
+		.replace(/\s+/gu, ' ')
+		.trim();
+}

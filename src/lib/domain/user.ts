@@ -1,0 +1,144 @@
+import { emailKey } from './email';
+import { field, fields, type FieldContext, type FieldKey, type FieldValue, type UserType } from './fields';
+import type { FieldPolicy } from './policy';
+import { foldText } from './text';
+
+export const userStatuses = ['Pending', 'Active', 'Suspended'] as const;
+export type UserStatus = (typeof userStatuses)[number];
+
+/** The values of a user's fields, normalised. Sensitive fields (the password) are never part of it. */
+export interface UserFields {
+	firstName?: string;
+	lastName?: string;
+	displayName?: string;
+	email: string;
+	username?: string;
+	userType: UserType;
+	site: string;
+	mobilePhone?: string;
+	businessPhone?: string;
+	company?: string;
+	jobTitle?: string;
+	department?: string;
+	customerCode?: string;
+	udid?: string;
+	inGlobalAddressBook: boolean;
+}
+
+/** Keys derived from the fields, stored beside them so IndexedDB can sort, search and keep them unique. */
+export interface UserKeys {
+	/** Folded name for the alphabetical order. */
+	nameKey: string;
+	emailKey: string;
+	usernameKey?: string;
+	customerCodeKey?: string;
+	/** Folded word prefixes a search can start with: names, email, username. */
+	searchWords: string[];
+}
+
+export interface User extends UserFields, UserKeys {
+	/** Stable local id, given by the database. */
+	id: number;
+	status: UserStatus;
+	/** Whether an initial password was given (it is never kept readable here). */
+	hasPassword: boolean;
+	createdAt: number;
+	updatedAt: number;
+	activatedAt: number | null;
+	/** Milliseconds since the epoch; 0 when the person has never signed in (kept a number so it can be sorted). */
+	lastLoginAt: number;
+}
+
+/** What the admin entered: raw text per field (checkboxes as booleans). */
+export type UserInput = Partial<Record<FieldKey, FieldValue>>;
+
+export type FieldErrors = Partial<Record<FieldKey, string>>;
+
+export interface ValidatedUser {
+	/** The visible fields' normalised values; an emptied optional field is present and undefined. */
+	values: Partial<UserFields>;
+	/** The password as entered, when the policy asks for one: only ever passed on, never stored. */
+	password?: string;
+	errors: FieldErrors;
+	isValid: boolean;
+}
+
+/** Validates one value of one field under the policy: the message to show, or the value to keep. */
+export function validateField(
+	key: FieldKey,
+	raw: FieldValue | undefined,
+	policy: FieldPolicy,
+	context: FieldContext
+): { value?: FieldValue; error?: string } {
+	const def = field(key);
+	const requirement = policy[key];
+	if (requirement === 'hidden') return {};
+	if (typeof raw === 'boolean' && def.type === 'boolean') return { value: raw };
+	// A spreadsheet TRUE/FALSE cell in a text column is read as its text, never kept as a boolean.
+	const text = typeof raw === 'boolean' ? String(raw) : (raw ?? '');
+	if (text.trim() === '') {
+		if (requirement === 'required' && def.type !== 'boolean') return { error: `${def.label} is required.` };
+		return { value: def.defaultValue };
+	}
+	const parsed = def.parse(text, context);
+	return parsed.ok ? { value: parsed.value } : { error: parsed.message };
+}
+
+/** Validates a whole form or import row under the policy; uniqueness is checked against the directory apart. */
+export function validateUser(input: UserInput, policy: FieldPolicy, context: FieldContext): ValidatedUser {
+	const values: Record<string, FieldValue | undefined> = {};
+	const errors: FieldErrors = {};
+	let password: string | undefined;
+	for (const def of fields) {
+		if (policy[def.key] === 'hidden') continue;
+		const { value, error } = validateField(def.key, input[def.key], policy, context);
+		if (error) errors[def.key] = error;
+		else if (def.isSensitive) password = typeof value === 'string' ? value : undefined;
+		else values[def.key] = value;
+	}
+	return {
+		values: values,
+		password,
+		errors,
+		isValid: Object.keys(errors).length === 0
+	};
+}
+
+/** The name a person is listed under: display name, else first and last, else username, else email. */
+export function nameOf(user: Partial<UserFields>): string {
+	const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
+	return user.displayName || full || user.username || user.email || '';
+}
+
+function words(value: string | undefined): string[] {
+	// Whole words ('jean-luc', "o'brien") and their parts: a search term must be a prefix of one stored word.
+	const whole = value ? foldText(value).split(' ').filter(Boolean) : [];
+	return [...whole, ...whole.flatMap((word) => word.split(/[-'.]+/u)).filter(Boolean)];
+}
+
+/** Derives the stored sort, search and uniqueness keys from a user's fields. */
+export function userKeys(user: UserFields): UserKeys {
+	const email = emailKey(user.email);
+	const searchWords = new Set([
+		...words(nameOf(user)),
+		...words(user.firstName),
+		...words(user.lastName),
+		email,
+		...words(email.split('@')[0])
+	]);
+	const username = user.username ? foldText(user.username) : undefined;
+	if (username) searchWords.add(username);
+	return {
+		// The email breaks ties between people of the same name, so the order is total and stable.
+		nameKey: `${foldText(nameOf(user))}\u0000${email}`,
+		emailKey: email,
+		usernameKey: username,
+		customerCodeKey: user.customerCode?.trim().toLowerCase() || undefined,
+		searchWords: [...searchWords]
+	};
+}
+
+/** Folds a search the way the keys are folded, into the word prefixes that must all match. */
+export function searchTerms(query: string): string[] {
+	return foldText(query).split(/[\s]+/u).filter(Boolean);
+}

@@ -1,0 +1,40 @@
+import { db, users } from '$lib/db';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The database connection as the admin needs to know it: a newer Rollcall in another tab may need to
+ * upgrade the schema; this tab then lets go at once (so neither tab hangs) and asks for a reload.
+ */
+class DatabaseState {
+	#isReplaced = $state(false);
+	#isBlocked = $state(false);
+
+	get isReplaced(): boolean {
+		return this.#isReplaced;
+	}
+	/** This tab waits for an older tab to let go of the database. */
+	get isBlocked(): boolean {
+		return this.#isBlocked;
+	}
+
+	start(): void {
+		db.on('versionchange', () => {
+			db.close();
+			this.#isReplaced = true;
+			return false;
+		});
+		db.on('blocked', () => {
+			this.#isBlocked = true;
+		});
+		db.on('ready', () => {
+			this.#isBlocked = false;
+		});
+		// Deletions older than a day can no longer be undone.
+		users
+			.purgeTrash(Date.now() - DAY)
+			.catch((error: unknown) => console.warn('Emptying the trash failed', error));
+	}
+}
+
+export const database = new DatabaseState();

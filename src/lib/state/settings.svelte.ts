@@ -1,0 +1,47 @@
+import { liveQuery } from 'dexie';
+import { settings as settingsTable } from '$lib/db';
+import type { FieldContext } from '$lib/domain/fields';
+import { visibleFields } from '$lib/domain/policy';
+import { restoreSettings, type Settings } from '$lib/domain/settings';
+
+/** The organisation's settings, kept current from the database in every tab. */
+class SettingsState {
+	#value = $state<Settings>(restoreSettings({}));
+	#isLoaded = $state(false);
+	#started = false;
+
+	get value(): Settings {
+		return this.#value;
+	}
+	get isLoaded(): boolean {
+		return this.#isLoaded;
+	}
+	get policy() {
+		return this.#value.policy;
+	}
+	get context(): FieldContext {
+		return { defaultCountry: this.#value.defaultCountry };
+	}
+	get visibleFields() {
+		return visibleFields(this.#value.policy);
+	}
+
+	/** Follows the stored settings for the life of the page. */
+	start(): void {
+		if (this.#started) return;
+		this.#started = true;
+		liveQuery(() => settingsTable.read(navigator.language)).subscribe({
+			next: (value) => {
+				this.#value = value;
+				this.#isLoaded = true;
+			},
+			error: (error: unknown) => console.error('Reading settings failed', error)
+		});
+	}
+
+	save(changes: Partial<Settings>): Promise<void> {
+		return settingsTable.write(changes);
+	}
+}
+
+export const settings = new SettingsState();

@@ -1,0 +1,138 @@
+import { users } from '$lib/db';
+import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
+import { field, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
+import {
+	nameOf,
+	validateField,
+	validateUser,
+	type User,
+	type UserFields,
+	type UserInput
+} from '$lib/domain/user';
+import { settings } from './settings.svelte';
+
+type UniqueField = 'email' | 'username' | 'customerCode';
+const isUnique = (key: FieldKey): key is UniqueField => field(key).isUnique;
+
+/** How a field reads right now: nothing to say yet, fine (with what will be stored), or wrong and why. */
+export type FieldMark =
+	{ state: 'none' } | { state: 'valid'; text: string } | { state: 'invalid'; text: string };
+
+/**
+ * The add/edit user form: what the admin typed, each field's live mark (including 'already taken',
+ * checked against the directory as they type), and saving.
+ */
+export class UserForm {
+	values = $state<UserInput>({});
+	#touched = $state<Partial<Record<FieldKey, boolean>>>({});
+	#taken = $state<Partial<Record<FieldKey, string>>>({});
+	#checks: Partial<Record<FieldKey, number>> = {};
+	#isSubmitted = $state(false);
+	#isSaving = $state(false);
+	#saveError = $state<string | null>(null);
+	readonly existing: User | undefined;
+
+	constructor(existing?: User) {
+		this.existing = existing;
+		if (existing) {
+			for (const f of this.fields) {
+				const value = existing[f.key as keyof User];
+				if (typeof value === 'string' || typeof value === 'boolean') this.values[f.key] = value;
+			}
+		}
+	}
+
+	/** The fields the policy shows; an existing user's password is never edited here. */
+	get fields(): FieldDef[] {
+		return settings.visibleFields.filter((f) => !(this.existing && f.isSensitive));
+	}
+
+	get isSaving(): boolean {
+		return this.#isSaving;
+	}
+	get saveError(): string | null {
+		return this.#saveError;
+	}
+
+	errorOf(key: FieldKey): string | undefined {
+		const { error } = validateField(key, this.values[key], settings.policy, settings.context);
+		return error ?? this.#taken[key];
+	}
+
+	mark(key: FieldKey): FieldMark {
+		if (!this.#touched[key] && !this.#isSubmitted) return { state: 'none' };
+		const error = this.errorOf(key);
+		if (error) return { state: 'invalid', text: error };
+		const { value } = validateField(key, this.values[key], settings.policy, settings.context);
+		const def = field(key);
+		if (value === undefined || value === '' || def.type === 'boolean') return { state: 'none' };
+		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
+		if (def.isUnique) return { state: 'valid', text: `${def.label} is available.` };
+		const shown = def.format(value, settings.context);
+		return { state: 'valid', text: shown === value ? 'Looks good.' : `Will be saved as ${shown}.` };
+	}
+
+	/** Records a keystroke: the field is now marked, and a unique one is checked against the directory. */
+	input(key: FieldKey, value: FieldValue): void {
+		this.values[key] = value;
+		this.#touched[key] = true;
+		this.#saveError = null;
+		if (isUnique(key)) void this.#checkTaken(key);
+	}
+
+	async #checkTaken(key: UniqueField): Promise<void> {
+		const raw = this.values[key];
+		const check = (this.#checks[key] ?? 0) + 1;
+		this.#checks[key] = check;
+		delete this.#taken[key];
+		const { value, error } = validateField(key, raw, settings.policy, settings.context);
+		if (error || typeof value !== 'string' || value === '') return;
+		const other = await users.whoHas(key, value, this.existing?.id);
+		// Only the answer to the latest keystroke counts.
+		if (this.#checks[key] !== check) return;
+		if (other)
+			this.#taken[key] = `This ${field(key).label.toLowerCase()} is already taken by ${nameOf(other)}.`;
+	}
+
+	/** Validates everything and saves; returns the saved user, or null with the marks showing why not. */
+	async save(): Promise<User | null> {
+		this.#isSubmitted = true;
+		this.#saveError = null;
+		const checks = this.fields
+			.filter((f) => isUnique(f.key))
+			.map((f) => this.#checkTaken(f.key as UniqueField));
+		await Promise.all(checks);
+		const result = validateUser(this.values, settings.policy, settings.context);
+		if (this.existing) delete result.errors.password;
+		if (!result.isValid && Object.keys(result.errors).length > 0) return null;
+		if (this.fields.some((f) => this.#taken[f.key])) return null;
+		this.#isSaving = true;
+		try {
+			if (this.existing) return await users.update(this.existing.id, result.values);
+			return await users.add(result.values as UserFields, { hasPassword: result.password !== undefined });
+		} catch (error) {
+			if (error instanceof DuplicateError) this.#taken[error.field] = error.message;
+			else this.#saveError = storageErrorMessage(error);
+			return null;
+		} finally {
+			this.#isSaving = false;
+		}
+	}
+
+	/** The fields still wrong, in form order, for the summary above the form. */
+	get problems(): { key: FieldKey; label: string; text: string }[] {
+		if (!this.#isSubmitted) return [];
+		return this.fields.flatMap((f) => {
+			const text = this.errorOf(f.key);
+			return text ? [{ key: f.key, label: f.label, text }] : [];
+		});
+	}
+
+	reset(): void {
+		this.values = {};
+		this.#touched = {};
+		this.#taken = {};
+		this.#isSubmitted = false;
+		this.#saveError = null;
+	}
+}

@@ -1,0 +1,101 @@
+import { liveQuery } from 'dexie';
+import { untrack } from 'svelte';
+import { users } from '$lib/db';
+import { defaultQuery, type ListQuery, type SortKey } from '$lib/db/users';
+import type { User } from '$lib/domain/user';
+import { Selection } from './selection.svelte';
+
+/**
+ * The Users list: its query, the ordered ids it matches (kept live across tabs), the rows of the
+ * window on screen, and the selection. Create it during a component's initialisation.
+ */
+export class UserList {
+	query = $state<ListQuery>({ ...defaultQuery });
+	readonly selection = new Selection();
+	#ids = $state.raw<number[]>([]);
+	#isLoading = $state(true);
+	#error = $state<string | null>(null);
+	#window = $state.raw<{ from: number; to: number }>({ from: 0, to: 0 });
+	/** The rows of the window last read, with the ids they were read for. */
+	#loaded = $state.raw<{ ids: number[]; rows: (User | undefined)[]; from: number }>({
+		ids: [],
+		rows: [],
+		from: 0
+	});
+	#sites = $state.raw<string[]>([]);
+
+	constructor() {
+		$effect(() => {
+			const query = $state.snapshot(this.query);
+			untrack(() => this.selection.clear());
+			const subscription = liveQuery(() => users.listIds(query)).subscribe({
+				next: (ids) => {
+					this.#ids = ids;
+					this.#isLoading = false;
+					this.#error = null;
+				},
+				error: (error: unknown) => {
+					this.#error = error instanceof Error ? error.message : String(error);
+					this.#isLoading = false;
+				}
+			});
+			return () => subscription.unsubscribe();
+		});
+		$effect(() => {
+			const { from, to } = this.#window;
+			const ids = this.#ids.slice(from, to);
+			const subscription = liveQuery(() => users.rows(ids)).subscribe({
+				next: (rows) => (this.#loaded = { ids, rows, from }),
+				error: (error: unknown) => console.error('Reading rows failed', error)
+			});
+			return () => subscription.unsubscribe();
+		});
+		$effect(() => {
+			const subscription = liveQuery(() => users.sites()).subscribe({
+				next: (sites) => (this.#sites = sites)
+			});
+			return () => subscription.unsubscribe();
+		});
+	}
+
+	get ids(): readonly number[] {
+		return this.#ids;
+	}
+	get count(): number {
+		return this.#ids.length;
+	}
+	get isLoading(): boolean {
+		return this.#isLoading;
+	}
+	get error(): string | null {
+		return this.#error;
+	}
+	get sites(): readonly string[] {
+		return this.#sites;
+	}
+	get selectedCount(): number {
+		return this.selection.count(this.#ids.length);
+	}
+
+	/** The user at a position of the list, once its row is loaded. */
+	rowAt(index: number): User | undefined {
+		const { ids, rows, from } = this.#loaded;
+		const id = this.#ids[index];
+		// While a new window is read, rows still in place keep showing; moved ones wait for the read.
+		return id !== undefined && ids[index - from] === id ? rows[index - from] : undefined;
+	}
+
+	/** Tells the list which positions are on screen, so only those rows are read. */
+	show(from: number, to: number): void {
+		if (from !== this.#window.from || to !== this.#window.to) this.#window = { from, to };
+	}
+
+	sortBy(sort: SortKey): void {
+		if (this.query.sort === sort) this.query.isDescending = !this.query.isDescending;
+		else this.query = { ...this.query, sort, isDescending: false };
+	}
+
+	selectedIds(): number[] {
+		return this.selection.resolve(this.#ids);
+	}
+}

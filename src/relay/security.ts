@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+
+/** Sent with every response. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+	'X-Frame-Options': 'DENY',
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Resource-Policy': 'same-origin',
+	'Permissions-Policy':
+		'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
+	// Replaced by appContentSecurityPolicy() on the app's own files; anything else (errors, future API
+	// replies) may load nothing at all.
+	'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+};
+
+/**
+ * The policy for the app's pages, scripts and workers (a worker's policy comes from its own response).
+ * Scripts: only files from this origin plus the inline bootstrap scripts SvelteKit writes into the page,
+ * allowed by hash. Styles allow 'unsafe-inline' because SvelteKit's page and Svelte templates use style
+ * attributes; style injection is a far smaller risk than script injection.
+ */
+export function appContentSecurityPolicy(inlineScriptHashes: readonly string[] = []): string {
+	const scripts = ["'self'", ...inlineScriptHashes.map((hash) => `'${hash}'`)].join(' ');
+	return [
+		"default-src 'self'",
+		`script-src ${scripts}`,
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: blob:",
+		"font-src 'self'",
+		"connect-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'"
+	].join('; ');
+}
+
+const INLINE_SCRIPT = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
+
+/** sha256-... sources for every inline <script> of an HTML page (scripts with a src are left out). */
+export function inlineScriptHashes(html: string): string[] {
+	const hashes: string[] = [];
+	for (const [, attributes = '', body = ''] of html.matchAll(INLINE_SCRIPT)) {
+		if (/\bsrc\s*=/i.test(attributes)) continue;
+		hashes.push(`sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}`);
+	}
+	return hashes;
+}

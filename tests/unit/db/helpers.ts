@@ -1,0 +1,41 @@
+import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
+import { createDb, type RollcallDb } from '$lib/db/database';
+import { defaultQuery, type ListQuery } from '$lib/db/users';
+import type { UserFields } from '$lib/domain/user';
+
+let counter = 0;
+const opened: RollcallDb[] = [];
+
+/** A unique database name, so every test starts from an empty database. */
+export function freshName(label = 'test'): string {
+	counter += 1;
+	return `rollcall-${label}-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A fresh, empty v2 database; closed after the test. */
+export function freshDb(label?: string): RollcallDb {
+	const db = createDb(freshName(label));
+	opened.push(db);
+	return db;
+}
+
+/** Registers a database opened some other way so it is closed after the test. */
+export function track<T extends { close(): void }>(db: T): T {
+	opened.push(db as unknown as RollcallDb);
+	return db;
+}
+
+afterEach(() => {
+	for (const db of opened.splice(0)) db.close();
+});
+
+/** Valid user fields, as validateUser would give them, with the given overrides. */
+export function person(overrides: Partial<UserFields> & Pick<UserFields, 'email'>): UserFields {
+	return { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...overrides };
+}
+
+/** The list query with the given changes. */
+export function query(changes: Partial<ListQuery> = {}): ListQuery {
+	return { ...defaultQuery, ...changes };
+}

@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import { getExampleNumber } from 'libphonenumber-js/min';
+import examples from 'libphonenumber-js/mobile/examples';
+import { describe, expect, it } from 'vitest';
+import {
+	countries,
+	formatPhone,
+	isCountryCode,
+	parsePhone,
+	type CountryCode
+} from '../../../src/lib/domain/phone';
+
+const valueOf = (raw: string, country: CountryCode) => {
+	const parsed = parsePhone(raw, 'Mobile phone', country);
+	if (!parsed.ok) throw new Error(`expected ${JSON.stringify(raw)} to be valid, got: ${parsed.message}`);
+	return parsed.value;
+};
+
+describe('parsePhone: valid numbers', () => {
+	it.each<[string, CountryCode, string, string]>([
+		// typed, admin's default country, stored E.164, shown to that admin
+		['020 7946 0958', 'GB', '+442079460958', '020 7946 0958'],
+		['(020) 7946-0958', 'GB', '+442079460958', '020 7946 0958'],
+		['07400 123456', 'GB', '+447400123456', '07400 123456'],
+		['  07400 123456  ', 'GB', '+447400123456', '07400 123456'],
+		['+44 (0)20 7946 0958', 'GB', '+442079460958', '020 7946 0958'],
+		['+44 20 7946 0958', 'US', '+442079460958', '+44 20 7946 0958'],
+		['(212) 555-0199', 'US', '+12125550199', '(212) 555-0199'],
+		['212.555.0199', 'US', '+12125550199', '(212) 555-0199'],
+		['212/555-0199', 'US', '+12125550199', '(212) 555-0199'],
+		['1 212 555 0199', 'US', '+12125550199', '(212) 555-0199'],
+		['+1 415 555 2671', 'FR', '+14155552671', '+1 415 555 2671'],
+		['06 12 34 56 78', 'FR', '+33612345678', '06 12 34 56 78'],
+		['01.23.45.67.89', 'FR', '+33123456789', '01 23 45 67 89'],
+		['+33 6 12 34 56 78', 'GB', '+33612345678', '+33 6 12 34 56 78'],
+		['00 44 20 7946 0958', 'FR', '+442079460958', '+44 20 7946 0958'],
+		['020 7946 0958 ext. 45', 'GB', '+442079460958;ext=45', '020 7946 0958 ext. 45'],
+		['020 7946 0958 x45', 'GB', '+442079460958;ext=45', '020 7946 0958 ext. 45'],
+		['(212) 555-0199 EXT 7', 'US', '+12125550199;ext=7', '(212) 555-0199 ext. 7'],
+		['+442079460958;ext=45', 'US', '+442079460958;ext=45', '+44 20 7946 0958 ext. 45']
+	])('reads %j (default %s) as %s, shown as %j', (raw, country, stored, shown) => {
+		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({ ok: true, value: stored });
+		expect(formatPhone(stored, country)).toBe(shown);
+	});
+});
+
+describe('parsePhone: invalid numbers', () => {
+	const characters = 'Mobile phone can only contain digits, spaces, + ( ) - and an extension.';
+	it.each<[string, string, CountryCode, string]>([
+		['empty', '', 'GB', characters],
+		['letters', 'abc', 'GB', characters],
+		['a vanity number', '1-800-FLOWERS', 'US', characters],
+		['words around it', 'call 020 7946 0958', 'GB', characters],
+		['two plus signs', '++44 20 7946 0958', 'GB', characters],
+		['a plus in the middle', '020 +7946 0958', 'GB', characters],
+		['an extension without digits', '020 7946 0958 ext', 'GB', characters],
+		['a letter extension', '020 7946 0958 ext. ab', 'GB', characters],
+		['an emoji', '☎ 020 7946 0958', 'GB', characters],
+		['an email address', 'name@example.com', 'GB', characters],
+		[
+			'too few digits',
+			'12',
+			'GB',
+			'Mobile phone is not a valid GB number; for another country start with + and its code.'
+		],
+		[
+			'a US number without its area code',
+			'555-0199',
+			'US',
+			'Mobile phone is not a valid US number; for another country start with + and its code.'
+		],
+		[
+			'all zeros',
+			'0000000000',
+			'US',
+			'Mobile phone is not a valid US number; for another country start with + and its code.'
+		],
+		[
+			'a GB number read as French',
+			'020 7946 0958',
+			'FR',
+			'Mobile phone is not a valid FR number; for another country start with + and its code.'
+		],
+		['an unknown country code', '+999 123 4567', 'GB', 'Mobile phone is not a valid number.'],
+		['a digit short', '+44 20 7946 095', 'GB', 'Mobile phone is not a valid number.'],
+		['a digit too many', '+44 20 7946 09581', 'GB', 'Mobile phone is not a valid number.']
+	])('rejects %s (%j, default %s)', (_what, raw, country, message) => {
+		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({ ok: false, message });
+	});
+
+	it('names the field it is checking', () => {
+		const junk = parsePhone('junk', 'Business phone', 'GB');
+		const short = parsePhone('123', 'Business phone', 'GB');
+		expect(junk.ok || junk.message).toMatch(/^Business phone /u);
+		expect(short.ok || short.message).toMatch(/^Business phone /u);
+	});
+});
+
+describe('formatPhone', () => {
+	it('shows a number at home in the national form and abroad in the international form', () => {
+		expect(formatPhone('+33612345678', 'FR')).toBe('06 12 34 56 78');
+		expect(formatPhone('+33612345678', 'US')).toBe('+33 6 12 34 56 78');
+		expect(formatPhone('+12125550199', 'US')).toBe('(212) 555-0199');
+		expect(formatPhone('+12125550199', 'GB')).toBe('+1 212 555 0199');
+	});
+
+	it('leaves text that is not a stored number as it is', () => {
+		expect(formatPhone('not a number', 'GB')).toBe('not a number');
+		expect(formatPhone('', 'GB')).toBe('');
+	});
+});
+
+describe('countries', () => {
+	it('knows the common default countries and nothing else', () => {
+		for (const code of ['GB', 'US', 'FR', 'DE', 'JP', 'IN', 'BR']) expect(isCountryCode(code)).toBe(true);
+		for (const code of ['', 'gb', 'UK', 'XX', 'GBR']) expect(isCountryCode(code)).toBe(false);
+		expect(countries.length).toBeGreaterThan(200);
+	});
+});
+
+// Every country's example mobile number, typed the way its people write it.
+const mobileExamples = countries.flatMap((country) => {
+	const example = getExampleNumber(country, examples);
+	return example ? [{ country, national: example.formatNational(), e164: example.number }] : [];
+});
+
+describe('parsePhone and formatPhone: every country', () => {
+	it('has an example for nearly every country', () => {
+		expect(mobileExamples.length).toBeGreaterThan(countries.length * 0.95);
+	});
+
+	it("stores each country's example mobile number, typed nationally, as E.164, and shows it back", () => {
+		const wrong = mobileExamples.flatMap(({ country, national, e164 }) => {
+			const abroad: CountryCode = country === 'FR' ? 'DE' : 'FR';
+			const shownAtHome = formatPhone(e164, country);
+			const shownAbroad = formatPhone(e164, abroad);
+			const problems = [
+				parsePhone(national, 'Mobile phone', country),
+				// What the admin sees parses back to the same number: at home and from abroad.
+				parsePhone(shownAtHome, 'Mobile phone', country),
+				parsePhone(shownAbroad, 'Mobile phone', 'US')
+			].filter((parsed) => !parsed.ok || parsed.value !== e164);
+			if (!shownAbroad.startsWith('+'))
+				problems.push({ ok: false, message: `shown abroad as ${shownAbroad}` });
+			return problems.length ? [{ country, national, e164, problems }] : [];
+		});
+		expect(wrong).toEqual([]);
+	});
+});
+
+describe('parsePhone: properties', () => {
+	const separators = fc.constantFrom('', ' ', '-', '.', '  ');
+	const typed = fc
+		.record({
+			example: fc.constantFrom(...mobileExamples),
+			separators: fc.array(separators, { minLength: 1, maxLength: 5 }),
+			international: fc.boolean(),
+			extension: fc.option(fc.integer({ min: 1, max: 99999 }), { nil: undefined })
+		})
+		.map(({ example, separators: seps, international, extension }) => {
+			const digits = international ? example.e164.slice(1) : example.national.replace(/\D/gu, '');
+			const spaced = [...digits].map((d, i) => d + (seps[i % seps.length] ?? '')).join('');
+			const number = (international ? '+' : '') + spaced.trim();
+			return {
+				country: example.country,
+				raw: extension === undefined ? number : `${number} ext. ${extension}`,
+				e164: extension === undefined ? example.e164 : `${example.e164};ext=${extension}`
+			};
+		});
+
+	it('reads a number however it is spaced, with or without an extension', () => {
+		fc.assert(
+			fc.property(typed, ({ country, raw, e164 }) => {
+				expect(parsePhone(raw, 'Mobile phone', country)).toEqual({ ok: true, value: e164 });
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('is idempotent: a stored number parses to itself under any default country', () => {
+		fc.assert(
+			fc.property(typed, fc.constantFrom(...countries), ({ country, raw }, other) => {
+				const once = valueOf(raw, country);
+				expect(parsePhone(once, 'Mobile phone', country)).toEqual({ ok: true, value: once });
+				expect(parsePhone(once, 'Mobile phone', other)).toEqual({ ok: true, value: once });
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('never throws, and either stores E.164 or names the field', () => {
+		fc.assert(
+			fc.property(
+				fc.string({ unit: fc.constantFrom(...'0123456789 +-().x'.split('')), maxLength: 20 }),
+				fc.constantFrom<CountryCode>('GB', 'US', 'FR'),
+				(raw, country) => {
+					const parsed = parsePhone(raw, 'Mobile phone', country);
+					if (parsed.ok) expect(parsed.value).toMatch(/^\+[1-9]\d{1,14}(;ext=\d+)?$/u);
+					else expect(parsed.message).toMatch(/^Mobile phone /u);
+				}
+			),
+			{ numRuns: 1000 }
+		);
+	});
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { fieldKeys, type FieldKey } from '../../../src/lib/domain/fields';
+import {
+	defaultPolicy,
+	matchingPreset,
+	presets,
+	restorePolicy,
+	visibleFields,
+	type FieldPolicy,
+	type PolicyPreset
+} from '../../../src/lib/domain/policy';
+
+const preset = (id: PolicyPreset['id']) => {
+	const found = presets.find((p) => p.id === id);
+	if (!found) throw new Error(`no preset ${id}`);
+	return found;
+};
+
+const withRequirement = (policy: FieldPolicy, requirement: string) =>
+	fieldKeys.filter((key) => policy[key] === requirement).sort();
+
+describe('presets', () => {
+	it('offers Rollcall’s default and one preset per reference workflow', () => {
+		expect(presets.map((p) => p.id)).toEqual([
+			'rollcall',
+			'portal',
+			'groups',
+			'multi-customer',
+			'field-heavy'
+		]);
+		expect(defaultPolicy).toBe(preset('rollcall').policy);
+		for (const p of presets) {
+			expect(p.name.trim()).not.toBe('');
+			expect(p.description.trim()).not.toBe('');
+		}
+	});
+
+	// DESIGN.md, "The reference workflows".
+	it.each<[PolicyPreset['id'], FieldKey[]]>([
+		['rollcall', ['firstName', 'lastName', 'email']],
+		['portal', ['firstName', 'lastName', 'email']],
+		['groups', ['userType', 'firstName', 'email']],
+		['multi-customer', ['username', 'email']],
+		['field-heavy', ['firstName', 'lastName', 'username', 'password', 'mobilePhone', 'email']]
+	])('%s requires exactly %j', (id, required) => {
+		expect(withRequirement(preset(id).policy, 'required')).toEqual([...required].sort());
+	});
+
+	it('C (multi-customer) offers user type and site, which default to Standard and HQ', () => {
+		const { policy } = preset('multi-customer');
+		expect(policy.userType).toBe('optional');
+		expect(policy.site).toBe('optional');
+	});
+
+	it('D (field-heavy) offers business phone, company, customer code, UDID and the address book', () => {
+		expect(withRequirement(preset('field-heavy').policy, 'optional')).toEqual(
+			(
+				['businessPhone', 'company', 'customerCode', 'udid', 'inGlobalAddressBook'] satisfies FieldKey[]
+			).sort()
+		);
+	});
+
+	it('gives every field of every preset a requirement, and always requires email', () => {
+		for (const p of presets) {
+			expect(Object.keys(p.policy).sort(), p.id).toEqual([...fieldKeys].sort());
+			for (const key of fieldKeys)
+				expect(['required', 'optional', 'hidden'], `${p.id}.${key}`).toContain(p.policy[key]);
+			expect(p.policy.email, p.id).toBe('required');
+		}
+	});
+
+	it('asks for a password only where the workflow does', () => {
+		expect(presets.filter((p) => p.policy.password !== 'hidden').map((p) => p.id)).toEqual(['field-heavy']);
+	});
+
+	it('has no two presets alike', () => {
+		for (const p of presets) expect(matchingPreset(p.policy)).toBe(p);
+	});
+});
+
+describe('matchingPreset', () => {
+	it('names the preset a policy equals, even as a copy', () => {
+		expect(matchingPreset({ ...preset('groups').policy })?.id).toBe('groups');
+	});
+
+	it('names none once a field differs', () => {
+		expect(matchingPreset({ ...preset('groups').policy, company: 'optional' })).toBeUndefined();
+	});
+});
+
+describe('restorePolicy', () => {
+	it.each([
+		['undefined', undefined],
+		['null', null],
+		['a string', 'required'],
+		['a number', 42],
+		['an array', ['hidden']],
+		['an empty object', {}]
+	])('gives the default policy for %s', (_what, stored) => {
+		expect(restorePolicy(stored)).toEqual(defaultPolicy);
+	});
+
+	it('returns a copy, never the default itself', () => {
+		const restored = restorePolicy(undefined);
+		expect(restored).not.toBe(defaultPolicy);
+		restored.company = 'required';
+		expect(defaultPolicy.company).toBe('optional');
+	});
+
+	it('keeps valid entries and fills missing ones from the default', () => {
+		const restored = restorePolicy({ company: 'required', firstName: 'hidden' });
+		expect(restored).toEqual({ ...defaultPolicy, company: 'required', firstName: 'hidden' });
+	});
+
+	it('replaces garbage entries with the default', () => {
+		const restored = restorePolicy({
+			firstName: 'REQUIRED',
+			lastName: 'maybe',
+			company: 1,
+			site: null,
+			udid: { required: true },
+			department: 'hidden'
+		});
+		expect(restored).toEqual({ ...defaultPolicy, department: 'hidden' });
+	});
+
+	it('drops unknown keys', () => {
+		const restored = restorePolicy(JSON.parse('{"shoeSize":"required","__proto__":{"company":"required"}}'));
+		expect(Object.keys(restored).sort()).toEqual([...fieldKeys].sort());
+		expect(restored).toEqual(defaultPolicy);
+	});
+
+	it.each(['optional', 'hidden', 'nonsense', undefined])(
+		'keeps email required when stored as %j',
+		(email) => {
+			expect(restorePolicy({ ...preset('multi-customer').policy, email }).email).toBe('required');
+		}
+	);
+
+	it('restores every preset to itself', () => {
+		for (const p of presets) expect(restorePolicy(JSON.parse(JSON.stringify(p.policy)))).toEqual(p.policy);
+	});
+});
+
+describe('visibleFields', () => {
+	it('lists the required and optional fields in registry order', () => {
+		expect(visibleFields(preset('groups').policy).map((f) => f.key)).toEqual([
+			'firstName',
+			'lastName',
+			'email',
+			'userType'
+		]);
+		expect(visibleFields(preset('multi-customer').policy).map((f) => f.key)).toEqual([
+			'email',
+			'username',
+			'userType',
+			'site'
+		]);
+	});
+});

@@ -1,0 +1,409 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { field, fieldKeys, fields, type FieldContext, type FieldKey } from '../../../src/lib/domain/fields';
+import { defaultPolicy, presets, restorePolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
+import {
+	nameOf,
+	searchTerms,
+	userKeys,
+	validateField,
+	validateUser,
+	type UserFields,
+	type UserInput
+} from '../../../src/lib/domain/user';
+
+const gb: FieldContext = { defaultCountry: 'GB' };
+const policyOf = (id: string): FieldPolicy => {
+	const found = presets.find((p) => p.id === id);
+	if (!found) throw new Error(`no preset ${id}`);
+	return found.policy;
+};
+const everything = Object.fromEntries(fieldKeys.map((key) => [key, 'optional'])) as FieldPolicy;
+
+/** A complete, valid row for workflow D (field-heavy accounts). */
+const fieldHeavyRow: UserInput = {
+	firstName: '  Élodie ',
+	lastName: 'Martin',
+	username: 'emartin',
+	password: ' my long passphrase ',
+	mobilePhone: '07400 123456',
+	email: 'Elodie.Martin@Example.com',
+	businessPhone: '',
+	company: 'Acme',
+	customerCode: '000123',
+	udid: '',
+	inGlobalAddressBook: true
+};
+
+describe('validateField', () => {
+	it('ignores a hidden field, whatever it holds', () => {
+		expect(validateField('udid', 'not a udid', defaultPolicy, gb)).toEqual({});
+		expect(validateField('password', '', defaultPolicy, gb)).toEqual({});
+	});
+
+	it.each(['', '   ', '\t\n', undefined])('reports a required field left as %j', (raw) => {
+		expect(validateField('firstName', raw, defaultPolicy, gb)).toEqual({ error: 'First name is required.' });
+	});
+
+	it('takes the default of an optional field left empty', () => {
+		const c = policyOf('multi-customer');
+		expect(validateField('userType', '', c, gb)).toEqual({ value: 'Standard' });
+		expect(validateField('site', ' ', c, gb)).toEqual({ value: 'HQ' });
+		expect(validateField('company', '', defaultPolicy, gb)).toEqual({ value: undefined });
+	});
+
+	it('keeps a checkbox’s boolean, and reads a boolean field from text', () => {
+		expect(validateField('inGlobalAddressBook', true, everything, gb)).toEqual({ value: true });
+		expect(validateField('inGlobalAddressBook', false, everything, gb)).toEqual({ value: false });
+		expect(validateField('inGlobalAddressBook', 'Oui', everything, gb)).toEqual({ value: true });
+		expect(validateField('inGlobalAddressBook', '', everything, gb)).toEqual({ value: false });
+		// An unticked box is an answer, not a missing one.
+		const required = { ...everything, inGlobalAddressBook: 'required' } satisfies FieldPolicy;
+		expect(validateField('inGlobalAddressBook', undefined, required, gb)).toEqual({ value: false });
+	});
+
+	it('reads a spreadsheet TRUE/FALSE cell in a text column as text, never as a boolean', () => {
+		expect(validateField('company', true, everything, gb)).toEqual({ value: 'true' });
+		expect(validateField('email', true, everything, gb).error).toMatch(/email/iu);
+		expect(validateField('userType', false, everything, gb)).toEqual({
+			error: 'User type must be Standard or Privileged.'
+		});
+	});
+
+	it('passes the value through the field’s parser', () => {
+		expect(validateField('email', ' A@B.COM ', defaultPolicy, gb)).toEqual({ value: 'A@b.com' });
+		expect(validateField('mobilePhone', '(212) 555-0199', everything, { defaultCountry: 'US' })).toEqual({
+			value: '+12125550199'
+		});
+		expect(validateField('mobilePhone', '(212) 555-0199', everything, gb).error).toMatch(/^Mobile phone /u);
+	});
+});
+
+describe('validateUser: required fields of each workflow', () => {
+	it.each(presets.map((p) => [p.id, p.policy] as const))(
+		'%s: an empty row names every required field',
+		(_id, policy) => {
+			const { errors, isValid, values } = validateUser({}, policy, gb);
+			expect(isValid).toBe(false);
+			expect(values).toEqual(
+				Object.fromEntries(
+					fields
+						.filter((f) => policy[f.key] === 'optional' && !f.isSensitive)
+						.map((f) => [f.key, f.defaultValue])
+				)
+			);
+			const required = fields.filter((f) => policy[f.key] === 'required');
+			expect(errors).toEqual(Object.fromEntries(required.map((f) => [f.key, `${f.label} is required.`])));
+		}
+	);
+
+	it('A: accepts first name, last name and email', () => {
+		const result = validateUser(
+			{ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+			policyOf('portal'),
+			gb
+		);
+		expect(result.errors).toEqual({});
+		expect(result.isValid).toBe(true);
+	});
+
+	it('B: asks for the user type', () => {
+		const result = validateUser({ firstName: 'Ada', email: 'ada@example.com' }, policyOf('groups'), gb);
+		expect(result.errors).toEqual({ userType: 'User type is required.' });
+		expect(
+			validateUser(
+				{ firstName: 'Ada', email: 'ada@example.com', userType: 'standard' },
+				policyOf('groups'),
+				gb
+			)
+		).toMatchObject({ isValid: true, values: { userType: 'Standard' } });
+	});
+
+	it('C: needs only a user name and email; user type and site take their defaults', () => {
+		const result = validateUser(
+			{ username: 'ada', email: 'ada@example.com' },
+			policyOf('multi-customer'),
+			gb
+		);
+		expect(result).toEqual({
+			values: { email: 'ada@example.com', username: 'ada', userType: 'Standard', site: 'HQ' },
+			password: undefined,
+			errors: {},
+			isValid: true
+		});
+	});
+
+	it('D: reads a complete row, and keeps the password out of the values', () => {
+		const result = validateUser(fieldHeavyRow, policyOf('field-heavy'), gb);
+		expect(result.errors).toEqual({});
+		expect(result.isValid).toBe(true);
+		expect(result.password).toBe(' my long passphrase ');
+		expect(result.values).toEqual({
+			firstName: 'Élodie',
+			lastName: 'Martin',
+			email: 'Elodie.Martin@example.com',
+			username: 'emartin',
+			mobilePhone: '+447400123456',
+			businessPhone: undefined,
+			company: 'Acme',
+			customerCode: '000123',
+			udid: undefined,
+			inGlobalAddressBook: true
+		});
+		expect(Object.keys(result.values)).not.toContain('password');
+		expect(JSON.stringify(result.values)).not.toContain('passphrase');
+	});
+
+	it('D: a short password is an error, and is not passed on', () => {
+		const result = validateUser({ ...fieldHeavyRow, password: 'short' }, policyOf('field-heavy'), gb);
+		expect(result.errors).toEqual({ password: 'Password needs at least 8 characters.' });
+		expect(result.password).toBeUndefined();
+		expect(result.isValid).toBe(false);
+	});
+});
+
+describe('validateUser: the policy decides', () => {
+	it('ignores hidden fields, even with invalid values', () => {
+		const result = validateUser(
+			{
+				firstName: 'Ada',
+				lastName: 'Lovelace',
+				email: 'ada@example.com',
+				udid: 'nope',
+				password: 'x',
+				customerCode: 'a'.repeat(500)
+			},
+			defaultPolicy,
+			gb
+		);
+		expect(result.isValid).toBe(true);
+		expect(result.errors).toEqual({});
+		expect(result.password).toBeUndefined();
+		expect(result.values).not.toHaveProperty('udid');
+		expect(result.values).not.toHaveProperty('customerCode');
+	});
+
+	it('returns every visible non-sensitive field in values, an emptied optional one as undefined', () => {
+		const result = validateUser(
+			{ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', company: '  ' },
+			defaultPolicy,
+			gb
+		);
+		expect(Object.keys(result.values).sort()).toEqual(
+			fieldKeys.filter((key) => defaultPolicy[key] !== 'hidden').sort()
+		);
+		expect(result.values).toHaveProperty('company', undefined);
+		expect(result.values.userType).toBe('Standard');
+		expect(result.values.site).toBe('HQ');
+	});
+
+	it('requires email even under a policy stored with it hidden', () => {
+		const policy = restorePolicy({ email: 'hidden' });
+		expect(validateUser({ firstName: 'Ada', lastName: 'Lovelace' }, policy, gb).errors).toEqual({
+			email: 'Email is required.'
+		});
+	});
+
+	it('reports every wrong field at once, each message naming its field', () => {
+		const result = validateUser(
+			{
+				firstName: 'A\u200bda',
+				lastName: 'x'.repeat(65),
+				displayName: '\u202eecalevoL',
+				email: 'ada@@example.com',
+				username: 'ada lovelace',
+				password: '1234',
+				userType: 'Admin',
+				site: 'x'.repeat(129),
+				mobilePhone: 'call me',
+				businessPhone: '123',
+				company: 'Acme\u0000',
+				jobTitle: 'x'.repeat(129),
+				department: 'x'.repeat(129),
+				customerCode: 'x'.repeat(65),
+				udid: '1234',
+				inGlobalAddressBook: 'perhaps'
+			},
+			everything,
+			gb
+		);
+		expect(result.isValid).toBe(false);
+		expect(Object.keys(result.errors).sort()).toEqual([...fieldKeys].sort());
+		for (const key of fieldKeys) {
+			expect(result.errors[key]?.toLowerCase(), key).toContain(field(key).label.toLowerCase());
+		}
+	});
+
+	it('never throws, and every message names its field (any input, any policy)', () => {
+		const requirement = fc.constantFrom('required' as const, 'optional' as const, 'hidden' as const);
+		const policy = fc.record(
+			Object.fromEntries(fieldKeys.map((key) => [key, requirement])) as Record<FieldKey, typeof requirement>
+		);
+		const input = fc.dictionary(
+			fc.constantFrom(...fieldKeys),
+			fc.oneof(fc.string({ maxLength: 20 }), fc.boolean())
+		);
+		fc.assert(
+			fc.property(input, policy, (raw, p) => {
+				const result = validateUser(raw, p, gb);
+				expect(result.isValid).toBe(Object.keys(result.errors).length === 0);
+				for (const [key, message] of Object.entries(result.errors)) {
+					expect(p[key as FieldKey]).not.toBe('hidden');
+					expect(message.toLowerCase()).toContain(field(key as FieldKey).label.toLowerCase());
+				}
+				expect(result.values).not.toHaveProperty('password');
+				for (const f of fields.filter((f) => p[f.key] === 'hidden')) {
+					expect(result.values).not.toHaveProperty(f.key);
+				}
+				for (const f of fields.filter((f) => f.type !== 'boolean' && f.key in result.values)) {
+					expect(typeof (result.values as Record<string, unknown>)[f.key], f.key).not.toBe('boolean');
+				}
+			}),
+			{ numRuns: 500 }
+		);
+	});
+});
+
+describe('nameOf', () => {
+	it.each<[Partial<UserFields>, string]>([
+		[{ displayName: 'Dr Ada King', firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.com' }, 'Dr Ada King'],
+		[{ firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.com' }, 'Ada Lovelace'],
+		[{ displayName: '', firstName: 'Ada', email: 'a@b.com' }, 'Ada'],
+		[{ lastName: 'Lovelace', email: 'a@b.com' }, 'Lovelace'],
+		[{ username: 'ada', email: 'a@b.com' }, 'ada'],
+		[{ email: 'a@b.com' }, 'a@b.com'],
+		[{}, '']
+	])('names %j %j', (user, name) => {
+		expect(nameOf(user)).toBe(name);
+	});
+});
+
+const person = (fields: Partial<UserFields> & Pick<UserFields, 'email'>): UserFields => ({
+	userType: 'Standard',
+	site: 'HQ',
+	inGlobalAddressBook: false,
+	...fields
+});
+
+/** The rule the users table searches by: every term is the start of one of the person's words. */
+const finds = (user: UserFields, query: string) => {
+	const { searchWords } = userKeys(user);
+	const terms = searchTerms(query);
+	return terms.length > 0 && terms.every((term) => searchWords.some((word) => word.startsWith(term)));
+};
+
+describe('userKeys', () => {
+	it('sorts Élodie next to Elodie, before Zoe, as a person would', () => {
+		const names = ['Zoe', 'Élodie', 'adam', 'Øystein', 'Elodie', 'Émile', 'Eve', 'Ødegaard'];
+		const sorted = names
+			.map((firstName, i) => person({ firstName, email: `p${i}@example.com` }))
+			.sort((a, b) => (userKeys(a).nameKey < userKeys(b).nameKey ? -1 : 1))
+			.map((u) => u.firstName);
+		expect(sorted.slice(1, 3).sort()).toEqual(['Elodie', 'Élodie']);
+		expect(sorted).toEqual([
+			'adam',
+			expect.any(String),
+			expect.any(String),
+			'Émile',
+			'Eve',
+			'Ødegaard',
+			'Øystein',
+			'Zoe'
+		]);
+	});
+
+	it('breaks ties between people of the same name by email', () => {
+		const a = userKeys(person({ firstName: 'Ada', email: 'a@example.com' })).nameKey;
+		const b = userKeys(person({ firstName: 'ADA', email: 'b@example.com' })).nameKey;
+		expect(a).not.toBe(b);
+		expect(a < b).toBe(true);
+		expect(a.startsWith('ada\u0000')).toBe(true);
+	});
+
+	it('keys a person under email, username and customer code', () => {
+		const keys = userKeys(
+			person({ firstName: 'Ada', email: ' Ada@BÜCHER.de ', username: 'Ada.King', customerCode: ' 000123 ' })
+		);
+		expect(keys.emailKey).toBe('ada@xn--bcher-kva.de');
+		expect(keys.usernameKey).toBe('ada.king');
+		expect(keys.customerCodeKey).toBe('000123');
+	});
+
+	it('leaves the optional keys out when there is nothing to key', () => {
+		const keys = userKeys(person({ email: 'a@example.com' }));
+		expect(keys.usernameKey).toBeUndefined();
+		expect(keys.customerCodeKey).toBeUndefined();
+		expect(userKeys(person({ email: 'a@example.com', customerCode: '' })).customerCodeKey).toBeUndefined();
+	});
+
+	it('holds the folded name words, the email and the username as search words', () => {
+		const { searchWords } = userKeys(
+			person({
+				firstName: 'Élodie',
+				lastName: 'Martin-Dupré',
+				email: 'E.Martin@Example.com',
+				username: 'EMartin'
+			})
+		);
+		expect(searchWords).toEqual(
+			expect.arrayContaining(['elodie', 'martin', 'dupre', 'martin-dupre', 'e.martin@example.com', 'emartin'])
+		);
+		expect(new Set(searchWords).size).toBe(searchWords.length);
+		for (const word of searchWords) expect(word).toBe(word.toLowerCase());
+	});
+});
+
+/** Rows of [person, query], titled by the person's name. */
+const searches = (rows: [UserFields, string][]) =>
+	rows.map(([user, query]) => [nameOf(user), user, query] as const);
+
+describe('searchTerms', () => {
+	it.each([
+		['  Élodie   MARTIN ', ['elodie', 'martin']],
+		['', []],
+		['   ', []],
+		['jean-luc', ['jean-luc']]
+	])('folds %j into %j', (query, terms) => {
+		expect(searchTerms(query)).toEqual(terms);
+	});
+
+	const elodie = person({
+		firstName: 'Élodie',
+		lastName: 'Martin',
+		email: 'elodie.martin@example.com',
+		username: 'emartin'
+	});
+	const jeanLuc = person({ firstName: 'Jean-Luc', lastName: "O'Brien", email: 'jl@example.com' });
+	const odysseus = person({ firstName: 'Οδυσσεύς', email: 'odysseus@example.gr' });
+
+	it.each(
+		searches([
+			[elodie, 'élo'],
+			[elodie, 'ELODIE'],
+			[elodie, 'elodie martin'],
+			[elodie, 'mar elo'],
+			[elodie, 'elodie.martin@example.com'],
+			[elodie, 'Elodie.Martin@'],
+			[elodie, 'emart'],
+			[jeanLuc, 'Jean-Luc'],
+			[jeanLuc, 'luc'],
+			[jeanLuc, "O'Brien"],
+			[jeanLuc, 'brien'],
+			[odysseus, 'ΟΔΥΣ'],
+			[odysseus, 'οδυσσευς']
+		])
+	)('finds %s by %j', (_name, user, query) => {
+		expect(finds(user, query)).toBe(true);
+	});
+
+	it.each(
+		searches([
+			[elodie, 'zoe'],
+			[elodie, 'elodie smith'],
+			[elodie, 'artin'],
+			[jeanLuc, 'jean-paul']
+		])
+	)('does not find %s by %j', (_name, user, query) => {
+		expect(finds(user, query)).toBe(false);
+	});
+});
