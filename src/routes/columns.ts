@@ -28,7 +28,7 @@ export function listColumns(policy: FieldPolicy, context: FieldContext): Column[
 			label: f.label,
 			sort: SORTABLE[f.key],
 			isSecondary: true,
-			width: 'minmax(6rem, 1fr)',
+			width: 'minmax(7.5rem, 1fr)',
 			text: (user) => {
 				const value = user[f.key as keyof User];
 				return value === undefined || value === null ? '' : f.format(value as string | boolean, context);

@@ -63,9 +63,13 @@ export class UserForm {
 		if (!this.#touched[key] && !this.#isSubmitted) return { state: 'none' };
 		const error = this.errorOf(key);
 		if (error) return { state: 'invalid', text: error };
-		const { value } = validateField(key, this.values[key], settings.policy, settings.context);
+		const raw = this.values[key];
 		const def = field(key);
-		if (value === undefined || value === '' || def.type === 'boolean') return { state: 'none' };
+		// An empty optional field says nothing: its default (HQ, Standard) is shown by the hint or the select.
+		if (raw === undefined || raw === '' || def.type === 'boolean' || def.type === 'choice')
+			return { state: 'none' };
+		const { value } = validateField(key, raw, settings.policy, settings.context);
+		if (value === undefined || value === '') return { state: 'none' };
 		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
 		if (def.isUnique) return { state: 'valid', text: `${def.label} is available.` };
 		const shown = def.format(value, settings.context);

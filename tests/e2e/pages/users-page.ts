@@ -1,0 +1,84 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The Users list (/): the grid, its toolbar, the Action menu and its confirm dialogs. */
+export class UsersPage {
+	readonly page: Page;
+	readonly heading: Locator;
+	readonly grid: Locator;
+	readonly search: Locator;
+	readonly statusFilter: Locator;
+	readonly actionMenu: Locator;
+	/** "6 users" / "6 users, 2 selected", next to the heading. */
+	readonly count: Locator;
+	/** The open confirm dialog (closed <dialog>s are not in the accessibility tree). */
+	readonly dialog: Locator;
+	/** The notice after an action ("2 users deleted." with Undo). */
+	readonly notice: Locator;
+
+	constructor(page: Page) {
+		this.page = page;
+		this.heading = page.getByRole('heading', { level: 1, name: 'Users' });
+		this.grid = page.getByRole('grid', { name: 'Users' });
+		this.search = page.getByRole('searchbox', { name: 'Search users' });
+		this.statusFilter = page.getByRole('combobox', { name: 'Status' });
+		this.actionMenu = page.getByRole('button', { name: 'Action' });
+		this.count = page.getByRole('main').getByText(/^(Loading…|[\d,]+ users?(, [\d,]+ selected)?)$/);
+		this.dialog = page.getByRole('dialog');
+		this.notice = page
+			.getByRole('main')
+			.getByRole('status')
+			.filter({ has: page.getByRole('button', { name: 'Dismiss' }) });
+	}
+
+	async goto(): Promise<void> {
+		await this.page.goto('/');
+		await expect(this.grid).toBeVisible();
+		await expect(this.count).not.toHaveText('Loading…');
+	}
+
+	/** The grid's data rows (the header row has no checkbox named "Select <name>" of its own). */
+	get rows(): Locator {
+		return this.grid.getByRole('row').filter({ has: this.page.getByRole('gridcell') });
+	}
+
+	row(name: string): Locator {
+		return this.rows.filter({ has: this.page.getByRole('link', { name, exact: true }) });
+	}
+
+	checkbox(name: string): Locator {
+		return this.grid.getByRole('checkbox', { name: `Select ${name}`, exact: true });
+	}
+
+	/** The header checkbox: "Select all N users" / "Unselect all users". */
+	get selectAll(): Locator {
+		return this.grid.getByRole('columnheader').getByRole('checkbox');
+	}
+
+	columnHeader(label: string): Locator {
+		return this.grid.getByRole('columnheader', { name: label, exact: true });
+	}
+
+	sortButton(label: string): Locator {
+		return this.columnHeader(label).getByRole('button');
+	}
+
+	/** The names in the grid, top to bottom (each name is a link to the user's page), are these. */
+	async expectNames(names: string[]): Promise<void> {
+		await expect(this.rows.getByRole('link')).toHaveText(names);
+	}
+
+	/** Action -> item -> the confirm dialog (returned, still open). */
+	async openAction(item: 'Suspend…' | 'Reactivate…' | 'Delete…'): Promise<Locator> {
+		await this.actionMenu.click();
+		await this.page.getByRole('menuitem', { name: item }).click();
+		await expect(this.dialog).toBeVisible();
+		return this.dialog;
+	}
+
+	/** The id of the row the grid's keyboard cursor is on, then that row. */
+	async activeRow(): Promise<Locator> {
+		const id = await this.grid.getAttribute('aria-activedescendant');
+		expect(id, 'the grid names its active row').toBeTruthy();
+		return this.grid.locator(`[id="${id}"]`);
+	}
+}
