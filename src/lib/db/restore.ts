@@ -1,43 +1,34 @@
-import { userTypes, type UserType } from '$lib/domain/fields';
+import { fields, type FieldDef } from '$lib/domain/fields';
 import { userKeys, userStatuses, type User, type UserFields, type UserStatus } from '$lib/domain/user';
 
-const OPTIONAL_TEXT = [
-	'firstName',
-	'lastName',
-	'displayName',
-	'username',
-	'mobilePhone',
-	'businessPhone',
-	'company',
-	'jobTitle',
-	'department',
-	'customerCode',
-	'udid'
-] as const satisfies readonly (keyof UserFields)[];
-
-const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 const time = (value: unknown, fallback: number) =>
 	typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
+/** A stored value of one field, kept if it has the field's type, else the field's default (or nothing). */
+function restoreValue(def: FieldDef, value: unknown): string | boolean | undefined {
+	if (def.type === 'boolean') return typeof value === 'boolean' ? value : def.defaultValue;
+	if (typeof value !== 'string' || value === '') return def.defaultValue;
+	if (def.choices && !def.choices.includes(value)) return def.defaultValue;
+	return value;
+}
+
 /**
- * Every user read from an older schema passes here: missing values get their defaults, types are
- * checked, and the derived keys are computed again, so nothing downstream meets a half-formed row.
+ * Every user read from an older schema passes here: each registry field is checked against its type
+ * and gets its default when missing, and the derived keys are computed again, so nothing downstream
+ * meets a half-formed row. Sensitive fields are never kept.
  */
 export function restoreUser(stored: Record<string, unknown>): User {
-	const fields: UserFields = {
-		email: typeof stored.email === 'string' ? stored.email : '',
-		userType: userTypes.includes(stored.userType as UserType) ? (stored.userType as UserType) : 'Standard',
-		site: text(stored.site) ?? 'HQ',
-		inGlobalAddressBook: stored.inGlobalAddressBook === true
-	};
-	for (const key of OPTIONAL_TEXT) {
-		const value = text(stored[key]);
-		if (value !== undefined) fields[key] = value;
+	const values: Record<string, string | boolean> = {};
+	for (const def of fields) {
+		if (def.isSensitive) continue;
+		const value = restoreValue(def, stored[def.key]);
+		if (value !== undefined) values[def.key] = value;
 	}
+	const restored = { email: '', ...values } as UserFields;
 	const createdAt = time(stored.createdAt, Date.now());
 	return {
-		...fields,
-		...userKeys(fields),
+		...restored,
+		...userKeys(restored),
 		id: stored.id as number,
 		status: userStatuses.includes(stored.status as UserStatus) ? (stored.status as UserStatus) : 'Pending',
 		hasPassword: stored.hasPassword === true,

@@ -1,4 +1,4 @@
-import { Dexie } from 'dexie';
+import { Dexie, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import type { UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
@@ -129,8 +129,17 @@ export function usersStore(db: RollcallDb) {
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
 		async listIds(query: ListQuery): Promise<number[]> {
-			const ordered: number[] = await db.users.orderBy(SORT_INDEX[query.sort]).primaryKeys();
-			if (query.isDescending) ordered.reverse();
+			return this.filterIds(await this.orderedIds(query.sort, query.isDescending), query);
+		},
+
+		/** Every user's id in one of the list's orders. */
+		async orderedIds(sort: SortKey, isDescending: boolean): Promise<number[]> {
+			const ordered: number[] = await db.users.orderBy(SORT_INDEX[sort]).primaryKeys();
+			return isDescending ? ordered.reverse() : ordered;
+		},
+
+		/** The ids among `ordered` that the query's search and filters match, keeping the order. */
+		async filterIds(ordered: readonly number[], query: ListQuery): Promise<number[]> {
 			const sets: Set<number>[] = [];
 			const filters: [string, string][] = [
 				['[status+nameKey]', query.status],
@@ -149,9 +158,23 @@ export function usersStore(db: RollcallDb) {
 				const keys = await db.users.where('searchWords').startsWith(term).primaryKeys();
 				sets.push(new Set(keys));
 			}
-			if (sets.length === 0) return ordered;
+			if (sets.length === 0) return [...ordered];
 			sets.sort((a, b) => a.size - b.size);
 			return ordered.filter((id) => sets.every((set) => set.has(id)));
+		},
+
+		/**
+		 * Calls `listener` after every change to the users table, in this tab or another. Cheaper than a
+		 * live query for whole-table reads: Dexie's live queries track every key they return, which for
+		 * a list of 100,000 ids costs more than reading them.
+		 */
+		onChange(listener: () => void): () => void {
+			const prefix = `idb://${db.name}/users/`;
+			const handler = (parts: ObservabilitySet) => {
+				if (Object.keys(parts).some((part) => part.startsWith(prefix))) listener();
+			};
+			Dexie.on.storagemutated.subscribe(handler);
+			return () => Dexie.on.storagemutated.unsubscribe(handler);
 		},
 
 		/** The rows at the given ids, in that order (undefined for one deleted meanwhile). */

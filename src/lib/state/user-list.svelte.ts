@@ -23,23 +23,39 @@ export class UserList {
 		from: 0
 	});
 	#sites = $state.raw<string[]>([]);
+	/** Bumped on every change to the users table. */
+	#version = $state(0);
+	/** Every user's id per order, kept between keystrokes: a search then reads only its matches. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
+	#ordered = new Map<string, Promise<number[]>>();
 
 	constructor() {
+		// Any change to the users, here or in another tab, re-reads the list: the order cache is stale.
+		$effect(() =>
+			users.onChange(() => {
+				this.#ordered.clear();
+				this.#version++;
+			})
+		);
 		$effect(() => {
 			const query = $state.snapshot(this.query);
+			void this.#version;
 			untrack(() => this.selection.clear());
-			const subscription = liveQuery(() => users.listIds(query)).subscribe({
-				next: (ids) => {
+			let isCurrent = true;
+			this.#read(query).then(
+				(ids) => {
+					if (!isCurrent) return;
 					this.#ids = ids;
 					this.#isLoading = false;
 					this.#error = null;
 				},
-				error: (error: unknown) => {
+				(error: unknown) => {
+					if (!isCurrent) return;
 					this.#error = error instanceof Error ? error.message : String(error);
 					this.#isLoading = false;
 				}
-			});
-			return () => subscription.unsubscribe();
+			);
+			return () => (isCurrent = false);
 		});
 		$effect(() => {
 			const { from, to } = this.#window;
@@ -75,6 +91,17 @@ export class UserList {
 	}
 	get selectedCount(): number {
 		return this.selection.count(this.#ids.length);
+	}
+
+	#read(query: ListQuery): Promise<number[]> {
+		const key = `${query.sort}:${query.isDescending}`;
+		let ordered = this.#ordered.get(key);
+		if (!ordered) {
+			ordered = users.orderedIds(query.sort, query.isDescending);
+			this.#ordered.set(key, ordered);
+			ordered.catch(() => this.#ordered.delete(key));
+		}
+		return ordered.then((ids) => users.filterIds(ids, query));
 	}
 
 	/** The user at a position of the list, once its row is loaded. */
