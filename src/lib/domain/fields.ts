@@ -169,7 +169,17 @@ export const fields: readonly FieldDef[] = [
 		isSensitive: false,
 		isUnique: true,
 		isIdentity: true,
-		aliases: ['email', 'email address', 'e mail', 'mail', 'primary email', 'work email'],
+		aliases: [
+			'email',
+			'email address',
+			'e mail',
+			'mail',
+			'primary email',
+			'work email',
+			// Microsoft 365 / Entra: the sign-in name, an address in email form, and its only address column.
+			'user principal name',
+			'upn'
+		],
 		autocomplete: 'email',
 		inputMode: 'email',
 		parse: parseEmail,
@@ -197,7 +207,7 @@ export const fields: readonly FieldDef[] = [
 		isSensitive: true,
 		isUnique: false,
 		isIdentity: false,
-		aliases: ['password', 'initial password', 'temporary password'],
+		aliases: ['password', 'initial password', 'temporary password', 'password profile'],
 		autocomplete: 'new-password',
 		parse: parsePassword,
 		format: () => '••••••••'
@@ -222,21 +232,25 @@ export const fields: readonly FieldDef[] = [
 		isListed: true,
 		hint: 'Left empty: HQ.',
 		autocomplete: 'off',
-		aliases: ['site', 'location', 'office']
+		aliases: ['site', 'location', 'office', 'physical delivery office name']
 	}),
 	phoneField('mobilePhone', 'Mobile phone', 'tel', [
 		'mobile phone',
 		'mobile',
 		'mobilephone',
 		'cell',
-		'cell phone'
+		'cell phone',
+		'mobile number'
 	]),
 	phoneField('businessPhone', 'Business phone', 'work tel', [
 		'business phone',
 		'office phone',
 		'work phone',
 		'telephone number',
-		'phone'
+		'telephone',
+		'phone',
+		'phone number',
+		'primary phone'
 	]),
 	textField('company', 'Company', 128, {
 		autocomplete: 'organization',
@@ -244,7 +258,7 @@ export const fields: readonly FieldDef[] = [
 	}),
 	textField('jobTitle', 'Job title', 128, {
 		autocomplete: 'organization-title',
-		aliases: ['job title', 'jobtitle', 'title', 'position']
+		aliases: ['job title', 'jobtitle', 'title', 'position', 'employee title']
 	}),
 	textField('department', 'Department', 128, {
 		isListed: true,

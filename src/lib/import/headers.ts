@@ -1,0 +1,252 @@
+import { field, fields, type FieldKey } from '$lib/domain/fields';
+import type { FieldPolicy } from '$lib/domain/policy';
+import { fallbackAliases, foreignColumns } from './known-columns';
+
+/** Where a file's column goes: a field, or nowhere. */
+export type ColumnTarget = FieldKey | 'ignored';
+
+export type ColumnStatus = 'mapped' | 'ignored' | 'unmapped' | 'error';
+
+/** One column of the file and what becomes of it. */
+export interface ColumnMapping {
+	index: number;
+	/** The header exactly as written in the file. */
+	header: string;
+	/** The header as compared: lower case, no accents, punctuation or decorations such as '*' or [Required]. */
+	normalised: string;
+	status: ColumnStatus;
+	/** Set when mapped (and when in error because another column maps to the same field). */
+	field?: FieldKey;
+	/** Why it was mapped or ignored, or what is wrong: in the admin's words. */
+	reason: string;
+	/** Whether the admin chose this mapping rather than Rollcall guessing it. */
+	isChosen: boolean;
+	/** Guessed from a loose alias ('Name'), which gives way to a column that names the field exactly. */
+	isFallback?: boolean;
+}
+
+export interface HeaderMapping {
+	columns: ColumnMapping[];
+	/** Required fields that no column maps to. */
+	missing: FieldKey[];
+	/** Every reason the import cannot go on yet, one sentence each. */
+	problems: string[];
+	/** No column in error or left unmapped, and every required field has a column. */
+	isReady: boolean;
+}
+
+export interface MapOptions {
+	/** The admin's choices, by column index; they win over the guesses. */
+	choices?: ReadonlyMap<number, ColumnTarget>;
+	/** Whether a column has no value in any row: a blank-headed empty column is ignored, not an error. */
+	isColumnEmpty?: (index: number) => boolean;
+}
+
+/** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
+export function columnLetter(index: number): string {
+	let letters = '';
+	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+		letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+	}
+	return letters;
+}
+
+const words = (text: string) =>
+	text
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+
+const compact = (normalised: string) => normalised.replace(/ /gu, '');
+
+/** Words that say a column is required or optional, and say nothing about what it holds. */
+const DECORATION = /^(?:(?:required|optional|mandatory|upload only) ?)+$/u;
+const GROUP = /[[(]([^\])]*)[\])]/gu;
+
+const stripDecoration = (normalised: string) =>
+	normalised.replace(/(?:^| )(?:required|mandatory|optional)$/u, '').trim();
+
+/**
+ * Normalises a header for comparison: case, accents, spacing and punctuation ignored, and so are '*',
+ * [Required], (required) and a trailing 'Required'. "Email Address [Required]" -> "email address".
+ */
+export function normaliseHeader(header: string): string {
+	const undecorated = header
+		.replace(/\*/gu, ' ')
+		.replace(GROUP, (group, inner: string) => (DECORATION.test(words(inner)) ? ' ' : group));
+	return stripDecoration(words(undecorated));
+}
+
+/**
+ * What a header may name, most specific first: the attribute in brackets of a Microsoft 365 template
+ * ("First name [givenName]"), then the words outside brackets, then the whole header.
+ */
+export function headerCandidates(header: string): string[] {
+	const bare = header.replace(/\*/gu, ' ');
+	const groups = [...bare.matchAll(GROUP)].map((match) => words(match[1] ?? ''));
+	const outside = stripDecoration(words(bare.replace(GROUP, ' ')));
+	return [...new Set([...groups, outside, normaliseHeader(header)])].filter(
+		(candidate) => candidate !== '' && !DECORATION.test(candidate)
+	);
+}
+
+/** What a header names: a field (maybe through a loose alias), or a known column of other systems. */
+export type ColumnGuess = { field: FieldKey; isFallback: boolean } | { systems: string[] };
+
+function buildIndex(): Map<string, ColumnGuess> {
+	const index = new Map<string, ColumnGuess>();
+	for (const [system, names] of Object.entries(foreignColumns)) {
+		for (const name of names) {
+			const known = index.get(name);
+			if (known && 'systems' in known) known.systems.push(system);
+			else index.set(name, { systems: [system] });
+		}
+	}
+	// Fields win over a foreign column of the same name.
+	for (const f of fields) {
+		for (const alias of f.aliases) {
+			const key = compact(alias);
+			index.set(key, { field: f.key, isFallback: fallbackAliases.has(key) });
+		}
+	}
+	return index;
+}
+
+const aliasIndex = buildIndex();
+
+/** What a header names, by the registry's aliases (and known columns of other systems). */
+export function guessColumn(header: string): ColumnGuess | undefined {
+	for (const candidate of headerCandidates(header)) {
+		const guess = aliasIndex.get(compact(candidate));
+		if (guess) return guess;
+	}
+	return undefined;
+}
+
+const PROTOTYPE_NAMES = new Set(['proto', 'constructor', 'prototype']);
+
+const isPrototypeName = (header: string) =>
+	PROTOTYPE_NAMES.has(compact(words(header))) || PROTOTYPE_NAMES.has(header.trim().toLowerCase());
+
+/** The column before any comparison with the others: chosen, blank, dangerous, guessed or unknown. */
+function mapColumn(header: string, index: number, policy: FieldPolicy, options: MapOptions): ColumnMapping {
+	const base = { index, header, normalised: normaliseHeader(header), isChosen: false };
+	const choice = options.choices?.get(index);
+	if (choice === 'ignored') return { ...base, status: 'ignored', reason: 'Ignored by you.', isChosen: true };
+	if (choice) {
+		const hidden = policy[choice] === 'hidden';
+		return {
+			...base,
+			status: hidden ? 'error' : 'mapped',
+			field: choice,
+			reason: hidden
+				? `${field(choice).label} is hidden by the field policy; choose another field or Ignore.`
+				: `Mapped to ${field(choice).label} by you.`,
+			isChosen: true
+		};
+	}
+	if (header.trim() === '') {
+		if (options.isColumnEmpty?.(index)) {
+			return { ...base, status: 'ignored', reason: 'An empty column with no header.' };
+		}
+		return { ...base, status: 'error', reason: 'This column has no header: choose its field, or Ignore.' };
+	}
+	if (isPrototypeName(header)) {
+		return {
+			...base,
+			status: 'error',
+			reason: `"${header.trim()}" is not a usable column name: choose its field, or Ignore.`
+		};
+	}
+	const guess = guessColumn(header);
+	if (!guess) {
+		return { ...base, status: 'unmapped', reason: 'Unknown column: choose its field, or Ignore.' };
+	}
+	if ('systems' in guess) {
+		return {
+			...base,
+			status: 'ignored',
+			reason: guess.systems.includes('Rollcall')
+				? 'The Errors column of a Rollcall errors file.'
+				: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
+		};
+	}
+	const label = field(guess.field).label;
+	if (policy[guess.field] === 'hidden') {
+		return { ...base, status: 'ignored', reason: `${label} is hidden by the field policy.` };
+	}
+	return {
+		...base,
+		status: 'mapped',
+		field: guess.field,
+		reason: `Recognised as ${label}.`,
+		isFallback: guess.isFallback
+	};
+}
+
+/** "column C ("Email")", as an admin finds it in a spreadsheet. */
+const named = (column: ColumnMapping) =>
+	column.header.trim()
+		? `column ${columnLetter(column.index)} ("${column.header.trim()}")`
+		: `column ${columnLetter(column.index)}`;
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A loosely named column gives way to one that names the same field exactly: shown as ignored, with why. */
+function yieldFallbacks(columns: ColumnMapping[]): void {
+	for (const column of columns) {
+		if (column.status !== 'mapped' || !column.isFallback) continue;
+		const exact = columns.find((c) => c.status === 'mapped' && c.field === column.field && !c.isFallback);
+		if (!exact) continue;
+		column.status = 'ignored';
+		column.reason = `${capitalised(named(exact))} is ${field(column.field!).label}; choose a field for this one if it should be imported.`;
+	}
+}
+
+/** Marks the second and later of two identical headers, and of two columns for the same field. */
+function markDuplicates(columns: ColumnMapping[]): void {
+	const byHeader = new Map<string, ColumnMapping>();
+	const byField = new Map<FieldKey, ColumnMapping>();
+	for (const column of columns) {
+		const key = column.normalised || column.header.trim();
+		const same = byHeader.get(key);
+		if (key !== '' && same && !column.isChosen) {
+			column.status = 'error';
+			column.reason = `Same header as ${named(same)}: choose which one to use and Ignore the other.`;
+			continue;
+		}
+		if (key !== '' && !same) byHeader.set(key, column);
+		if (column.status !== 'mapped' || !column.field) continue;
+		const first = byField.get(column.field);
+		if (first) {
+			column.status = 'error';
+			column.reason = `${capitalised(named(first))} is already ${field(column.field).label}: choose another field for this one, or Ignore it.`;
+		} else byField.set(column.field, column);
+	}
+}
+
+/**
+ * Maps each column of a file to a field of the registry under the policy. Unknown headers stay
+ * 'unmapped' until the admin maps or ignores them; blank, duplicate and prototype-named headers
+ * ('__proto__', 'constructor') are errors, never dropped in silence.
+ */
+export function mapHeaders(
+	headers: readonly string[],
+	policy: FieldPolicy,
+	options: MapOptions = {}
+): HeaderMapping {
+	const columns = headers.map((header, i) => mapColumn(header, i, policy, options));
+	yieldFallbacks(columns);
+	markDuplicates(columns);
+	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
+	const missing = fields.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key)).map((f) => f.key);
+	const problems = [
+		...columns
+			.filter((c) => c.status === 'error' || c.status === 'unmapped')
+			.map((c) => `${capitalised(named(c))}: ${c.reason}`),
+		...missing.map((key) => `No column for ${field(key).label}, which is required.`)
+	];
+	return { columns, missing, problems, isReady: problems.length === 0 };
+}

@@ -1,0 +1,253 @@
+import { emailKey } from '$lib/domain/email';
+import { field, type FieldContext, type FieldKey } from '$lib/domain/fields';
+import type { FieldPolicy } from '$lib/domain/policy';
+import { foldText } from '$lib/domain/text';
+import { validateUser, type UserFields, type UserInput } from '$lib/domain/user';
+import { unescapeFormula } from './formula';
+import { columnLetter, type HeaderMapping } from './headers';
+
+/** One problem in one row (and usually one column), as the admin finds it in the spreadsheet. */
+export interface CellError {
+	/** The admin's row number: the header is row 1, so the first user is row 2. */
+	row: number;
+	/** The column's index, when the problem is in one cell. */
+	column?: number;
+	/** The column's header as written in the file (or its letter when it has none). */
+	header?: string;
+	field?: FieldKey;
+	message: string;
+}
+
+/**
+ * What importing a row would do: create a user, update one, nothing (the directory already has the
+ * same values), or nothing because the row is wrong. Blank rows are passed over.
+ */
+export type RowStatus = 'new' | 'update' | 'unchanged' | 'error' | 'blank';
+
+export interface CheckedRow {
+	row: number;
+	status: RowStatus;
+	/** The row's values as they would be stored (defaults filled in). Never the password. */
+	values: Partial<UserFields>;
+	/** Whether the row gives a password; the password itself is not kept in any checked row. */
+	hasPassword: boolean;
+	/** The directory user this row's email belongs to. */
+	existingId?: number;
+	/** For an update: the fields whose non-empty cells differ from the stored user (empty cells never erase). */
+	changes?: FieldKey[];
+	errors: CellError[];
+}
+
+export interface RowCheck {
+	rows: CheckedRow[];
+	/** Every row's errors, in row order. */
+	errors: CellError[];
+	counts: Record<RowStatus, number>;
+}
+
+/** A user of the directory, as far as the check needs it; without values a match can only be an update. */
+export interface ExistingUser {
+	id: number;
+	values?: Partial<UserFields>;
+}
+
+/** Finds a directory user by a key: a Map (key -> id or user) or a function. */
+export type Lookup =
+	ReadonlyMap<string, number | ExistingUser> | ((key: string) => number | ExistingUser | undefined);
+
+/** The directory's unique keys, as `userKeys` derives them: emailKey, usernameKey, customerCodeKey. */
+export interface Directory {
+	byEmail: Lookup;
+	byUsername?: Lookup;
+	byCustomerCode?: Lookup;
+}
+
+export interface CheckOptions {
+	policy: FieldPolicy;
+	context: FieldContext;
+	/** The directory to compare with (or just its emailKey lookup); none: every valid row is new. */
+	directory?: Directory | Lookup;
+	/** 'Update existing users': off, a row for a user already there with other values is an error. */
+	updateExisting?: boolean;
+	/** The admin's row number of rows[0]: 2, or the table's headerRow + 1 under a preamble. */
+	firstRow?: number;
+}
+
+function find(lookup: Lookup | undefined, key: string | undefined): ExistingUser | undefined {
+	if (!lookup || !key) return undefined;
+	const found = typeof lookup === 'function' ? lookup(key) : lookup.get(key);
+	return typeof found === 'number' ? { id: found } : found;
+}
+
+const asDirectory = (directory: Directory | Lookup | undefined): Directory | undefined =>
+	directory === undefined || (typeof directory === 'object' && 'byEmail' in directory)
+		? directory
+		: { byEmail: directory };
+
+/** The unique fields, with the keys the directory keeps them under (as `userKeys` folds them). */
+const uniqueKeys: readonly ['email' | 'username' | 'customerCode', (value: string) => string][] = [
+	['email', emailKey],
+	['username', foldText],
+	['customerCode', (value) => value.trim().toLowerCase()]
+];
+
+const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
+
+/**
+ * Checks rows one at a time, remembering what it has seen for the duplicate checks across rows: the
+ * worker can feed it in slices, reporting progress between them. `checkRows` checks a whole file.
+ */
+export class RowChecker {
+	readonly #options: CheckOptions;
+	readonly #directory: Directory | undefined;
+	readonly #mapping: HeaderMapping;
+	readonly #columnOf = new Map<FieldKey, number>();
+	readonly #seen = new Map<FieldKey, Map<string, number>>(uniqueKeys.map(([key]) => [key, new Map()]));
+
+	constructor(mapping: HeaderMapping, options: CheckOptions) {
+		this.#options = options;
+		this.#mapping = mapping;
+		this.#directory = asDirectory(options.directory);
+		for (const column of mapping.columns) {
+			if (column.status === 'mapped' && column.field) this.#columnOf.set(column.field, column.index);
+		}
+	}
+
+	#error(row: number, key: FieldKey | undefined, message: string, at?: number): CellError {
+		const index = at ?? (key ? this.#columnOf.get(key) : undefined);
+		if (index === undefined) return { row, field: key, message };
+		const header = this.#mapping.columns[index]?.header.trim() || `Column ${columnLetter(index)}`;
+		return { row, column: index, header, field: key, message };
+	}
+
+	check(cells: readonly string[], row: number): CheckedRow {
+		if (isBlank(cells)) return { row, status: 'blank', values: {}, hasPassword: false, errors: [] };
+		const errors: CellError[] = [];
+		const width = this.#mapping.columns.length;
+		const extra = cells.findIndex((cell, i) => i >= width && cell.trim() !== '');
+		if (extra >= 0) {
+			errors.push(
+				this.#error(
+					row,
+					undefined,
+					`This row has a value in column ${columnLetter(extra)}, past the ${width} columns of the header: a value that contains the delimiter must be in quotes.`,
+					extra
+				)
+			);
+		}
+		const input: UserInput = {};
+		for (const [key, index] of this.#columnOf) {
+			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
+			const cell = field(key).isSensitive ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
+			if (cell.includes('\uFFFD') && !field(key).isSensitive) {
+				errors.push(
+					this.#error(
+						row,
+						key,
+						`${field(key).label} contains �, a character lost by an earlier conversion of the file: retype it.`
+					)
+				);
+			}
+			input[key] = cell;
+		}
+		const {
+			values,
+			password,
+			errors: fieldErrors
+		} = validateUser(input, this.#options.policy, this.#options.context);
+		for (const [key, message] of Object.entries(fieldErrors) as [FieldKey, string][]) {
+			if (!errors.some((e) => e.field === key)) errors.push(this.#error(row, key, message));
+		}
+		const key = values.email ? emailKey(values.email) : undefined;
+		const existing = find(this.#directory?.byEmail, key);
+		errors.push(...this.#duplicates(values, row, key, existing));
+		const checked: CheckedRow = { row, status: 'new', values, hasPassword: password !== undefined, errors };
+		this.#classify(checked, input, existing);
+		return checked;
+	}
+
+	/** Repeats of an earlier row of the file, and values other directory users already have. */
+	#duplicates(
+		values: Partial<UserFields>,
+		row: number,
+		email: string | undefined,
+		owner: ExistingUser | undefined
+	): CellError[] {
+		const errors: CellError[] = [];
+		for (const [key, toKey] of uniqueKeys) {
+			const value = values[key];
+			if (typeof value !== 'string' || value === '') continue;
+			const label = field(key).label.toLowerCase();
+			const folded = key === 'email' && email ? email : toKey(value);
+			const seen = this.#seen.get(key)!;
+			const first = seen.get(folded);
+			if (first === undefined) seen.set(folded, row);
+			else errors.push(this.#error(row, key, `Row ${first} already has the ${label} ${value}.`));
+			if (key === 'email') continue;
+			const lookup = key === 'username' ? this.#directory?.byUsername : this.#directory?.byCustomerCode;
+			const other = find(lookup, folded);
+			if (other && other.id !== owner?.id) {
+				errors.push(
+					this.#error(row, key, `Another user in the directory already has the ${label} ${value}.`)
+				);
+			}
+		}
+		return errors;
+	}
+
+	#classify(checked: CheckedRow, input: UserInput, existing: ExistingUser | undefined): void {
+		if (existing) checked.existingId = existing.id;
+		if (checked.errors.length) {
+			checked.status = 'error';
+			return;
+		}
+		if (!existing) return;
+		// Only cells the admin filled count: an empty cell never erases what is stored.
+		const filled = Object.keys(checked.values).filter((key) => {
+			const raw = input[key as FieldKey];
+			return typeof raw === 'string' && raw.trim() !== '';
+		}) as (keyof UserFields)[];
+		const stored = existing.values;
+		// The email matched by its key; another spelling of it (ADA@ for ada@) is not a change.
+		const isSame = (key: keyof UserFields) => key === 'email' || checked.values[key] === stored?.[key];
+		const changes = stored ? filled.filter((key) => !isSame(key)) : filled;
+		if (changes.length === 0) {
+			checked.status = 'unchanged';
+		} else if (this.#options.updateExisting) {
+			checked.status = 'update';
+			checked.changes = changes;
+		} else {
+			checked.status = 'error';
+			checked.errors.push(
+				this.#error(
+					checked.row,
+					'email',
+					"A user with this email is already in the directory: turn on 'Update existing users' to update them, or remove this row."
+				)
+			);
+		}
+	}
+}
+
+/**
+ * Validates the rows of a file under the field policy with the registry's own validation (the form's),
+ * finds repeats inside the file and matches against the directory, and says what importing each row
+ * would do. Row numbers are the admin's: rows[0] is row 2, under the header (or `firstRow`).
+ */
+export function checkRows(
+	rows: readonly (readonly string[])[],
+	mapping: HeaderMapping,
+	options: CheckOptions
+): RowCheck {
+	const checker = new RowChecker(mapping, options);
+	const firstRow = options.firstRow ?? 2;
+	const checked = rows.map((cells, i) => checker.check(cells, i + firstRow));
+	const counts: Record<RowStatus, number> = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
+	for (const row of checked) counts[row.status]++;
+	return { rows: checked, errors: checked.flatMap((row) => row.errors), counts };
+}
+
+/** A row's errors in one line, for the errors file: "Email: ... Mobile phone: ...". */
+export function rowErrorText(row: CheckedRow): string {
+	return row.errors.map((e) => (e.header ? `${e.header}: ${e.message}` : e.message)).join(' ');
+}

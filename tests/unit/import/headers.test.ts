@@ -1,0 +1,394 @@
+import { describe, expect, it } from 'vitest';
+import { fields, type FieldKey } from '../../../src/lib/domain/fields';
+import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
+import {
+	columnLetter,
+	guessColumn,
+	headerCandidates,
+	mapHeaders,
+	normaliseHeader,
+	type ColumnTarget
+} from '../../../src/lib/import/headers';
+import { everything, preset, table } from './helpers';
+
+/** Header -> field for the mapped columns, header -> status for the others. */
+function outcome(headers: readonly string[], policy: FieldPolicy, choices?: Map<number, ColumnTarget>) {
+	const mapping = mapHeaders(headers, policy, { choices });
+	return Object.fromEntries(
+		mapping.columns.map((c) => [c.header, c.status === 'mapped' ? c.field : c.status])
+	);
+}
+
+describe('normaliseHeader', () => {
+	it.each([
+		['Email Address [Required]', 'email address'],
+		['User name*', 'user name'],
+		['* Email *', 'email'],
+		['  First   name (required) ', 'first name'],
+		['Last name (Required)', 'last name'],
+		['E-MAIL', 'e mail'],
+		['first_name', 'first name'],
+		['Prénom', 'prenom'],
+		['Ｅｍａｉｌ', 'email'],
+		['Password Hash Function [UPLOAD ONLY]', 'password hash function'],
+		['User name [userPrincipalName] Required', 'user name userprincipalname'],
+		['Block sign in (Yes/No) [accountEnabled] Required', 'block sign in yes no accountenabled'],
+		['名前', '名前']
+	])('%j -> %j', (header, normalised) => {
+		expect(normaliseHeader(header)).toBe(normalised);
+	});
+
+	it('puts the bracketed attribute of Microsoft 365 templates first', () => {
+		expect(headerCandidates('User name [userPrincipalName] Required')).toEqual([
+			'userprincipalname',
+			'user name',
+			'user name userprincipalname'
+		]);
+		expect(headerCandidates('Email Address [Required]')).toEqual(['email address']);
+	});
+});
+
+describe('templates of other systems map with no manual work', () => {
+	it('Microsoft 365 / Entra bulk-create template (with its bracketed attribute names)', () => {
+		const { headers } = table('entra-bulk-create.csv');
+		const mapping = mapHeaders(headers, preset('field-heavy'));
+		expect(Object.fromEntries(mapping.columns.map((c) => [c.header, c.field ?? c.status]))).toEqual({
+			'Name [displayName] Required': 'ignored', // the field-heavy policy hides the display name
+			'User name [userPrincipalName] Required': 'email',
+			'Initial password [passwordProfile] Required': 'password',
+			'Block sign in (Yes/No) [accountEnabled] Required': 'ignored',
+			'First name [givenName]': 'firstName',
+			'Last name [surname]': 'lastName',
+			'Job title [jobTitle]': 'ignored',
+			'Department [department]': 'ignored',
+			'Usage location [usageLocation]': 'ignored',
+			'Street address [streetAddress]': 'ignored',
+			'State or province [state]': 'ignored',
+			'Country or region [country]': 'ignored',
+			'Office [physicalDeliveryOfficeName]': 'ignored',
+			'City [city]': 'ignored',
+			'ZIP or postal code [postalCode]': 'ignored',
+			'Office phone [telephoneNumber]': 'businessPhone',
+			'Mobile phone [mobile]': 'mobilePhone'
+		});
+		// The field-heavy policy also needs a username, which Entra's template has no column for.
+		expect(mapping.missing).toEqual(['username']);
+		expect(mapping.columns[3]?.reason).toBe(
+			'A column of Microsoft 365 files that Rollcall has no field for.'
+		);
+		expect(mapping.columns[0]?.reason).toBe('Display name is hidden by the field policy.');
+		expect(mapHeaders(headers, defaultPolicy).isReady).toBe(true);
+	});
+
+	it('Microsoft 365 column names as the admin centre and the brief spell them', () => {
+		expect(
+			outcome(
+				[
+					'User name [userPrincipalName] Required',
+					'First name [givenName]',
+					'Display name [displayName] Required',
+					'Initial password [passwordProfile] Required',
+					'Block sign in (Yes/No) [accountEnabled]',
+					'Job title [jobTitle]',
+					'Department [department]',
+					'Usage location [usageLocation]',
+					'Mobile phone [mobile]',
+					'Office phone [telephoneNumber]'
+				],
+				everything
+			)
+		).toEqual({
+			'User name [userPrincipalName] Required': 'email',
+			'First name [givenName]': 'firstName',
+			'Display name [displayName] Required': 'displayName',
+			'Initial password [passwordProfile] Required': 'password',
+			'Block sign in (Yes/No) [accountEnabled]': 'ignored',
+			'Job title [jobTitle]': 'jobTitle',
+			'Department [department]': 'department',
+			'Usage location [usageLocation]': 'ignored',
+			'Mobile phone [mobile]': 'mobilePhone',
+			'Office phone [telephoneNumber]': 'businessPhone'
+		});
+	});
+
+	it('Google Workspace upload template', () => {
+		const { headers } = table('google-workspace.csv');
+		const mapping = mapHeaders(headers, everything);
+		expect(mapping.isReady).toBe(true);
+		const mapped = Object.fromEntries(
+			mapping.columns.filter((c) => c.status === 'mapped').map((c) => [c.header, c.field])
+		);
+		expect(mapped).toEqual({
+			'First Name [Required]': 'firstName',
+			'Last Name [Required]': 'lastName',
+			'Email Address [Required]': 'email',
+			'Password [Required]': 'password',
+			'Work Phone': 'businessPhone',
+			'Mobile Phone': 'mobilePhone',
+			'Employee Title': 'jobTitle',
+			Department: 'department'
+		});
+		expect(mapping.columns.filter((c) => c.status !== 'mapped').every((c) => c.status === 'ignored')).toBe(
+			true
+		);
+		// Under Rollcall's default policy the password is not asked for: its column is ignored, not an error.
+		expect(mapHeaders(headers, defaultPolicy).columns[3]).toMatchObject({
+			status: 'ignored',
+			reason: 'Password is hidden by the field policy.'
+		});
+	});
+
+	it('Okta CSV import', () => {
+		const mapping = mapHeaders(table('okta.csv').headers, everything);
+		expect(mapping.isReady).toBe(true);
+		const mapped = Object.fromEntries(
+			mapping.columns.filter((c) => c.status === 'mapped').map((c) => [c.header, c.field])
+		);
+		expect(mapped).toEqual({
+			login: 'username',
+			firstName: 'firstName',
+			lastName: 'lastName',
+			email: 'email',
+			title: 'jobTitle',
+			displayName: 'displayName',
+			mobilePhone: 'mobilePhone',
+			primaryPhone: 'businessPhone',
+			userType: 'userType',
+			organization: 'company',
+			department: 'department'
+		});
+		expect(mapping.columns.find((c) => c.header === 'streetAddress')?.reason).toBe(
+			'A column of Microsoft 365 and Okta files that Rollcall has no field for.'
+		);
+	});
+
+	it('Active Directory export, where one attribute comes under two names', () => {
+		const mapping = mapHeaders(table('active-directory.csv').headers, everything);
+		expect(mapping.problems).toEqual([]);
+		const mapped = Object.fromEntries(
+			mapping.columns.filter((c) => c.status === 'mapped').map((c) => [c.header, c.field])
+		);
+		expect(mapped).toEqual({
+			GivenName: 'firstName',
+			SamAccountName: 'username',
+			Surname: 'lastName',
+			EmailAddress: 'email',
+			displayName: 'displayName',
+			OfficePhone: 'businessPhone',
+			MobilePhone: 'mobilePhone',
+			title: 'jobTitle',
+			department: 'department',
+			company: 'company'
+		});
+		expect(mapping.columns.find((c) => c.header === 'sn')?.reason).toBe(
+			'Column I ("Surname") is Last name; choose a field for this one if it should be imported.'
+		);
+	});
+
+	it('Active Directory attributes on their own', () => {
+		expect(
+			outcome(
+				[
+					'sAMAccountName',
+					'givenName',
+					'sn',
+					'mail',
+					'displayName',
+					'telephoneNumber',
+					'mobile',
+					'title',
+					'department',
+					'company'
+				],
+				everything
+			)
+		).toEqual({
+			sAMAccountName: 'username',
+			givenName: 'firstName',
+			sn: 'lastName',
+			mail: 'email',
+			displayName: 'displayName',
+			telephoneNumber: 'businessPhone',
+			mobile: 'mobilePhone',
+			title: 'jobTitle',
+			department: 'department',
+			company: 'company'
+		});
+	});
+
+	it('Zendesk user import ("name" is the full name)', () => {
+		expect(outcome(table('zendesk.csv').headers, everything)).toEqual({
+			name: 'displayName',
+			email: 'email',
+			external_id: 'ignored',
+			details: 'ignored',
+			notes: 'ignored',
+			phone: 'businessPhone',
+			role: 'ignored',
+			restriction: 'ignored',
+			organization: 'company',
+			tags: 'ignored'
+		});
+	});
+
+	it.each<[string, string, Record<string, FieldKey | 'ignored'>]>([
+		['workflow-a.csv', 'portal', { 'First name': 'firstName', 'Last name': 'lastName', Email: 'email' }],
+		[
+			'workflow-b.csv',
+			'groups',
+			{ 'User type': 'userType', 'First name': 'firstName', 'Last name': 'lastName', Email: 'email' }
+		],
+		[
+			'workflow-c.csv',
+			'multi-customer',
+			{ 'User name*': 'username', 'Email*': 'email', 'User type': 'userType', Site: 'site' }
+		],
+		[
+			'workflow-d.csv',
+			'field-heavy',
+			{
+				'First name': 'firstName',
+				'Last name': 'lastName',
+				Username: 'username',
+				Password: 'password',
+				'Mobile phone': 'mobilePhone',
+				Email: 'email',
+				'Business phone': 'businessPhone',
+				Company: 'company',
+				'Unique customer code': 'customerCode',
+				UDID: 'udid',
+				'Add to global address book': 'inGlobalAddressBook'
+			}
+		]
+	])('reference workflow template %s under its preset', (name, presetId, expected) => {
+		const mapping = mapHeaders(table(name).headers, preset(presetId));
+		expect(mapping.isReady).toBe(true);
+		expect(Object.fromEntries(mapping.columns.map((c) => [c.header, c.field ?? c.status]))).toEqual(expected);
+	});
+
+	it('every field by its label and every alias, and nothing claimed twice once spaces are ignored', () => {
+		for (const f of fields) {
+			expect(guessColumn(f.label), f.label).toMatchObject({ field: f.key });
+			for (const alias of f.aliases) expect(guessColumn(alias), alias).toMatchObject({ field: f.key });
+		}
+	});
+});
+
+describe('mapping problems are explicit', () => {
+	it('leaves unknown headers unmapped until the admin maps or ignores them', () => {
+		const headers = ['Email', 'Favourite colour', 'Badge'];
+		const guessed = mapHeaders(headers, everything);
+		expect(guessed.columns[1]).toMatchObject({ status: 'unmapped', isChosen: false });
+		expect(guessed.isReady).toBe(false);
+		expect(guessed.problems).toEqual([
+			'Column B ("Favourite colour"): Unknown column: choose its field, or Ignore.',
+			'Column C ("Badge"): Unknown column: choose its field, or Ignore.'
+		]);
+		const chosen = mapHeaders(headers, everything, {
+			choices: new Map<number, ColumnTarget>([
+				[1, 'ignored'],
+				[2, 'customerCode']
+			])
+		});
+		expect(chosen.isReady).toBe(true);
+		expect(chosen.columns[1]).toMatchObject({ status: 'ignored', reason: 'Ignored by you.', isChosen: true });
+		expect(chosen.columns[2]).toMatchObject({ status: 'mapped', field: 'customerCode', isChosen: true });
+	});
+
+	it('refuses to map a column to a field the policy hides', () => {
+		const mapping = mapHeaders(['Email', 'Code'], defaultPolicy, { choices: new Map([[1, 'customerCode']]) });
+		expect(mapping.columns[1]).toMatchObject({
+			status: 'error',
+			reason: 'Customer code is hidden by the field policy; choose another field or Ignore.'
+		});
+	});
+
+	it('reports prototype-named headers, never dropping them', () => {
+		const mapping = mapHeaders(table('proto-header.csv').headers, everything);
+		expect(mapping.columns.map((c) => c.status)).toEqual([
+			'error',
+			'mapped',
+			'error',
+			'mapped',
+			'mapped',
+			'error'
+		]);
+		expect(mapping.problems[0]).toBe(
+			'Column A ("__proto__"): "__proto__" is not a usable column name: choose its field, or Ignore.'
+		);
+		const ignored = new Map<number, ColumnTarget>([
+			[0, 'ignored'],
+			[2, 'ignored'],
+			[5, 'ignored']
+		]);
+		expect(mapHeaders(table('proto-header.csv').headers, everything, { choices: ignored }).isReady).toBe(
+			true
+		);
+	});
+
+	it('reports identical headers, two columns for one field, and a blank header', () => {
+		const { headers } = table('duplicate-headers.csv');
+		const mapping = mapHeaders(headers, everything);
+		expect(mapping.problems).toEqual([
+			'Column C ("E-mail"): Column A ("Email") is already Email: choose another field for this one, or Ignore it.',
+			'Column E: This column has no header: choose its field, or Ignore.',
+			'Column F ("Surname"): Column D ("Last name") is already Last name: choose another field for this one, or Ignore it.',
+			'Column H ("Department"): Same header as column G ("Department"): choose which one to use and Ignore the other.',
+			'Column I ("Favourite colour"): Unknown column: choose its field, or Ignore.'
+		]);
+		const resolved = mapHeaders(headers, everything, {
+			choices: new Map<number, ColumnTarget>([
+				[2, 'ignored'],
+				[4, 'ignored'],
+				[5, 'ignored'],
+				[7, 'jobTitle'],
+				[8, 'ignored']
+			])
+		});
+		expect(resolved.problems).toEqual([]);
+		// Choosing cannot put two columns into one field either.
+		const twice = mapHeaders(headers, everything, { choices: new Map([[7, 'department']]) });
+		expect(twice.columns[7]?.status).toBe('error');
+	});
+
+	it('ignores a blank-headed column that is empty in every row (trailing delimiters)', () => {
+		const mapping = mapHeaders(['Email', ''], everything, { isColumnEmpty: (i) => i === 1 });
+		expect(mapping.columns[1]).toMatchObject({
+			status: 'ignored',
+			reason: 'An empty column with no header.'
+		});
+		expect(mapping.isReady).toBe(true);
+	});
+
+	it('names the required fields no column maps to', () => {
+		const mapping = mapHeaders(table('workflow-a.csv').headers, preset('field-heavy'));
+		expect(mapping.missing).toEqual(['username', 'password', 'mobilePhone']);
+		expect(mapping.problems).toEqual([
+			'No column for Username, which is required.',
+			'No column for Password, which is required.',
+			'No column for Mobile phone, which is required.'
+		]);
+		expect(mapping.isReady).toBe(false);
+	});
+
+	it('ignores the Errors column of a Rollcall errors file uploaded again', () => {
+		expect(mapHeaders(['Email', 'Errors'], everything).columns[1]).toMatchObject({
+			status: 'ignored',
+			reason: 'The Errors column of a Rollcall errors file.'
+		});
+	});
+});
+
+describe('columnLetter', () => {
+	it.each([
+		[0, 'A'],
+		[25, 'Z'],
+		[26, 'AA'],
+		[51, 'AZ'],
+		[701, 'ZZ'],
+		[702, 'AAA'],
+		[16383, 'XFD']
+	])('%i -> %s', (index, letters) => {
+		expect(columnLetter(index)).toBe(letters);
+	});
+});
