@@ -1,6 +1,6 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
-import type { UserType } from '$lib/domain/fields';
+import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
 import type { RollcallDb } from './database';
@@ -40,6 +40,20 @@ const SORT_INDEX: Record<SortKey, string> = {
 
 type UniqueField = 'email' | 'username' | 'customerCode';
 
+/**
+ * A new user gets the registry default of every field the form did not ask (hidden by the policy):
+ * site HQ and user type Standard, so every user has a value in every sorted and filtered index.
+ */
+function withDefaults(values: UserFields): UserFields {
+	const filled: Record<string, unknown> = { ...values };
+	for (const def of registry) {
+		if (!def.isSensitive && def.defaultValue !== undefined && filled[def.key] === undefined) {
+			filled[def.key] = def.defaultValue;
+		}
+	}
+	return filled as unknown as UserFields;
+}
+
 /** Users module: every read and write of the users table goes through here. */
 export function usersStore(db: RollcallDb) {
 	async function findConflict(
@@ -70,6 +84,7 @@ export function usersStore(db: RollcallDb) {
 		/** Adds one user as Pending; refuses (DuplicateError) an email, username or code already taken. */
 		async add(fields: UserFields, options: { hasPassword?: boolean; now?: number } = {}): Promise<User> {
 			const now = options.now ?? Date.now();
+			fields = withDefaults(fields);
 			const keys = userKeys(fields);
 			return db.transaction('rw', db.users, async () => {
 				const conflict = await findConflict(keys);

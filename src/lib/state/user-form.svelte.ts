@@ -27,6 +27,8 @@ export class UserForm {
 	#touched = $state<Partial<Record<FieldKey, boolean>>>({});
 	#taken = $state<Partial<Record<FieldKey, string>>>({});
 	#checks: Partial<Record<FieldKey, number>> = {};
+	/** Fields whose 'already taken' lookup has not answered yet. */
+	#pending = $state<Partial<Record<FieldKey, boolean>>>({});
 	#isSubmitted = $state(false);
 	#isSaving = $state(false);
 	#saveError = $state<string | null>(null);
@@ -71,7 +73,10 @@ export class UserForm {
 		const { value } = validateField(key, raw, settings.policy, settings.context);
 		if (value === undefined || value === '') return { state: 'none' };
 		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
-		if (def.isUnique) return { state: 'valid', text: `${def.label} is available.` };
+		if (def.isUnique) {
+			if (this.#pending[key]) return { state: 'none' };
+			return { state: 'valid', text: `${def.label} is available.` };
+		}
 		const shown = def.format(value, settings.context);
 		return { state: 'valid', text: shown === value ? 'Looks good.' : `Will be saved as ${shown}.` };
 	}
@@ -89,13 +94,21 @@ export class UserForm {
 		const check = (this.#checks[key] ?? 0) + 1;
 		this.#checks[key] = check;
 		delete this.#taken[key];
+		this.#pending[key] = false;
 		const { value, error } = validateField(key, raw, settings.policy, settings.context);
 		if (error || typeof value !== 'string' || value === '') return;
-		const other = await users.whoHas(key, value, this.existing?.id);
-		// Only the answer to the latest keystroke counts.
-		if (this.#checks[key] !== check) return;
-		if (other)
-			this.#taken[key] = `This ${field(key).label.toLowerCase()} is already taken by ${nameOf(other)}.`;
+		this.#pending[key] = true;
+		try {
+			const other = await users.whoHas(key, value, this.existing?.id);
+			// Only the answer to the latest keystroke counts.
+			if (this.#checks[key] !== check) return;
+			if (other)
+				this.#taken[key] = `This ${field(key).label.toLowerCase()} is already taken by ${nameOf(other)}.`;
+		} catch (error) {
+			if (this.#checks[key] === check) this.#saveError = storageErrorMessage(error);
+		} finally {
+			if (this.#checks[key] === check) this.#pending[key] = false;
+		}
 	}
 
 	/** Validates everything and saves; returns the saved user, or null with the marks showing why not. */

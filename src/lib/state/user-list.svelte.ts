@@ -23,6 +23,7 @@ export class UserList {
 		from: 0
 	});
 	#sites = $state.raw<string[]>([]);
+	#queryKey = '';
 	/** Bumped on every change to the users table. */
 	#version = $state(0);
 	/** Every user's id per order, kept between keystrokes: a search then reads only its matches. */
@@ -40,7 +41,10 @@ export class UserList {
 		$effect(() => {
 			const query = $state.snapshot(this.query);
 			void this.#version;
-			untrack(() => this.selection.clear());
+			// A new search, filter or order starts a new selection; a change to the data keeps it.
+			const queryKey = JSON.stringify(query);
+			if (queryKey !== this.#queryKey) untrack(() => this.selection.clear());
+			this.#queryKey = queryKey;
 			let isCurrent = true;
 			this.#read(query).then(
 				(ids) => {

@@ -54,8 +54,9 @@ export function scrollTopFor(
 	const ratio = maxList === 0 ? 1 : maxScroll / maxList;
 	const current = maxScroll === 0 ? 0 : (currentTop / maxScroll) * maxList;
 	const rowTop = index * rowHeight;
-	let virtualTop = current;
-	if (rowTop < current) virtualTop = rowTop;
-	else if (rowTop + rowHeight > current + viewport) virtualTop = rowTop + rowHeight - viewport;
-	return Math.min(maxScroll, Math.max(0, virtualTop * ratio));
+	// Browsers keep scrollTop in whole pixels; round so that, read back, the row is still fully in view.
+	let top = currentTop;
+	if (rowTop < current) top = Math.floor(rowTop * ratio);
+	else if (rowTop + rowHeight > current + viewport) top = Math.ceil((rowTop + rowHeight - viewport) * ratio);
+	return Math.min(maxScroll, Math.max(0, top));
 }
