@@ -9,6 +9,8 @@ export class Selection {
 	/** Selected ids, or when #isAll, the ids left out. */
 	#marked = new SvelteSet<number>();
 	#anchor = $state<number | null>(null);
+	/** Where the last Shift+arrow range ended, so extending it again replaces that range. */
+	#rangeEnd: number | null = null;
 
 	isSelected(id: number): boolean {
 		return this.#isAll !== this.#marked.has(id);
@@ -44,6 +46,26 @@ export class Selection {
 			this.#set(id, select);
 		}
 		this.#anchor = index;
+		this.#rangeEnd = null;
+	}
+
+	/**
+	 * Shift+arrow: selects from the anchor (the row the range started on) to `to`, replacing the range
+	 * a previous Shift+arrow made, so moving back shrinks it.
+	 */
+	extend(ids: readonly number[], from: number, to: number): void {
+		this.#anchor ??= from;
+		const anchor = this.#anchor;
+		if (this.#rangeEnd !== null) this.#setRange(ids, anchor, this.#rangeEnd, false);
+		this.#setRange(ids, anchor, to, true);
+		this.#rangeEnd = to;
+	}
+
+	#setRange(ids: readonly number[], a: number, b: number, select: boolean): void {
+		for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+			const id = ids[i];
+			if (id !== undefined) this.#set(id, select);
+		}
 	}
 
 	#set(id: number, select: boolean): void {
@@ -61,5 +83,6 @@ export class Selection {
 		this.#isAll = false;
 		this.#marked.clear();
 		this.#anchor = null;
+		this.#rangeEnd = null;
 	}
 }

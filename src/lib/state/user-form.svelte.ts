@@ -125,7 +125,7 @@ export class UserForm {
 		if (this.fields.some((f) => this.#taken[f.key])) return null;
 		this.#isSaving = true;
 		try {
-			if (this.existing) return await users.update(this.existing.id, result.values);
+			if (this.existing) return await users.update(this.existing.id, this.#changed(result.values));
 			return await users.add(result.values as UserFields, { hasPassword: result.password !== undefined });
 		} catch (error) {
 			if (error instanceof DuplicateError) this.#taken[error.field] = error.message;
@@ -134,6 +134,17 @@ export class UserForm {
 		} finally {
 			this.#isSaving = false;
 		}
+	}
+
+	/**
+	 * Only the fields the admin changed: saving an edit must not write back, field by field, values
+	 * another tab changed meanwhile.
+	 */
+	#changed(values: Partial<UserFields>): Partial<UserFields> {
+		const existing = this.existing as Partial<UserFields> | undefined;
+		return Object.fromEntries(
+			Object.entries(values).filter(([key, value]) => existing?.[key as keyof UserFields] !== value)
+		);
 	}
 
 	/** The fields still wrong, in form order, for the summary above the form. */
