@@ -1,0 +1,109 @@
+import type { FieldDef, FieldKey } from '$lib/domain/fields';
+import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
+import { escapeFormula } from './formula';
+import { writeXlsx } from './xlsx-writer';
+
+export interface TemplateOptions {
+	/** Adds two example users (workflow D's 'example file'). */
+	example?: boolean;
+}
+
+/** What a sensitive column (the password) holds in an example row: an instruction, never a real value. */
+export const SENSITIVE_PLACEHOLDER = 'Choose a password';
+
+/**
+ * Two example users, valid under the registry whatever the policy and default country: phones in
+ * international form, a customer code with leading zeros, accents that only survive as UTF-8.
+ */
+const examples: Record<FieldKey, readonly [string, string]> = {
+	firstName: ['Ada', 'José'],
+	lastName: ['Lovelace', 'Núñez'],
+	displayName: ['Ada Lovelace', 'José Núñez'],
+	email: ['ada.lovelace@example.com', 'jose.nunez@example.com'],
+	username: ['ada.lovelace', 'jose.nunez'],
+	password: [SENSITIVE_PLACEHOLDER, SENSITIVE_PLACEHOLDER],
+	userType: ['Standard', 'Privileged'],
+	site: ['HQ', 'Lyon'],
+	mobilePhone: ['+44 7911 123456', '+33 6 12 34 56 78'],
+	businessPhone: ['+44 20 7946 0958', '+44 161 496 0000'],
+	company: ['Example Ltd', 'Example Ltd'],
+	jobTitle: ['Engineer', 'Office manager'],
+	department: ['Research', 'Operations'],
+	customerCode: ['000123', '004567'],
+	udid: ['00008030-001A2B3C4D5E6F70', '2B6F0CC904D137BE2E1730235F5664094B831186'],
+	inGlobalAddressBook: ['Yes', 'No']
+};
+
+/** A column's header: the field's label, with ' *' when the policy requires it (headers.ts reads both). */
+const headerOf = (def: FieldDef, policy: FieldPolicy) =>
+	policy[def.key] === 'required' ? `${def.label} *` : def.label;
+
+/** The header row and, when asked, the example rows, for the policy's visible fields. */
+function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][] {
+	const shown = visibleFields(policy);
+	const people = options.example ? [0, 1] : [];
+	return [
+		shown.map((def) => headerOf(def, policy)),
+		...people.map((i) => shown.map((def) => examples[def.key][i]!))
+	];
+}
+
+const csvCell = (value: string) => {
+	const safe = escapeFormula(value);
+	return /[",\n\r]/u.test(safe) ? `"${safe.replace(/"/gu, '""')}"` : safe;
+};
+
+/** The CSV template: UTF-8 with BOM (so Excel shows accents), CRLF, every cell escaped against formulas. */
+export function csvTemplate(policy: FieldPolicy, options: TemplateOptions = {}): Uint8Array {
+	const lines = templateRows(policy, options).map((row) => row.map(csvCell).join(',') + '\r\n');
+	return new TextEncoder().encode('\uFEFF' + lines.join(''));
+}
+
+/** The values a column offers in a drop-down. */
+const choicesOf = (def: FieldDef) => (def.type === 'boolean' ? ['Yes', 'No'] : def.choices);
+
+/** What the Instructions sheet says about a field: its values, hint, uniqueness and default. */
+function instructionFor(def: FieldDef, policy: FieldPolicy): string {
+	const values = choicesOf(def);
+	const fallback = def.defaultValue === true ? 'Yes' : def.defaultValue === false ? 'No' : def.defaultValue;
+	return [
+		values && `${values.join(' or ')}.`,
+		def.hint,
+		def.isUnique && 'Each user has a different one.',
+		!def.hint && fallback && policy[def.key] === 'optional' && `Left empty: ${fallback}.`
+	]
+		.filter(Boolean)
+		.join(' ');
+}
+
+/**
+ * The XLSX template: a Users sheet (bold, frozen header; Text-formatted columns so leading zeros and
+ * long phone numbers stay as typed; drop-downs for choices and Yes/No) and an Instructions sheet.
+ */
+export function xlsxTemplate(policy: FieldPolicy, options: TemplateOptions = {}): Uint8Array {
+	const shown = visibleFields(policy);
+	const lists = shown.flatMap((def, column) => {
+		const values = choicesOf(def);
+		return values ? [{ column, values }] : [];
+	});
+	const instructions = shown.map((def) => [
+		headerOf(def, policy),
+		policy[def.key] === 'required' ? 'Required' : 'Optional',
+		instructionFor(def, policy)
+	]);
+	return writeXlsx([
+		{ name: 'Users', rows: templateRows(policy, options), lists },
+		{ name: 'Instructions', rows: [['Column', 'Required', 'What to enter'], ...instructions] }
+	]);
+}
+
+/** 'rollcall-users-template.xlsx', or with the preset's name: 'rollcall-users-template-field-heavy-accounts-d.csv'. */
+export function templateFileName(kind: 'csv' | 'xlsx', presetName?: string): string {
+	const slug = (presetName ?? '')
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/gu, '-')
+		.replace(/^-|-$/gu, '');
+	return `rollcall-users-template${slug ? `-${slug}` : ''}.${kind}`;
+}

@@ -1,0 +1,206 @@
+/**
+ * A tiny XLSX writer for the page: text-only sheets with a bold, frozen header row, every column
+ * formatted as Text (so Excel keeps leading zeros and long numbers as typed) and drop-down lists.
+ * SheetJS CE cannot write data validations and is too big for the page bundle, hence this.
+ */
+
+/** One worksheet: rows of text cells, the first being the header. */
+export interface Sheet {
+	/** At most 31 characters, none of : \ / ? * [ ]. */
+	name: string;
+	rows: readonly (readonly string[])[];
+	/** Drop-down lists under the header of a column; values may not contain commas or quotes. */
+	lists?: readonly { column: number; values: readonly string[] }[];
+}
+
+/** How far down drop-down lists (and the quiet 'number stored as text') reach. */
+export const LIST_LAST_ROW = 10_000;
+
+// cellXfs indexes in styles.xml: 1 is Text (numFmtId 49, '@'), 2 is bold Text.
+const TEXT = 1;
+const BOLD_TEXT = 2;
+
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const PACKAGE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
+
+/**
+ * Text as XML character data: markup escaped, characters XML 1.0 cannot hold dropped, and '_x0041_'
+ * escaped as '_x005F_x0041_' because Excel would otherwise read it as the character it encodes.
+ */
+export function xmlText(text: string): string {
+	return text
+		.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+		.replace(/&/gu, '&amp;')
+		.replace(/</gu, '&lt;')
+		.replace(/>/gu, '&gt;')
+		.replace(/"/gu, '&quot;')
+		.replace(/_(x[0-9A-Fa-f]{4}_)/gu, '_x005F_$1');
+}
+
+/** 0 -> A, 25 -> Z, 26 -> AA. */
+function columnName(index: number): string {
+	let name = '';
+	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+		name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+	}
+	return name;
+}
+
+/** Wide enough for the longest cell, within reason. */
+const widthOf = (sheet: Sheet, column: number) =>
+	Math.min(
+		50,
+		sheet.rows.reduce((most, row) => Math.max(most, (row[column] ?? '').length + 3), 10)
+	);
+
+function sheetXml(sheet: Sheet): string {
+	const width = sheet.rows.reduce((most, row) => Math.max(most, row.length), 1);
+	const cols = Array.from(
+		{ length: width },
+		(_, i) =>
+			`<col min="${i + 1}" max="${i + 1}" width="${widthOf(sheet, i)}" style="${TEXT}" customWidth="1"/>`
+	);
+	const rows = sheet.rows.map((cells, r) => {
+		const style = r === 0 ? BOLD_TEXT : TEXT;
+		const xml = cells.map((value, c) =>
+			value === ''
+				? ''
+				: `<c r="${columnName(c)}${r + 1}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`
+		);
+		return `<row r="${r + 1}">${xml.join('')}</row>`;
+	});
+	const lists = (sheet.lists ?? []).map(({ column, values }) => {
+		const name = columnName(column);
+		const choices = xmlText(values.join(', '));
+		return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" error="Choose one of: ${choices}." sqref="${name}2:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
+	});
+	return (
+		`${XML_HEAD}<worksheet xmlns="${MAIN}" xmlns:r="${REL}">` +
+		`<dimension ref="A1:${columnName(width - 1)}${Math.max(1, sheet.rows.length)}"/>` +
+		'<sheetViews><sheetView workbookViewId="0">' +
+		'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>' +
+		'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
+		`<cols>${cols.join('')}</cols><sheetData>${rows.join('')}</sheetData>` +
+		(lists.length ? `<dataValidations count="${lists.length}">${lists.join('')}</dataValidations>` : '') +
+		// No 'Number stored as text' warning, whose 'Convert to Number' would drop the leading zeros.
+		`<ignoredErrors><ignoredError sqref="A1:${columnName(width - 1)}${LIST_LAST_ROW}" numberStoredAsText="1"/></ignoredErrors>` +
+		'</worksheet>'
+	);
+}
+
+const font = (bold: string) => `<font>${bold}<sz val="11"/><name val="Calibri"/><family val="2"/></font>`;
+const xf = (fontId: number, numFmtId: number) =>
+	`<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>`;
+
+const STYLES =
+	`${XML_HEAD}<styleSheet xmlns="${MAIN}">` +
+	`<fonts count="2">${font('')}${font('<b/>')}</fonts>` +
+	'<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
+	'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+	'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+	`<cellXfs count="3">${xf(0, 0)}${xf(0, 49)}${xf(1, 49)}</cellXfs>` +
+	'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
+
+const relationships = (items: readonly string[]) =>
+	`${XML_HEAD}<Relationships xmlns="${PACKAGE_REL}">${items.join('')}</Relationships>`;
+const relationship = (id: string, type: string, target: string) =>
+	`<Relationship Id="${id}" Type="${REL}/${type}" Target="${target}"/>`;
+
+/** An .xlsx workbook of the sheets, in order: the first is the one a spreadsheet opens on. */
+export function writeXlsx(sheets: readonly Sheet[]): Uint8Array {
+	const sheetPaths = sheets.map((_, i) => `worksheets/sheet${i + 1}.xml`);
+	const parts: Record<string, string> = {
+		'[Content_Types].xml':
+			`${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+			'<Default Extension="xml" ContentType="application/xml"/>' +
+			`<Override PartName="/xl/workbook.xml" ContentType="${CONTENT_TYPE}.sheet.main+xml"/>` +
+			`<Override PartName="/xl/styles.xml" ContentType="${CONTENT_TYPE}.styles+xml"/>` +
+			sheetPaths
+				.map((path) => `<Override PartName="/xl/${path}" ContentType="${CONTENT_TYPE}.worksheet+xml"/>`)
+				.join('') +
+			'</Types>',
+		'_rels/.rels': relationships([relationship('rId1', 'officeDocument', 'xl/workbook.xml')]),
+		'xl/workbook.xml':
+			`${XML_HEAD}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>` +
+			sheets
+				.map((sheet, i) => `<sheet name="${xmlText(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+				.join('') +
+			'</sheets></workbook>',
+		'xl/_rels/workbook.xml.rels': relationships([
+			...sheetPaths.map((path, i) => relationship(`rId${i + 1}`, 'worksheet', path)),
+			relationship(`rId${sheets.length + 1}`, 'styles', 'styles.xml')
+		]),
+		'xl/styles.xml': STYLES
+	};
+	sheets.forEach((sheet, i) => (parts[`xl/${sheetPaths[i]}`] = sheetXml(sheet)));
+	const encoder = new TextEncoder();
+	return zipStored(Object.entries(parts).map(([name, xml]) => ({ name, data: encoder.encode(xml) })));
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+	let c = n;
+	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+	return c;
+});
+
+/** The CRC-32 (IEEE) a ZIP entry carries. */
+export function crc32(bytes: Uint8Array): number {
+	let crc = 0xffffffff;
+	for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+	return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Little-endian numbers of 2 or 4 bytes each, followed by some bytes. */
+function record(numbers: readonly (readonly [value: number, size: 2 | 4])[], tail = new Uint8Array()) {
+	const size = numbers.reduce((sum, [, bytes]) => sum + bytes, 0);
+	const out = new Uint8Array(size + tail.length);
+	const view = new DataView(out.buffer);
+	let at = 0;
+	for (const [value, bytes] of numbers) {
+		if (bytes === 2) view.setUint16(at, value, true);
+		else view.setUint32(at, value, true);
+		at += bytes;
+	}
+	out.set(tail, at);
+	return out;
+}
+
+// 1980-01-01 00:00 in MS-DOS form: the same bytes every time for the same content.
+const DOS_TIME = 0;
+const DOS_DATE = (1 << 5) | 1;
+
+/** A ZIP archive of the files, stored without compression (small files; no dependency needed). */
+export function zipStored(files: readonly { name: string; data: Uint8Array }[]): Uint8Array {
+	const encoder = new TextEncoder();
+	const chunks: Uint8Array[] = [];
+	const central: Uint8Array[] = [];
+	let offset = 0;
+	for (const { name, data } of files) {
+		const path = encoder.encode(name);
+		// Version 2.0; flag bit 11: the name is UTF-8; method 0: stored; no extra field.
+		// prettier-ignore
+		const entry = [[20, 2], [0x0800, 2], [0, 2], [DOS_TIME, 2], [DOS_DATE, 2], [crc32(data), 4],
+			[data.length, 4], [data.length, 4], [path.length, 2], [0, 2]] as const;
+		const local = record([[0x04034b50, 4], ...entry], path);
+		central.push(
+			record([[0x02014b50, 4], [20, 2], ...entry, [0, 2], [0, 2], [0, 2], [0, 4], [offset, 4]], path)
+		);
+		chunks.push(local, data);
+		offset += local.length + data.length;
+	}
+	const directorySize = central.reduce((sum, c) => sum + c.length, 0);
+	// prettier-ignore
+	const end = record([[0x06054b50, 4], [0, 2], [0, 2], [files.length, 2], [files.length, 2],
+		[directorySize, 4], [offset, 4], [0, 2]]);
+	const out = new Uint8Array(offset + directorySize + end.length);
+	let at = 0;
+	for (const chunk of [...chunks, ...central, end]) {
+		out.set(chunk, at);
+		at += chunk.length;
+	}
+	return out;
+}
