@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { User } from '$lib/domain/user';
+import type { User, UserFields } from '$lib/domain/user';
 import { restoreUser } from './restore';
 
 /** One settings entry: a key of Settings and its stored value, restored on read. */
@@ -17,10 +17,56 @@ export interface TrashRow {
 	user: User;
 }
 
+/** How an import treats rows with errors: refuse the whole file, or leave those rows out. */
+export type ImportMode = 'all-or-nothing' | 'valid-rows';
+
+/** What an import did, row by row: created + updated + unchanged + skipped is every row of the file. */
+export interface ImportCounts {
+	created: number;
+	updated: number;
+	/** Rows for users already in the directory with the same values (nothing written). */
+	unchanged: number;
+	/** Rows that imported nothing: those with errors (in 'valid-rows' mode) and blank ones. */
+	skipped: number;
+	/** Rows left out for their errors (also counted in skipped); always 0 for 'all-or-nothing'. */
+	errors: number;
+}
+
+/** One entry of the import history. */
+export interface ImportRow {
+	id: number;
+	fileName: string;
+	/** When the import was committed (ms since the epoch); also the new users' createdAt. */
+	at: number;
+	mode: ImportMode;
+	updateExisting: boolean;
+	counts: ImportCounts;
+	status: 'done' | 'undone';
+	undoneAt?: number;
+}
+
+/** The fields an import wrote over one user, with the values it wrote. */
+export type ImportedValues = Partial<UserFields> & { hasPassword?: boolean };
+
+/**
+ * What undoing an import needs, kept in a few records per import rather than one per user (one for the
+ * ids it created, one per batch of the users it updated), so recording 100,000 users costs a few writes.
+ */
+export interface ImportChangeRow {
+	id: number;
+	importId: number;
+	/** Ids of the users created, as inclusive [first, last] pairs laid flat: one import's ids run on. */
+	created?: number[];
+	/** Users updated: each as stored before the import, and what the import wrote over it. */
+	updated?: { before: User; wrote: ImportedValues }[];
+}
+
 export type RollcallDb = Dexie & {
 	users: EntityTable<User, 'id'>;
 	settings: EntityTable<SettingRow, 'key'>;
 	trash: EntityTable<TrashRow, 'id'>;
+	imports: EntityTable<ImportRow, 'id'>;
+	importChanges: EntityTable<ImportChangeRow, 'id'>;
 };
 
 /**
@@ -59,6 +105,8 @@ export function defineSchema(db: Dexie): void {
 					ref.value = user;
 				});
 		});
+	// v3: the import history, and what undoing each import needs. New tables only: no upgrade.
+	db.version(3).stores({ imports: '++id, at', importChanges: '++id, importId' });
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */

@@ -1,4 +1,5 @@
 import { createDb } from './database';
+import { importsStore } from './imports';
 import { settingsStore } from './settings';
 import { usersStore } from './users';
 
@@ -6,3 +7,4 @@ import { usersStore } from './users';
 export const db = createDb();
 export const users = usersStore(db);
 export const settings = settingsStore(db);
+export const imports = importsStore(db);

@@ -44,7 +44,7 @@ type UniqueField = 'email' | 'username' | 'customerCode';
  * A new user gets the registry default of every field the form did not ask (hidden by the policy):
  * site HQ and user type Standard, so every user has a value in every sorted and filtered index.
  */
-function withDefaults(values: UserFields): UserFields {
+export function withDefaults(values: UserFields): UserFields {
 	const filled: Record<string, unknown> = { ...values };
 	for (const def of registry) {
 		if (!def.isSensitive && def.defaultValue !== undefined && filled[def.key] === undefined) {
@@ -141,6 +141,16 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		count: () => db.users.count(),
+
+		/** Every user's email key with their id: what an import compares its rows with. */
+		async emailIndex(): Promise<Map<string, number>> {
+			// One read transaction, so the keys and the ids come from the same state of the table.
+			return db.transaction('r', db.users, async () => {
+				const keys = await db.users.orderBy('emailKey').keys();
+				const ids = await db.users.orderBy('emailKey').primaryKeys();
+				return new Map(keys.map((key, i) => [key as string, ids[i]!]));
+			});
+		},
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
 		async listIds(query: ListQuery): Promise<number[]> {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { settingsStore } from '$lib/db/settings';
 import { fieldKeys } from '$lib/domain/fields';
 import { defaultPolicy, matchingPreset, presets } from '$lib/domain/policy';
+import { defaultImportLimits as importLimits } from '$lib/domain/settings';
 import { freshDb } from './helpers';
 
 function setup() {
@@ -14,7 +15,7 @@ describe('settings store', () => {
 	it("reads Rollcall's defaults from an empty database, the country from the locale", async () => {
 		const { settings } = setup();
 		const fromGb = await settings.read('en-GB');
-		expect(fromGb).toEqual({ policy: defaultPolicy, defaultCountry: 'GB' });
+		expect(fromGb).toEqual({ policy: defaultPolicy, defaultCountry: 'GB', importLimits });
 		expect(matchingPreset(fromGb.policy)?.id).toBe('rollcall');
 		expect((await settings.read('de_AT')).defaultCountry).toBe('AT');
 		expect((await settings.read('zh-Hant-TW')).defaultCountry).toBe('TW');
@@ -32,7 +33,7 @@ describe('settings store', () => {
 		const policy = presets.find((p) => p.id === 'field-heavy')!.policy;
 		await settings.write({ policy, defaultCountry: 'FR' });
 		const read = await settings.read('en-GB');
-		expect(read).toEqual({ policy, defaultCountry: 'FR' });
+		expect(read).toEqual({ policy, defaultCountry: 'FR', importLimits });
 		expect(matchingPreset(read.policy)?.id).toBe('field-heavy');
 	});
 
@@ -41,9 +42,9 @@ describe('settings store', () => {
 		const portal = presets.find((p) => p.id === 'portal')!.policy;
 		await settings.write({ defaultCountry: 'DE' });
 		await settings.write({ policy: portal });
-		expect(await settings.read('en-GB')).toEqual({ policy: portal, defaultCountry: 'DE' });
+		expect(await settings.read('en-GB')).toEqual({ policy: portal, defaultCountry: 'DE', importLimits });
 		await settings.write({ defaultCountry: 'JP' });
-		expect(await settings.read()).toEqual({ policy: portal, defaultCountry: 'JP' });
+		expect(await settings.read()).toEqual({ policy: portal, defaultCountry: 'JP', importLimits });
 	});
 
 	it('restores damaged stored values: unknown keys dropped, bad requirements defaulted, email required', async () => {
@@ -63,7 +64,7 @@ describe('settings store', () => {
 			{ key: 'theme', value: 'dark' }
 		]);
 		const read = await settings.read('en-GB');
-		expect(Object.keys(read).sort()).toEqual(['defaultCountry', 'policy']);
+		expect(Object.keys(read).sort()).toEqual(['defaultCountry', 'importLimits', 'policy']);
 		expect(Object.keys(read.policy).sort()).toEqual([...fieldKeys].sort());
 		expect(read.policy).toEqual({ ...defaultPolicy, email: 'required', username: 'required' });
 		expect(read.defaultCountry).toBe('GB');
@@ -77,7 +78,7 @@ describe('settings store', () => {
 				{ key: 'policy', value },
 				{ key: 'defaultCountry', value: 12 }
 			]);
-			expect(await settings.read()).toEqual({ policy: defaultPolicy, defaultCountry: 'US' });
+			expect(await settings.read()).toEqual({ policy: defaultPolicy, defaultCountry: 'US', importLimits });
 		}
 	);
 

@@ -1,0 +1,466 @@
+import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
+import { emailKey } from '$lib/domain/email';
+import { fields as registry } from '$lib/domain/fields';
+import { nameOf, userKeys, type User, type UserFields } from '$lib/domain/user';
+import type { CheckedRow } from '$lib/import/rows';
+import type {
+	ImportChangeRow,
+	ImportCounts,
+	ImportedValues,
+	ImportMode,
+	ImportRow,
+	RollcallDb
+} from './database';
+import { DuplicateError, storageErrorMessage } from './errors';
+import { withDefaults } from './users';
+
+export type { ImportCounts, ImportMode } from './database';
+
+/** One entry of the import history, as stored. */
+export type ImportRecord = ImportRow;
+
+/** What a commit did: its history entry, and the ids of the users it created (for 'send invite'). */
+export type ImportSummary = ImportRecord & { createdIds: number[] };
+
+export interface CommitOptions {
+	fileName: string;
+	mode: ImportMode;
+	/** Must match the check: rows for users already there were classified with this switch. */
+	updateExisting: boolean;
+	/** The rows' passwords by row number: never stored, only whether a row gave one is kept. */
+	passwords?: ReadonlyMap<number, string>;
+	now?: number;
+	/**
+	 * Called as batches are written (rows written so far, rows to write), for a progress bar. Runs inside
+	 * the transaction: it must return at once and touch no database (the commit may still fail after).
+	 */
+	onProgress?: (done: number, total: number) => void;
+}
+
+export interface UndoSummary {
+	/** Users the import had created, now deleted. */
+	removed: number;
+	/** Users the import had updated, now back to their values before it. */
+	restored: number;
+	/** Restored users of which some field was edited after the import: that edit was kept. */
+	keptEdits: number;
+	/** Users the import created or updated that had been deleted since: they stay deleted. */
+	alreadyGone: number;
+}
+
+/** The import was refused before anything was written; the message says why and what to do. */
+export class ImportRefusedError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ImportRefusedError';
+	}
+}
+
+/** The sentence an admin reads when a commit or an undo failed: nothing was changed in any case. */
+export function importErrorMessage(error: unknown): string {
+	return error instanceof ImportRefusedError ? error.message : storageErrorMessage(error);
+}
+
+/**
+ * Rows prepared and written per request batch: preparing one (the derived keys cost ~35 µs a row, the
+ * structured clone of each put some more) stays well under a 50 ms task on the main thread.
+ */
+const CHUNK = 500;
+
+type StoredKey = keyof UserFields;
+const storedKeys = new Set(registry.filter((def) => !def.isSensitive).map((def) => def.key as StoredKey));
+
+/** What every batch of one commit shares. */
+interface Job {
+	at: number;
+	hasPassword: (row: CheckedRow) => boolean;
+	/** Reports that `rows` more rows were written. */
+	step: (rows: number) => void;
+}
+
+type UniqueField = 'email' | 'username' | 'customerCode';
+const UNIQUE: readonly [UniqueField, 'emailKey' | 'usernameKey' | 'customerCodeKey', string][] = [
+	['email', 'emailKey', 'email'],
+	['username', 'usernameKey', 'username'],
+	['customerCode', 'customerCodeKey', 'customer code']
+];
+
+/** The message for a row refused by a unique index: its position in the batch, the value and who has it. */
+type Describe = (position: number, label: string, value: string, owner: User) => string;
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+	`${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+
+/** Removes the properties whose value is undefined, so records stay small and the same shape as users.add's. */
+function defined<T extends object>(record: T): T {
+	for (const key of Object.keys(record) as (keyof T)[]) {
+		if (record[key] === undefined) delete record[key];
+	}
+	return record;
+}
+
+/** Only the registry's stored fields of a checked row: never the password, never an unknown key. */
+function storedValues(values: Partial<UserFields>): Partial<UserFields> {
+	const picked: Record<string, unknown> = {};
+	for (const key of storedKeys) if (values[key] !== undefined) picked[key] = values[key];
+	return picked;
+}
+
+const withKeys = (user: User): User => defined({ ...user, ...userKeys(user) });
+
+function newUser(row: CheckedRow, hasPassword: boolean, now: number): Omit<User, 'id'> {
+	const values = withDefaults(storedValues(row.values) as UserFields);
+	return defined({
+		...values,
+		...userKeys(values),
+		status: 'Pending' as const,
+		hasPassword,
+		createdAt: now,
+		updatedAt: now,
+		activatedAt: null,
+		lastLoginAt: 0
+	});
+}
+
+/** The row's changes over the user as stored now, or nothing when the user already has them. */
+function updatedUser(current: User, row: CheckedRow, hasPassword: boolean, now: number) {
+	const wrote: ImportedValues = {};
+	for (const key of row.changes ?? []) {
+		if (!storedKeys.has(key as StoredKey)) continue;
+		const value = row.values[key as StoredKey];
+		// An empty cell never erases a stored value (the check leaves them out of changes already).
+		if (value === undefined || value === '') continue;
+		if (current[key as StoredKey] !== value) Object.assign(wrote, { [key]: value });
+	}
+	if (hasPassword && !current.hasPassword) wrote.hasPassword = true;
+	if (Object.keys(wrote).length === 0) return undefined;
+	return { user: withKeys({ ...current, ...wrote, updatedAt: now }), wrote };
+}
+
+/** Ids as inclusive [first, last] pairs laid flat: the ids one transaction is given run on, so usually one pair. */
+function toRanges(ids: readonly number[]): number[] {
+	const ranges: number[] = [];
+	for (const id of ids) {
+		if (ranges.length && ranges[ranges.length - 1] === id - 1) ranges[ranges.length - 1] = id;
+		else ranges.push(id, id);
+	}
+	return ranges;
+}
+
+const rowEmail = (row: CheckedRow) => row.values.email ?? '';
+
+/** Sorts the rows into what to write, refusing (before any write) a file the mode does not allow. */
+function plan(rows: readonly CheckedRow[], options: CommitOptions) {
+	const creates: CheckedRow[] = [];
+	const updates: CheckedRow[] = [];
+	const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+	const updatedBy = new Map<number, number>();
+	for (const row of rows) {
+		if (row.status === 'error') counts.errors++;
+		else if (row.status === 'blank') counts.skipped++;
+		else if (row.status === 'unchanged') counts.unchanged++;
+		else if (row.status === 'new') {
+			if (!row.values.email)
+				throw new ImportRefusedError(`Nothing was imported: row ${row.row} has no email.`);
+			creates.push(row);
+		} else {
+			const { existingId } = row;
+			if (!options.updateExisting) {
+				throw new ImportRefusedError(
+					`Nothing was imported: row ${row.row} would update ${rowEmail(row)}, but 'Update existing users' is off. Check the file again.`
+				);
+			}
+			if (existingId === undefined) {
+				throw new ImportRefusedError(
+					`Nothing was imported: row ${row.row} would update ${rowEmail(row)}, who is not in the directory. Check the file again.`
+				);
+			}
+			const earlier = updatedBy.get(existingId);
+			if (earlier !== undefined) {
+				throw new ImportRefusedError(
+					`Nothing was imported: rows ${earlier} and ${row.row} both update ${rowEmail(row)}. Keep one of them.`
+				);
+			}
+			updatedBy.set(existingId, row.row);
+			updates.push(row);
+		}
+	}
+	if (counts.errors > 0 && options.mode === 'all-or-nothing') {
+		throw new ImportRefusedError(
+			`Nothing was imported: ${plural(counts.errors, 'row has errors', 'rows have errors')}, and 'All or nothing' imports a file only when every row is right. Fix them (the errors file lists each one) and upload the file again, or choose to import the valid rows and skip the rest.`
+		);
+	}
+	counts.skipped += counts.errors;
+	counts.created = creates.length;
+	return { creates, updates, counts };
+}
+
+/**
+ * Import history module: commits checked rows in one transaction, lists past imports, and undoes one.
+ *
+ * Undo, by design: the users the import created are deleted, even if edited or activated since (the
+ * admin is taking the import back; the confirmation should say so); a user it updated gets back, field
+ * by field, the value it had before, unless that field was edited since the import (the later edit is
+ * kept and counted in keptEdits). Users deleted since stay deleted. All of it or none of it is done.
+ */
+export function importsStore(db: RollcallDb) {
+	/**
+	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
+	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
+	 */
+	function duplicateOf(
+		error: unknown,
+		users: readonly Omit<User, 'id'>[],
+		describe: Describe
+	): PromiseExtended<DuplicateError | undefined> {
+		const failures = (error as Partial<BulkError> | null)?.failuresByPos ?? {};
+		const position = Math.min(...Object.keys(failures).map(Number));
+		const user = users[position] as Partial<User> | undefined;
+		if ((error as Error).name !== 'BulkError' || failures[position]?.name !== 'ConstraintError' || !user) {
+			return Dexie.Promise.resolve(undefined);
+		}
+		const lookups = UNIQUE.map(([field, index, label]) => {
+			const key = user[index];
+			if (key === undefined) return Dexie.Promise.resolve(undefined);
+			return db.users
+				.where(index)
+				.equals(key)
+				.first((owner) =>
+					owner && owner.id !== user.id
+						? new DuplicateError(field, describe(position, label, String(user[field] ?? key), owner))
+						: undefined
+				);
+		});
+		return Dexie.Promise.all(lookups).then((found) => found.find((duplicate) => duplicate !== undefined));
+	}
+
+	/**
+	 * Writes users in one batch of requests, turning a unique-index refusal into a DuplicateError. A Dexie
+	 * promise chain, not an async function: addUsers holds it while preparing the next batch, and Dexie
+	 * keeps the transaction's zone across its own promises only (a held native promise loses it).
+	 */
+	function write(users: Omit<User, 'id'>[] | User[], isNew: boolean, describe: Describe) {
+		const writing = isNew
+			? db.users.bulkAdd(users, { allKeys: true })
+			: db.users.bulkPut(users as User[], { allKeys: true });
+		// Rethrown either way, so the transaction aborts and none of the import stays (PITFALLS.md).
+		return writing.catch((error: unknown) =>
+			duplicateOf(error, users, describe).then((duplicate) => {
+				throw duplicate ?? error;
+			})
+		);
+	}
+
+	const takenSinceCheck =
+		(rows: readonly CheckedRow[]): Describe =>
+		(position, label, value, owner) =>
+			`Nothing was imported: the ${label} ${value} in row ${rows[position]?.row ?? '?'} is now used by ${nameOf(owner)}, added or changed since the file was checked. Check the file again.`;
+
+	/**
+	 * Adds the new users batch by batch, preparing each batch while IndexedDB writes the one before:
+	 * the derived keys cost about a third as much as the writes, and this way the two overlap.
+	 */
+	function addUsers(rows: readonly CheckedRow[], job: Job) {
+		const ids: number[] = [];
+		const written = (done: number[]) => {
+			for (const id of done) ids.push(id);
+			job.step(done.length);
+			return ids;
+		};
+		let previous: PromiseExtended<number[]> | undefined;
+		const from = (start: number): PromiseExtended<number[]> => {
+			if (start >= rows.length) return previous ? previous.then(written) : Dexie.Promise.resolve(ids);
+			const slice = rows.slice(start, start + CHUNK);
+			const writing = write(
+				slice.map((row) => newUser(row, job.hasPassword(row), job.at)),
+				true,
+				takenSinceCheck(slice)
+			);
+			// Followed in order below; this only keeps a later batch's failure from being reported twice.
+			writing.catch(() => undefined);
+			const before = previous;
+			previous = writing;
+			if (!before) return from(start + CHUNK);
+			return before.then((done) => {
+				written(done);
+				return from(start + CHUNK);
+			});
+		};
+		return from(0);
+	}
+
+	/** Applies the updates over the users as stored now, keeping each user's record from before. */
+	async function updateUsers(importId: number, rows: readonly CheckedRow[], job: Job): Promise<number> {
+		let count = 0;
+		for (let start = 0; start < rows.length; start += CHUNK) {
+			const slice = rows.slice(start, start + CHUNK);
+			const current = await db.users.bulkGet(slice.map((row) => row.existingId!));
+			const users: User[] = [];
+			const sources: CheckedRow[] = [];
+			const updated: NonNullable<ImportChangeRow['updated']> = [];
+			slice.forEach((row, i) => {
+				const live = current[i];
+				if (!live || live.emailKey !== emailKey(rowEmail(row))) {
+					throw new ImportRefusedError(
+						`Nothing was imported: row ${row.row} updates ${rowEmail(row)}, who was ${live ? 'given another email' : 'deleted'} since the file was checked. Check the file again.`
+					);
+				}
+				const next = updatedUser(live, row, job.hasPassword(row), job.at);
+				if (!next) return;
+				users.push(next.user);
+				sources.push(row);
+				updated.push({ before: live, wrote: next.wrote });
+			});
+			if (users.length) {
+				await db.importChanges.add({ importId, updated });
+				await write(users, false, takenSinceCheck(sources));
+				count += users.length;
+			}
+			job.step(slice.length);
+		}
+		return count;
+	}
+
+	/** Puts back, in batches, the users an import updated; returns how many and how many kept a later edit. */
+	async function restoreUsers(
+		entries: NonNullable<ImportChangeRow['updated']>,
+		record: ImportRecord,
+		now: number
+	) {
+		const result = { restored: 0, keptEdits: 0, alreadyGone: 0 };
+		for (let start = 0; start < entries.length; start += CHUNK) {
+			const slice = entries.slice(start, start + CHUNK);
+			const current = await db.users.bulkGet(slice.map((entry) => entry.before.id));
+			const users: User[] = [];
+			const befores: User[] = [];
+			slice.forEach(({ before, wrote }, i) => {
+				const live = current[i];
+				if (!live) {
+					result.alreadyGone++;
+					return;
+				}
+				const next: Record<string, unknown> = { ...live };
+				let hasKeptEdit = false;
+				for (const [key, value] of Object.entries(wrote)) {
+					if (next[key] !== value) hasKeptEdit = true;
+					else if ((before as unknown as Record<string, unknown>)[key] === undefined) delete next[key];
+					else next[key] = (before as unknown as Record<string, unknown>)[key];
+				}
+				next.updatedAt = !hasKeptEdit && live.updatedAt === record.at ? before.updatedAt : now;
+				if (hasKeptEdit) result.keptEdits++;
+				users.push(withKeys(next as unknown as User));
+				befores.push(before);
+			});
+			await write(users, false, (position, label, value, owner) => {
+				const email = befores[position]?.email ?? '';
+				return `This import cannot be undone: before it, ${email} had the ${label} ${value}, which ${nameOf(owner)} has now. Change one of them, then undo again. Nothing was changed.`;
+			});
+			result.restored += users.length;
+		}
+		return result;
+	}
+
+	/**
+	 * Runs `scope` in one read-write transaction over the users and the import tables. A browser that
+	 * aborts it (a full disk) fails the pending requests with a bare AbortError and keeps the cause on
+	 * the transaction: the error thrown carries that cause, so storageErrorMessage can name it.
+	 */
+	async function inTransaction<T>(scope: () => Promise<T>): Promise<T> {
+		let transaction: IDBTransaction | undefined;
+		try {
+			return await db.transaction('rw', db.users, db.imports, db.importChanges, () => {
+				transaction = Dexie.currentTransaction.idbtrans;
+				return scope();
+			});
+		} catch (error) {
+			const cause = transaction?.error;
+			if (!cause || error instanceof DuplicateError || error instanceof ImportRefusedError) throw error;
+			throw new Dexie.AbortError(`The transaction was aborted: ${cause.message || cause.name}`, cause);
+		}
+	}
+
+	return {
+		/**
+		 * Imports checked rows in one transaction: new users (Pending, registry defaults for what the file
+		 * leaves out) and, with 'Update existing users', the changed fields of existing ones, plus the
+		 * history entry and what undoing needs. All or nothing: a refusal (ImportRefusedError), a value
+		 * taken since the check (DuplicateError), a full disk or any other failure leaves no trace.
+		 */
+		async commit(rows: readonly CheckedRow[], options: CommitOptions): Promise<ImportSummary> {
+			const at = options.now ?? Date.now();
+			const { creates, updates, counts } = plan(rows, options);
+			const total = creates.length + updates.length;
+			let done = 0;
+			const job: Job = {
+				at,
+				hasPassword: (row) => row.hasPassword || options.passwords?.has(row.row) === true,
+				step: (rows) => {
+					done += rows;
+					options.onProgress?.(done, total);
+				}
+			};
+			return inTransaction(async () => {
+				const record: Omit<ImportRow, 'id'> = {
+					fileName: options.fileName,
+					at,
+					mode: options.mode,
+					updateExisting: options.updateExisting,
+					counts,
+					status: 'done'
+				};
+				const id = await db.imports.add(record);
+				const updated = await updateUsers(id, updates, job);
+				const createdIds = await addUsers(creates, job);
+				if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
+				// An update whose values another tab had already written since the check changed nothing.
+				const final: ImportRecord = {
+					...record,
+					id,
+					counts: { ...counts, updated, unchanged: counts.unchanged + updates.length - updated }
+				};
+				await db.imports.put(final);
+				return { ...final, createdIds };
+			});
+		},
+
+		/** Every import, newest first. */
+		history: (): Promise<ImportRecord[]> => db.imports.orderBy('at').reverse().toArray(),
+
+		get: (id: number): Promise<ImportRecord | undefined> => db.imports.get(id),
+
+		/**
+		 * Takes an import back, atomically (see importsStore for what happens to users edited since).
+		 * Refused (ImportRefusedError) when already undone; DuplicateError when a value to restore is
+		 * another user's now. Either way nothing is changed.
+		 */
+		async undo(importId: number, now = Date.now()): Promise<UndoSummary> {
+			return inTransaction(async () => {
+				const record = await db.imports.get(importId);
+				if (!record) throw new ImportRefusedError('This import is not in the history any more.');
+				if (record.status === 'undone') throw new ImportRefusedError('This import has already been undone.');
+				const changes = await db.importChanges.where('importId').equals(importId).toArray();
+				const ranges = changes.flatMap((change) => change.created ?? []);
+				const pairs = Array.from({ length: ranges.length / 2 }, (_, i): [number, number] => [
+					ranges[2 * i]!,
+					ranges[2 * i + 1]!
+				]);
+				// One range per import in practice (its ids run on); each is one request whatever its size.
+				const deleted = await Dexie.Promise.all(
+					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
+				);
+				const removed = deleted.reduce((sum, count) => sum + count, 0);
+				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+				const restored = await restoreUsers(
+					changes.flatMap((change) => change.updated ?? []),
+					record,
+					now
+				);
+				await db.importChanges.where('importId').equals(importId).delete();
+				await db.imports.update(importId, { status: 'undone', undoneAt: now });
+				return { ...restored, removed, alreadyGone: restored.alreadyGone + created - removed };
+			});
+		}
+	};
+}
+
+export type ImportsStore = ReturnType<typeof importsStore>;

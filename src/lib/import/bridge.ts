@@ -1,0 +1,181 @@
+import * as Comlink from 'comlink';
+import { ok, type Parsed } from '$lib/domain/result';
+import { fileSizeProblem, MB } from '$lib/domain/settings';
+import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
+import type { CellError, CheckedRow, ExistingUser } from './rows';
+import type { ImportWorkerApi } from './worker';
+
+/**
+ * The page's side of the import worker, and the only module that starts it (types aside, nothing here
+ * imports the pipeline, so SheetJS stays in the worker's chunk). The worker is started on first use,
+ * stopped on cancel, after a minute idle, or by the watchdog when it stops reporting progress.
+ */
+
+export type { Analysis };
+
+type Keys = ReadonlyMap<string, number | ExistingUser>;
+
+export interface BridgeOptions extends Omit<AnalyseOptions, 'onProgress' | 'directory'> {
+	/** The directory's keys, as Maps: they are copied to the worker, so no functions. */
+	directory?: Keys | { byEmail: Keys; byUsername?: Keys; byCustomerCode?: Keys };
+}
+
+export interface BridgeTiming {
+	/** No progress for this long and the worker is stopped. */
+	stallMs: number;
+	/** The worker is stopped after this long without work (and forgets the last file). */
+	idleMs: number;
+	/** Time allowed per MB before the first progress, while the worker reads the file in one go. */
+	readMsPerMb: { workbook: number; text: number };
+}
+
+export const STALLED = 'The file could not be read: the reader stopped responding.';
+export const CRASHED = 'The file could not be read: the reader stopped (it may have run out of memory).';
+
+const defaultTiming: BridgeTiming = {
+	stallMs: 30_000,
+	idleMs: 60_000,
+	// SheetJS reads about 1 MB of compressed workbook a second on a slow machine; CSV is ten times faster.
+	readMsPerMb: { workbook: 3_000, text: 300 }
+};
+
+/** Rows per message from the worker: 2,000 take the page ~15 ms to receive, 100,000 over a second. */
+const SLICE = 2_000;
+
+const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+
+/** Why the call was cancelled: the signal's reason, always an Error (an AbortError by default). */
+const cancelled = (signal: AbortSignal | undefined): Error =>
+	signal?.reason instanceof Error
+		? signal.reason
+		: new DOMException('The import was cancelled.', 'AbortError');
+
+const isWorkbook = (bytes: Uint8Array) =>
+	(bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf);
+
+/** Creates a bridge; the app uses the one below, tests give another worker or timing. */
+export function createImportBridge(start: () => Worker = startWorker, timing: BridgeTiming = defaultTiming) {
+	let worker: Worker | undefined;
+	let remote: Comlink.Remote<ImportWorkerApi> | undefined;
+	/** The file the worker holds the table of, and how it was read. */
+	let held: { file: File; key: string } | undefined;
+	let idle: ReturnType<typeof setTimeout> | undefined;
+	let cancelRunning: (() => void) | undefined;
+
+	function stop(): void {
+		clearTimeout(idle);
+		worker?.terminate();
+		worker = remote = held = undefined;
+	}
+
+	/**
+	 * Reads, maps and checks a file in the worker. Resolves the Analysis; rejects with the admin's
+	 * message when the file cannot be imported (over a limit, damaged, not a spreadsheet...), when the
+	 * worker stops responding or crashes, and with the signal's AbortError on cancel. A new call
+	 * cancels one still running.
+	 */
+	function analyse(
+		file: File,
+		options: BridgeOptions,
+		onProgress?: (done: number, total: number) => void,
+		signal?: AbortSignal
+	): Promise<Analysis> {
+		cancelRunning?.();
+		const tooLarge = fileSizeProblem(file.size, options.limits);
+		if (tooLarge) return Promise.reject(new Error(tooLarge));
+		if (signal?.aborted) return Promise.reject(cancelled(signal));
+		clearTimeout(idle);
+		if (!worker) worker = start();
+		remote ??= Comlink.wrap<ImportWorkerApi>(worker);
+		const [current, api] = [worker, remote];
+		const key = JSON.stringify([options.delimiter, options.sheet, options.limits]);
+		const canReuse = held?.file === file && held.key === key;
+		return new Promise<Analysis>((resolve, reject) => {
+			let watchdog: ReturnType<typeof setTimeout> | undefined;
+			let isSettled = false;
+			const finish = (settle: () => void, isFailure = false) => {
+				if (isSettled) return;
+				isSettled = true;
+				clearTimeout(watchdog);
+				signal?.removeEventListener('abort', onAbort);
+				current.removeEventListener('error', onCrash);
+				cancelRunning = undefined;
+				if (isFailure) stop();
+				else idle = setTimeout(stop, timing.idleMs);
+				settle();
+			};
+			const arm = (ms: number) => {
+				clearTimeout(watchdog);
+				watchdog = setTimeout(() => finish(() => reject(new Error(STALLED)), true), ms);
+			};
+			const onAbort = () => finish(() => reject(cancelled(signal)), true);
+			const onCrash = (event: Event) => {
+				event.preventDefault();
+				finish(() => reject(new Error(CRASHED)), true);
+			};
+			cancelRunning = () =>
+				finish(() => reject(new DOMException('Another file was chosen.', 'AbortError')), true);
+			signal?.addEventListener('abort', onAbort);
+			current.addEventListener('error', onCrash);
+			const progress = Comlink.proxy((done: number, total: number) => {
+				arm(timing.stallMs);
+				onProgress?.(done, total);
+			});
+			const read = async () => {
+				arm(timing.stallMs);
+				const again = canReuse ? await api.reanalyse(options, progress) : undefined;
+				if (again) return again;
+				const bytes = new Uint8Array(await file.arrayBuffer());
+				const rate = isWorkbook(bytes) ? timing.readMsPerMb.workbook : timing.readMsPerMb.text;
+				arm(timing.stallMs + (bytes.length / MB) * rate);
+				const input = Comlink.transfer({ name: file.name, bytes }, [bytes.buffer]);
+				const result = await api.analyseFile(input, options, progress);
+				if (result.ok) held = { file, key };
+				return result;
+			};
+			/** The rows, a slice per message, so that the page is never held long receiving them. */
+			const receive = async ({ rowCount, table, ...head }: AnalysisHead): Promise<Analysis> => {
+				const rows: CheckedRow[] = [];
+				const errors: CellError[] = [];
+				const tableRows: (readonly string[])[] = [];
+				const passwords = new Map<number, string>();
+				for (let start = 0; start === 0 || start < rowCount; start += SLICE) {
+					arm(timing.stallMs);
+					const slice = await api.slice(start, start + SLICE);
+					if (!slice) throw new Error(CRASHED);
+					for (const row of slice.rows) {
+						rows.push(row);
+						errors.push(...row.errors);
+					}
+					tableRows.push(...slice.tableRows);
+					for (const [row, password] of slice.passwords) passwords.set(row, password);
+				}
+				return { ...head, rows, errors, table: { ...table, rows: tableRows }, passwords };
+			};
+			const run = async (): Promise<Parsed<Analysis>> => {
+				const result = await read();
+				return result.ok ? ok(await receive(result.value)) : result;
+			};
+			run().then(
+				(result) => {
+					if (current !== worker) return;
+					finish(() => (result.ok ? resolve(result.value) : reject(new Error(result.message))));
+				},
+				(error: unknown) => {
+					if (current === worker)
+						finish(() => reject(error instanceof Error ? error : new Error(CRASHED)), true);
+				}
+			);
+		});
+	}
+
+	return { analyse, stop };
+}
+
+const bridge = createImportBridge();
+
+/** Reads, maps and checks a file in the import worker: see createImportBridge. */
+export const analyse = bridge.analyse;
+
+/** Stops the import worker now (leaving the Import page). */
+export const stopImportWorker = bridge.stop;

@@ -1,0 +1,353 @@
+import { field, type FieldContext } from '$lib/domain/fields';
+import type { FieldPolicy } from '$lib/domain/policy';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import { fileSizeProblem, type ImportLimits } from '$lib/domain/settings';
+import { validateField } from '$lib/domain/user';
+import { parseCsv, type Delimiter } from './csv';
+import { decodeText, type EncodingInfo } from './decode';
+import type { FileTable } from './errors-file';
+import {
+	guessColumn,
+	mapHeaders,
+	type ColumnMapping,
+	type ColumnTarget,
+	type HeaderMapping
+} from './headers';
+import {
+	RowChecker,
+	type CellError,
+	type CheckedRow,
+	type Directory,
+	type Lookup,
+	type RowStatus
+} from './rows';
+import { DEFAULT_MAX_CELLS, NOT_A_SPREADSHEET, WEB_PAGE, readWorkbook, type WorkbookFormat } from './xlsx';
+import { defaultZipLimits, detectContainer } from './zip';
+
+/**
+ * The whole reading of an uploaded file, with no DOM: the import worker runs it. Bytes in; a table of
+ * text, its header mapping and every row checked out; or one message saying why the file cannot be read.
+ */
+
+export type ImportFormat = 'csv' | WorkbookFormat;
+
+export interface FileInput {
+	name: string;
+	bytes: Uint8Array;
+}
+
+export interface AnalyseLimits extends ImportLimits {
+	/** The most cells a workbook's sheet may have (default DEFAULT_MAX_CELLS). */
+	maxCells?: number;
+	/** The most a ZIP-based workbook may unpack to (default 512 MiB). */
+	maxUncompressedBytes?: number;
+}
+
+export interface ReadOptions {
+	limits: AnalyseLimits;
+	/** CSV: the admin's delimiter; detected when absent. */
+	delimiter?: Delimiter;
+	/** Workbooks: the admin's sheet; the first visible sheet with values when absent. */
+	sheet?: string;
+}
+
+export interface CheckOptions {
+	policy: FieldPolicy;
+	context: FieldContext;
+	/** The admin's column mapping, by column index: it wins over the guesses. */
+	choices?: ReadonlyMap<number, ColumnTarget>;
+	/** The directory to compare with: emailKey -> user id (or id and values), as RowChecker takes it. */
+	directory?: Directory | Lookup;
+	/** 'Update existing users'. */
+	updateExisting?: boolean;
+	/** Called as rows are checked; the first call (0, total) comes as soon as the file is read. */
+	onProgress?: (done: number, total: number) => void;
+}
+
+export type AnalyseOptions = ReadOptions & CheckOptions;
+
+/** A file read into a table of text, before mapping and checks. */
+export interface SourceTable extends FileTable {
+	format: ImportFormat;
+	/** CSV: the text encoding found. */
+	encoding?: EncodingInfo;
+	/** CSV: the delimiter used. */
+	delimiter?: Delimiter;
+	/** Workbooks: the visible sheets, and the one read. */
+	sheets?: string[];
+	sheet?: string;
+	/** The admin's row number of the header (2 under an Entra 'version:v1.0' line, later in a sheet with empty rows on top). */
+	headerRow: number;
+	headers: string[];
+	rows: string[][];
+}
+
+export interface Analysis {
+	format: ImportFormat;
+	encoding?: EncodingInfo;
+	delimiter?: Delimiter;
+	sheets?: string[];
+	sheet?: string;
+	headerRow: number;
+	headers: string[];
+	mapping: HeaderMapping;
+	counts: Record<RowStatus, number>;
+	/** Every row under the header (blank ones too, so rows[i] is table.rows[i]), checked: for the preview and the commit. */
+	rows: CheckedRow[];
+	/** Every row's errors, in row order. */
+	errors: CellError[];
+	/** The admin's rows as given, for the errors file, with the password column emptied. */
+	table: FileTable;
+	/**
+	 * The passwords of the rows that give one, by the admin's row number (CheckedRow.row): only for the
+	 * commit to pass on. Never shown, never in rows, errors or table, and never persisted or logged.
+	 */
+	passwords: Map<number, string>;
+}
+
+const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
+
+const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
+
+const overLimit = (what: string, rows: number, maxRows: number) =>
+	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')} (Settings).`;
+
+function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const decoded = decodeText(input.bytes);
+	if (!decoded.ok) return decoded;
+	const { text, encoding, hasBom } = decoded.value;
+	const { maxRows } = options.limits;
+	let table = parseCsv(text, { delimiter: options.delimiter, maxRows });
+	// parseCsv stops one row past the limit, counting blank rows too, and a blank row where it stops
+	// reads as the file's last line: near or over the limit, read the whole file and count the users.
+	if (table.errors.length > 0 || table.rows.length >= maxRows) {
+		table = parseCsv(text, { delimiter: table.delimiter });
+		const users = table.rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
+		if (table.errors.length === 0 && users > maxRows) return fail(overLimit('The file', users, maxRows));
+	}
+	const [problem] = table.errors;
+	if (problem) return fail(problem.message);
+	return ok({
+		format: 'csv',
+		encoding: { encoding, hasBom },
+		delimiter: table.delimiter,
+		preamble: table.preamble,
+		headerRow: table.headerRow,
+		headers: table.headers,
+		rows: table.rows
+	});
+}
+
+function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const { limits } = options;
+	const workbook = readWorkbook(input.bytes, {
+		sheet: options.sheet,
+		maxCells: limits.maxCells ?? DEFAULT_MAX_CELLS,
+		zipLimits: {
+			...defaultZipLimits,
+			maxUncompressedBytes: limits.maxUncompressedBytes ?? defaultZipLimits.maxUncompressedBytes
+		}
+	});
+	if (!workbook.ok) return workbook;
+	const { format, sheets, sheet, headerRow, headers, rows } = workbook.value;
+	const users = rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
+	if (users > limits.maxRows) return fail(overLimit(`The sheet "${sheet}"`, users, limits.maxRows));
+	if (users === 0) return fail(`The sheet "${sheet}" has a header row but no users under it.`);
+	return ok({ format, sheets, sheet, headerRow, headers, rows });
+}
+
+/**
+ * Reads a file into a table of text, choosing the reader by the bytes (a CSV named .xls is read as
+ * CSV; a web page named .xls is refused): CSV/TSV/TXT through decodeText and parseCsv, workbooks
+ * through readWorkbook. Files over the limits are refused with the numbers, the size before any parsing.
+ */
+export function readSource(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const tooLarge = fileSizeProblem(input.bytes.length, options.limits);
+	if (tooLarge) return fail(tooLarge);
+	if (input.bytes.length === 0) return fail('The file is empty.');
+	switch (detectContainer(input.bytes)) {
+		case 'zip':
+		case 'cfb':
+		case 'biff':
+			return readSheet(input, options);
+		case 'markup':
+			return fail(WEB_PAGE);
+		case 'text':
+			return readText(input, options);
+		case 'binary': {
+			const decoded = decodeText(input.bytes);
+			return fail(WORKBOOK_NAME.test(input.name) || decoded.ok ? NOT_A_SPREADSHEET : decoded.message);
+		}
+	}
+}
+
+/** Whether a column holds a password, by its mapping or by its header (even when ignored or hidden). */
+function isSensitive(column: ColumnMapping): boolean {
+	const guess = guessColumn(column.header);
+	const guessed = guess && 'field' in guess ? guess.field : undefined;
+	return [column.field, guessed].some((key) => key !== undefined && field(key).isSensitive);
+}
+
+/** The table with the cells of password columns emptied: it is kept for the errors file and may be shown. */
+function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
+	const columns = mapping.columns.filter(isSensitive).map((column) => column.index);
+	const table = { preamble: source.preamble, headers: source.headers };
+	if (columns.length === 0) return { ...table, rows: source.rows };
+	const rows = source.rows.map((cells) => {
+		const copy = [...cells];
+		for (const index of columns) if (index < copy.length) copy[index] = '';
+		return copy;
+	});
+	return { ...table, rows };
+}
+
+const SLICE = 1_000;
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Maps the headers and checks every row, in slices with progress between them, and sets the
+ * passwords apart from everything that may be shown.
+ */
+export function analyseSource(source: SourceTable, options: CheckOptions): Analysis {
+	const { rows, headers, headerRow } = source;
+	const mapping = mapHeaders(headers, options.policy, {
+		choices: options.choices,
+		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === '')
+	});
+	const checker = new RowChecker(mapping, {
+		policy: options.policy,
+		context: options.context,
+		directory: options.directory,
+		updateExisting: options.updateExisting
+	});
+	const total = rows.length;
+	const progress = options.onProgress ?? (() => undefined);
+	progress(0, total);
+	let reported = performance.now();
+	const checked: CheckedRow[] = new Array<CheckedRow>(total);
+	for (let start = 0; start < total; start += SLICE) {
+		const end = Math.min(total, start + SLICE);
+		for (let i = start; i < end; i++) checked[i] = checker.check(rows[i]!, headerRow + 1 + i);
+		if (end < total && performance.now() - reported >= PROGRESS_EVERY_MS) {
+			progress(end, total);
+			reported = performance.now();
+		}
+	}
+	progress(total, total);
+	const counts: Record<RowStatus, number> = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
+	for (const row of checked) counts[row.status]++;
+	const secret = mapping.columns.find(
+		(column) => column.status === 'mapped' && column.field && field(column.field).isSensitive
+	);
+	const passwords = new Map<number, string>();
+	if (secret?.field) {
+		for (const [i, row] of checked.entries()) {
+			if (!row.hasPassword) continue;
+			const { value } = validateField(
+				secret.field,
+				rows[i]![secret.index] ?? '',
+				options.policy,
+				options.context
+			);
+			if (typeof value === 'string') passwords.set(row.row, value);
+		}
+	}
+	return {
+		format: source.format,
+		encoding: source.encoding,
+		delimiter: source.delimiter,
+		sheets: source.sheets,
+		sheet: source.sheet,
+		headerRow,
+		headers,
+		mapping,
+		counts,
+		rows: checked,
+		errors: checked.flatMap((row) => row.errors),
+		table: redacted(source, mapping),
+		passwords
+	};
+}
+
+/**
+ * An Analysis without its rows, errors, passwords and table rows. The worker sends this head first,
+ * then the rows in slices: received in one message, 100,000 rows hold the page for about a second.
+ */
+export type AnalysisHead = Omit<Analysis, 'rows' | 'errors' | 'passwords' | 'table'> & {
+	table: Omit<FileTable, 'rows'>;
+	rowCount: number;
+};
+
+/** Rows [start, end) of an Analysis, with their table rows and passwords (row number, password). */
+export interface AnalysisSlice {
+	rows: CheckedRow[];
+	tableRows: (readonly string[])[];
+	passwords: [number, string][];
+}
+
+export function headOf(analysis: Analysis): AnalysisHead {
+	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
+	const tableHead = { preamble: table.preamble, headers: table.headers };
+	const rowCount = analysis.rows.length;
+	return {
+		format,
+		encoding,
+		delimiter,
+		sheets,
+		sheet,
+		headerRow,
+		headers,
+		mapping,
+		counts,
+		table: tableHead,
+		rowCount
+	};
+}
+
+export function sliceOf(analysis: Analysis, start: number, end: number): AnalysisSlice {
+	const rows = analysis.rows.slice(start, end);
+	const passwords = rows.flatMap((row): [number, string][] => {
+		const password = analysis.passwords.get(row.row);
+		return password === undefined ? [] : [[row.row, password]];
+	});
+	return { rows, tableRows: analysis.table.rows.slice(start, end), passwords };
+}
+
+const unexpected = (error: unknown) =>
+	fail(`The file could not be read: ${error instanceof Error ? error.message : String(error)}`);
+
+/**
+ * Analyses files, remembering the table read last: a new mapping, directory or 'Update existing
+ * users' is checked again without reading the file again (100,000 workbook rows take seconds to read).
+ */
+export function createAnalyser() {
+	let last: SourceTable | undefined;
+	return {
+		/** Reads, maps and checks an uploaded file. Never throws: what goes wrong is a message for the admin. */
+		analyseFile(input: FileInput, options: AnalyseOptions): Parsed<Analysis> {
+			last = undefined;
+			try {
+				const source = readSource(input, options);
+				if (!source.ok) return source;
+				last = source.value;
+				return ok(analyseSource(last, options));
+			} catch (error) {
+				return unexpected(error);
+			}
+		},
+		/** Checks the table read last again with other options; undefined when there is none. */
+		reanalyse(options: CheckOptions): Parsed<Analysis> | undefined {
+			if (!last) return undefined;
+			try {
+				return ok(analyseSource(last, options));
+			} catch (error) {
+				return unexpected(error);
+			}
+		}
+	};
+}
+
+/** Reads, maps and checks an uploaded file: `readSource` then `analyseSource`. Never throws. */
+export function analyseFile(input: FileInput, options: AnalyseOptions): Parsed<Analysis> {
+	return createAnalyser().analyseFile(input, options);
+}

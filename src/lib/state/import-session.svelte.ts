@@ -1,0 +1,201 @@
+import { imports, users } from '$lib/db';
+import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
+import type { ImportMode } from '$lib/db/database';
+import { analyse, type Analysis } from '$lib/import/bridge';
+import type { Delimiter } from '$lib/import/csv';
+import { errorsFileName, writeErrorsFile } from '$lib/import/errors-file';
+import type { ColumnTarget } from '$lib/import/headers';
+import { download } from './download';
+import { settings } from './settings.svelte';
+
+export type ImportStep = 'choose' | 'reading' | 'preview' | 'saving' | 'done';
+
+const MB = 1024 * 1024;
+
+/** The admin's mapping choices are replaced whole on each change, never mutated: no reactive Map needed. */
+const NO_CHOICES: ReadonlyMap<number, ColumnTarget> = new Map();
+
+/**
+ * One import, from the chosen file to the committed users: reading it in the worker (with progress
+ * and Cancel), the preview the admin verifies and adjusts, and Complete. Nothing is written before
+ * Complete.
+ */
+export class ImportSession {
+	mode = $state<ImportMode>('all-or-nothing');
+	#step = $state<ImportStep>('choose');
+	#file = $state.raw<File | null>(null);
+	#progress = $state({ done: 0, total: 0 });
+	#analysis = $state.raw<Analysis | null>(null);
+	#error = $state<string | null>(null);
+	#summary = $state.raw<ImportSummary | null>(null);
+	#updateExisting = $state(false);
+	#delimiter = $state<Delimiter | undefined>(undefined);
+	#sheet = $state<string | undefined>(undefined);
+	#choices = $state.raw<ReadonlyMap<number, ColumnTarget>>(NO_CHOICES);
+	#abort: AbortController | null = null;
+
+	get step(): ImportStep {
+		return this.#step;
+	}
+	get file(): File | null {
+		return this.#file;
+	}
+	get progress(): { done: number; total: number } {
+		return this.#progress;
+	}
+	get analysis(): Analysis | null {
+		return this.#analysis;
+	}
+	get error(): string | null {
+		return this.#error;
+	}
+	get summary(): ImportSummary | null {
+		return this.#summary;
+	}
+	get updateExisting(): boolean {
+		return this.#updateExisting;
+	}
+
+	/** Whether Complete may run, and if not, why, in the admin's words. */
+	get blocker(): string | null {
+		const analysis = this.#analysis;
+		if (!analysis) return 'Choose a file first.';
+		if (!analysis.mapping.isReady)
+			return 'Map or ignore every column, and give every required field a column.';
+		const { counts } = analysis;
+		if (this.mode === 'all-or-nothing' && counts.error > 0) {
+			return `${counts.error} ${counts.error === 1 ? 'row has' : 'rows have'} errors: fix the file, or choose 'Import the valid rows and skip the rest'.`;
+		}
+		if (counts.new + counts.update === 0)
+			return 'There is nothing to import: no new users and nothing to update.';
+		return null;
+	}
+
+	/** Reads a file the admin chose or dropped; a file over the size limit is refused before reading it. */
+	async choose(file: File): Promise<void> {
+		this.reset();
+		this.#file = file;
+		const { maxFileBytes } = settings.value.importLimits;
+		if (file.size > maxFileBytes) {
+			this.#error = `${file.name} is ${(file.size / MB).toFixed(1)} MB; the limit is ${Math.round(maxFileBytes / MB)} MB (Settings → Import limits). Split the file, or raise the limit.`;
+			return;
+		}
+		await this.#read();
+	}
+
+	setMapping(column: number, target: ColumnTarget): Promise<void> {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
+		this.#choices = new Map([...this.#choices, [column, target]]);
+		return this.#read();
+	}
+	setDelimiter(delimiter: Delimiter): Promise<void> {
+		this.#delimiter = delimiter;
+		return this.#read();
+	}
+	setSheet(sheet: string): Promise<void> {
+		this.#sheet = sheet;
+		this.#choices = NO_CHOICES;
+		return this.#read();
+	}
+	setUpdateExisting(value: boolean): Promise<void> {
+		this.#updateExisting = value;
+		return this.#read();
+	}
+
+	async #read(): Promise<void> {
+		const file = this.#file;
+		if (!file) return;
+		this.#abort?.abort();
+		const abort = new AbortController();
+		this.#abort = abort;
+		this.#step = 'reading';
+		this.#error = null;
+		this.#progress = { done: 0, total: 0 };
+		try {
+			// Plain copies: the options cross to the worker, and reactive proxies cannot be cloned.
+			const { policy, importLimits } = $state.snapshot(settings.value);
+			const analysis = await analyse(
+				file,
+				{
+					policy,
+					context: settings.context,
+					limits: importLimits,
+					delimiter: this.#delimiter,
+					sheet: this.#sheet,
+					choices: this.#choices,
+					updateExisting: this.#updateExisting,
+					directory: await users.emailIndex()
+				},
+				(done, total) => {
+					if (this.#abort === abort) this.#progress = { done, total };
+				},
+				abort.signal
+			);
+			if (this.#abort !== abort) return;
+			this.#analysis = analysis;
+			this.#step = 'preview';
+		} catch (error) {
+			if (this.#abort !== abort) return;
+			this.#analysis = null;
+			this.#step = 'choose';
+			this.#error = abort.signal.aborted ? null : error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	/** Stops reading the file; nothing was written. */
+	cancel(): void {
+		this.#abort?.abort();
+		this.#abort = null;
+		this.#step = this.#analysis ? 'preview' : 'choose';
+	}
+
+	/** Commits the previewed rows in one transaction, then shows the summary. */
+	async complete(): Promise<void> {
+		const analysis = this.#analysis;
+		const file = this.#file;
+		if (!analysis || !file || this.blocker) return;
+		this.#step = 'saving';
+		this.#error = null;
+		try {
+			this.#summary = await imports.commit(analysis.rows, {
+				fileName: file.name,
+				mode: this.mode,
+				updateExisting: this.#updateExisting,
+				passwords: analysis.passwords
+			});
+			this.#step = 'done';
+		} catch (error) {
+			this.#error = importErrorMessage(error);
+			this.#step = 'preview';
+		}
+	}
+
+	/** The admin's rows as given plus an Errors column, to fix and upload again. */
+	downloadErrors(): void {
+		const analysis = this.#analysis;
+		const file = this.#file;
+		if (!analysis || !file) return;
+		const check = { rows: analysis.rows, errors: analysis.errors, counts: analysis.counts };
+		const { bytes } = writeErrorsFile(
+			{ ...analysis.table, delimiter: analysis.delimiter ?? ',' },
+			check,
+			analysis.mapping,
+			analysis.encoding
+		);
+		const name = errorsFileName(analysis.format === 'csv' ? file.name : file.name.replace(/\.\w+$/u, '.csv'));
+		download(bytes, name, 'text/csv');
+	}
+
+	reset(): void {
+		this.#abort?.abort();
+		this.#abort = null;
+		this.#step = 'choose';
+		this.#file = null;
+		this.#analysis = null;
+		this.#error = null;
+		this.#summary = null;
+		this.#delimiter = undefined;
+		this.#sheet = undefined;
+		this.#choices = NO_CHOICES;
+	}
+}

@@ -1,0 +1,190 @@
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultImportLimits } from '../../../src/lib/domain/settings';
+import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
+import { createAnalyser, headOf, sliceOf, type Analysis } from '../../../src/lib/import/pipeline';
+import type { ImportWorkerApi } from '../../../src/lib/import/worker';
+import { everything, fixture, gb, preset } from './helpers';
+
+/**
+ * The bridge against a stand-in for the worker: the same Comlink protocol over a MessageChannel (Node
+ * has no module workers), with the real pipeline behind it, or one that never answers.
+ */
+class FakeWorker extends EventTarget {
+	readonly calls: string[] = [];
+	isTerminated = false;
+	readonly #port: MessagePort;
+
+	constructor(api: (calls: string[]) => object) {
+		super();
+		const { port1, port2 } = new MessageChannel();
+		Comlink.expose(api(this.calls), port2);
+		this.#port = port1;
+	}
+	postMessage(message: unknown, transfer: Transferable[] = []): void {
+		this.#port.postMessage(message, transfer);
+	}
+	override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+		if (type === 'message') this.#port.addEventListener(type, listener as EventListener);
+		else super.addEventListener(type, listener);
+	}
+	override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+		if (type === 'message') this.#port.removeEventListener(type, listener as EventListener);
+		else super.removeEventListener(type, listener);
+	}
+	terminate(): void {
+		this.isTerminated = true;
+		this.#port.close();
+	}
+}
+
+/** The worker's API over the real pipeline, recording which calls were made. */
+function pipelineApi(calls: string[]): ImportWorkerApi {
+	const analyser = createAnalyser();
+	let held: Analysis | undefined;
+	const keep = (result: ReturnType<typeof analyser.analyseFile>) => {
+		held = result.ok ? result.value : undefined;
+		return result.ok ? { ok: true as const, value: headOf(result.value) } : result;
+	};
+	return {
+		analyseFile: (input, options, onProgress) => {
+			calls.push('analyseFile');
+			const progress = onProgress as unknown as Comlink.Remote<(done: number, total: number) => void>;
+			return keep(analyser.analyseFile(input, { ...options, onProgress: (d, t) => void progress(d, t) }));
+		},
+		reanalyse: (options) => {
+			calls.push('reanalyse');
+			const result = analyser.reanalyse(options);
+			return result && keep(result);
+		},
+		slice: (start, end) => {
+			calls.push('slice');
+			return held && sliceOf(held, start, end);
+		}
+	};
+}
+
+const never = () => new Promise<never>(() => undefined);
+const silentApi = { analyseFile: never, reanalyse: never, slice: never };
+
+const options: BridgeOptions = { policy: everything, context: gb, limits: defaultImportLimits };
+const timing = { stallMs: 200, idleMs: 300, readMsPerMb: { workbook: 0, text: 0 } };
+const file = (name: string) => new File([fixture(name)], name);
+
+let workers: FakeWorker[] = [];
+function bridgeWith(api: (calls: string[]) => object, custom = timing) {
+	return createImportBridge(() => {
+		const worker = new FakeWorker(api);
+		workers.push(worker);
+		return worker as unknown as Worker;
+	}, custom);
+}
+
+afterEach(() => {
+	for (const worker of workers) worker.terminate();
+	workers = [];
+});
+
+describe('the import bridge', () => {
+	it('starts the worker on first use and gives the whole Analysis, rows received in slices', async () => {
+		const bridge = bridgeWith(pipelineApi);
+		const progress: [number, number][] = [];
+		const analysis = await bridge.analyse(
+			file('workflow-d.csv'),
+			{ ...options, policy: preset('field-heavy') },
+			(done, total) => progress.push([done, total])
+		);
+		expect(workers).toHaveLength(1);
+		expect(analysis.rows).toHaveLength(3);
+		expect(analysis.errors.map((error) => error.row)).toEqual([3, 3, 4, 4, 4, 4]);
+		expect(analysis.table.rows).toHaveLength(3);
+		expect(analysis.passwords).toEqual(
+			new Map([
+				[2, 'correct horse battery'],
+				[4, 'enigma machine 1']
+			])
+		);
+		expect(progress.at(-1)).toEqual([3, 3]);
+		bridge.stop();
+	});
+
+	it('rejects with the admin’s message when the file cannot be imported', async () => {
+		const bridge = bridgeWith(pipelineApi);
+		await expect(bridge.analyse(file('web-page.xls'), options)).rejects.toThrow(/web page/u);
+		await expect(
+			bridge.analyse(new File([new Uint8Array(2 * 1024 * 1024)], 'big.csv'), {
+				...options,
+				limits: { maxFileBytes: 1024 * 1024, maxRows: 10 }
+			})
+		).rejects.toThrow('The file is 2 MB; the limit is 1 MB (Settings).');
+		bridge.stop();
+	});
+
+	it('checks the same file again without reading it when only the mapping changes', async () => {
+		const bridge = bridgeWith(pipelineApi);
+		const workbook = file('workbook.xlsx');
+		const first = await bridge.analyse(workbook, options);
+		expect(first.mapping.isReady).toBe(false);
+		const second = await bridge.analyse(workbook, { ...options, choices: new Map([[6, 'ignored']]) });
+		expect(second.mapping.isReady).toBe(true);
+		expect(second.rows).toHaveLength(3);
+		expect(workers[0]!.calls.filter((call) => call !== 'slice')).toEqual(['analyseFile', 'reanalyse']);
+		await bridge.analyse(workbook, { ...options, sheet: 'Other site' });
+		expect(workers[0]!.calls.filter((call) => call !== 'slice')).toEqual([
+			'analyseFile',
+			'reanalyse',
+			'analyseFile'
+		]);
+		bridge.stop();
+	});
+
+	it('stops a worker that reports nothing, with the watchdog’s message', async () => {
+		const bridge = bridgeWith(() => silentApi);
+		const started = Date.now();
+		await expect(bridge.analyse(file('workflow-a.csv'), options)).rejects.toThrow(STALLED);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+		expect(workers[0]!.isTerminated).toBe(true);
+	});
+
+	it('stops the worker on cancel, rejecting with the signal’s reason', async () => {
+		const bridge = bridgeWith(() => silentApi, { ...timing, stallMs: 60_000 });
+		const abort = new AbortController();
+		const analysing = bridge.analyse(file('workflow-a.csv'), options, undefined, abort.signal);
+		abort.abort();
+		await expect(analysing).rejects.toMatchObject({ name: 'AbortError' });
+		expect(workers[0]!.isTerminated).toBe(true);
+	});
+
+	it('reports a worker that crashed', async () => {
+		const bridge = bridgeWith(() => silentApi, { ...timing, stallMs: 60_000 });
+		const analysing = bridge.analyse(file('workflow-a.csv'), options);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		workers[0]!.dispatchEvent(new Event('error'));
+		await expect(analysing).rejects.toThrow(CRASHED);
+	});
+
+	it('cancels a call still running when another file is chosen', async () => {
+		let calls = 0;
+		const bridge = bridgeWith((log) => (calls++ === 0 ? silentApi : pipelineApi(log)), {
+			...timing,
+			stallMs: 60_000
+		});
+		const first = bridge.analyse(file('workflow-a.csv'), options);
+		const second = bridge.analyse(file('workflow-b.csv'), options);
+		await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+		expect((await second).rows.length).toBeGreaterThan(0);
+		expect(workers.map((worker) => worker.isTerminated)).toEqual([true, false]);
+		bridge.stop();
+	});
+
+	it('stops the worker after a while idle, and starts a new one when needed', async () => {
+		const bridge = bridgeWith(pipelineApi, { ...timing, idleMs: 50 });
+		await bridge.analyse(file('workflow-a.csv'), options);
+		expect(workers[0]!.isTerminated).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 120));
+		expect(workers[0]!.isTerminated).toBe(true);
+		await bridge.analyse(file('workflow-a.csv'), options);
+		expect(workers).toHaveLength(2);
+		bridge.stop();
+	});
+});
