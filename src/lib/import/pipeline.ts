@@ -82,14 +82,8 @@ export interface SourceTable extends FileTable {
 	rows: string[][];
 }
 
-export interface Analysis {
-	format: ImportFormat;
-	encoding?: EncodingInfo;
-	delimiter?: Delimiter;
-	sheets?: string[];
-	sheet?: string;
-	headerRow: number;
-	headers: string[];
+/** What a file would import: how it was read (as in SourceTable), its mapping, and every row checked. */
+export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	mapping: HeaderMapping;
 	counts: Record<RowStatus, number>;
 	/** Every row under the header (blank ones too, so rows[i] is table.rows[i]), checked: for the preview and the commit. */
