@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_FLAGS } from './scripts/chromium.ts';
 
 const PORT = 4321;
 const isCI = Boolean(process.env.CI);
@@ -21,16 +22,8 @@ export default defineConfig({
 			use: {
 				...devices['Desktop Chrome'],
 				launchOptions: {
-					// Debian's Chromium: Playwright never downloads a browser here.
-					executablePath: '/usr/bin/chromium',
-					args: [
-						'--no-sandbox',
-						'--disable-gpu',
-						'--disable-background-networking',
-						'--disable-component-update',
-						'--disable-sync',
-						'--no-first-run'
-					]
+					executablePath: CHROMIUM,
+					args: CHROMIUM_FLAGS
 				}
 			}
 		}

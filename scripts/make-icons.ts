@@ -4,17 +4,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.ts';
 
 const THEME = '#1f4e79';
 const STATIC_DIR = path.resolve(import.meta.dirname, '../static');
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run'
-];
 
 interface Icon {
 	readonly file: string;
@@ -56,7 +49,7 @@ async function main(): Promise<void> {
 	await mkdir(path.join(STATIC_DIR, 'icons'), { recursive: true });
 	await writeFile(path.join(STATIC_DIR, 'favicon.svg'), iconSvg({ size: 32, isRounded: true, markScale: 1 }));
 
-	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 	try {
 		for (const icon of PNG_ICONS) {
 			const page = await browser.newPage({
