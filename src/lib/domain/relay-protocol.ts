@@ -1,0 +1,152 @@
+// The contract between the app and the relay: what goes over HTTP, in both directions. Pure types and
+// constants, shared by src/lib/sync (the app's side) and src/relay (the server's side).
+//
+// Routes (all JSON, UTF-8; every error body is `RelayErrorBody`):
+//   POST /api/pair      PairRequest -> 200 PairResponse           (no token: the one-time code is the credential)
+//   POST /api/messages  MessageBatch -> 200 MessageBatchResponse  (Authorization: Bearer <device token>)
+//   GET  /api/events?after=<cursor>&limit=<n> -> 200 EventPage    (Authorization: Bearer <device token>)
+//   GET  /api/health    -> 200 { ok: true, protocol: PROTOCOL_VERSION }
+// Whole-request failures: 400 malformed body, 401 missing/unknown/revoked token, 403 origin not allowed,
+// 413 body over MAX_BATCH_BYTES or more than MAX_BATCH_MESSAGES, 429 rate limit (Retry-After header, seconds),
+// 5xx relay trouble (the app retries with backoff). A 2xx batch answer carries one result per message.
+
+/** Bumped when a change would break an app or relay of the previous version. */
+export const PROTOCOL_VERSION = 1;
+
+/** At most this many messages in one POST /api/messages. */
+export const MAX_BATCH_MESSAGES = 100;
+/** At most this many bytes in one request body. */
+export const MAX_BATCH_BYTES = 256 * 1024;
+/** At most this many events in one page of GET /api/events. */
+export const MAX_EVENT_PAGE = 500;
+
+/** Idempotency keys: 16-128 characters of A-Z a-z 0-9 _ - (the app uses crypto.randomUUID()). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** Pairing codes as printed by the relay and typed by the admin: 8 characters, grouped 4-4 for reading. */
+export const PAIRING_CODE_PATTERN = /^[A-Z2-9]{4}-?[A-Z2-9]{4}$/;
+
+export interface PairRequest {
+	/** The one-time code the relay printed (case and the dash are ignored). */
+	readonly code: string;
+	/** A name the admin recognises in the relay's token list, e.g. 'Front desk iPad'. 1-100 characters. */
+	readonly deviceName: string;
+}
+
+export interface PairResponse {
+	/** The device token: sent as `Authorization: Bearer <token>`. The relay keeps only its hash. */
+	readonly token: string;
+	/** The relay's id for this device (shown by `npm run relay -- tokens list`). */
+	readonly deviceId: string;
+	readonly protocol: number;
+}
+
+/** The templates the relay renders from its own files. There is no free-form mail. */
+export type MessageTemplate = 'activation' | 'welcome' | 'sms-login';
+
+/** Who the message is about: the relay keeps this to build the account the activation link opens. */
+export interface MessageUser {
+	/** The user's stable id in the app's directory (a UUID). Events name users by this id. */
+	readonly id: string;
+	readonly email?: string;
+	readonly username?: string;
+	readonly firstName?: string;
+	readonly lastName?: string;
+	readonly displayName?: string;
+}
+
+/** Per-template values; anything else is refused. */
+export interface MessageValues {
+	/** 'welcome' only: the license key the mail carries (workflow A). */
+	readonly licenseKey?: string;
+	/**
+	 * 'sms-login' only: the initial password (workflow D). The relay sets it as the account's password (stored
+	 * hashed) and sends it once; after delivery it keeps no readable copy.
+	 */
+	readonly password?: string;
+}
+
+export interface OutgoingMessage {
+	readonly idempotencyKey: string;
+	readonly template: MessageTemplate;
+	/** An email address for 'activation' and 'welcome'; an E.164 phone number (+447700900123) for 'sms-login'. */
+	readonly to: string;
+	readonly user: MessageUser;
+	readonly values?: MessageValues;
+}
+
+export interface MessageBatch {
+	readonly messages: readonly OutgoingMessage[];
+}
+
+/**
+ * One message's answer, in the order sent:
+ * - 'accepted': stored durably by the relay, which now delivers it (`replayed` when this key was seen before
+ *   with the same body: the first answer again, no second send).
+ * - 'rejected': never sent and never will be under this key; `code` says why (see RejectionCode).
+ * - 'rate-limited': not stored; send again after `retryAfterSeconds` with the same key.
+ */
+export type MessageResult =
+	| {
+			readonly idempotencyKey: string;
+			readonly status: 'accepted';
+			readonly messageId: string;
+			readonly replayed: boolean;
+	  }
+	| {
+			readonly idempotencyKey: string;
+			readonly status: 'rejected';
+			readonly code: RejectionCode;
+			/** In the admin's words, naming the field at fault. */
+			readonly reason: string;
+	  }
+	| {
+			readonly idempotencyKey: string;
+			readonly status: 'rate-limited';
+			readonly retryAfterSeconds: number;
+	  };
+
+export type RejectionCode =
+	| 'invalid' // a field is missing or malformed (recipient address, phone, template, values)
+	| 'idempotency-conflict' // this key was used before with a different body (HTTP's 422 per message)
+	| 'recipient-refused'; // the address is one the relay will not send to (suppressed after a bounce, say)
+
+export interface MessageBatchResponse {
+	readonly results: readonly MessageResult[];
+}
+
+/** What happened after a message was accepted, or to the account it was about. */
+export type RelayEventType =
+	| 'delivered' // the mail server or SMS webhook took the message
+	| 'undeliverable' // delivery failed for good (bounce, refused recipient, webhook 4xx); `reason` says why
+	| 'activated' // the person set a password through the activation link
+	| 'signed-in'; // the person signed in on the relay's sign-in page
+
+export interface RelayEvent {
+	/** Opaque, increasing: pass the last one seen as `after` to get what came next. */
+	readonly cursor: string;
+	readonly type: RelayEventType;
+	/** MessageUser.id of the user concerned. */
+	readonly userId: string;
+	/** For 'delivered' / 'undeliverable': the message's idempotency key. */
+	readonly idempotencyKey?: string;
+	/** ISO 8601 time the event happened on the relay. */
+	readonly at: string;
+	readonly reason?: string;
+}
+
+export interface EventPage {
+	readonly events: readonly RelayEvent[];
+	/** The cursor to pass next time (unchanged when there was nothing new). */
+	readonly cursor: string;
+	readonly hasMore: boolean;
+}
+
+export interface RelayErrorBody {
+	readonly error: {
+		/** Stable, machine-readable: 'unauthorized', 'too-large', 'rate-limited', 'bad-request', ... */
+		readonly code: string;
+		/** In plain words, for the admin. */
+		readonly message: string;
+	};
+}
