@@ -163,6 +163,23 @@ export function usersStore(db: RollcallDb) {
 			return isDescending ? ordered.reverse() : ordered;
 		},
 
+		/**
+		 * The first `limit` ids of an order and how many there are in all, read together: enough to draw
+		 * the first screen of a big directory before every id of the order is read.
+		 */
+		async head(
+			sort: SortKey,
+			isDescending: boolean,
+			limit: number
+		): Promise<{ ids: number[]; total: number }> {
+			return db.transaction('r', db.users, async () => {
+				const ordered = db.users.orderBy(SORT_INDEX[sort]);
+				const first = isDescending ? ordered.clone().reverse() : ordered.clone();
+				const [ids, total] = await Promise.all([first.limit(limit).primaryKeys(), ordered.count()]);
+				return { ids, total };
+			});
+		},
+
 		/** The ids among `ordered` that the query's search and filters match, keeping the order. */
 		async filterIds(ordered: readonly number[], query: ListQuery): Promise<number[]> {
 			const sets: Set<number>[] = [];

@@ -5,6 +5,9 @@ import { defaultQuery, type ListQuery, type SortKey } from '$lib/db/users';
 import type { User } from '$lib/domain/user';
 import { Selection } from './selection.svelte';
 
+/** How many ids of an order are read first, so the first screen shows before the rest are read. */
+const HEAD_ROWS = 200;
+
 /**
  * The Users list: its query, the ordered ids it matches (kept live across tabs), the rows of the
  * window on screen, and the selection. Create it during a component's initialisation.
@@ -13,6 +16,10 @@ export class UserList {
 	query = $state<ListQuery>({ ...defaultQuery });
 	readonly selection = new Selection();
 	#ids = $state.raw<number[]>([]);
+	/** While only the head of the order is loaded: how many users the whole list has. */
+	#total = $state<number | null>(null);
+	/** Every id the current query matches, once read. */
+	#complete: Promise<number[]> = Promise.resolve([]);
 	#isLoading = $state(true);
 	#error = $state<string | null>(null);
 	#window = $state.raw<{ from: number; to: number }>({ from: 0, to: 0 });
@@ -43,13 +50,33 @@ export class UserList {
 			void this.#version;
 			// A new search, filter or order starts a new selection; a change to the data keeps it.
 			const queryKey = JSON.stringify(query);
-			if (queryKey !== this.#queryKey) untrack(() => this.selection.clear());
+			const isNewQuery = queryKey !== this.#queryKey;
+			if (isNewQuery) untrack(() => this.selection.clear());
 			this.#queryKey = queryKey;
 			let isCurrent = true;
-			this.#read(query).then(
+			let isComplete = false;
+			const willWait = !this.#ordered.has(orderKey(query));
+			const complete = this.#read(query);
+			this.#complete = complete;
+			// A big directory takes a while to read in full: draw the first screen from the head of the
+			// order meanwhile. Only for a new list; an update keeps showing the old one until it is read.
+			if (willWait && isUnfiltered(query) && (isNewQuery || untrack(() => this.#ids.length === 0))) {
+				users.head(query.sort, query.isDescending, HEAD_ROWS).then(
+					({ ids, total }) => {
+						if (!isCurrent || isComplete) return;
+						this.#ids = ids;
+						this.#total = total;
+						this.#isLoading = false;
+					},
+					() => {} // the full read reports the same failure
+				);
+			}
+			complete.then(
 				(ids) => {
+					isComplete = true;
 					if (!isCurrent) return;
 					this.#ids = ids;
+					this.#total = null;
 					this.#isLoading = false;
 					this.#error = null;
 				},
@@ -82,7 +109,11 @@ export class UserList {
 		return this.#ids;
 	}
 	get count(): number {
-		return this.#ids.length;
+		return this.#total ?? this.#ids.length;
+	}
+	/** False while only the first screen's ids are read (positions past them have no row yet). */
+	get isComplete(): boolean {
+		return this.#total === null;
 	}
 	get isLoading(): boolean {
 		return this.#isLoading;
@@ -94,11 +125,11 @@ export class UserList {
 		return this.#sites;
 	}
 	get selectedCount(): number {
-		return this.selection.count(this.#ids.length);
+		return this.selection.count(this.count);
 	}
 
 	#read(query: ListQuery): Promise<number[]> {
-		const key = `${query.sort}:${query.isDescending}`;
+		const key = orderKey(query);
 		let ordered = this.#ordered.get(key);
 		if (!ordered) {
 			ordered = users.orderedIds(query.sort, query.isDescending);
@@ -126,7 +157,16 @@ export class UserList {
 		else this.query = { ...this.query, sort, isDescending: false };
 	}
 
-	selectedIds(): number[] {
-		return this.selection.resolve(this.#ids);
+	/** The selected users' ids in list order, once every id of the list is read. */
+	async selectedIds(): Promise<number[]> {
+		return this.selection.resolve(await this.#complete);
 	}
+}
+
+function orderKey(query: ListQuery): string {
+	return `${query.sort}:${query.isDescending}`;
+}
+
+function isUnfiltered(query: ListQuery): boolean {
+	return query.search.trim() === '' && !query.status && !query.userType && !query.site;
 }

@@ -211,6 +211,21 @@ describe('listIds order', () => {
 	});
 });
 
+describe('head', () => {
+	it.each<ListQuery['sort']>(['name', 'email', 'status', 'userType', 'site', 'lastLoginAt', 'createdAt'])(
+		'gives the first ids of the %s order, both ways, and how many there are in all',
+		async (sort) => {
+			const { users } = await directory();
+			for (const isDescending of [false, true]) {
+				const all = await users.orderedIds(sort, isDescending);
+				expect(all).toHaveLength(10);
+				expect(await users.head(sort, isDescending, 4)).toEqual({ ids: all.slice(0, 4), total: 10 });
+				expect(await users.head(sort, isDescending, 50)).toEqual({ ids: all, total: 10 });
+			}
+		}
+	);
+});
+
 describe('listIds search', () => {
 	it.each<[string, Name[]]>([
 		['ann', ['annJ', 'annS']],
