@@ -99,7 +99,11 @@ export function newKey(): string {
 	return `test-${crypto.randomUUID()}-${keySeq}`;
 }
 
-export function activation(to: string, userId = crypto.randomUUID(), key = newKey()): OutgoingMessage {
+export function activation(
+	to: string,
+	userId: string = crypto.randomUUID(),
+	key = newKey()
+): OutgoingMessage {
 	return {
 		idempotencyKey: key,
 		template: 'activation',
