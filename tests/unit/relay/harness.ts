@@ -127,8 +127,8 @@ export interface TestSmtp {
 	close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps every mail it accepts. */
-export async function startSmtp(): Promise<TestSmtp> {
+/** A real SMTP server on loopback that keeps every mail it accepts, after `delayMs` per mail. */
+export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 	const mails: ReceivedMail[] = [];
 	let failures: { count: number; code: number } = { count: 0, code: 0 };
 	const server = new SMTPServer({
@@ -138,7 +138,8 @@ export async function startSmtp(): Promise<TestSmtp> {
 		onData(stream, session, callback) {
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-			stream.on('end', () => {
+			stream.on('end', () => setTimeout(finish, delayMs));
+			const finish = (): void => {
 				if (failures.count > 0) {
 					failures.count -= 1;
 					const error = Object.assign(
@@ -154,7 +155,7 @@ export async function startSmtp(): Promise<TestSmtp> {
 				const messageId = /^Message-ID:\s*(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
 				mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), messageId, raw });
 				callback();
-			});
+			};
 		}
 	});
 	const port = await freePort();
