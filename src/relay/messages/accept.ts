@@ -70,7 +70,9 @@ export function acceptBatch(
 			const wait = options.perRecipient.take(message.to.toLowerCase());
 			if (wait > 0) return { idempotencyKey: key, status: 'rate-limited', retryAfterSeconds: wait };
 
-			upsertAccount(db, message.user, now);
+			// An address the activation mail goes to is one the person can sign in with.
+			const email = message.user.email ?? (message.template === 'sms-login' ? undefined : message.to);
+			upsertAccount(db, { ...message.user, ...(email ? { email } : {}) }, now);
 			const result = insert.run(
 				key,
 				bodyHash,
