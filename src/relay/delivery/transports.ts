@@ -27,7 +27,10 @@ export type SmsSender = (sms: OutgoingSms) => Promise<SendOutcome>;
 
 /** Mail through an SMTP server (nodemailer). */
 export function smtpSender(smtpUrl: string, from: MailFrom): { send: MailSender; close: () => void } {
-	const transporter = nodemailer.createTransport(smtpUrl);
+	// Pooled: one SMTP session carries many messages instead of a connection and handshake each.
+	const url = new URL(smtpUrl);
+	if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+	const transporter = nodemailer.createTransport(url.href);
 	const send: MailSender = async (mail) => {
 		try {
 			await transporter.sendMail({
