@@ -51,7 +51,13 @@ cleanupOutdatedCaches();
 // Every other navigation (a deep link, a bookmark, a reload on any route) gets the app shell, and the
 // client-side router renders the route. Registered after the precache route, which answers first for
 // precached files (the manifest, an icon) opened directly.
-registerRoute(new NavigationRoute(createHandlerBoundToURL(APP_SHELL)));
+// The relay's own pages (API, activation links, sign-in, mailbox) are never the app: an installed app
+// must let those navigations reach the relay, or an activation link would open the app shell instead.
+registerRoute(
+	new NavigationRoute(createHandlerBoundToURL(APP_SHELL), {
+		denylist: [/^\/(?:api|activate|signin|mailbox)(?:\/|$)/]
+	})
+);
 // Only matters on the very first install (no older worker to displace): the page that installed the
 // worker is controlled at once, so chunks it loads later also come from the precache.
 clientsClaim();

@@ -1,17 +1,19 @@
-// Starts the relay: `node src/relay/main.ts` (after `npm run build`). Settings come from PORT and HOST.
+// Starts the relay: `node src/relay/main.ts` (after `npm run build`). Settings come from the environment
+// (see README.md, "Configuration").
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfig } from './config.ts';
-import { createRelayServer } from './server.ts';
-
-const staticDir = path.resolve(import.meta.dirname, '../../build');
+import { pairingInstructions } from './pairing-message.ts';
+import { createRelay } from './relay.ts';
+import { createPairingCode } from './store/devices.ts';
 
 const result = readConfig(process.env);
 if (!result.ok) {
 	for (const error of result.errors) console.error(`Rollcall relay: ${error}`);
 	process.exit(1);
 }
-const { port, host } = result.config;
+const config = result.config;
+const { port, host, staticDir } = config;
 
 if (!existsSync(path.join(staticDir, 'index.html'))) {
 	console.error(
@@ -20,7 +22,14 @@ if (!existsSync(path.join(staticDir, 'index.html'))) {
 	process.exit(1);
 }
 
-const server = createRelayServer({ staticDir });
+let relay: ReturnType<typeof createRelay>;
+try {
+	relay = createRelay(config);
+} catch (error) {
+	console.error(`Rollcall relay: cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
+	process.exit(1);
+}
+const { server } = relay;
 
 server.on('error', (error: NodeJS.ErrnoException) => {
 	if (error.code === 'EADDRINUSE') {
@@ -39,12 +48,22 @@ server.listen(port, host, () => {
 	const isLocal = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
 	const shownHost = isLocal ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 	console.log(`Rollcall is running at http://${shownHost}:${actualPort}/ (listening on ${host})`);
+	console.log(`Data: ${config.dataDir}`);
+	console.log(
+		config.smtpUrl
+			? 'Mail: sent through SMTP_URL'
+			: `Mail: kept in the mailbox at http://localhost:${actualPort}/mailbox (this machine only)`
+	);
+	console.log(config.smsWebhookUrl ? 'SMS: sent to SMS_WEBHOOK_URL' : 'SMS: kept in the mailbox');
+	console.log(pairingInstructions(createPairingCode(relay.db).code, config.publicUrl));
 });
 
 function shutDown(signal: string): void {
 	console.log(`Rollcall relay: ${signal} received, closing.`);
-	server.close(() => process.exit(0));
-	server.closeIdleConnections();
+	relay.close().then(
+		() => process.exit(0),
+		() => process.exit(1)
+	);
 	// Open requests get a moment to finish; then the process goes anyway.
 	setTimeout(() => process.exit(0), 3000).unref();
 }

@@ -1,21 +1,25 @@
 import { createServer, type Server } from 'node:http';
+import type { RelayRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security.ts';
 import { createStaticHandler } from './static.ts';
 
 export interface RelayServerOptions {
 	/** The built app (`build/`). */
 	readonly staticDir: string;
+	/** The relay's API and pages, tried before the app's files. */
+	readonly routes?: RelayRoutes;
 }
 
-/**
- * The relay's HTTP server, not yet listening. Today it only serves the app; the relay's API routes
- * will be matched here, before the static files.
- */
-export function createRelayServer({ staticDir }: RelayServerOptions): Server {
+/** The relay's HTTP server, not yet listening: the API and the relay's pages first, then the app. */
+export function createRelayServer({ staticDir, routes }: RelayServerOptions): Server {
 	const serveStatic = createStaticHandler({ root: staticDir });
 	return createServer((request, response) => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-		serveStatic(request, response).catch((error: unknown) => {
+		const handle = async (): Promise<void> => {
+			if (routes && (await routes(request, response))) return;
+			await serveStatic(request, response);
+		};
+		handle().catch((error: unknown) => {
 			console.error(`Rollcall relay: ${request.method} ${request.url} failed:`, error);
 			if (response.headersSent) {
 				response.destroy();

@@ -1,4 +1,4 @@
-import { fail, ok, type Parsed } from './result';
+import { fail, ok, type Parsed } from './result.ts';
 
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, getCountries, type CountryCode } from 'libphonenumber-js/min';
-import { fail, ok, type Parsed } from './result';
+import { fail, ok, type Parsed } from './result.ts';
 
 export type { CountryCode };
 

@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../../src/relay/config.ts';
+import { DEFAULT_RATE_LIMITS, readConfig } from '../../../src/relay/config.ts';
 
 describe('readConfig', () => {
 	it('defaults to port 4173 on 127.0.0.1', () => {
-		expect(readConfig({})).toEqual({ ok: true, config: { port: 4173, host: '127.0.0.1' } });
-		expect(readConfig({ PORT: '', HOST: ' ' })).toEqual({
+		expect(readConfig({})).toMatchObject({ ok: true, config: { port: 4173, host: '127.0.0.1' } });
+		expect(readConfig({ PORT: '', HOST: ' ' })).toMatchObject({
 			ok: true,
 			config: { port: 4173, host: '127.0.0.1' }
 		});
 	});
 
 	it('takes PORT and HOST from the environment', () => {
-		expect(readConfig({ PORT: '8080', HOST: '0.0.0.0' })).toEqual({
+		expect(readConfig({ PORT: '8080', HOST: '0.0.0.0' })).toMatchObject({
 			ok: true,
 			config: { port: 8080, host: '0.0.0.0' }
 		});
@@ -36,6 +36,108 @@ describe('readConfig', () => {
 		const result = readConfig({ PORT: 'http', HOST: 'http://example.com' });
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.errors).toHaveLength(2);
+	});
+});
+
+describe('the relay settings', () => {
+	it('has working defaults: data in ./relay-data, mail and SMS in the mailbox', () => {
+		const result = readConfig({ PORT: '5000' }, '/srv/rollcall');
+		expect(result).toEqual({
+			ok: true,
+			config: {
+				port: 5000,
+				host: '127.0.0.1',
+				dataDir: path.resolve('/srv/rollcall/relay-data'),
+				staticDir: path.resolve(import.meta.dirname, '../../../build'),
+				publicUrl: 'http://localhost:5000',
+				allowedOrigins: [],
+				smtpUrl: undefined,
+				mailFrom: { name: 'Rollcall', address: 'rollcall@localhost' },
+				smsWebhookUrl: undefined,
+				smsWebhookToken: undefined,
+				activationTtlHours: 72,
+				rateLimits: DEFAULT_RATE_LIMITS
+			}
+		});
+	});
+
+	it('reads every variable', () => {
+		const result = readConfig(
+			{
+				RELAY_DATA_DIR: 'data',
+				RELAY_STATIC_DIR: '/srv/app',
+				PUBLIC_URL: 'https://relay.example.org/',
+				ALLOWED_ORIGINS: 'https://admin.example.org, http://localhost:5173',
+				SMTP_URL: 'smtps://user:secret@mail.example.org:465',
+				MAIL_FROM: 'Example Admin <admin@example.org>',
+				SMS_WEBHOOK_URL: 'https://sms.example.org/send',
+				SMS_WEBHOOK_TOKEN: 'abc',
+				ACTIVATION_TTL_HOURS: '24',
+				RATE_LIMIT_REQUESTS_PER_MINUTE: '10',
+				RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '2',
+				RATE_LIMIT_SIGNIN_FAILURES_PER_15_MINUTES: '3',
+				RATE_LIMIT_PAIR_ATTEMPTS_PER_15_MINUTES: '4'
+			},
+			'/srv/rollcall'
+		);
+		expect(result).toMatchObject({
+			ok: true,
+			config: {
+				dataDir: path.resolve('/srv/rollcall/data'),
+				staticDir: path.resolve('/srv/app'),
+				publicUrl: 'https://relay.example.org',
+				allowedOrigins: ['https://admin.example.org', 'http://localhost:5173'],
+				smtpUrl: 'smtps://user:secret@mail.example.org:465',
+				mailFrom: { name: 'Example Admin', address: 'admin@example.org' },
+				smsWebhookUrl: 'https://sms.example.org/send',
+				smsWebhookToken: 'abc',
+				activationTtlHours: 24,
+				rateLimits: {
+					requestsPerMinute: 10,
+					messagesPerRecipientPerHour: 2,
+					signInFailuresPer15Minutes: 3,
+					pairAttemptsPer15Minutes: 4
+				}
+			}
+		});
+	});
+
+	it('lists every problem in plain words, never showing a secret', () => {
+		const result = readConfig({
+			PUBLIC_URL: 'relay.example.org',
+			ALLOWED_ORIGINS: 'https://ok.example.org,https://admin.example.org/path',
+			SMTP_URL: 'http://user:hunter2@mail.example.org',
+			SMS_WEBHOOK_TOKEN: 'secret-token',
+			ACTIVATION_TTL_HOURS: '0',
+			RATE_LIMIT_REQUESTS_PER_MINUTE: 'many'
+		});
+		expect(result).toEqual({
+			ok: false,
+			errors: [
+				'PUBLIC_URL must be the address people open the relay at, such as https://relay.example.org, but it is "relay.example.org".',
+				'ALLOWED_ORIGINS must be a comma-separated list of origins such as https://admin.example.org (scheme, host and port only), but "https://admin.example.org/path" is not one.',
+				'SMTP_URL must look like smtp://user:password@mail.example.org:587 or smtps://mail.example.org:465, but it does not (its value is not shown because it may hold a password).',
+				'SMS_WEBHOOK_TOKEN is set but SMS_WEBHOOK_URL is not: set both, or neither.',
+				'ACTIVATION_TTL_HOURS must be a whole number from 1 to 8760, but it is "0".',
+				'RATE_LIMIT_REQUESTS_PER_MINUTE must be a whole number from 1 to 1000000, but it is "many".'
+			]
+		});
+		expect(JSON.stringify(result)).not.toContain('hunter2');
+	});
+
+	it('needs MAIL_FROM with SMTP_URL, and refuses a From that could carry a header', () => {
+		expect(readConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' })).toEqual({
+			ok: false,
+			errors: ['MAIL_FROM is required when SMTP_URL is set: the address mail is sent from.']
+		});
+		for (const from of [
+			'a@example.org, b@example.org',
+			'Eve <a@example.org>\r\nBcc: x@example.org',
+			'not an address'
+		]) {
+			const result = readConfig({ MAIL_FROM: from });
+			expect(result.ok).toBe(false);
+		}
 	});
 });
 

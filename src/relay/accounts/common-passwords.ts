@@ -1,0 +1,36 @@
+// Common passwords of 15 characters or more (shorter ones are refused by length already), as found at the
+// top of public breach corpora, in lower case. Small on purpose: it catches the obvious, and the length
+// rule does the rest. A deployment that needs a full breach check can extend this set.
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+	'passwordpassword',
+	'password1234567',
+	'password12345678',
+	'password123456789',
+	'1234567890123456',
+	'123456789012345',
+	'qwertyuiopasdfghjkl',
+	'qwerty1234567890',
+	'1q2w3e4r5t6y7u8i',
+	'1q2w3e4r5t6y7u8i9o0p',
+	'iloveyouiloveyou',
+	'letmeinletmein',
+	'welcomewelcome',
+	'welcome12345678',
+	'changemechangeme',
+	'administrator123',
+	'administrator1234',
+	'adminadminadmin',
+	'correcthorsebatterystaple',
+	'correct horse battery staple',
+	'thequickbrownfox',
+	'the quick brown fox jumps over the lazy dog',
+	'thequickbrownfoxjumpsoverthelazydog',
+	'trustno1trustno1',
+	'supercalifragilisticexpialidocious',
+	'mypasswordisgood',
+	'thisismypassword',
+	'this is my password',
+	'myvoiceismypassport',
+	'rollcallrollcall',
+	'rollcallpassword'
+]);

@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DatabaseSync } from 'node:sqlite';
+import {
+	MAX_BATCH_BYTES,
+	MAX_BATCH_MESSAGES,
+	MAX_EVENT_PAGE,
+	PAIRING_CODE_PATTERN,
+	PROTOCOL_VERSION,
+	type MessageBatchResponse,
+	type PairResponse
+} from '../lib/domain/relay-protocol.ts';
+import { acceptBatch } from './messages/accept.ts';
+import { hasControlCharacters } from './messages/validate.ts';
+import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { checkDeviceToken, pairDevice } from './store/devices.ts';
+import { readEvents } from './store/events.ts';
+
+export interface ApiContext {
+	readonly db: DatabaseSync;
+	readonly limits: {
+		readonly perToken: RateLimiter;
+		readonly perRecipient: RateLimiter;
+		readonly pairPerAddress: RateLimiter;
+	};
+	/** Called after messages were accepted, so delivery starts at once. */
+	readonly onAccepted: () => void;
+}
+
+/** Answers /api/...; throws RequestError for whole-request failures. */
+export async function handleApi(
+	context: ApiContext,
+	request: IncomingMessage,
+	response: ServerResponse,
+	url: URL
+): Promise<void> {
+	const route = `${request.method ?? 'GET'} ${url.pathname}`;
+	switch (route) {
+		case 'GET /api/health':
+			return sendJson(response, 200, { ok: true, protocol: PROTOCOL_VERSION });
+		case 'POST /api/pair':
+			return pair(context, request, response);
+		case 'POST /api/messages':
+			return messages(context, request, response);
+		case 'GET /api/events':
+			return events(context, request, response, url);
+	}
+	const known = ['/api/health', '/api/pair', '/api/messages', '/api/events'];
+	if (known.includes(url.pathname)) {
+		const allow = url.pathname === '/api/health' || url.pathname === '/api/events' ? 'GET' : 'POST';
+		throw new RequestError(405, 'method-not-allowed', `${url.pathname} takes ${allow} requests only.`, {
+			Allow: allow
+		});
+	}
+	throw new RequestError(404, 'not-found', `There is no API at ${url.pathname}.`);
+}
+
+async function pair(context: ApiContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	const wait = context.limits.pairPerAddress.take(remoteAddress(request));
+	if (wait > 0) {
+		throw new RequestError(429, 'rate-limited', `Too many pairing attempts. Try again in ${wait} seconds.`, {
+			'Retry-After': String(wait)
+		});
+	}
+	const body = await readJson(request, response, 4096);
+	const { code, deviceName } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+		string,
+		unknown
+	>;
+	if (typeof code !== 'string' || !PAIRING_CODE_PATTERN.test(code.trim().toUpperCase())) {
+		throw new RequestError(
+			400,
+			'bad-request',
+			'code must be the 8-character pairing code the relay printed, such as ABCD-EFGH.'
+		);
+	}
+	const name = typeof deviceName === 'string' ? deviceName.trim() : '';
+	if (name.length < 1 || name.length > 100 || hasControlCharacters(name)) {
+		throw new RequestError(
+			400,
+			'bad-request',
+			'deviceName must be 1 to 100 characters on one line, such as "Front desk iPad".'
+		);
+	}
+	const outcome = pairDevice(context.db, code.trim(), name);
+	if (!outcome.ok) {
+		const message = {
+			unknown: 'This pairing code is not right. Check it, or print a new one with `npm run relay -- pair`.',
+			used: 'This pairing code was already used. Print a new one with `npm run relay -- pair`.',
+			expired:
+				'This pairing code has expired (codes last 15 minutes). Print a new one with `npm run relay -- pair`.'
+		}[outcome.reason];
+		throw new RequestError(401, 'pairing-code-refused', message);
+	}
+	const answer: PairResponse = {
+		token: outcome.token,
+		deviceId: outcome.deviceId,
+		protocol: PROTOCOL_VERSION
+	};
+	sendJson(response, 200, answer);
+}
+
+/** The device behind the bearer token, with the per-token limit applied; throws 401 / 429. */
+function authorise(context: ApiContext, request: IncomingMessage): string {
+	const token = bearerToken(request);
+	if (!token) {
+		throw new RequestError(401, 'unauthorized', 'A device token is required: pair this device in Settings.', {
+			'WWW-Authenticate': 'Bearer'
+		});
+	}
+	const check = checkDeviceToken(context.db, token);
+	if (!check.ok) {
+		throw new RequestError(
+			401,
+			'unauthorized',
+			check.reason === 'revoked'
+				? "This device's token was revoked on the relay. Pair the device again in Settings."
+				: 'The relay does not know this device token. Pair the device again in Settings.',
+			{ 'WWW-Authenticate': 'Bearer error="invalid_token"' }
+		);
+	}
+	const wait = context.limits.perToken.take(check.deviceId);
+	if (wait > 0) {
+		throw new RequestError(
+			429,
+			'rate-limited',
+			`Too many requests from this device. Try again in ${wait} seconds.`,
+			{
+				'Retry-After': String(wait)
+			}
+		);
+	}
+	return check.deviceId;
+}
+
+async function messages(
+	context: ApiContext,
+	request: IncomingMessage,
+	response: ServerResponse
+): Promise<void> {
+	const deviceId = authorise(context, request);
+	const body = await readJson(request, response, MAX_BATCH_BYTES);
+	const list = typeof body === 'object' && body !== null && 'messages' in body ? body.messages : undefined;
+	if (!Array.isArray(list)) {
+		throw new RequestError(400, 'bad-request', 'The body must be a JSON object with a "messages" array.');
+	}
+	if (list.length > MAX_BATCH_MESSAGES) {
+		throw new RequestError(
+			413,
+			'too-many-messages',
+			`At most ${MAX_BATCH_MESSAGES} messages per request; this one has ${list.length}.`
+		);
+	}
+	const results = acceptBatch(context.db, list, { deviceId, perRecipient: context.limits.perRecipient });
+	if (results.some((result) => result.status === 'accepted' && !result.replayed)) context.onAccepted();
+	const answer: MessageBatchResponse = { results };
+	sendJson(response, 200, answer);
+}
+
+function events(context: ApiContext, request: IncomingMessage, response: ServerResponse, url: URL): void {
+	authorise(context, request);
+	const after = url.searchParams.get('after') ?? '';
+	const limitText = url.searchParams.get('limit') ?? '';
+	if (after !== '' && !/^\d{1,15}$/.test(after)) {
+		throw new RequestError(400, 'bad-request', 'after must be a cursor returned by an earlier page.');
+	}
+	if (limitText !== '' && !/^\d{1,4}$/.test(limitText)) {
+		throw new RequestError(400, 'bad-request', `limit must be a whole number from 1 to ${MAX_EVENT_PAGE}.`);
+	}
+	const limit = limitText === '' ? 100 : Number(limitText);
+	if (limit < 1 || limit > MAX_EVENT_PAGE) {
+		throw new RequestError(400, 'bad-request', `limit must be a whole number from 1 to ${MAX_EVENT_PAGE}.`);
+	}
+	sendJson(response, 200, readEvents(context.db, after === '' ? 0 : Number(after), limit));
+}

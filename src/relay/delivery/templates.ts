@@ -1,0 +1,75 @@
+// The relay's own messages. Values come from validated fields only and every one is escaped for HTML;
+// nothing an app sends becomes a header except the single checked recipient.
+import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
+import { html, page } from '../pages/html.ts';
+
+export interface MailContent {
+	readonly subject: string;
+	readonly text: string;
+	readonly html: string;
+}
+
+export interface TemplateInput {
+	readonly template: MessageTemplate;
+	readonly displayName?: string;
+	readonly username?: string;
+	readonly email?: string;
+	readonly licenseKey?: string;
+	readonly password?: string;
+	/** The activation link, for 'activation' and 'welcome'. */
+	readonly activationUrl?: string;
+	/** The sign-in page, for 'sms-login'. */
+	readonly signInUrl: string;
+	readonly activationTtlHours: number;
+}
+
+export function renderMail(input: TemplateInput): MailContent {
+	const greeting = input.displayName ? `Hello ${input.displayName},` : 'Hello,';
+	const link = input.activationUrl ?? '';
+	const validity = `The link works once, for ${input.activationTtlHours} hours.`;
+	if (input.template === 'welcome') {
+		const text = [
+			greeting,
+			'',
+			'Welcome! Your account is ready.',
+			'',
+			`Your license key: ${input.licenseKey ?? ''}`,
+			'',
+			'To activate your account, choose a password here:',
+			link,
+			'',
+			validity,
+			'If you did not expect this message, you can ignore it.'
+		].join('\n');
+		const body = html`<p>${greeting}</p>
+			<p>Welcome! Your account is ready.</p>
+			<p>Your license key: <strong>${input.licenseKey ?? ''}</strong></p>
+			<p><a href="${link}">Activate your account</a> by choosing a password.</p>
+			<p>${validity} If you did not expect this message, you can ignore it.</p>`;
+		return { subject: 'Welcome: your license key and account activation', text, html: page('Welcome', body) };
+	}
+	const text = [
+		greeting,
+		'',
+		'An account has been created for you. To activate it, choose a password here:',
+		link,
+		'',
+		validity,
+		'If you did not expect this message, you can ignore it.'
+	].join('\n');
+	const body = html`<p>${greeting}</p>
+		<p>An account has been created for you.</p>
+		<p><a href="${link}">Activate your account</a> by choosing a password.</p>
+		<p>${validity} If you did not expect this message, you can ignore it.</p>`;
+	return { subject: 'Activate your account', text, html: page('Activate your account', body) };
+}
+
+/** SMS login details: short, plain, one message. */
+export function renderSms(input: TemplateInput): string {
+	return [
+		'Your account is ready.',
+		`Username: ${input.username ?? input.email ?? ''}`,
+		`Password: ${input.password ?? ''}`,
+		`Sign in at ${input.signInUrl} and choose your own password.`
+	].join('\n');
+}

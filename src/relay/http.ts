@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RelayErrorBody } from '../lib/domain/relay-protocol.ts';
+import { PAGE_CONTENT_SECURITY_POLICY } from './pages/html.ts';
+
+/** A request the relay refuses as a whole, with the status and the contract's error body. */
+export class RequestError extends Error {
+	readonly status: number;
+	readonly code: string;
+	readonly headers: Record<string, string>;
+	constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.headers = headers;
+	}
+}
+
+export function sendJson(
+	response: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
+	const text = JSON.stringify(body);
+	response.writeHead(status, {
+		...headers,
+		'Content-Type': 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store',
+		'Content-Length': Buffer.byteLength(text)
+	});
+	response.end(text);
+}
+
+export function sendError(response: ServerResponse, error: RequestError): void {
+	const body: RelayErrorBody = { error: { code: error.code, message: error.message } };
+	sendJson(response, error.status, body, error.headers);
+}
+
+export function sendPage(response: ServerResponse, status: number, document: string): void {
+	response.writeHead(status, {
+		'Content-Type': 'text/html; charset=utf-8',
+		'Cache-Control': 'no-store',
+		'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY,
+		'Content-Length': Buffer.byteLength(document)
+	});
+	response.end(document);
+}
+
+/**
+ * The request body, at most `limit` bytes: a declared or actual size over it is a 413 without reading
+ * further (the connection is closed so the rest of an oversized upload is not waited for).
+ */
+export async function readBody(
+	request: IncomingMessage,
+	response: ServerResponse,
+	limit: number
+): Promise<Buffer> {
+	const tooLarge = (): RequestError => {
+		response.setHeader('Connection', 'close');
+		return new RequestError(
+			413,
+			'too-large',
+			`The request is larger than ${limit} bytes; send fewer messages at once.`
+		);
+	};
+	const declared = Number(request.headers['content-length']);
+	if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of request as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > limit) {
+			request.pause();
+			throw tooLarge();
+		}
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks);
+}
+
+/** The body as JSON, or a 400 that says what is wrong with it. */
+export async function readJson(
+	request: IncomingMessage,
+	response: ServerResponse,
+	limit: number
+): Promise<unknown> {
+	const body = await readBody(request, response, limit);
+	try {
+		return JSON.parse(body.toString('utf8')) as unknown;
+	} catch (error) {
+		throw new RequestError(
+			400,
+			'bad-request',
+			`The request body is not valid JSON: ${(error as Error).message}`
+		);
+	}
+}
+
+/** Form fields of an application/x-www-form-urlencoded body. */
+export async function readForm(request: IncomingMessage, response: ServerResponse): Promise<URLSearchParams> {
+	const body = await readBody(request, response, 16 * 1024);
+	return new URLSearchParams(body.toString('utf8'));
+}
+
+/** The bearer token of the Authorization header, if any. */
+export function bearerToken(request: IncomingMessage): string | undefined {
+	const match = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(request.headers.authorization ?? '');
+	return match?.[1];
+}
+
+/** Whether the TCP peer is this machine. */
+export function isLoopback(request: IncomingMessage): boolean {
+	const address = request.socket.remoteAddress ?? '';
+	return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+/** The peer's address, for per-address limits. */
+export function remoteAddress(request: IncomingMessage): string {
+	return request.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,216 @@
+// Checks one message of a batch before the relay promises to send it. The relay only ever sends its own
+// templates to one address per message, so everything here is about refusing what could turn it into an
+// open relay: a second recipient, header injection, values a template does not use.
+import { parseEmail } from '../../lib/domain/email.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import {
+	IDEMPOTENCY_KEY_PATTERN,
+	type MessageTemplate,
+	type OutgoingMessage
+} from '../../lib/domain/relay-protocol.ts';
+
+export const TEMPLATES: readonly MessageTemplate[] = ['activation', 'welcome', 'sms-login'];
+
+/** A message the relay will send: the recipient normalised, nothing the template does not use. */
+export interface ValidMessage {
+	readonly idempotencyKey: string;
+	readonly template: MessageTemplate;
+	readonly to: string;
+	readonly user: {
+		readonly id: string;
+		readonly email?: string;
+		readonly username?: string;
+		readonly displayName?: string;
+	};
+	readonly values: { readonly licenseKey?: string; readonly password?: string };
+}
+
+export type Validation = { ok: true; message: ValidMessage } | { ok: false; reason: string };
+
+const MESSAGE_FIELDS = new Set(['idempotencyKey', 'template', 'to', 'user', 'values']);
+const USER_FIELDS = new Set(['id', 'email', 'username', 'firstName', 'lastName', 'displayName']);
+const VALUES_BY_TEMPLATE: Record<MessageTemplate, readonly string[]> = {
+	activation: [],
+	welcome: ['licenseKey'],
+	'sms-login': ['password']
+};
+// Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: none belongs in a name,
+// and CR/LF is how a header is smuggled into a mail.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/** Line breaks or other control characters: never in a name, an address or a header. */
+export function hasControlCharacters(value: string): boolean {
+	return CONTROL.test(value);
+}
+const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
+const LICENSE_KEY = /^[\x21-\x7e]{1,100}$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** The key of a message, if it has a usable one (results are reported under it). */
+export function keyOf(raw: unknown): string | undefined {
+	if (!isRecord(raw) || typeof raw.idempotencyKey !== 'string') return undefined;
+	return IDEMPOTENCY_KEY_PATTERN.test(raw.idempotencyKey) ? raw.idempotencyKey : undefined;
+}
+
+export function validateMessage(raw: unknown): Validation {
+	if (!isRecord(raw)) return fail('Each message must be a JSON object.');
+	const unknown = Object.keys(raw).filter((key) => !MESSAGE_FIELDS.has(key));
+	if (unknown.length > 0)
+		return fail(`The message has fields the relay does not take: ${unknown.join(', ')}.`);
+
+	const idempotencyKey = keyOf(raw);
+	if (!idempotencyKey) {
+		return fail('idempotencyKey must be 16 to 128 characters of letters, digits, _ and -.');
+	}
+	const template = raw.template;
+	if (typeof template !== 'string' || !(TEMPLATES as readonly string[]).includes(template)) {
+		return fail(`template must be one of ${TEMPLATES.join(', ')}.`);
+	}
+	const known = template as MessageTemplate;
+
+	const to = known === 'sms-login' ? checkPhone(raw.to) : checkEmail(raw.to, 'to');
+	if (!to.ok) return to;
+
+	const user = checkUser(raw.user);
+	if (!user.ok) return user;
+	if (known === 'sms-login' && !user.value.username && !user.value.email) {
+		return fail(
+			'user.username (or user.email) is required for SMS login details: it is what the person signs in with.'
+		);
+	}
+
+	const values = checkValues(raw.values, known);
+	if (!values.ok) return values;
+
+	return {
+		ok: true,
+		message: { idempotencyKey, template: known, to: to.value, user: user.value, values: values.value }
+	};
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function fail(reason: string): { ok: false; reason: string } {
+	return { ok: false, reason };
+}
+
+function checkEmail(value: unknown, field: string): Checked<string> {
+	if (typeof value !== 'string' || value.trim() === '') return fail(`${field} must be an email address.`);
+	if (value.length > 254) return fail(`${field} is too long for an email address.`);
+	if (CONTROL.test(value)) return fail(`${field} cannot contain line breaks or control characters.`);
+	// One plain address only: no display names, comments, quoted names, groups or lists.
+	if (/[<>(),;:"\\[\]\s]/u.test(value.trim())) {
+		return fail(
+			`${field} must be a single plain address such as name@example.com, with no name, comment or list.`
+		);
+	}
+	const parsed = parseEmail(value);
+	if (!parsed.ok) return fail(`${field}: ${parsed.message}`);
+	return { ok: true, value: parsed.value };
+}
+
+function checkPhone(value: unknown): Checked<string> {
+	if (typeof value !== 'string' || !E164.test(value)) {
+		return fail('to must be a mobile number in international form, such as +447700900123.');
+	}
+	// "Possible" (right length for its country), not "valid": the app has checked the number against its
+	// own rules already, and a number range the metadata does not know yet must not block a person's login.
+	if (!parsePhoneNumberFromString(value)?.isPossible())
+		return fail('to is not a possible phone number for its country.');
+	return { ok: true, value };
+}
+
+function checkText(value: unknown, field: string, max: number): Checked<string | undefined> {
+	if (value === undefined || value === null) return { ok: true, value: undefined };
+	if (typeof value !== 'string') return fail(`${field} must be text.`);
+	if (CONTROL.test(value)) return fail(`${field} cannot contain line breaks or control characters.`);
+	const trimmed = value.normalize('NFC').trim();
+	if ([...trimmed].length > max) return fail(`${field} is too long: at most ${max} characters.`);
+	return { ok: true, value: trimmed === '' ? undefined : trimmed };
+}
+
+function checkUser(raw: unknown): Checked<ValidMessage['user']> {
+	if (!isRecord(raw)) return fail('user must be an object with at least an id.');
+	const unknown = Object.keys(raw).filter((key) => !USER_FIELDS.has(key));
+	if (unknown.length > 0) return fail(`user has fields the relay does not take: ${unknown.join(', ')}.`);
+	if (typeof raw.id !== 'string' || !USER_ID.test(raw.id)) {
+		return fail("user.id must be the user's id: 1 to 100 letters, digits, _ and -.");
+	}
+	let email: string | undefined;
+	if (raw.email !== undefined && raw.email !== null && raw.email !== '') {
+		const checked = checkEmail(raw.email, 'user.email');
+		if (!checked.ok) return checked;
+		email = checked.value;
+	}
+	const username = checkText(raw.username, 'user.username', 100);
+	if (!username.ok) return username;
+	const names: Record<'firstName' | 'lastName' | 'displayName', string | undefined> = {
+		firstName: undefined,
+		lastName: undefined,
+		displayName: undefined
+	};
+	for (const field of ['firstName', 'lastName', 'displayName'] as const) {
+		const checked = checkText(raw[field], `user.${field}`, 100);
+		if (!checked.ok) return checked;
+		names[field] = checked.value;
+	}
+	const displayName =
+		names.displayName ?? ([names.firstName, names.lastName].filter(Boolean).join(' ') || undefined);
+	return {
+		ok: true,
+		value: {
+			id: raw.id,
+			...(email ? { email } : {}),
+			...(username.value ? { username: username.value } : {}),
+			...(displayName ? { displayName } : {})
+		}
+	};
+}
+
+function checkValues(raw: unknown, template: MessageTemplate): Checked<ValidMessage['values']> {
+	if (raw === undefined || raw === null) raw = {};
+	if (!isRecord(raw)) return fail('values must be an object.');
+	const allowed = VALUES_BY_TEMPLATE[template];
+	const extra = Object.keys(raw).filter((key) => !allowed.includes(key));
+	if (extra.length > 0) {
+		return fail(
+			`values.${extra[0]} is not used by the ${template} template${allowed.length ? ` (it takes only ${allowed.join(', ')})` : ' (it takes no values)'}.`
+		);
+	}
+	if (template === 'welcome') {
+		if (typeof raw.licenseKey !== 'string' || !LICENSE_KEY.test(raw.licenseKey)) {
+			return fail(
+				'values.licenseKey is required for the welcome mail: 1 to 100 visible characters, no spaces.'
+			);
+		}
+		return { ok: true, value: { licenseKey: raw.licenseKey } };
+	}
+	if (template === 'sms-login') {
+		const password = raw.password;
+		if (typeof password !== 'string' || password.length === 0) {
+			return fail('values.password is required for SMS login details.');
+		}
+		if (CONTROL.test(password))
+			return fail('values.password cannot contain line breaks or control characters.');
+		if ([...password].length > 256) return fail('values.password is too long: at most 256 characters.');
+		return { ok: true, value: { password } };
+	}
+	return { ok: true, value: {} };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON with object keys sorted at every level: equal messages hash equal however their keys were ordered. */
+export function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (isRecord(value)) {
+		const keys = Object.keys(value).sort();
+		return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+export type { OutgoingMessage };

@@ -1,0 +1,81 @@
+// The relay's schema, one entry per version (PRAGMA user_version). Entries are never edited once
+// released: a change is a new entry, so that every older database upgrades the same way.
+export const MIGRATIONS: readonly string[] = [
+	// 1: pairing, devices, the accepted messages and the events the app pulls.
+	`
+	CREATE TABLE pairing_codes (
+		code_hash TEXT PRIMARY KEY,
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL,
+		used_at INTEGER
+	);
+	CREATE TABLE devices (
+		id TEXT PRIMARY KEY,
+		name TEXT NOT NULL,
+		token_hash TEXT NOT NULL UNIQUE,
+		created_at INTEGER NOT NULL,
+		revoked_at INTEGER
+	);
+	CREATE TABLE messages (
+		id INTEGER PRIMARY KEY,
+		idempotency_key TEXT NOT NULL UNIQUE,
+		body_hash TEXT NOT NULL,
+		device_id TEXT NOT NULL REFERENCES devices(id),
+		template TEXT NOT NULL,
+		recipient TEXT NOT NULL,
+		user_id TEXT NOT NULL,
+		payload TEXT NOT NULL,
+		state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'undeliverable')),
+		attempts INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,
+		created_at INTEGER NOT NULL,
+		finished_at INTEGER,
+		last_error TEXT
+	);
+	CREATE INDEX messages_due ON messages (state, next_attempt_at);
+	CREATE TABLE events (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		type TEXT NOT NULL,
+		user_id TEXT NOT NULL,
+		idempotency_key TEXT,
+		at INTEGER NOT NULL,
+		reason TEXT
+	);
+	`,
+	// 2: accounts the activation links open, the links themselves, and the built-in mailbox.
+	`
+	ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
+	CREATE TABLE accounts (
+		user_id TEXT PRIMARY KEY,
+		email TEXT,
+		username TEXT,
+		display_name TEXT,
+		password_hash TEXT,
+		must_change_password INTEGER NOT NULL DEFAULT 0,
+		activated_at INTEGER,
+		last_sign_in_at INTEGER,
+		updated_at INTEGER NOT NULL
+	);
+	CREATE INDEX accounts_email ON accounts (email);
+	CREATE INDEX accounts_username ON accounts (username);
+	CREATE TABLE activation_tokens (
+		token_hash TEXT PRIMARY KEY,
+		user_id TEXT NOT NULL REFERENCES accounts(user_id),
+		message_id INTEGER REFERENCES messages(id),
+		purpose TEXT NOT NULL CHECK (purpose IN ('activate', 'change-password')),
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL,
+		used_at INTEGER
+	);
+	CREATE TABLE mailbox (
+		id INTEGER PRIMARY KEY,
+		kind TEXT NOT NULL CHECK (kind IN ('mail', 'sms')),
+		message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+		recipient TEXT NOT NULL,
+		subject TEXT,
+		text TEXT NOT NULL,
+		html TEXT,
+		created_at INTEGER NOT NULL
+	);
+	`
+];
