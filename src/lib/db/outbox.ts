@@ -5,7 +5,8 @@ import {
 	messageStates,
 	type MessageDraft,
 	type MessageState,
-	type OutboxMessage
+	type OutboxMessage,
+	type SendPreview
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
 import { nameOf, type User } from '$lib/domain/user';
@@ -21,13 +22,6 @@ export type SendOutcome =
 
 /** How many messages are in each state. */
 export type OutboxCounts = Record<MessageState, number>;
-
-/** Who a send to a selection would reach: how many, the first few names, and who is left out. */
-export interface SendPreview {
-	count: number;
-	names: string[];
-	skipped: number;
-}
 
 const number = (value: unknown, fallback: number) =>
 	typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -113,6 +107,13 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 
 	return {
 		enqueue,
+
+		/**
+		 * Runs `scope` (a user's creation and the messages queued for them) in one transaction, so the user
+		 * and their messages are saved together or not at all: a form's password never outlives a failed save.
+		 */
+		together: <T>(scope: () => Promise<T>): Promise<T> =>
+			db.transaction('rw', db.users, db.outbox, db.relay, scope),
 
 		/**
 		 * Queues a template for users, all in one transaction with the read of who they are; users who have

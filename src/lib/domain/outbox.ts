@@ -128,3 +128,29 @@ export function outgoing(message: OutboxMessage): OutgoingMessage {
 	};
 	return message.values ? { ...body, values: message.values } : body;
 }
+
+/** Who a send would reach: how many, the first few names, and who is left out for having no address. */
+export interface SendPreview {
+	count: number;
+	names: string[];
+	skipped: number;
+}
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+	`${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+
+/** The confirm dialog's question: 'Send an activation email to 5 users: Ann, Bob, Cy + 2 more?' and a note. */
+export function sendQuestion(
+	preview: SendPreview,
+	what = 'an activation email',
+	missing = 'no email'
+): string {
+	const named = preview.names.join(', ');
+	const more = preview.count - preview.names.length;
+	const who = more > 0 ? `${named} + ${more.toLocaleString('en')} more` : named;
+	const skipped =
+		preview.skipped > 0
+			? ` ${plural(preview.skipped, 'selected user has', 'selected users have')} ${missing} and will be skipped.`
+			: '';
+	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}?${skipped} It leaves as soon as this device is online and paired with the relay.`;
+}

@@ -115,3 +115,23 @@ describe('outbox', () => {
 		expect(restored.createdAt).toBeTypeOf('number');
 	});
 });
+
+describe('a user and their messages together', () => {
+	it('saves both or neither: a refused user leaves no message (and no password) behind', async () => {
+		const { outbox, users } = await setup();
+		const add = (email: string) =>
+			outbox.together(async () => {
+				const added = await users.add(person({ firstName: 'New', email, mobilePhone: '+447700900124' }));
+				await outbox.queueFor([added.id], 'activation');
+				await outbox.queueFor([added.id], 'sms-login', { values: () => ({ password: 'Initial-pass-9' }) });
+				return added;
+			});
+		const added = await add('new@example.com');
+		expect((await outbox.forUser(added.id)).map((m) => m.template).sort()).toEqual([
+			'activation',
+			'sms-login'
+		]);
+		await expect(add('ann@example.com')).rejects.toThrow(/already taken/);
+		expect(await outbox.list()).toHaveLength(2);
+	});
+});
