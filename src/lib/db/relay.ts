@@ -60,6 +60,9 @@ export function relayStore(db: RollcallDb) {
 	return {
 		read: ensure,
 
+		/** The record as stored, or undefined before anything needed it: a read only, for live queries. */
+		current: async (): Promise<RelayLink | undefined> => restoreRelay(await db.relay.get(KEY)),
+
 		/** Where the relay is; an empty URL means the app's own origin. */
 		setUrl: (url: string) => change({ url: url || undefined }, url ? [] : ['url']),
 

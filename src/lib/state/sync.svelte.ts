@@ -63,8 +63,9 @@ class SyncState {
 				next: (counts) => (this.#counts = counts),
 				error: (error: unknown) => console.error('Reading the outbox failed', error)
 			}),
-			liveQuery(() => relay.read()).subscribe({
-				next: (link) => (this.#link = link),
+			// A read only: a live query may not write (read() creates the record the first time).
+			liveQuery(() => relay.current()).subscribe({
+				next: (link) => (this.#link = link ?? null),
 				error: (error: unknown) => console.error('Reading the relay settings failed', error)
 			})
 		];
