@@ -196,8 +196,26 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 			return first?.nextAttemptAt;
 		},
 
-		/** Marks queued messages as being sent, durably, before they go out; returns those marked. */
-		markSending: (keys: readonly string[]) => move(keys, 'queued', (m) => ({ ...m, state: 'sending' })),
+		/**
+		 * Marks queued messages as being sent, durably, before they go out; returns those marked. A message
+		 * about a user deleted since it was queued (by hand, or by undoing their import) is cancelled instead:
+		 * it would open an account for someone no longer in the directory.
+		 */
+		markSending(keys: readonly string[]): Promise<OutboxMessage[]> {
+			return db.transaction('rw', db.outbox, db.users, async () => {
+				const queued = restored(await db.outbox.bulkGet([...keys])).filter((m) => m.state === 'queued');
+				const present = await db.users.bulkGet(queued.map((m) => m.userId));
+				const sending: OutboxMessage[] = [];
+				const dropped: OutboxMessage[] = [];
+				queued.forEach((message, i) => {
+					if (present[i]) sending.push({ ...message, state: 'sending' });
+					else
+						dropped.push(wipePassword({ ...message, state: 'cancelled', reason: 'The user was deleted.' }));
+				});
+				await db.outbox.bulkPut([...sending, ...dropped]);
+				return sending;
+			});
+		},
 
 		/**
 		 * Messages left 'sending' by a tab that died mid-send go back to the queue, due now, under the same

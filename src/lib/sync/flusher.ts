@@ -54,7 +54,8 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 		const due = fitBytes(await outbox.due(now(), batchSize));
 		if (due.length === 0) return report;
 		const batch = await outbox.markSending(due.map((message) => message.key));
-		if (batch.length === 0) return report;
+		// All of them were about deleted users (now cancelled): the next due ones may still go.
+		if (batch.length === 0) continue;
 		const answer = await client.send(batch.map(outgoing));
 		if (answer.ok) {
 			const outcomes = new Map(

@@ -108,6 +108,17 @@ describe('outbox', () => {
 		expect(await outbox.get(b!.key)).toMatchObject({ attempts: 0 });
 	});
 
+	it('cancels, instead of sending, a message about a user deleted since it was queued', async () => {
+		const { outbox, users, ann, bob } = await setup();
+		await outbox.queueFor([ann.id, bob.id], 'activation', { now: 1 });
+		await users.remove([bob.id]);
+		const keys = (await outbox.due(10, 10)).map((m) => m.key);
+		const sending = await outbox.markSending(keys);
+		expect(sending.map((m) => m.to)).toEqual(['ann@example.com']);
+		const [gone] = await outbox.forUser(bob.id);
+		expect(gone).toMatchObject({ state: 'cancelled', reason: 'The user was deleted.' });
+	});
+
 	it('restores damaged rows instead of handing half a message to a page', () => {
 		const restored = restoreMessage({ key: 'k', state: 'lost', createdAt: 'yesterday', attempts: -3 });
 		expect(restored).toMatchObject({ key: 'k', state: 'failed', attempts: 0, to: '' });

@@ -52,15 +52,8 @@ function expectSentOnce(peer: FaultRelay, count: number) {
 
 describe('flushing the outbox to the relay', () => {
 	it('sends everything due in batches of at most 100, and marks each message sent', async () => {
-		const { peer, outbox, sync, clock } = await setup(0);
-		// Messages straight into the outbox: 230 users would only slow the test down.
-		const drafts = Array.from({ length: 230 }, (_, i) => ({
-			template: 'activation' as const,
-			to: `m${i}@example.com`,
-			userId: i + 1,
-			user: { id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, email: `m${i}@example.com` }
-		}));
-		await outbox.enqueue(drafts, clock.now);
+		const { peer, outbox, ids, sync, clock } = await setup(230);
+		await outbox.queueFor(ids, 'activation', { now: clock.now });
 		const result = await sync();
 		expect(result).toMatchObject({ state: 'done', flushed: { accepted: 230, failed: 0, deferred: 0 } });
 		expect(peer.batches.map((b) => b.length)).toEqual([100, 100, 30]);
