@@ -23,6 +23,12 @@ function pairingProblem(problem: RelayProblem): string {
 	if (problem.kind === 'rate-limited') {
 		return `Too many pairing attempts: wait ${problem.retryAfterSeconds} s, then try again.`;
 	}
+	if (problem.kind === 'refused' && problem.status === 404) {
+		return 'There is no Rollcall relay at this address (or it is an older one without pairing). Check the address.';
+	}
+	if (problem.kind === 'refused' && problem.status === 403) {
+		return `The relay does not accept requests from ${location.origin}: add this address to its allowed origins.`;
+	}
 	if (problem.kind === 'refused' || problem.kind === 'unpaired') {
 		return `The relay refused this code: ${problem.message} Codes are single-use and expire: print a new one on the relay (npm run relay -- pair) and type it here.`;
 	}
