@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { OutboxMessage } from '$lib/domain/outbox';
 import type { User, UserFields } from '$lib/domain/user';
 import { restoreUser } from './restore';
 
@@ -61,12 +62,32 @@ export interface ImportChangeRow {
 	updated?: { before: User; wrote: ImportedValues }[];
 }
 
+/** This device's link to the relay: one record, restored on read by the relay module. */
+export interface RelayRow {
+	key: 'relay';
+	/** Random UUID naming this directory to the relay (see relayUserId); made once, kept forever. */
+	directoryId: string;
+	/** The relay's base URL; none means the app's own origin. */
+	url?: string;
+	/** The device token the relay gave at pairing; absent when not paired (or after Unpair). */
+	token?: string;
+	deviceId?: string;
+	deviceName?: string;
+	pairedAt?: number;
+	/** Set when the relay refused the token (revoked): the admin must pair again. */
+	isRevoked?: boolean;
+	/** The last event cursor applied. */
+	cursor?: string;
+}
+
 export type RollcallDb = Dexie & {
 	users: EntityTable<User, 'id'>;
 	settings: EntityTable<SettingRow, 'key'>;
 	trash: EntityTable<TrashRow, 'id'>;
 	imports: EntityTable<ImportRow, 'id'>;
 	importChanges: EntityTable<ImportChangeRow, 'id'>;
+	outbox: EntityTable<OutboxMessage, 'key'>;
+	relay: EntityTable<RelayRow, 'key'>;
 };
 
 /**
@@ -107,6 +128,9 @@ export function defineSchema(db: Dexie): void {
 		});
 	// v3: the import history, and what undoing each import needs. New tables only: no upgrade.
 	db.version(3).stores({ imports: '++id, at', importChanges: '++id, importId' });
+	// v4: the outbox (by state and due time for the sender, by time for the Outbox page, by user for a
+	// user's page) and the relay pairing. New tables only: no upgrade.
+	db.version(4).stores({ outbox: 'key, [state+nextAttemptAt], createdAt, userId', relay: 'key' });
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */

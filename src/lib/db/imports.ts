@@ -35,6 +35,11 @@ export interface CommitOptions {
 	 * the transaction: it must return at once and touch no database (the commit may still fail after).
 	 */
 	onProgress?: (done: number, total: number) => void;
+	/**
+	 * Called inside the transaction with the users created (id and row number), to queue their messages:
+	 * the users and their messages are saved together or not at all. May write only the outbox.
+	 */
+	afterCreate?: (created: readonly { id: number; row: number }[]) => Promise<unknown>;
 }
 
 export interface UndoSummary {
@@ -368,7 +373,7 @@ export function importsStore(db: RollcallDb) {
 	async function inTransaction<T>(scope: () => Promise<T>): Promise<T> {
 		let transaction: IDBTransaction | undefined;
 		try {
-			return await db.transaction('rw', db.users, db.imports, db.importChanges, () => {
+			return await db.transaction('rw', [db.users, db.imports, db.importChanges, db.outbox, db.relay], () => {
 				transaction = Dexie.currentTransaction.idbtrans;
 				return scope();
 			});
@@ -412,6 +417,12 @@ export function importsStore(db: RollcallDb) {
 				const updated = await updateUsers(id, updates, job);
 				const createdIds = await addUsers(creates, job);
 				if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
+				// addUsers keeps the rows' order, so the i-th id is the i-th row created.
+				if (options.afterCreate && createdIds.length) {
+					await options.afterCreate(
+						createdIds.map((createdId, i) => ({ id: createdId, row: creates[i]!.row }))
+					);
+				}
 				// An update whose values another tab had already written since the check changed nothing.
 				const final: ImportRecord = {
 					...record,

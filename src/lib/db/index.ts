@@ -1,5 +1,8 @@
 import { createDb } from './database';
+import { eventsStore } from './events';
 import { importsStore } from './imports';
+import { outboxStore } from './outbox';
+import { relayStore } from './relay';
 import { settingsStore } from './settings';
 import { usersStore } from './users';
 
@@ -8,3 +11,6 @@ export const db = createDb();
 export const users = usersStore(db);
 export const settings = settingsStore(db);
 export const imports = importsStore(db);
+export const relay = relayStore(db);
+export const outbox = outboxStore(db, relay);
+export const relayEvents = eventsStore(db, relay);

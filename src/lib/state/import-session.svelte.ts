@@ -1,4 +1,4 @@
-import { imports, users } from '$lib/db';
+import { imports, outbox, users } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { analyse, type Analysis } from '$lib/import/bridge';
@@ -7,6 +7,7 @@ import { errorsFileName, writeErrorsFile } from '$lib/import/errors-file';
 import type { ColumnTarget } from '$lib/import/headers';
 import { download } from './download';
 import { settings } from './settings.svelte';
+import { sync } from './sync.svelte';
 
 export type ImportStep = 'choose' | 'reading' | 'preview' | 'saving' | 'done';
 
@@ -22,6 +23,10 @@ const NO_CHOICES: ReadonlyMap<number, ColumnTarget> = new Map();
  */
 export class ImportSession {
 	mode = $state<ImportMode>('all-or-nothing');
+	/** Workflow C's 'send invite': off by default. */
+	sendActivation = $state(false);
+	/** Workflow D: the file's passwords go only into SMS messages to the new users' mobile phones. */
+	sendSms = $state(false);
 	#step = $state<ImportStep>('choose');
 	#file = $state.raw<File | null>(null);
 	#progress = $state({ done: 0, total: 0 });
@@ -54,6 +59,11 @@ export class ImportSession {
 	}
 	get updateExisting(): boolean {
 		return this.#updateExisting;
+	}
+
+	/** Whether the file gives passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
+	get canSendSms(): boolean {
+		return (this.#analysis?.passwords.size ?? 0) > 0 && settings.policy.mobilePhone !== 'hidden';
 	}
 
 	/** Whether Complete may run, and if not, why, in the admin's words. */
@@ -161,12 +171,31 @@ export class ImportSession {
 				fileName: file.name,
 				mode: this.mode,
 				updateExisting: this.#updateExisting,
-				passwords: analysis.passwords
+				passwords: analysis.passwords,
+				afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
 			});
+			if (this.sendActivation || this.sendSms) sync.kick();
 			this.#step = 'done';
 		} catch (error) {
 			this.#error = importErrorMessage(error);
 			this.#step = 'preview';
+		}
+	}
+
+	/** Queues what the switches ask for the new users, inside the import's transaction. */
+	async #queueMessages(
+		created: readonly { id: number; row: number }[],
+		passwords: ReadonlyMap<number, string>
+	) {
+		const ids = created.map((user) => user.id);
+		if (this.sendActivation) await outbox.queueFor(ids, 'activation');
+		if (this.sendSms && this.canSendSms) {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- lives for this call only, never rendered
+			const byUser = new Map(created.map((user) => [user.id, passwords.get(user.row)]));
+			const withPassword = ids.filter((id) => byUser.get(id) !== undefined);
+			await outbox.queueFor(withPassword, 'sms-login', {
+				values: (user) => ({ password: byUser.get(user.id) })
+			});
 		}
 	}
 
@@ -194,6 +223,8 @@ export class ImportSession {
 		this.#analysis = null;
 		this.#error = null;
 		this.#summary = null;
+		this.sendActivation = false;
+		this.sendSms = false;
 		this.#delimiter = undefined;
 		this.#sheet = undefined;
 		this.#choices = NO_CHOICES;

@@ -1,4 +1,4 @@
-import { users } from '$lib/db';
+import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
 import {
@@ -10,6 +10,7 @@ import {
 	type UserInput
 } from '$lib/domain/user';
 import { settings } from './settings.svelte';
+import { sync } from './sync.svelte';
 
 type UniqueField = 'email' | 'username' | 'customerCode';
 const isUnique = (key: FieldKey): key is UniqueField => field(key).isUnique;
@@ -24,6 +25,10 @@ export type FieldMark =
  */
 export class UserForm {
 	values = $state<UserInput>({});
+	/** New users only: queue an activation email as the user is saved. */
+	sendActivation = $state(false);
+	/** New users only (workflow D): queue the login details, password included, by SMS. */
+	sendSms = $state(false);
 	#touched = $state<Partial<Record<FieldKey, boolean>>>({});
 	#taken = $state<Partial<Record<FieldKey, string>>>({});
 	#checks: Partial<Record<FieldKey, number>> = {};
@@ -47,6 +52,21 @@ export class UserForm {
 	/** The fields the policy shows; an existing user's password is never edited here. */
 	get fields(): FieldDef[] {
 		return settings.visibleFields.filter((f) => !(this.existing && f.isSensitive));
+	}
+
+	/** Whether the form offers 'Send login details by SMS': the policy asks for a mobile phone and a password. */
+	get canSendSms(): boolean {
+		return (
+			!this.existing && settings.policy.mobilePhone !== 'hidden' && settings.policy.password !== 'hidden'
+		);
+	}
+
+	/** Why the SMS cannot go with what was typed, or undefined. */
+	get smsProblem(): string | undefined {
+		if (!this.sendSms || !this.canSendSms) return undefined;
+		if (!this.values.mobilePhone) return 'Login details by SMS need a mobile phone.';
+		if (!this.values.password) return 'Login details by SMS need a password.';
+		return undefined;
 	}
 
 	get isSaving(): boolean {
@@ -123,10 +143,14 @@ export class UserForm {
 		if (this.existing) delete result.errors.password;
 		if (!result.isValid && Object.keys(result.errors).length > 0) return null;
 		if (this.fields.some((f) => this.#taken[f.key])) return null;
+		if (this.smsProblem) {
+			this.#saveError = this.smsProblem;
+			return null;
+		}
 		this.#isSaving = true;
 		try {
 			if (this.existing) return await users.update(this.existing.id, this.#changed(result.values));
-			return await users.add(result.values as UserFields, { hasPassword: result.password !== undefined });
+			return await this.#add(result.values as UserFields, result.password);
 		} catch (error) {
 			if (error instanceof DuplicateError) this.#taken[error.field] = error.message;
 			else this.#saveError = storageErrorMessage(error);
@@ -134,6 +158,19 @@ export class UserForm {
 		} finally {
 			this.#isSaving = false;
 		}
+	}
+
+	/** Adds the user and queues what the admin ticked, in one transaction; the password goes only into the SMS. */
+	async #add(values: UserFields, password: string | undefined): Promise<User> {
+		const sendSms = this.sendSms && this.canSendSms && password !== undefined;
+		const user = await outbox.together(async () => {
+			const added = await users.add(values, { hasPassword: password !== undefined });
+			if (this.sendActivation) await outbox.queueFor([added.id], 'activation');
+			if (sendSms) await outbox.queueFor([added.id], 'sms-login', { values: () => ({ password }) });
+			return added;
+		});
+		if (this.sendActivation || sendSms) sync.kick();
+		return user;
 	}
 
 	/**

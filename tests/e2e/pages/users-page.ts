@@ -68,7 +68,9 @@ export class UsersPage {
 	}
 
 	/** Action -> item -> the confirm dialog (returned, still open). */
-	async openAction(item: 'Suspend…' | 'Reactivate…' | 'Delete…'): Promise<Locator> {
+	async openAction(
+		item: 'Suspend…' | 'Reactivate…' | 'Delete…' | 'Send activation email…'
+	): Promise<Locator> {
 		await this.actionMenu.click();
 		await this.page.getByRole('menuitem', { name: item }).click();
 		await expect(this.dialog).toBeVisible();

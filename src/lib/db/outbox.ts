@@ -1,0 +1,294 @@
+import { Dexie, type ObservabilitySet } from 'dexie';
+import {
+	cannotSend,
+	draftFor,
+	messageStates,
+	type MessageDraft,
+	type MessageState,
+	type OutboxMessage,
+	type SendPreview
+} from '$lib/domain/outbox';
+import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
+import { nameOf, type User } from '$lib/domain/user';
+import type { RollcallDb } from './database';
+import type { RelayStore } from './relay';
+
+/** What the relay's answer means for one message that was being sent. */
+export type SendOutcome =
+	| { kind: 'accepted'; messageId: string }
+	| { kind: 'failed'; reason: string }
+	/** Not sent this time: try again at `at`; `isAttempt` counts it for the backoff. */
+	| { kind: 'retry'; at: number; reason: string; isAttempt: boolean };
+
+/** How many messages are in each state. */
+export type OutboxCounts = Record<MessageState, number>;
+
+const number = (value: unknown, fallback: number) =>
+	typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** A stored message (possibly from an older version or damaged) made whole, so no page meets half a row. */
+export function restoreMessage(stored: Record<string, unknown>): OutboxMessage {
+	const state = messageStates.includes(stored.state as MessageState)
+		? (stored.state as MessageState)
+		: 'failed';
+	const createdAt = number(stored.createdAt, Date.now());
+	const message: OutboxMessage = {
+		key: String(stored.key),
+		template: (text(stored.template) ?? 'activation') as MessageTemplate,
+		to: text(stored.to) ?? '',
+		userId: number(stored.userId, 0),
+		user: (stored.user ?? { id: '' }) as OutboxMessage['user'],
+		state,
+		attempts: Math.max(0, number(stored.attempts, 0)),
+		nextAttemptAt: number(stored.nextAttemptAt, createdAt),
+		createdAt
+	};
+	const optional = {
+		values: stored.values as MessageValues | undefined,
+		reason:
+			text(stored.reason) ??
+			(state !== stored.state ? 'This message was damaged on this device.' : undefined),
+		sentAt: typeof stored.sentAt === 'number' ? stored.sentAt : undefined,
+		messageId: text(stored.messageId),
+		delivery:
+			stored.delivery === 'delivered' || stored.delivery === 'undeliverable' ? stored.delivery : undefined,
+		deliveredAt: typeof stored.deliveredAt === 'number' ? stored.deliveredAt : undefined
+	};
+	for (const [key, value] of Object.entries(optional)) {
+		if (value !== undefined) Object.assign(message, { [key]: value });
+	}
+	return message;
+}
+
+const READ_CHUNK = 2_000;
+
+/** Outbox module: every read and write of queued messages goes through here. */
+export function outboxStore(db: RollcallDb, relay: RelayStore) {
+	const restored = (rows: (OutboxMessage | undefined)[]) =>
+		rows
+			.filter((row) => row !== undefined)
+			.map((row) => restoreMessage(row as unknown as Record<string, unknown>));
+
+	async function eachUser(ids: readonly number[], visit: (user: User) => void): Promise<void> {
+		for (let start = 0; start < ids.length; start += READ_CHUNK) {
+			const found = await db.users.bulkGet(ids.slice(start, start + READ_CHUNK));
+			for (const user of found) if (user) visit(user);
+		}
+	}
+
+	/** Adds drafts as queued messages, due now, each under a new idempotency key. */
+	function enqueue(drafts: readonly MessageDraft[], now = Date.now()): Promise<OutboxMessage[]> {
+		const messages = drafts.map((draft): OutboxMessage => ({
+			...draft,
+			key: crypto.randomUUID(),
+			state: 'queued',
+			attempts: 0,
+			nextAttemptAt: now,
+			createdAt: now
+		}));
+		for (const message of messages) if (message.values === undefined) delete message.values;
+		return db.transaction('rw', db.outbox, async () => {
+			await db.outbox.bulkAdd(messages);
+			return messages;
+		});
+	}
+
+	/** Moves messages in `from` to a new state, with changes; returns those that were moved. */
+	function move(keys: readonly string[], from: MessageState, change: (m: OutboxMessage) => OutboxMessage) {
+		return db.transaction('rw', db.outbox, async () => {
+			const moved = restored(await db.outbox.bulkGet([...keys]))
+				.filter((m) => m.state === from)
+				.map(change);
+			await db.outbox.bulkPut(moved);
+			return moved;
+		});
+	}
+
+	return {
+		enqueue,
+
+		/**
+		 * Runs `scope` (a user's creation and the messages queued for them) in one transaction, so the user
+		 * and their messages are saved together or not at all: a form's password never outlives a failed save.
+		 */
+		together: <T>(scope: () => Promise<T>): Promise<T> =>
+			db.transaction('rw', db.users, db.outbox, db.relay, scope),
+
+		/**
+		 * Queues a template for users, all in one transaction with the read of who they are; users who have
+		 * nowhere to receive it are skipped (and counted). `values` per user (the form's password for SMS).
+		 */
+		async queueFor(
+			ids: readonly number[],
+			template: MessageTemplate,
+			options: { values?: (user: User) => MessageValues | undefined; now?: number } = {}
+		): Promise<{ queued: number; skipped: number }> {
+			const { directoryId } = await relay.read();
+			return db.transaction('rw', db.users, db.outbox, async () => {
+				const drafts: MessageDraft[] = [];
+				await eachUser(ids, (user) => {
+					const draft = draftFor(user, template, directoryId, options.values?.(user));
+					if (draft) drafts.push(draft);
+				});
+				await enqueue(drafts, options.now);
+				// Users deleted meanwhile are skipped too.
+				return { queued: drafts.length, skipped: ids.length - drafts.length };
+			});
+		},
+
+		/** Who sending a template to these users would reach, for the confirm dialog. */
+		async preview(ids: readonly number[], template: MessageTemplate, named = 3): Promise<SendPreview> {
+			const result: SendPreview = { count: 0, names: [], skipped: 0 };
+			await db.transaction('r', db.users, () =>
+				eachUser(ids, (user) => {
+					if (cannotSend(user, template)) return void result.skipped++;
+					result.count++;
+					if (result.names.length < named) result.names.push(nameOf(user));
+				})
+			);
+			result.skipped += ids.length - result.count - result.skipped;
+			return result;
+		},
+
+		/** The newest messages first, for the Outbox page. */
+		async list(limit = 500): Promise<OutboxMessage[]> {
+			return restored(await db.outbox.orderBy('createdAt').reverse().limit(limit).toArray());
+		},
+
+		/** One user's messages, newest first. */
+		async forUser(userId: number): Promise<OutboxMessage[]> {
+			const rows = restored(await db.outbox.where('userId').equals(userId).toArray());
+			return rows.sort((a, b) => b.createdAt - a.createdAt);
+		},
+
+		get: async (key: string) => restored([await db.outbox.get(key)])[0],
+
+		async counts(): Promise<OutboxCounts> {
+			const entries = await Promise.all(
+				messageStates.map(async (state) => {
+					const count = await db.outbox
+						.where('[state+nextAttemptAt]')
+						.between([state, Dexie.minKey], [state, Dexie.maxKey])
+						.count();
+					return [state, count] as const;
+				})
+			);
+			return Object.fromEntries(entries) as OutboxCounts;
+		},
+
+		/** Queued messages due by `now`, the longest-waiting first. */
+		async due(now: number, limit: number): Promise<OutboxMessage[]> {
+			const rows = await db.outbox
+				.where('[state+nextAttemptAt]')
+				.between(['queued', Dexie.minKey], ['queued', now], true, true)
+				.limit(limit)
+				.toArray();
+			return restored(rows);
+		},
+
+		/** When the next queued message falls due, or undefined when none waits. */
+		async nextDueAt(): Promise<number | undefined> {
+			const first = await db.outbox
+				.where('[state+nextAttemptAt]')
+				.between(['queued', Dexie.minKey], ['queued', Dexie.maxKey])
+				.first();
+			return first?.nextAttemptAt;
+		},
+
+		/**
+		 * Marks queued messages as being sent, durably, before they go out; returns those marked. A message
+		 * about a user deleted since it was queued (by hand, or by undoing their import) is cancelled instead:
+		 * it would open an account for someone no longer in the directory.
+		 */
+		markSending(keys: readonly string[]): Promise<OutboxMessage[]> {
+			return db.transaction('rw', db.outbox, db.users, async () => {
+				const queued = restored(await db.outbox.bulkGet([...keys])).filter((m) => m.state === 'queued');
+				const present = await db.users.bulkGet(queued.map((m) => m.userId));
+				const sending: OutboxMessage[] = [];
+				const dropped: OutboxMessage[] = [];
+				queued.forEach((message, i) => {
+					if (present[i]) sending.push({ ...message, state: 'sending' });
+					else
+						dropped.push(wipePassword({ ...message, state: 'cancelled', reason: 'The user was deleted.' }));
+				});
+				await db.outbox.bulkPut([...sending, ...dropped]);
+				return sending;
+			});
+		},
+
+		/**
+		 * Messages left 'sending' by a tab that died mid-send go back to the queue, due now, under the same
+		 * key: the relay answers a repeated key with its first answer, so nothing is sent twice.
+		 */
+		async requeueSending(now = Date.now()): Promise<number> {
+			const keys: string[] = await db.outbox
+				.where('[state+nextAttemptAt]')
+				.between(['sending', Dexie.minKey], ['sending', Dexie.maxKey])
+				.primaryKeys();
+			const moved = await move(keys, 'sending', (m) => ({ ...m, state: 'queued', nextAttemptAt: now }));
+			return moved.length;
+		},
+
+		/** Records the relay's answers, in one transaction; an accepted message's password is wiped in it. */
+		settle(outcomes: ReadonlyMap<string, SendOutcome>, now = Date.now()): Promise<OutboxMessage[]> {
+			return move([...outcomes.keys()], 'sending', (message) => {
+				const outcome = outcomes.get(message.key)!;
+				if (outcome.kind === 'accepted') {
+					const sent: OutboxMessage = {
+						...message,
+						state: 'sent',
+						sentAt: now,
+						messageId: outcome.messageId
+					};
+					delete sent.reason;
+					return wipePassword(sent);
+				}
+				if (outcome.kind === 'failed') {
+					return { ...message, state: 'failed', reason: outcome.reason, attempts: message.attempts + 1 };
+				}
+				return {
+					...message,
+					state: 'queued',
+					reason: outcome.reason,
+					nextAttemptAt: outcome.at,
+					attempts: message.attempts + (outcome.isAttempt ? 1 : 0)
+				};
+			});
+		},
+
+		/** A failed message goes back to the queue, due now, under the same key. */
+		retry: (key: string, now = Date.now()) =>
+			move([key], 'failed', (m) => ({ ...m, state: 'queued', nextAttemptAt: now, attempts: 0 })).then(
+				(moved) => moved.length > 0
+			),
+
+		/** A waiting message will not be sent; its password (if any) is wiped at once. */
+		cancel: (key: string) =>
+			move([key], 'queued', (m) => wipePassword({ ...m, state: 'cancelled' })).then(
+				(moved) => moved.length > 0
+			),
+
+		/** Calls `listener` after every change to the outbox, in this tab or another. */
+		onChange(listener: () => void): () => void {
+			const prefix = `idb://${db.name}/outbox/`;
+			const handler = (parts: ObservabilitySet) => {
+				if (Object.keys(parts).some((part) => part.startsWith(prefix))) listener();
+			};
+			Dexie.on.storagemutated.subscribe(handler);
+			return () => Dexie.on.storagemutated.unsubscribe(handler);
+		}
+	};
+}
+
+/** The message without a readable password: once sent or cancelled, no copy stays on the device. */
+function wipePassword(message: OutboxMessage): OutboxMessage {
+	if (message.values?.password === undefined) return message;
+	const { password, ...rest } = message.values;
+	void password;
+	const wiped = { ...message, values: rest };
+	if (Object.keys(rest).length === 0) delete (wiped as Partial<OutboxMessage>).values;
+	return wiped;
+}
+
+export type OutboxStore = ReturnType<typeof outboxStore>;

@@ -1,0 +1,156 @@
+// What the outbox holds and how a directory user becomes a message for the relay. Pure: no Dexie, no DOM.
+import type { MessageTemplate, MessageUser, MessageValues, OutgoingMessage } from './relay-protocol';
+import { nameOf, type User } from './user';
+
+/** A message's life: queued -> sending -> sent | failed (with the reason) | cancelled. */
+export const messageStates = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type MessageState = (typeof messageStates)[number];
+
+/** What the relay later said about a sent message. */
+export type Delivery = 'delivered' | 'undeliverable';
+
+/** One message of the outbox, as stored. */
+export interface OutboxMessage {
+	/** The idempotency key (crypto.randomUUID()): the same on every attempt, so the relay sends once. */
+	key: string;
+	template: MessageTemplate;
+	/** Email address, or E.164 phone number for 'sms-login'. */
+	to: string;
+	/** The user's local id in this directory (for the user's page and the Outbox list). */
+	userId: number;
+	/** The user as the relay gets them, fixed when queued so every attempt sends the same body. */
+	user: MessageUser;
+	/** A password lives here only until the relay accepts the message; then it is wiped. */
+	values?: MessageValues;
+	state: MessageState;
+	/** Why it failed, or why the last attempt did not go through. */
+	reason?: string;
+	/** Attempts that did not get the message accepted (for the backoff). */
+	attempts: number;
+	/** Not sent before this time (ms since the epoch). */
+	nextAttemptAt: number;
+	createdAt: number;
+	sentAt?: number;
+	/** The relay's id once accepted. */
+	messageId?: string;
+	delivery?: Delivery;
+	deliveredAt?: number;
+}
+
+/** What a message to queue needs; the outbox adds the key, the state and the times. */
+export type MessageDraft = Pick<OutboxMessage, 'template' | 'to' | 'userId' | 'user' | 'values'>;
+
+/** The template in the admin's words. */
+export const templateNames: Record<MessageTemplate, string> = {
+	activation: 'Activation email',
+	welcome: 'Welcome email',
+	'sms-login': 'Login details by SMS'
+};
+
+/** The state in the admin's words. */
+export function describeState(message: Pick<OutboxMessage, 'state' | 'delivery'>): string {
+	if (message.state === 'sent') {
+		if (message.delivery === 'delivered') return 'Delivered';
+		if (message.delivery === 'undeliverable') return 'Undeliverable';
+		return 'Sent';
+	}
+	return { queued: 'Waiting', sending: 'Sending', failed: 'Failed', cancelled: 'Cancelled' }[message.state];
+}
+
+const HEX12 = 0xff_ffff_ffff_ff;
+
+/**
+ * The user's id as the relay knows it. Local ids are small numbers that every device reuses, so the
+ * relay gets a UUID-shaped id: this directory's random id with the local number in its last 12 hex
+ * digits. Events name users by it, and `localUserId` turns it back, ignoring other directories' users.
+ */
+export function relayUserId(directoryId: string, localId: number): string {
+	if (!Number.isSafeInteger(localId) || localId < 0 || localId > HEX12) {
+		throw new RangeError(`User id ${localId} cannot be given to the relay.`);
+	}
+	return `${directoryPrefix(directoryId)}${localId.toString(16).padStart(12, '0')}`;
+}
+
+/** The local id of a user named by the relay, or undefined when the id is not one of this directory's. */
+export function localUserId(directoryId: string, relayId: string): number | undefined {
+	const prefix = directoryPrefix(directoryId);
+	const lower = relayId.toLowerCase();
+	if (!lower.startsWith(prefix) || lower.length !== prefix.length + 12) return undefined;
+	const tail = lower.slice(prefix.length);
+	return /^[0-9a-f]{12}$/u.test(tail) ? Number.parseInt(tail, 16) : undefined;
+}
+
+/** The first 24 characters of a UUID (through the fourth dash): what every user of a directory shares. */
+function directoryPrefix(directoryId: string): string {
+	const id = directoryId.toLowerCase();
+	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u.test(id)) {
+		throw new TypeError(`The directory id ${directoryId} is not a random UUID.`);
+	}
+	return id.slice(0, 24);
+}
+
+/** Who the message is about, as the relay needs it: only the fields it uses, none empty. */
+export function messageUser(user: User, directoryId: string): MessageUser {
+	const picked: Record<string, string> = { id: relayUserId(directoryId, user.id) };
+	for (const key of ['email', 'username', 'firstName', 'lastName'] as const) {
+		if (user[key]) picked[key] = user[key];
+	}
+	picked.displayName = nameOf(user);
+	return picked as unknown as MessageUser;
+}
+
+/** Why a user cannot be sent a template, or undefined when they can. */
+export function cannotSend(user: User, template: MessageTemplate): string | undefined {
+	if (template === 'sms-login') return user.mobilePhone ? undefined : `${nameOf(user)} has no mobile phone.`;
+	return user.email ? undefined : `${nameOf(user) || 'This user'} has no email.`;
+}
+
+/** The message draft for a user, or undefined when the user has nowhere to send it. */
+export function draftFor(
+	user: User,
+	template: MessageTemplate,
+	directoryId: string,
+	values?: MessageValues
+): MessageDraft | undefined {
+	if (cannotSend(user, template)) return undefined;
+	// A phone may carry an extension (+44...;ext=12): an SMS goes to the number itself.
+	const to = template === 'sms-login' ? user.mobilePhone!.split(';')[0]! : user.email;
+	return { template, to, userId: user.id, user: messageUser(user, directoryId), values };
+}
+
+/** The message as it goes over the wire: exactly the same body on every attempt. */
+export function outgoing(message: OutboxMessage): OutgoingMessage {
+	const body: OutgoingMessage = {
+		idempotencyKey: message.key,
+		template: message.template,
+		to: message.to,
+		user: message.user
+	};
+	return message.values ? { ...body, values: message.values } : body;
+}
+
+/** Who a send would reach: how many, the first few names, and who is left out for having no address. */
+export interface SendPreview {
+	count: number;
+	names: string[];
+	skipped: number;
+}
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+	`${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+
+/** The confirm dialog's question: 'Send an activation email to 5 users: Ann, Bob, Cy + 2 more?' and a note. */
+export function sendQuestion(
+	preview: SendPreview,
+	what = 'an activation email',
+	missing = 'no email'
+): string {
+	const named = preview.names.join(', ');
+	const more = preview.count - preview.names.length;
+	const who = more > 0 ? `${named} + ${more.toLocaleString('en')} more` : named;
+	const skipped =
+		preview.skipped > 0
+			? ` ${plural(preview.skipped, 'selected user has', 'selected users have')} ${missing} and will be skipped.`
+			: '';
+	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}?${skipped} It leaves as soon as this device is online and paired with the relay.`;
+}

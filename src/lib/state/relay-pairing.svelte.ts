@@ -1,0 +1,115 @@
+import { relay } from '$lib/db';
+import { storageErrorMessage } from '$lib/db/errors';
+import { PAIRING_CODE_PATTERN } from '$lib/domain/relay-protocol';
+import { RelayClient, type RelayProblem } from '$lib/sync/relay-client';
+import { sync } from './sync.svelte';
+
+/** Why an address cannot be the relay's, or undefined when it can (empty means this app's own server). */
+export function relayUrlProblem(url: string): string | undefined {
+	if (url === '') return undefined;
+	// Read once and dropped: never rendered, so no reactive URL is needed.
+	const parsed = URL.parse(url);
+	if (!parsed) return 'Enter the relay’s full address, such as https://relay.example.org.';
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+		return 'The address must start with https://.';
+	if (parsed.search || parsed.hash) return 'The address cannot have ? or # in it.';
+	return undefined;
+}
+
+/** The sentence an admin reads when pairing did not work, with what to do. */
+function pairingProblem(problem: RelayProblem): string {
+	if (problem.kind === 'network')
+		return `${problem.message} Check the address, and that this device is online.`;
+	if (problem.kind === 'rate-limited') {
+		return `Too many pairing attempts: wait ${problem.retryAfterSeconds} s, then try again.`;
+	}
+	if (problem.kind === 'refused' && problem.status === 404) {
+		return 'There is no Rollcall relay at this address (or it is an older one without pairing). Check the address.';
+	}
+	if (problem.kind === 'refused' && problem.status === 403) {
+		return `The relay does not accept requests from ${location.origin}: add this address to its allowed origins.`;
+	}
+	if (problem.kind === 'refused' || problem.kind === 'unpaired') {
+		return `The relay refused this code: ${problem.message} Codes are single-use and expire: print a new one on the relay (npm run relay -- pair) and type it here.`;
+	}
+	return `The relay could not pair this device: ${problem.message}`;
+}
+
+/** The Settings page's Relay section: the address, the pairing form, Unpair. */
+export class RelayPairing {
+	url = $state('');
+	code = $state('');
+	deviceName = $state('');
+	#isBusy = $state(false);
+	#message = $state<{ text: string; isError?: boolean } | null>(null);
+
+	constructor(url: string) {
+		this.url = url;
+	}
+
+	get isBusy(): boolean {
+		return this.#isBusy;
+	}
+	get message(): { text: string; isError?: boolean } | null {
+		return this.#message;
+	}
+	get urlProblem(): string | undefined {
+		return relayUrlProblem(this.url.trim());
+	}
+	get codeProblem(): string | undefined {
+		return PAIRING_CODE_PATTERN.test(this.code.trim().toUpperCase())
+			? undefined
+			: 'The code is 8 letters and digits, as the relay printed it (for example K7QD-M2XP).';
+	}
+	get nameProblem(): string | undefined {
+		const name = this.deviceName.trim();
+		if (name === '') return 'Give this device a name you will recognise in the relay’s list.';
+		return name.length > 100 ? 'The name can be at most 100 characters.' : undefined;
+	}
+
+	async saveUrl(): Promise<void> {
+		const problem = this.urlProblem;
+		if (problem) return void (this.#message = { text: problem, isError: true });
+		await this.#run(async () => {
+			await relay.setUrl(this.url.trim());
+			this.#message = { text: 'Relay address saved.' };
+		});
+	}
+
+	async pair(): Promise<void> {
+		const problem = this.urlProblem ?? this.codeProblem ?? this.nameProblem;
+		if (problem) return void (this.#message = { text: problem, isError: true });
+		await this.#run(async () => {
+			const url = this.url.trim();
+			const client = new RelayClient({ baseUrl: url || location.origin });
+			const name = this.deviceName.trim();
+			const answer = await client.pair(this.code.trim().toUpperCase(), name);
+			if (!answer.ok) return void (this.#message = { text: pairingProblem(answer), isError: true });
+			await relay.setUrl(url);
+			await relay.paired(answer.value.token, answer.value.deviceId, name);
+			this.code = '';
+			this.#message = { text: `Paired as “${name}”. Waiting messages are on their way.` };
+			sync.kick();
+		});
+	}
+
+	async unpair(): Promise<void> {
+		await this.#run(async () => {
+			await relay.unpair();
+			this.#message = {
+				text: 'Unpaired. Messages wait in the Outbox until this device is paired again. To cut the relay’s side too, revoke the token there (npm run relay -- tokens revoke).'
+			};
+		});
+	}
+
+	async #run(task: () => Promise<void>): Promise<void> {
+		this.#isBusy = true;
+		try {
+			await task();
+		} catch (error) {
+			this.#message = { text: storageErrorMessage(error), isError: true };
+		} finally {
+			this.#isBusy = false;
+		}
+	}
+}

@@ -1,0 +1,84 @@
+import { liveQuery } from 'dexie';
+import { outbox } from '$lib/db';
+import { storageErrorMessage } from '$lib/db/errors';
+import { field } from '$lib/domain/fields';
+import type { OutboxMessage } from '$lib/domain/outbox';
+import type { MessageTemplate } from '$lib/domain/relay-protocol';
+import type { User } from '$lib/domain/user';
+import { settings } from './settings.svelte';
+import { sync } from './sync.svelte';
+
+/**
+ * A user's page: the messages sent to them, 'Send activation email' / 'Resend', and 'Send login details
+ * by SMS' with a new initial password typed for it (the directory never keeps one to resend).
+ */
+export class UserMessages {
+	readonly #userId: () => number;
+	#messages = $state.raw<OutboxMessage[]>([]);
+	#notice = $state<{ text: string; isError?: boolean } | null>(null);
+	password = $state('');
+	isAskingPassword = $state(false);
+
+	constructor(userId: () => number) {
+		this.#userId = userId;
+		$effect(() => {
+			const id = this.#userId();
+			const subscription = liveQuery(() => outbox.forUser(id)).subscribe({
+				next: (messages) => (this.#messages = messages),
+				error: (error: unknown) => (this.#notice = { text: storageErrorMessage(error), isError: true })
+			});
+			return () => subscription.unsubscribe();
+		});
+	}
+
+	get notice() {
+		return this.#notice;
+	}
+	/** The latest message of a template, if any. */
+	latest(template: MessageTemplate): OutboxMessage | undefined {
+		return this.#messages.find((message) => message.template === template);
+	}
+	/** The policy shows a mobile phone (and a password to send) and the user has a mobile phone. */
+	canSendSms(user: User): boolean {
+		return (
+			Boolean(user.mobilePhone) &&
+			settings.policy.mobilePhone !== 'hidden' &&
+			settings.policy.password !== 'hidden'
+		);
+	}
+	get passwordProblem(): string | undefined {
+		const parsed = field('password').parse(this.password, settings.context);
+		return parsed.ok ? undefined : parsed.message;
+	}
+
+	async sendActivation(user: User): Promise<void> {
+		await this.#queue(user, 'activation', 'Activation email queued in the Outbox.');
+	}
+
+	async sendSms(user: User): Promise<void> {
+		const problem = this.passwordProblem;
+		if (problem) return void (this.#notice = { text: problem, isError: true });
+		const password = this.password.normalize('NFC');
+		await this.#queue(
+			user,
+			'sms-login',
+			'Login details queued in the Outbox; the password leaves with the SMS.',
+			password
+		);
+		this.password = '';
+		this.isAskingPassword = false;
+	}
+
+	async #queue(user: User, template: MessageTemplate, done: string, password?: string): Promise<void> {
+		try {
+			const values = password === undefined ? undefined : () => ({ password });
+			const { queued } = await outbox.queueFor([user.id], template, { values });
+			this.#notice = queued
+				? { text: done }
+				: { text: 'Nothing was queued: the user has no address for this message.', isError: true };
+			sync.kick();
+		} catch (error) {
+			this.#notice = { text: storageErrorMessage(error), isError: true };
+		}
+	}
+}

@@ -1,0 +1,116 @@
+import type { OutboxStore, SendOutcome } from '$lib/db/outbox';
+import { nextAttemptAt } from '$lib/domain/backoff';
+import { outgoing, type OutboxMessage } from '$lib/domain/outbox';
+import { MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, type MessageResult } from '$lib/domain/relay-protocol';
+import type { RelayClient, RelayProblem } from './relay-client';
+
+export interface FlushOptions {
+	outbox: OutboxStore;
+	client: RelayClient;
+	now?: () => number;
+	/** For the backoff's jitter; Math.random by default. */
+	random?: () => number;
+	/** Messages per request, at most MAX_BATCH_MESSAGES. */
+	batchSize?: number;
+}
+
+/** What one flush did, and the problem that stopped it early, if any. */
+export interface FlushReport {
+	accepted: number;
+	failed: number;
+	/** Messages put back in the queue to try again later. */
+	deferred: number;
+	problem?: RelayProblem;
+}
+
+/** A rate limit of 0 s must not turn into a busy loop against the relay. */
+const MIN_WAIT_MS = 1_000;
+const encoder = new TextEncoder();
+
+/**
+ * Sends every due message, batch by batch. Each batch is marked 'sending' (durably) before the request,
+ * so a tab killed mid-send leaves a trace that requeueSending() picks up; the answer settles each message.
+ * The caller holds the outbox lock, so only one tab flushes at a time.
+ */
+export async function flush(options: FlushOptions): Promise<FlushReport> {
+	const { outbox, client } = options;
+	const now = options.now ?? Date.now;
+	const random = options.random ?? Math.random;
+	let batchSize = Math.max(1, Math.min(options.batchSize ?? MAX_BATCH_MESSAGES, MAX_BATCH_MESSAGES));
+	const report: FlushReport = { accepted: 0, failed: 0, deferred: 0 };
+	const tally = (settled: OutboxMessage[]) => {
+		for (const message of settled) {
+			if (message.state === 'sent') report.accepted++;
+			else if (message.state === 'failed') report.failed++;
+			else report.deferred++;
+		}
+	};
+	const settleAll = (batch: OutboxMessage[], outcome: (message: OutboxMessage) => SendOutcome) =>
+		outbox.settle(new Map(batch.map((message) => [message.key, outcome(message)])), now());
+	const all = (batch: OutboxMessage[], outcome: (message: OutboxMessage) => SendOutcome) =>
+		settleAll(batch, outcome).then(tally);
+
+	for (;;) {
+		const due = fitBytes(await outbox.due(now(), batchSize));
+		if (due.length === 0) return report;
+		const batch = await outbox.markSending(due.map((message) => message.key));
+		// All of them were about deleted users (now cancelled): the next due ones may still go.
+		if (batch.length === 0) continue;
+		const answer = await client.send(batch.map(outgoing));
+		if (answer.ok) {
+			const outcomes = new Map(
+				answer.value.results.map((result) => [result.idempotencyKey, outcomeOf(result)])
+			);
+			await outbox.settle(outcomes, now()).then(tally);
+			continue;
+		}
+		const problem: RelayProblem = answer;
+		if (problem.kind === 'too-large' && batch.length > 1) {
+			// Send fewer at once; the same messages go again at once, under the same keys.
+			await settleAll(batch, () => ({ kind: 'retry', at: now(), reason: problem.message, isAttempt: false }));
+			batchSize = Math.max(1, Math.floor(batch.length / 2));
+			continue;
+		}
+		if (problem.kind === 'too-large' || problem.kind === 'refused') {
+			await all(batch, () => ({ kind: 'failed', reason: `The relay refused it: ${problem.message}` }));
+			continue;
+		}
+		// Offline, relay trouble, rate limit, or unpaired: put the batch back and stop for now.
+		await all(batch, (message) => ({
+			kind: 'retry',
+			reason: problem.message,
+			...(problem.kind === 'unpaired'
+				? { at: now(), isAttempt: false }
+				: problem.kind === 'rate-limited'
+					? { at: waitFor(message, now(), problem.retryAfterSeconds), isAttempt: false }
+					: { at: nextAttemptAt(now(), message.attempts, undefined, random), isAttempt: true })
+		}));
+		return { ...report, problem };
+
+		function waitFor(message: OutboxMessage, time: number, seconds: number) {
+			return Math.max(time + MIN_WAIT_MS, nextAttemptAt(time, message.attempts, seconds, random));
+		}
+
+		function outcomeOf(result: MessageResult): SendOutcome {
+			if (result.status === 'accepted') return { kind: 'accepted', messageId: result.messageId };
+			if (result.status === 'rejected') return { kind: 'failed', reason: result.reason };
+			const message = batch.find((m) => m.key === result.idempotencyKey)!;
+			return {
+				kind: 'retry',
+				at: waitFor(message, now(), result.retryAfterSeconds),
+				reason: `Rate-limited by the relay: trying again in ${result.retryAfterSeconds} s.`,
+				isAttempt: false
+			};
+		}
+	}
+}
+
+/** The longest run of messages whose request body stays within MAX_BATCH_BYTES (at least one). */
+function fitBytes(messages: OutboxMessage[]): OutboxMessage[] {
+	let bytes = encoder.encode('{"messages":[]}').length;
+	for (const [i, message] of messages.entries()) {
+		bytes += encoder.encode(JSON.stringify(outgoing(message))).length + 1;
+		if (bytes > MAX_BATCH_BYTES) return messages.slice(0, Math.max(1, i));
+	}
+	return messages;
+}

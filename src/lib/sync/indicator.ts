@@ -1,0 +1,34 @@
+import type { OutboxCounts } from '$lib/db/outbox';
+
+/** What the header's sync indicator says: words first (colour only repeats them), and a tone for styling. */
+export interface Indicator {
+	text: string;
+	tone: 'ok' | 'waiting' | 'busy' | 'problem';
+}
+
+export interface SyncFacts {
+	counts: OutboxCounts;
+	isOnline: boolean;
+	isPaired: boolean;
+	isRevoked: boolean;
+	isSyncing: boolean;
+	/** Why the last attempt to reach the relay failed, if it did. */
+	problem: string | null;
+}
+
+const number = new Intl.NumberFormat('en');
+
+/** The indicator for the outbox as it is now: offline / not paired / N waiting / sending / all sent / error. */
+export function indicatorOf(facts: SyncFacts): Indicator {
+	const { counts } = facts;
+	const waiting = counts.queued + counts.sending;
+	const many = `${number.format(waiting)} waiting`;
+	if (counts.failed > 0) return { text: `${number.format(counts.failed)} failed`, tone: 'problem' };
+	if (facts.isRevoked) return { text: waiting ? `${many}: pair again` : 'Pair again', tone: 'problem' };
+	if (!facts.isOnline) return { text: waiting ? `${many} (offline)` : 'Offline', tone: 'waiting' };
+	if (!facts.isPaired) return { text: waiting ? `${many}: not paired` : 'Not paired', tone: 'waiting' };
+	if (facts.isSyncing && waiting) return { text: `Sending ${number.format(waiting)}…`, tone: 'busy' };
+	if (facts.problem && waiting) return { text: `${many}: relay unreachable`, tone: 'problem' };
+	if (waiting) return { text: many, tone: 'waiting' };
+	return { text: 'All sent', tone: 'ok' };
+}

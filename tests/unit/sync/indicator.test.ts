@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { sendQuestion } from '$lib/domain/outbox';
+import { indicatorOf, type SyncFacts } from '$lib/sync/indicator';
+
+const none = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+const facts = (changes: Partial<SyncFacts>): SyncFacts => ({
+	counts: none,
+	isOnline: true,
+	isPaired: true,
+	isRevoked: false,
+	isSyncing: false,
+	problem: null,
+	...changes
+});
+
+describe('the sync indicator', () => {
+	it('says in words what the outbox is doing', () => {
+		const three = { ...none, queued: 3 };
+		expect(indicatorOf(facts({})).text).toBe('All sent');
+		expect(indicatorOf(facts({ counts: three })).text).toBe('3 waiting');
+		expect(indicatorOf(facts({ counts: three, isOnline: false })).text).toBe('3 waiting (offline)');
+		expect(indicatorOf(facts({ counts: three, isPaired: false })).text).toBe('3 waiting: not paired');
+		expect(indicatorOf(facts({ isPaired: false })).text).toBe('Not paired');
+		expect(indicatorOf(facts({ counts: three, isSyncing: true })).text).toBe('Sending 3…');
+		expect(indicatorOf(facts({ counts: three, problem: 'down' }))).toEqual({
+			text: '3 waiting: relay unreachable',
+			tone: 'problem'
+		});
+		expect(indicatorOf(facts({ counts: { ...three, failed: 2 } }))).toEqual({
+			text: '2 failed',
+			tone: 'problem'
+		});
+		expect(indicatorOf(facts({ counts: three, isPaired: false, isRevoked: true })).text).toBe(
+			'3 waiting: pair again'
+		);
+	});
+});
+
+describe('the confirm question', () => {
+	it('names how many and the first few, and who is skipped', () => {
+		expect(sendQuestion({ count: 5, names: ['Ann', 'Bob', 'Cy'], skipped: 1 })).toMatch(
+			/^Send an activation email to 5 users: Ann, Bob, Cy \+ 2 more\? 1 selected user has no email and will be skipped\./
+		);
+		expect(sendQuestion({ count: 1, names: ['Ann'], skipped: 0 })).toMatch(
+			/^Send an activation email to 1 user: Ann\? It leaves/
+		);
+	});
+});

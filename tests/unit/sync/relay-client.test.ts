@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayClient, retryAfterSeconds } from '$lib/sync/relay-client';
+import { PAIRING_CODE, startFaultRelay, type FaultRelay } from './fault-relay';
+
+const relays: FaultRelay[] = [];
+afterEach(async () => {
+	for (const relay of relays.splice(0)) await relay.close();
+});
+
+describe('the relay client', () => {
+	it('pairs with the right code and reports a wrong one in the relay’s words', async () => {
+		const peer = await startFaultRelay();
+		relays.push(peer);
+		const client = new RelayClient({ baseUrl: `${peer.url}/` });
+		expect(await client.pair(PAIRING_CODE.toLowerCase(), 'Front desk')).toEqual({
+			ok: true,
+			value: { token: peer.token, deviceId: 'd1', protocol: 1 }
+		});
+		expect(await client.pair('ZZZZ-ZZZZ', 'Front desk')).toMatchObject({
+			ok: false,
+			kind: 'refused',
+			status: 400,
+			code: 'bad-code',
+			message: 'This pairing code is wrong or has expired.'
+		});
+	});
+
+	it('says the relay cannot be reached when nothing listens', async () => {
+		const peer = await startFaultRelay();
+		await peer.close();
+		const answer = await new RelayClient({ baseUrl: peer.url, token: 't' }).events(undefined, 10);
+		expect(answer).toMatchObject({
+			ok: false,
+			kind: 'network',
+			message: expect.stringContaining('cannot be reached') as unknown
+		});
+	});
+
+	it('refuses to send without a token, before any request', async () => {
+		const answer = await new RelayClient({ baseUrl: 'http://127.0.0.1:9' }).send([]);
+		expect(answer).toMatchObject({ ok: false, kind: 'unpaired' });
+	});
+
+	it('reads Retry-After as seconds or as an HTTP date', () => {
+		const now = Date.parse('2026-11-22T10:00:00Z');
+		expect(retryAfterSeconds('120', now)).toBe(120);
+		expect(retryAfterSeconds('Sun, 22 Nov 2026 10:00:30 GMT', now)).toBe(30);
+		expect(retryAfterSeconds('Sun, 22 Nov 2026 09:00:00 GMT', now)).toBe(0);
+		expect(retryAfterSeconds(null, now)).toBe(1);
+		expect(retryAfterSeconds('soon', now)).toBe(1);
+	});
+});
