@@ -1,8 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_FLAGS } from './scripts/chromium.ts';
+import { PORT, RELAY_DATA_DIR, SMS_WEBHOOK_PORT } from './tests/e2e/relay-env.ts';
 
-// E2E_PORT lets two checkouts run their browser tests side by side.
-const PORT = Number(process.env.E2E_PORT ?? 4321);
 const isCI = Boolean(process.env.CI);
 
 export default defineConfig({
@@ -32,8 +31,14 @@ export default defineConfig({
 	// `npm run test:e2e` builds first; the relay serves build/ exactly as in production. Node 24 from the
 	// `node` devDependency, named outright so that `npx playwright test` on an older system Node works too.
 	webServer: {
-		command: 'node_modules/.bin/node src/relay/main.ts',
-		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		command: `rm -rf ${RELAY_DATA_DIR} && node_modules/.bin/node src/relay/main.ts`,
+		env: {
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			RELAY_DATA_DIR,
+			PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+			SMS_WEBHOOK_URL: `http://127.0.0.1:${SMS_WEBHOOK_PORT}/sms`
+		},
 		url: `http://127.0.0.1:${PORT}/`,
 		reuseExistingServer: !isCI,
 		stdout: 'pipe',
