@@ -11,6 +11,8 @@ const END = '<!-- import-bench:end -->';
 
 export interface PageImport {
 	label: string;
+	/** Set when the figures are an earlier run's (this run left the case out): when it ran, and the load then. */
+	earlier?: string;
 	rows: number;
 	bytes: number;
 	run: ImportRun;
@@ -30,6 +32,31 @@ export interface ImportResults {
 	million?: PageImport;
 	preview?: { bytes: number; rows: number; ms: number }[];
 	errors: { section: string; message: string }[];
+}
+
+const CASES = ['csv', 'xlsx', 'million'] as const;
+
+/**
+ * This run's results, with the cases it left out (BENCH_IMPORT) taken from the last run that measured
+ * them, marked as such; `store` keeps them between runs. The floor goes with the CSV case it was measured
+ * with, the previews with theirs.
+ */
+export function withEarlierCases(results: ImportResults, store: string): ImportResults {
+	const earlier = existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as ImportResults) : undefined;
+	const merged: ImportResults = { ...results };
+	const when = (r: ImportResults) =>
+		`${new Date(r.startedAt).toISOString().slice(0, 16)}Z, load ${r.load[0]?.loadAverage.toFixed(1) ?? '?'}`;
+	if (earlier) {
+		for (const name of CASES) {
+			const old = earlier[name];
+			if (merged[name] || !old) continue;
+			merged[name] = { ...old, earlier: old.earlier ?? when(earlier) };
+			if (name === 'csv') merged.floor ??= earlier.floor;
+		}
+		if (!merged.preview && earlier.preview) merged.preview = earlier.preview;
+	}
+	writeFileSync(store, JSON.stringify(merged));
+	return merged;
 }
 
 /** The Import section kept in `file`, markers included, or '' when there is none. */
@@ -78,7 +105,7 @@ function importRow(imp: PageImport, floorMs: number | undefined): (string | numb
 	const total = run.done - run.chosen;
 	const commit = run.done - run.ready;
 	return [
-		imp.label,
+		imp.earlier ? `${imp.label} (an earlier run: ${imp.earlier})` : imp.label,
 		MB(imp.bytes),
 		s(run.preview - run.chosen),
 		s(run.ready - run.chosen),
