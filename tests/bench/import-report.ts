@@ -159,7 +159,7 @@ export function renderImportSection(r: ImportResults): string {
 	const rows: (string | number)[][] = [];
 	if (r.floor)
 		rows.push([
-			`Floor: ${int(r.floor.count)} put() into ${r.floor.indexes} indexes, one transaction`,
+			`Floor: ${int(r.floor.count)} put() into ${r.floor.indexes} indexes, one transaction${r.csv?.earlier ? ` (with the CSV's run)` : ''}`,
 			'–',
 			'–',
 			'–',

@@ -81,8 +81,16 @@ async function allowFile(page: Page, file: ImportFile): Promise<void> {
 	const input = page.getByLabel('Largest file (MB)');
 	await input.fill(String(mb));
 	await input.press('Tab');
-	await expect.poll(() => input.inputValue()).toBe(String(mb));
-	await page.getByText(`Import limits: ${mb} MB`).waitFor();
+	// Saved when the page, loaded again, shows it (the confirmation text may come and go unseen).
+	await expect
+		.poll(
+			async () => {
+				await page.goto(`${server.url}/settings`);
+				return input.inputValue();
+			},
+			{ timeout: 60_000 }
+		)
+		.toBe(String(mb));
 }
 
 async function openImport(page: Page): Promise<void> {
