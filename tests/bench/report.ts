@@ -1,5 +1,6 @@
 // Writes BENCHMARKS.md from the figures of one `npm run bench`.
 import { writeFileSync } from 'node:fs';
+import { importSection } from './import-report';
 import type { InitialJavaScript, Precache } from './assets';
 import type { LighthouseRun } from './lighthouse';
 import type { Machine } from './machine';
@@ -550,5 +551,8 @@ export function writeReport(file: string, r: Results): void {
 			out.push('Audits below full marks in some run:', '', ...[...failing.keys()].map((f) => `- ${f}`), '');
 	}
 	out.push('## The Users list', '', ...r.scales.map(scaleSection));
+	// The import benchmark writes its own section (it can run alone): keep it.
+	const imports = importSection(file);
+	if (imports) out.push('', imports);
 	writeFileSync(file, `${out.join('\n').trimEnd()}\n`);
 }

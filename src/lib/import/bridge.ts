@@ -1,9 +1,11 @@
 import * as Comlink from 'comlink';
 import { ok, type Parsed } from '$lib/domain/result';
 import { fileSizeProblem, MB } from '$lib/domain/settings';
+import { ImportRefusedError, type ImportSummary } from '$lib/db/imports';
+import type { AnalysisPeek } from './peek';
 import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
 import type { CellError, CheckedRow, ExistingUser } from './rows';
-import type { ImportWorkerApi } from './worker';
+import type { ImportWorkerApi, WorkerCommitOptions } from './worker';
 
 /**
  * The page's side of the import worker, and the only module that starts it (types aside, nothing here
@@ -11,7 +13,7 @@ import type { ImportWorkerApi } from './worker';
  * stopped on cancel, after a minute idle, or by the watchdog when it stops reporting progress.
  */
 
-export type { Analysis };
+export type { Analysis, AnalysisPeek };
 
 type Keys = ReadonlyMap<string, number | ExistingUser>;
 
@@ -39,6 +41,11 @@ const defaultTiming: BridgeTiming = {
 	readMsPerMb: { workbook: 3_000, text: 300 }
 };
 
+/** The start of a big text file checked first (see peek.ts): the header and far more rows than shown. */
+const PEEK_BYTES = 256 * 1024;
+/** Smaller files are checked whole about as fast as their start: not peeked. */
+const PEEK_FROM_BYTES = 2 * MB;
+
 /** Rows per message from the worker: 2,000 take the page ~15 ms to receive, 100,000 over a second. */
 const SLICE = 2_000;
 
@@ -61,30 +68,43 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 	let held: { file: File; key: string } | undefined;
 	let idle: ReturnType<typeof setTimeout> | undefined;
 	let cancelRunning: (() => void) | undefined;
+	/** The Analysis the worker holds (the last one it gave), which it can commit itself. */
+	let committable: Analysis | undefined;
+
+	/** A commit running in the worker: stopping the worker would abort its transaction. */
+	let committing: Promise<unknown> | undefined;
 
 	function stop(): void {
+		// Leaving the page must not take back an import being written: stop once it is done.
+		if (committing) {
+			void committing.finally(stop);
+			return;
+		}
 		clearTimeout(idle);
 		worker?.terminate();
-		worker = remote = held = undefined;
+		worker = remote = held = committable = undefined;
 	}
 
 	/**
 	 * Reads, maps and checks a file in the worker. Resolves the Analysis; rejects with the admin's
 	 * message when the file cannot be imported (over a limit, damaged, not a spreadsheet...), when the
 	 * worker stops responding or crashes, and with the signal's AbortError on cancel. A new call
-	 * cancels one still running.
+	 * cancels one still running. For a big text file, `onPeek` gets the start of it checked (see peek.ts)
+	 * first, while the whole file is read.
 	 */
 	function analyse(
 		file: File,
 		options: BridgeOptions,
 		onProgress?: (done: number, total: number) => void,
-		signal?: AbortSignal
+		signal?: AbortSignal,
+		onPeek?: (peek: AnalysisPeek) => void
 	): Promise<Analysis> {
 		cancelRunning?.();
 		const tooLarge = fileSizeProblem(file.size, options.limits);
 		if (tooLarge) return Promise.reject(new Error(tooLarge));
 		if (signal?.aborted) return Promise.reject(cancelled(signal));
 		clearTimeout(idle);
+		committable = undefined;
 		if (!worker) worker = start();
 		remote ??= Comlink.wrap<ImportWorkerApi>(worker);
 		const [current, api] = [worker, remote];
@@ -125,7 +145,17 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				arm(timing.stallMs);
 				const again = canReuse ? await api.reanalyse(options, progress) : undefined;
 				if (again) return again;
-				const bytes = new Uint8Array(await file.arrayBuffer());
+				const reading = file.arrayBuffer();
+				if (onPeek && file.size >= PEEK_FROM_BYTES) {
+					// Sent before the whole file: the worker answers it first, in milliseconds.
+					const start = new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
+					const peek = await api.peek(
+						Comlink.transfer({ name: file.name, bytes: start }, [start.buffer]),
+						options
+					);
+					if (peek.ok && !isSettled) onPeek(peek.value);
+				}
+				const bytes = new Uint8Array(await reading);
 				const rate = isWorkbook(bytes) ? timing.readMsPerMb.workbook : timing.readMsPerMb.text;
 				arm(timing.stallMs + (bytes.length / MB) * rate);
 				const input = Comlink.transfer({ name: file.name, bytes }, [bytes.buffer]);
@@ -159,6 +189,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 			run().then(
 				(result) => {
 					if (current !== worker) return;
+					if (result.ok) committable = result.value;
 					finish(() => (result.ok ? resolve(result.value) : reject(new Error(result.message))));
 				},
 				(error: unknown) => {
@@ -169,13 +200,57 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 		});
 	}
 
-	return { analyse, stop };
+	/**
+	 * Commits `analysis` in the worker, which still holds it (see worker.ts): the page's main thread stays
+	 * free while 100,000 users are written. Undefined when the worker no longer holds it (stopped when idle,
+	 * or another file read since): the caller then commits the rows it has. Rejects with the admin's
+	 * message when the commit was refused or failed (nothing written), or when the worker crashed.
+	 */
+	async function commit(
+		analysis: Analysis,
+		options: WorkerCommitOptions
+	): Promise<ImportSummary | undefined> {
+		const [current, api] = [worker, remote];
+		if (!current || !api || committable !== analysis) return undefined;
+		committable = undefined;
+		// Not stopped for being idle while it writes: that would abort the transaction.
+		clearTimeout(idle);
+		let onCrash: ((event: Event) => void) | undefined;
+		const crashed = new Promise<never>((_, reject) => {
+			onCrash = (event: Event) => {
+				event.preventDefault();
+				reject(new Error(CRASHED));
+			};
+			current.addEventListener('error', onCrash);
+		});
+		const running = Promise.race([api.commit(options), crashed]);
+		committing = running.catch(() => undefined);
+		try {
+			const result = await running;
+			// Refused (a value taken since the check...): the worker still holds it, Complete may run again.
+			if (!result.ok) {
+				if (current === worker) committable = analysis;
+				// Already the admin's sentence (importErrorMessage in the worker); nothing was written.
+				throw new ImportRefusedError(result.message);
+			}
+			return result.value;
+		} finally {
+			committing = undefined;
+			current.removeEventListener('error', onCrash!);
+			if (current === worker) idle = setTimeout(stop, timing.idleMs);
+		}
+	}
+
+	return { analyse, commit, stop };
 }
 
 const bridge = createImportBridge();
 
 /** Reads, maps and checks a file in the import worker: see createImportBridge. */
 export const analyse = bridge.analyse;
+
+/** Commits an Analysis in the import worker, if it still holds it: see createImportBridge. */
+export const commitInWorker = bridge.commit;
 
 /** Stops the import worker now (leaving the Import page). */
 export const stopImportWorker = bridge.stop;

@@ -1,5 +1,14 @@
 import * as Comlink from 'comlink';
-import { ok, type Parsed } from '$lib/domain/result';
+import { createDb } from '$lib/db/database';
+import {
+	importErrorMessage,
+	importsStore,
+	type CommitOptions,
+	type ImportsStore,
+	type ImportSummary
+} from '$lib/db/imports';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import { peekFile } from './peek';
 import {
 	createAnalyser,
 	headOf,
@@ -13,7 +22,9 @@ import {
 
 /**
  * The import worker: a Comlink shell over the pure pipeline; only bridge.ts starts it. An Analysis
- * goes to the page as its head, then its rows in slices the page asks for one at a time.
+ * goes to the page as its head, then its rows in slices the page asks for one at a time. Complete
+ * commits the Analysis held here, in this worker: the transaction's work (the stored records, their
+ * keys, the requests) then never holds the page's main thread.
  */
 
 /** The page's progress callback: a Comlink proxy here, so each call is a message (and a promise). */
@@ -21,6 +32,11 @@ type Progress = (done: number, total: number) => void | Promise<void>;
 
 const analyser = createAnalyser();
 let held: Analysis | undefined;
+/** The database, opened on the first commit: IndexedDB is the page's, shared with this worker. */
+let imports: ImportsStore | undefined;
+
+/** What the page passes to commit: the rest (rows, passwords) is the Analysis held here. */
+export type WorkerCommitOptions = Omit<CommitOptions, 'passwords' | 'onProgress'>;
 
 /** Keeps an Analysis for the slices to come and gives its head. */
 function keep(result: Parsed<Analysis>): Parsed<AnalysisHead> {
@@ -52,11 +68,25 @@ const api = {
 		);
 		return result && keep(result);
 	},
-	/** Rows [start, end) of the last Analysis; the last slice lets the worker forget it. */
-	slice(start: number, end: number) {
+	/** The start of a big file, checked on its own (see peek.ts); the held Analysis is left alone. */
+	peek: (input: FileInput, options: Omit<AnalyseOptions, 'onProgress'>) => peekFile(input, options),
+	/** Rows [start, end) of the last Analysis (kept for commit until the next file or commit). */
+	slice: (start: number, end: number) => held && sliceOf(held, start, end),
+	/**
+	 * Commits the last Analysis (see importsStore.commit), then forgets it. A refusal or failure is the
+	 * admin's message: the error classes do not survive the trip to the page.
+	 */
+	async commit(options: WorkerCommitOptions): Promise<Parsed<ImportSummary>> {
 		const analysis = held;
-		if (analysis && end >= analysis.rows.length) held = undefined;
-		return analysis && sliceOf(analysis, start, end);
+		if (!analysis) return fail('The file is no longer in memory: choose it again.');
+		try {
+			imports ??= importsStore(createDb());
+			const summary = await imports.commit(analysis.rows, { ...options, passwords: analysis.passwords });
+			held = undefined;
+			return ok(summary);
+		} catch (error) {
+			return fail(importErrorMessage(error));
+		}
 	}
 };
 

@@ -1,7 +1,7 @@
 import { imports, outbox, users } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
-import { analyse, type Analysis } from '$lib/import/bridge';
+import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile } from '$lib/import/errors-file';
 import type { ColumnTarget } from '$lib/import/headers';
@@ -31,6 +31,8 @@ export class ImportSession {
 	#file = $state.raw<File | null>(null);
 	#progress = $state({ done: 0, total: 0 });
 	#analysis = $state.raw<Analysis | null>(null);
+	/** The start of a big file, checked while the whole file is read: shown, never committed. */
+	#peek = $state.raw<AnalysisPeek | null>(null);
 	#error = $state<string | null>(null);
 	#summary = $state.raw<ImportSummary | null>(null);
 	#updateExisting = $state(false);
@@ -50,6 +52,9 @@ export class ImportSession {
 	}
 	get analysis(): Analysis | null {
 		return this.#analysis;
+	}
+	get peek(): AnalysisPeek | null {
+		return this.#peek;
 	}
 	get error(): string | null {
 		return this.#error;
@@ -121,6 +126,7 @@ export class ImportSession {
 		this.#step = 'reading';
 		this.#error = null;
 		this.#progress = { done: 0, total: 0 };
+		this.#peek = null;
 		try {
 			// Plain copies: the options cross to the worker, and reactive proxies cannot be cloned.
 			const { policy, importLimits } = $state.snapshot(settings.value);
@@ -139,14 +145,19 @@ export class ImportSession {
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
 				},
-				abort.signal
+				abort.signal,
+				(peek) => {
+					if (this.#abort === abort) this.#peek = peek;
+				}
 			);
 			if (this.#abort !== abort) return;
+			this.#peek = null;
 			this.#analysis = analysis;
 			this.#step = 'preview';
 		} catch (error) {
 			if (this.#abort !== abort) return;
 			this.#analysis = null;
+			this.#peek = null;
 			this.#step = 'choose';
 			this.#error = abort.signal.aborted ? null : error instanceof Error ? error.message : String(error);
 		}
@@ -156,6 +167,7 @@ export class ImportSession {
 	cancel(): void {
 		this.#abort?.abort();
 		this.#abort = null;
+		this.#peek = null;
 		this.#step = this.#analysis ? 'preview' : 'choose';
 	}
 
@@ -166,15 +178,20 @@ export class ImportSession {
 		if (!analysis || !file || this.blocker) return;
 		this.#step = 'saving';
 		this.#error = null;
+		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };
 		try {
-			this.#summary = await imports.commit(analysis.rows, {
-				fileName: file.name,
-				mode: this.mode,
-				updateExisting: this.#updateExisting,
-				passwords: analysis.passwords,
-				afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
-			});
-			if (this.sendActivation || this.sendSms) sync.kick();
+			const isSending = this.sendActivation || (this.sendSms && this.canSendSms);
+			// In the import worker, which still holds the rows, so the page stays responsive; here when the
+			// worker let them go (stopped after a minute idle), or when messages are queued for the new users
+			// in the same transaction (the outbox hook runs on this page).
+			this.#summary =
+				(isSending ? undefined : await commitInWorker(analysis, options)) ??
+				(await imports.commit(analysis.rows, {
+					...options,
+					passwords: analysis.passwords,
+					afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
+				}));
+			if (isSending) sync.kick();
 			this.#step = 'done';
 		} catch (error) {
 			this.#error = importErrorMessage(error);
@@ -221,6 +238,7 @@ export class ImportSession {
 		this.#step = 'choose';
 		this.#file = null;
 		this.#analysis = null;
+		this.#peek = null;
 		this.#error = null;
 		this.#summary = null;
 		this.sendActivation = false;

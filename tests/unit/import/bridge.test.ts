@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
 import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
+import { peekFile } from '../../../src/lib/import/peek';
 import { createAnalyser, headOf, sliceOf, type Analysis } from '../../../src/lib/import/pipeline';
 import type { ImportWorkerApi } from '../../../src/lib/import/worker';
 import { everything, fixture, gb, preset } from './helpers';
@@ -60,12 +61,20 @@ function pipelineApi(calls: string[]): ImportWorkerApi {
 		slice: (start, end) => {
 			calls.push('slice');
 			return held && sliceOf(held, start, end);
+		},
+		peek: (input, options) => {
+			calls.push('peek');
+			return peekFile(input, options);
+		},
+		commit: () => {
+			calls.push('commit');
+			return Promise.resolve({ ok: false as const, message: 'Not committed in these tests.' });
 		}
 	};
 }
 
 const never = () => new Promise<never>(() => undefined);
-const silentApi = { analyseFile: never, reanalyse: never, slice: never };
+const silentApi = { analyseFile: never, reanalyse: never, slice: never, peek: never, commit: never };
 
 const options: BridgeOptions = { policy: everything, context: gb, limits: defaultImportLimits };
 const timing = { stallMs: 200, idleMs: 300, readMsPerMb: { workbook: 0, text: 0 } };
@@ -185,6 +194,48 @@ describe('the import bridge', () => {
 		expect(workers[0]!.isTerminated).toBe(true);
 		await bridge.analyse(file('workflow-a.csv'), options);
 		expect(workers).toHaveLength(2);
+		bridge.stop();
+	});
+
+	it('commits in the worker only the Analysis the worker holds, and passes on its message', async () => {
+		const bridge = bridgeWith(pipelineApi);
+		const commit = { fileName: 'workflow-a.csv', mode: 'all-or-nothing' as const, updateExisting: false };
+		const first = await bridge.analyse(file('workflow-a.csv'), options);
+		const second = await bridge.analyse(file('workflow-a.csv'), { ...options, updateExisting: true });
+		// The worker holds the second one only: the first must be committed by the page.
+		await expect(bridge.commit(first, commit)).resolves.toBeUndefined();
+		await expect(bridge.commit(second, commit)).rejects.toThrow('Not committed in these tests.');
+		expect(workers[0]!.calls.filter((call) => call === 'commit')).toHaveLength(1);
+		// Refused: it may be tried again.
+		await expect(bridge.commit(second, commit)).rejects.toThrow('Not committed in these tests.');
+		bridge.stop();
+		await expect(bridge.commit(second, commit)).resolves.toBeUndefined();
+	});
+
+	it('gives the start of a big text file checked before the whole of it', async () => {
+		const bridge = bridgeWith(pipelineApi, { ...timing, stallMs: 10_000 });
+		// Long rows (a long note), so that a few thousand make the file big enough to be peeked at.
+		const note = 'n'.repeat(1000);
+		const lines = ['First name,Last name,Email,Notes'];
+		for (let i = 0, size = 0; size < 3 * 1024 * 1024; i++) {
+			lines.push(`Ada,Lovelace,ada.${i}@example.com,${note}`);
+			size += lines.at(-1)!.length + 1;
+		}
+		const big = new File([lines.join('\n')], 'big.csv');
+		const peeks: number[] = [];
+		let peekedBeforeDone = false;
+		const analysis = await bridge.analyse(big, options, undefined, undefined, (peek) => {
+			peeks.push(peek.rows.length);
+			peekedBeforeDone = workers[0]!.calls.at(-1) === 'peek';
+		});
+		expect(peeks).toEqual([50]);
+		expect(peekedBeforeDone).toBe(true);
+		expect(analysis.rows).toHaveLength(lines.length - 1);
+		// A small file is checked whole at once: nothing to peek at.
+		await bridge.analyse(file('workflow-a.csv'), options, undefined, undefined, (peek) =>
+			peeks.push(peek.rows.length)
+		);
+		expect(peeks).toEqual([50]);
 		bridge.stop();
 	});
 });

@@ -64,9 +64,8 @@ describe('a ZIP central directory, read without unpacking', () => {
 	it('refuses the zip bomb before unpacking it: 400 MB from 406 KB', () => {
 		const bytes = fixture('zip-bomb.xlsx');
 		expect(bytes.length).toBeLessThan(500_000);
-		const started = performance.now();
+		// Only the central directory is read (how fast that is belongs to the benchmarks, not here).
 		const inspected = inspectZip(bytes);
-		expect(performance.now() - started).toBeLessThan(100);
 		expect(inspected).toEqual({
 			ok: false,
 			message: expect.stringMatching(

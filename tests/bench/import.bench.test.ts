@@ -1,0 +1,206 @@
+// The import benchmark (issue 3, Speed): Rollcall's whole import of realistic files through the real Import
+// page, against the floor of raw IndexedDB puts of the same records, in the same run. Runs with the other
+// benchmarks under `npm run bench`, or alone: `npm run bench -- import`. BENCH_IMPORT picks the cases
+// (default 'csv,xlsx,preview,million', run in that order). Asserts that each import really happened, never a timing.
+import os from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { cacheKey } from './cache';
+import { importFile, type ImportFile } from './import-files';
+import { sampleMemory } from './import-memory';
+import { completeImport, countUsers, installImportProbes, putFloor, readStoredUsers } from './import-probes';
+import {
+	renderImportSection,
+	withEarlierCases,
+	writeImportSection,
+	type ImportResults,
+	type PageImport
+} from './import-report';
+import { CHROMIUM, CHROMIUM_FLAGS } from './lighthouse';
+import { describeMachine } from './machine';
+import { startServer, type RunningServer } from './server';
+import { traced } from './trace';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REPORT = `${ROOT}BENCHMARKS.md`;
+const FILES = `${ROOT}node_modules/.cache/rollcall-bench-import`;
+const CASES = new Set((process.env.BENCH_IMPORT ?? 'csv,xlsx,preview,million').split(','));
+const VIEWPORT = { width: 1280, height: 800 };
+/** Rows of the CSV and XLSX cases; smaller while working on the bench (BENCH_IMPORT_ROWS=2000). */
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const rowsName = `${ROWS.toLocaleString('en')}-row`;
+/** Same generator, same files: regenerated when people.ts or this file's generator changes. */
+const FILE_KEY = cacheKey(ROOT, ['tests/bench/people.ts', 'tests/bench/import-files.ts'], 'import-files');
+
+const results: ImportResults = { startedAt: Date.now(), load: [], errors: [] };
+let server: RunningServer;
+
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+	results.load.push({ section: name, loadAverage: os.loadavg()[0]! });
+	const started = performance.now();
+	console.log(`[bench] ${name}…`);
+	try {
+		const result = await run();
+		console.log(`[bench] ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+		return result;
+	} catch (error) {
+		results.errors.push({ section: name, message: error instanceof Error ? error.message : String(error) });
+		throw error;
+	}
+}
+
+/** A fresh on-disk profile (a big import outgrows an incognito one's quota) on the Import page. */
+async function withImportPage<T>(run: (page: Page) => Promise<T>): Promise<T> {
+	const work = mkdtempSync(path.join(os.tmpdir(), 'rollcall-import-bench-'));
+	const context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
+		executablePath: CHROMIUM,
+		args: CHROMIUM_FLAGS,
+		viewport: VIEWPORT,
+		// A British admin: the generated national phone numbers (07400 ...) are British.
+		locale: 'en-GB',
+		serviceWorkers: 'block'
+	});
+	try {
+		await context.addInitScript(installImportProbes);
+		const page = context.pages()[0] ?? (await context.newPage());
+		return await run(page);
+	} finally {
+		await context.close();
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+/** Raises the file-size limit (Settings) when a file is over the default 100 MB. */
+async function allowFile(page: Page, file: ImportFile): Promise<void> {
+	const mb = Math.ceil(file.bytes / 2 ** 20);
+	if (mb <= 100) return;
+	await page.goto(`${server.url}/settings`);
+	const input = page.getByLabel('Largest file (MB)');
+	await input.fill(String(mb));
+	await input.press('Tab');
+	// Saved when the page, loaded again, shows it (the confirmation text may come and go unseen).
+	await expect
+		.poll(
+			async () => {
+				await page.goto(`${server.url}/settings`);
+				return input.inputValue();
+			},
+			{ timeout: 60_000 }
+		)
+		.toBe(String(mb));
+}
+
+async function openImport(page: Page): Promise<void> {
+	await page.goto(`${server.url}/import`);
+	await page.getByRole('heading', { name: 'Import users' }).waitFor();
+	// Settings and the directory are read on load: let that finish before the clock starts.
+	await page.evaluate(() => new Promise((done) => requestIdleCallback(() => done(null), { timeout: 5000 })));
+}
+
+/** Chooses `file` on the Import page, completes the import as soon as Rollcall allows, checks the users. */
+async function importThroughPage(
+	page: Page,
+	label: string,
+	file: ImportFile,
+	options: { trace?: boolean; memory?: boolean; timeoutMs: number }
+): Promise<PageImport> {
+	await allowFile(page, file);
+	await openImport(page);
+	const stopMemory = options.memory ? await sampleMemory(page) : undefined;
+	const go = async () => {
+		await page.locator('input[type="file"]').setInputFiles(file.path);
+		return page.evaluate(completeImport, { timeoutMs: options.timeoutMs, stopAtPreview: false });
+	};
+	let imp: PageImport;
+	if (options.trace) {
+		const { result, tasks } = await traced(page, go);
+		imp = { label, rows: file.rows, bytes: file.bytes, run: result, usersAfter: 0, tasks };
+	} else {
+		imp = { label, rows: file.rows, bytes: file.bytes, run: await go(), usersAfter: 0 };
+	}
+	if (stopMemory) imp.memory = await stopMemory();
+	imp.usersAfter = await page.evaluate(countUsers);
+	expect(imp.usersAfter).toBe(file.rows);
+	expect(imp.run.summary).toContain(`${file.rows.toLocaleString('en')} users created`);
+	return imp;
+}
+
+describe('Import benchmarks', () => {
+	beforeAll(async () => {
+		server = await startServer();
+		const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+		results.machine = describeMachine(browser.version());
+		await browser.close();
+	});
+
+	// After each case too: a long run stopped part way still reports what it measured.
+	afterEach(() => {
+		results.finishedAt = Date.now();
+		writeImportSection(REPORT, renderImportSection(withEarlierCases(results, `${FILES}/results.json`)));
+	});
+
+	afterAll(async () => {
+		results.finishedAt = Date.now();
+		results.load.push({ section: 'end', loadAverage: os.loadavg()[0]! });
+		writeImportSection(REPORT, renderImportSection(withEarlierCases(results, `${FILES}/results.json`)));
+		console.log(`Wrote the Import section of ${REPORT}`);
+		await server?.stop();
+	});
+
+	test.runIf(CASES.has('csv'))(`(a, b) a ${rowsName} CSV through the page, and the floor`, async () => {
+		const file = await section(`import files: ${rowsName} CSV`, () =>
+			Promise.resolve(importFile(FILES, FILE_KEY, 'csv', ROWS))
+		);
+		await withImportPage(async (page) => {
+			results.csv = await section(`import: ${rowsName} CSV`, () =>
+				importThroughPage(page, `${rowsName} CSV`, file, { trace: true, timeoutMs: 15 * 60_000 })
+			);
+			results.floor = await section(`floor: ${ROWS.toLocaleString('en')} put()`, async () => {
+				expect((await page.evaluate(readStoredUsers)).count).toBe(ROWS);
+				return page.evaluate(putFloor, 'rollcall-floor');
+			});
+		});
+	});
+
+	test.runIf(CASES.has('xlsx'))(`(c) a ${rowsName} XLSX through the page`, async () => {
+		const file = await section(`import files: ${rowsName} XLSX`, () =>
+			Promise.resolve(importFile(FILES, FILE_KEY, 'xlsx', ROWS))
+		);
+		results.xlsx = await section(`import: ${rowsName} XLSX`, () =>
+			withImportPage((page) =>
+				importThroughPage(page, `${rowsName} XLSX`, file, { trace: true, timeoutMs: 15 * 60_000 })
+			)
+		);
+	});
+
+	test.runIf(CASES.has('preview'))('(e) the preview of a 100 MB file', async () => {
+		const file = await section('import files: 1,000,000-row CSV', () =>
+			Promise.resolve(importFile(FILES, FILE_KEY, 'csv', 1_000_000))
+		);
+		results.preview = [];
+		await section('preview: 1,000,000-row CSV', () =>
+			withImportPage(async (page) => {
+				await allowFile(page, file);
+				for (let i = 0; i < 3; i++) {
+					await openImport(page);
+					await page.locator('input[type="file"]').setInputFiles(file.path);
+					const run = await page.evaluate(completeImport, { timeoutMs: 10 * 60_000, stopAtPreview: true });
+					results.preview!.push({ bytes: file.bytes, rows: file.rows, ms: run.preview - run.chosen });
+				}
+			})
+		);
+	});
+	test.runIf(CASES.has('million'))('(d) a 1,000,000-row CSV through the page, with memory', async () => {
+		const file = await section('import files: 1,000,000-row CSV', () =>
+			Promise.resolve(importFile(FILES, FILE_KEY, 'csv', 1_000_000))
+		);
+		results.million = await section('import: 1,000,000-row CSV', () =>
+			withImportPage((page) =>
+				importThroughPage(page, '1,000,000-row CSV', file, { memory: true, timeoutMs: 90 * 60_000 })
+			)
+		);
+	});
+});
