@@ -1,6 +1,5 @@
 // Writes BENCHMARKS.md from the figures of one `npm run bench`.
-import { writeFileSync } from 'node:fs';
-import { importSection } from './import-report';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { InitialJavaScript, Precache } from './assets';
 import type { LighthouseRun } from './lighthouse';
 import type { Machine } from './machine';
@@ -551,8 +550,15 @@ export function writeReport(file: string, r: Results): void {
 			out.push('Audits below full marks in some run:', '', ...[...failing.keys()].map((f) => `- ${f}`), '');
 	}
 	out.push('## The Users list', '', ...r.scales.map(scaleSection));
-	// The import benchmark writes its own section (it can run alone): keep it.
-	const imports = importSection(file);
-	if (imports) out.push('', imports);
+	// The other benchmarks (import, relay, outbox) write their own marked sections and can run alone: keep them.
+	for (const section of markedSections(file)) out.push('', section);
 	writeFileSync(file, `${out.join('\n').trimEnd()}\n`);
+}
+
+/** Every `<!-- name:start ... -->` ... `<!-- name:end -->` block of `file`, in order. */
+function markedSections(file: string): string[] {
+	if (!existsSync(file)) return [];
+	return [...readFileSync(file, 'utf8').matchAll(/<!-- ([\w-]+):start[^>]*-->[\s\S]*?<!-- \1:end -->/g)].map(
+		(match) => match[0]
+	);
 }
