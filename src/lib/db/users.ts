@@ -175,7 +175,10 @@ export function usersStore(db: RollcallDb) {
 			return db.transaction('r', db.users, async () => {
 				const ordered = db.users.orderBy(SORT_INDEX[sort]);
 				const first = isDescending ? ordered.clone().reverse() : ordered.clone();
-				const [ids, total] = await Promise.all([first.limit(limit).primaryKeys(), ordered.count()]);
+				// Every user has a key in every order's index but email's, so the store's own count (1.5 s for
+				// a million users here) stands in for counting the index (54 s: Chromium checks each entry).
+				const count = sort === 'email' ? ordered.count() : db.users.count();
+				const [ids, total] = await Promise.all([first.limit(limit).primaryKeys(), count]);
 				return { ids, total };
 			});
 		},
