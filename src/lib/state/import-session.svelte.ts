@@ -134,7 +134,9 @@ export class ImportSession {
 					sheet: this.#sheet,
 					choices: this.#choices,
 					updateExisting: this.#updateExisting,
-					directory: await users.emailIndex()
+					// Only the users the file names are read, with their values: a row giving exactly what
+					// is stored is 'unchanged' (and not written), not an update.
+					findUsers: (keys) => users.byEmailKeys(keys)
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
