@@ -3,6 +3,7 @@ import { emailKey } from '$lib/domain/email';
 import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
+import type { ExistingUser } from '$lib/import/rows';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
 
@@ -149,6 +150,28 @@ export function usersStore(db: RollcallDb) {
 				const keys = await db.users.orderBy('emailKey').keys();
 				const ids = await db.users.orderBy('emailKey').primaryKeys();
 				return new Map(keys.map((key, i) => [key as string, ids[i]!]));
+			});
+		},
+
+		/**
+		 * The stored users with these email keys, by key, as an import's check compares its rows with
+		 * them (id, values, whether they have a password). One read transaction: the directory's keys
+		 * from the index (as emailIndex), then only the users the file names, in bulk.
+		 */
+		async byEmailKeys(emailKeys: readonly string[]): Promise<Map<string, ExistingUser>> {
+			if (emailKeys.length === 0) return new Map();
+			return db.transaction('r', db.users, async () => {
+				const keys = await db.users.orderBy('emailKey').keys();
+				const ids = await db.users.orderBy('emailKey').primaryKeys();
+				const wanted = new Set(emailKeys);
+				const found = ids.filter((_, i) => wanted.has(keys[i] as string));
+				const stored = await db.users.bulkGet(found);
+				const existing = (user: User): ExistingUser => ({
+					id: user.id,
+					values: user,
+					hasPassword: user.hasPassword
+				});
+				return new Map(stored.flatMap((user) => (user ? [[user.emailKey, existing(user)] as const] : [])));
 			});
 		},
 

@@ -5,7 +5,7 @@ import { ImportRefusedError, type ImportSummary } from '$lib/db/imports';
 import type { AnalysisPeek } from './peek';
 import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
 import type { CellError, CheckedRow, ExistingUser } from './rows';
-import type { ImportWorkerApi, WorkerCommitOptions } from './worker';
+import type { FindUsers, ImportWorkerApi, WorkerCommitOptions } from './worker';
 
 /**
  * The page's side of the import worker, and the only module that starts it (types aside, nothing here
@@ -20,6 +20,11 @@ type Keys = ReadonlyMap<string, number | ExistingUser>;
 export interface BridgeOptions extends Omit<AnalyseOptions, 'onProgress' | 'directory'> {
 	/** The directory's keys, as Maps: they are copied to the worker, so no functions. */
 	directory?: Keys | { byEmail: Keys; byUsername?: Keys; byCustomerCode?: Keys };
+	/**
+	 * Instead of `directory`: called from the worker, once the file is read, with the email keys its
+	 * rows give; resolves the stored users among them (id and values), read in bulk by the page.
+	 */
+	findUsers?: FindUsers;
 }
 
 export interface BridgeTiming {
@@ -108,6 +113,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 		if (!worker) worker = start();
 		remote ??= Comlink.wrap<ImportWorkerApi>(worker);
 		const [current, api] = [worker, remote];
+		const { findUsers, ...sent } = options;
 		const key = JSON.stringify([options.delimiter, options.sheet, options.limits]);
 		const canReuse = held?.file === file && held.key === key;
 		return new Promise<Analysis>((resolve, reject) => {
@@ -141,9 +147,20 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				arm(timing.stallMs);
 				onProgress?.(done, total);
 			});
+			// The page's lookup counts as progress: the worker waits on it, the watchdog should not.
+			const lookup =
+				findUsers &&
+				Comlink.proxy(async (keys: string[]) => {
+					arm(timing.stallMs);
+					try {
+						return await findUsers(keys);
+					} finally {
+						arm(timing.stallMs);
+					}
+				});
 			const read = async () => {
 				arm(timing.stallMs);
-				const again = canReuse ? await api.reanalyse(options, progress) : undefined;
+				const again = canReuse ? await api.reanalyse(sent, progress, lookup) : undefined;
 				if (again) return again;
 				const reading = file.arrayBuffer();
 				if (onPeek && file.size >= PEEK_FROM_BYTES) {
@@ -159,7 +176,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				const rate = isWorkbook(bytes) ? timing.readMsPerMb.workbook : timing.readMsPerMb.text;
 				arm(timing.stallMs + (bytes.length / MB) * rate);
 				const input = Comlink.transfer({ name: file.name, bytes }, [bytes.buffer]);
-				const result = await api.analyseFile(input, options, progress);
+				const result = await api.analyseFile(input, sent, progress, lookup);
 				if (result.ok) held = { file, key };
 				return result;
 			};

@@ -4,6 +4,7 @@ import type { EncodingInfo } from './decode';
 import { escapeFormula } from './formula';
 import { guessColumn, normaliseHeader, type HeaderMapping } from './headers';
 import { rowErrorText, type RowCheck } from './rows';
+import { writeXlsxInSteps } from './xlsx-writer';
 
 /** The header of the column the errors file adds. */
 export const ERRORS_HEADER = 'Errors';
@@ -125,8 +126,33 @@ export function writeErrorsFile(
 	return encodeText(toCsv(errorsTable(table, check, mapping), table.delimiter), encoding);
 }
 
-/** "users.csv" -> "users (errors).csv". */
-export function errorsFileName(uploaded: string): string {
+/** A sheet name Excel accepts: at most 31 characters, none of : \\ / ? * [ ], no apostrophe at either end. */
+export function sheetName(name: string | undefined): string {
+	const safe = (name ?? '')
+		.replace(/[:\\/?*[\]]/gu, '_')
+		.slice(0, 31)
+		.replace(/^'+|'+$/gu, '');
+	return safe.trim() === '' ? 'Users' : safe;
+}
+
+/**
+ * The errors file of a workbook upload (.xlsx, .xls, .ods), as an .xlsx: one sheet named as the one
+ * read, the header on the row it was on, every cell a Text cell holding the admin's value exactly (a
+ * leading = + - @ stays text: inline strings are never formulas), the password column emptied, and
+ * the Errors column. A generator, as writeXlsxInSteps: it pauses every few thousand rows.
+ */
+export function writeErrorsWorkbook(
+	table: FileTable & { sheet?: string; headerRow?: number },
+	check: RowCheck,
+	mapping: HeaderMapping
+): Generator<void, Uint8Array> {
+	const rows = errorsTable(table, check, mapping);
+	return writeXlsxInSteps([{ name: sheetName(table.sheet), rows, firstRow: table.headerRow ?? 1 }]);
+}
+
+/** "users.csv" -> "users (errors).csv"; with `extension`, "users.xls" -> "users (errors).xlsx". */
+export function errorsFileName(uploaded: string, extension?: string): string {
 	const dot = uploaded.lastIndexOf('.');
-	return dot > 0 ? `${uploaded.slice(0, dot)} (errors)${uploaded.slice(dot)}` : `${uploaded} (errors).csv`;
+	const [stem, own] = dot > 0 ? [uploaded.slice(0, dot), uploaded.slice(dot + 1)] : [uploaded, 'csv'];
+	return `${stem} (errors).${extension ?? own}`;
 }

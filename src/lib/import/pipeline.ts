@@ -1,3 +1,4 @@
+import { emailKey } from '$lib/domain/email';
 import { field, type FieldContext } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { fail, ok, type Parsed } from '$lib/domain/result';
@@ -6,6 +7,7 @@ import { validateField } from '$lib/domain/user';
 import { parseCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
 import type { FileTable } from './errors-file';
+import { unescapeFormula } from './formula';
 import {
 	guessColumn,
 	mapHeaders,
@@ -198,16 +200,39 @@ function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
 const SLICE = 1_000;
 const PROGRESS_EVERY_MS = 100;
 
+const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
+	mapHeaders(headers, options.policy, {
+		choices: options.choices,
+		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === '')
+	});
+
+/**
+ * The directory keys of the emails in a table's email column (as the options map it): the users to
+ * look up before the check, so that it can tell an unchanged row from an update. emailKey of the raw
+ * cell is the key of the email the check would read from it (it trims, folds case and normalises as
+ * the email field does); a cell that is not an email finds no one.
+ */
+export function emailKeysOf(
+	source: SourceTable,
+	options: Pick<CheckOptions, 'policy' | 'choices'>
+): string[] {
+	const column = mappingOf(source, options).columns.find((c) => c.status === 'mapped' && c.field === 'email');
+	if (!column) return [];
+	const keys = new Set<string>();
+	for (const cells of source.rows) {
+		const cell = unescapeFormula(cells[column.index] ?? '');
+		if (cell.trim() !== '') keys.add(emailKey(cell));
+	}
+	return [...keys];
+}
+
 /**
  * Maps the headers and checks every row, in slices with progress between them, and sets the
  * passwords apart from everything that may be shown.
  */
 export function analyseSource(source: SourceTable, options: CheckOptions): Analysis {
 	const { rows, headers, headerRow } = source;
-	const mapping = mapHeaders(headers, options.policy, {
-		choices: options.choices,
-		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === '')
-	});
+	const mapping = mappingOf(source, options);
 	const checker = new RowChecker(mapping, {
 		policy: options.policy,
 		context: options.context,
@@ -316,28 +341,41 @@ const unexpected = (error: unknown) =>
  */
 export function createAnalyser() {
 	let last: SourceTable | undefined;
+
+	/** Reads a file and keeps its table for reanalyse (and emailKeys). Never throws. */
+	function read(input: FileInput, options: ReadOptions): Parsed<void> {
+		last = undefined;
+		try {
+			const source = readSource(input, options);
+			if (!source.ok) return source;
+			last = source.value;
+			return ok(undefined);
+		} catch (error) {
+			return unexpected(error);
+		}
+	}
+
+	/** Checks the table read last again with other options; undefined when there is none. */
+	function reanalyse(options: CheckOptions): Parsed<Analysis> | undefined {
+		if (!last) return undefined;
+		try {
+			return ok(analyseSource(last, options));
+		} catch (error) {
+			return unexpected(error);
+		}
+	}
+
 	return {
 		/** Reads, maps and checks an uploaded file. Never throws: what goes wrong is a message for the admin. */
 		analyseFile(input: FileInput, options: AnalyseOptions): Parsed<Analysis> {
-			last = undefined;
-			try {
-				const source = readSource(input, options);
-				if (!source.ok) return source;
-				last = source.value;
-				return ok(analyseSource(last, options));
-			} catch (error) {
-				return unexpected(error);
-			}
+			const source = read(input, options);
+			return source.ok ? (reanalyse(options) ?? unexpected('no table')) : source;
 		},
-		/** Checks the table read last again with other options; undefined when there is none. */
-		reanalyse(options: CheckOptions): Parsed<Analysis> | undefined {
-			if (!last) return undefined;
-			try {
-				return ok(analyseSource(last, options));
-			} catch (error) {
-				return unexpected(error);
-			}
-		}
+		read,
+		/** The email keys of the table read last (see emailKeysOf); undefined when there is none. */
+		emailKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>): string[] | undefined =>
+			last && emailKeysOf(last, options),
+		reanalyse
 	};
 }
 

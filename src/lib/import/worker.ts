@@ -19,6 +19,7 @@ import {
 	type CheckOptions,
 	type FileInput
 } from './pipeline';
+import type { ExistingUser } from './rows';
 
 /**
  * The import worker: a Comlink shell over the pure pipeline; only bridge.ts starts it. An Analysis
@@ -29,6 +30,12 @@ import {
 
 /** The page's progress callback: a Comlink proxy here, so each call is a message (and a promise). */
 type Progress = (done: number, total: number) => void | Promise<void>;
+
+/**
+ * The page's directory lookup (a Comlink proxy): the stored users of these email keys, read in bulk,
+ * so the check can tell an unchanged row from an update without the whole directory coming here.
+ */
+export type FindUsers = (emailKeys: string[]) => Promise<ReadonlyMap<string, ExistingUser>>;
 
 const analyser = createAnalyser();
 let held: Analysis | undefined;
@@ -57,17 +64,41 @@ function reporting<T>(
 	}
 }
 
-const api = {
-	analyseFile: (input: FileInput, options: Omit<AnalyseOptions, 'onProgress'>, onProgress?: Progress) =>
-		keep(
-			reporting(onProgress, (progress) => analyser.analyseFile(input, { ...options, onProgress: progress }))
-		),
-	reanalyse(options: Omit<CheckOptions, 'onProgress'>, onProgress?: Progress) {
+type Options = Omit<CheckOptions, 'onProgress'>;
+
+/** Checks the table read last, first asking the page for the users its emails belong to. */
+async function check(options: Options, onProgress?: Progress, findUsers?: FindUsers) {
+	const remote = findUsers as Comlink.Remote<FindUsers> | undefined;
+	try {
+		const keys = remote && analyser.emailKeys(options);
+		const directory = keys ? await remote(keys) : options.directory;
 		const result = reporting(onProgress, (progress) =>
-			analyser.reanalyse({ ...options, onProgress: progress })
+			analyser.reanalyse({ ...options, directory, onProgress: progress })
 		);
 		return result && keep(result);
+	} finally {
+		remote?.[Comlink.releaseProxy]();
+	}
+}
+
+const api = {
+	async analyseFile(
+		input: FileInput,
+		options: Omit<AnalyseOptions, 'onProgress'>,
+		onProgress?: Progress,
+		findUsers?: FindUsers
+	): Promise<Parsed<AnalysisHead>> {
+		const read = analyser.read(input, options);
+		// Read, the table is held: check always has it to work on.
+		if (read.ok) return (await check(options, onProgress, findUsers))!;
+		held = undefined;
+		for (const callback of [onProgress, findUsers]) {
+			(callback as Comlink.Remote<unknown> | undefined)?.[Comlink.releaseProxy]();
+		}
+		return read;
 	},
+	/** Checks the last file again with other options (undefined when the worker no longer holds it). */
+	reanalyse: check,
 	/** The start of a big file, checked on its own (see peek.ts); the held Analysis is left alone. */
 	peek: (input: FileInput, options: Omit<AnalyseOptions, 'onProgress'>) => peekFile(input, options),
 	/** Rows [start, end) of the last Analysis (kept for commit until the next file or commit). */

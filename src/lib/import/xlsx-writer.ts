@@ -2,15 +2,18 @@
  * A tiny XLSX writer for the page: text-only sheets with a bold, frozen header row, every column
  * formatted as Text (so Excel keeps leading zeros and long numbers as typed) and drop-down lists.
  * SheetJS CE cannot write data validations and is too big for the page bundle, hence this.
+ * Every cell is an inline string: a value such as =1+1 stays the text it is, never a formula.
  */
 
 /** One worksheet: rows of text cells, the first being the header. */
 export interface Sheet {
-	/** At most 31 characters, none of : \ / ? * [ ]. */
+	/** At most 31 characters, none of : \ / ? * [ ] (see sheetName). */
 	name: string;
 	rows: readonly (readonly string[])[];
 	/** Drop-down lists under the header of a column; values may not contain commas or quotes. */
 	lists?: readonly { column: number; values: readonly string[] }[];
+	/** The row number of rows[0] (default 1): an errors file keeps the header on the row it had. */
+	firstRow?: number;
 }
 
 /** How far down drop-down lists (and the quiet 'number stored as text') reach. */
@@ -31,14 +34,23 @@ const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetm
  * escaped as '_x005F_x0041_' because Excel would otherwise read it as the character it encodes.
  */
 export function xmlText(text: string): string {
-	return text
-		.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-		.replace(/&/gu, '&amp;')
-		.replace(/</gu, '&lt;')
-		.replace(/>/gu, '&gt;')
-		.replace(/"/gu, '&quot;')
-		.replace(/_(x[0-9A-Fa-f]{4}_)/gu, '_x005F_$1');
+	// Most cells need none of it: one test instead of seven replacements (a million cells in an errors file).
+	if (!NEEDS_ESCAPE.test(text)) return text;
+	return (
+		text
+			.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+			.replace(/&/gu, '&amp;')
+			.replace(/</gu, '&lt;')
+			.replace(/>/gu, '&gt;')
+			.replace(/"/gu, '&quot;')
+			.replace(/_(x[0-9A-Fa-f]{4}_)/gu, '_x005F_$1')
+			// A raw CR would be read back as LF (XML normalises line ends); a character reference survives.
+			.replace(/\r/gu, '&#13;')
+	);
 }
+
+const NEEDS_ESCAPE =
+	/[^\t\n\x20-\x21\x23-\x25\x27-\x3B\x3D\x3F-\x5E\x60-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** 0 -> A, 25 -> Z, 26 -> AA. */
 function columnName(index: number): string {
@@ -49,44 +61,62 @@ function columnName(index: number): string {
 	return name;
 }
 
-/** Wide enough for the longest cell, within reason. */
-const widthOf = (sheet: Sheet, column: number) =>
-	Math.min(
-		50,
-		sheet.rows.reduce((most, row) => Math.max(most, (row[column] ?? '').length + 3), 10)
-	);
+/** Each column wide enough for its longest cell, within reason. */
+function widthsOf(sheet: Sheet): number[] {
+	const widths: number[] = [];
+	for (const row of sheet.rows) {
+		for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 10, row[c]!.length + 3);
+	}
+	if (widths.length === 0) widths.push(10);
+	return Array.from(widths, (width = 10) => Math.min(50, width));
+}
 
-function sheetXml(sheet: Sheet): string {
-	const width = sheet.rows.reduce((most, row) => Math.max(most, row.length), 1);
-	const cols = Array.from(
-		{ length: width },
-		(_, i) =>
-			`<col min="${i + 1}" max="${i + 1}" width="${widthOf(sheet, i)}" style="${TEXT}" customWidth="1"/>`
+/** Rows per piece of sheet XML: pieces keep each string small and let a caller breathe between them. */
+const ROWS_PER_PIECE = 2_000;
+
+function rowXml(cells: readonly string[], rowNumber: number, style: number): string {
+	let xml = `<row r="${rowNumber}">`;
+	for (let c = 0; c < cells.length; c++) {
+		const value = cells[c]!;
+		if (value === '') continue;
+		xml += `<c r="${columnName(c)}${rowNumber}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
+	}
+	return `${xml}</row>`;
+}
+
+/** A worksheet's XML in pieces of ROWS_PER_PIECE rows. */
+function* sheetXml(sheet: Sheet): Generator<string> {
+	const widths = widthsOf(sheet);
+	const first = sheet.firstRow ?? 1;
+	const last = Math.max(first, first + sheet.rows.length - 1);
+	const lastColumn = columnName(widths.length - 1);
+	const cols = widths.map(
+		(width, i) => `<col min="${i + 1}" max="${i + 1}" width="${width}" style="${TEXT}" customWidth="1"/>`
 	);
-	const rows = sheet.rows.map((cells, r) => {
-		const style = r === 0 ? BOLD_TEXT : TEXT;
-		const xml = cells.map((value, c) =>
-			value === ''
-				? ''
-				: `<c r="${columnName(c)}${r + 1}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`
-		);
-		return `<row r="${r + 1}">${xml.join('')}</row>`;
-	});
+	yield (
+		`${XML_HEAD}<worksheet xmlns="${MAIN}" xmlns:r="${REL}">` +
+		`<dimension ref="A${first}:${lastColumn}${last}"/>` +
+		'<sheetViews><sheetView workbookViewId="0">' +
+		`<pane ySplit="${first}" topLeftCell="A${first + 1}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>` +
+		'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
+		`<cols>${cols.join('')}</cols><sheetData>`
+	);
+	for (let start = 0; start < sheet.rows.length; start += ROWS_PER_PIECE) {
+		let xml = '';
+		const end = Math.min(sheet.rows.length, start + ROWS_PER_PIECE);
+		for (let r = start; r < end; r++) xml += rowXml(sheet.rows[r]!, first + r, r === 0 ? BOLD_TEXT : TEXT);
+		yield xml;
+	}
 	const lists = (sheet.lists ?? []).map(({ column, values }) => {
 		const name = columnName(column);
 		const choices = xmlText(values.join(', '));
-		return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" error="Choose one of: ${choices}." sqref="${name}2:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
+		return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" error="Choose one of: ${choices}." sqref="${name}${first + 1}:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
 	});
-	return (
-		`${XML_HEAD}<worksheet xmlns="${MAIN}" xmlns:r="${REL}">` +
-		`<dimension ref="A1:${columnName(width - 1)}${Math.max(1, sheet.rows.length)}"/>` +
-		'<sheetViews><sheetView workbookViewId="0">' +
-		'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>' +
-		'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
-		`<cols>${cols.join('')}</cols><sheetData>${rows.join('')}</sheetData>` +
+	yield (
+		'</sheetData>' +
 		(lists.length ? `<dataValidations count="${lists.length}">${lists.join('')}</dataValidations>` : '') +
 		// No 'Number stored as text' warning, whose 'Convert to Number' would drop the leading zeros.
-		`<ignoredErrors><ignoredError sqref="A1:${columnName(width - 1)}${LIST_LAST_ROW}" numberStoredAsText="1"/></ignoredErrors>` +
+		`<ignoredErrors><ignoredError sqref="A1:${lastColumn}${Math.max(last, LIST_LAST_ROW)}" numberStoredAsText="1"/></ignoredErrors>` +
 		'</worksheet>'
 	);
 }
@@ -111,6 +141,18 @@ const relationship = (id: string, type: string, target: string) =>
 
 /** An .xlsx workbook of the sheets, in order: the first is the one a spreadsheet opens on. */
 export function writeXlsx(sheets: readonly Sheet[]): Uint8Array {
+	const steps = writeXlsxInSteps(sheets);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+/**
+ * writeXlsx one piece at a time: the generator pauses after every ROWS_PER_PIECE rows, so the page
+ * can let other work run while it writes a 100,000-row errors file; it returns the workbook's bytes.
+ */
+export function* writeXlsxInSteps(sheets: readonly Sheet[]): Generator<void, Uint8Array> {
 	const sheetPaths = sheets.map((_, i) => `worksheets/sheet${i + 1}.xml`);
 	const parts: Record<string, string> = {
 		'[Content_Types].xml':
@@ -136,9 +178,18 @@ export function writeXlsx(sheets: readonly Sheet[]): Uint8Array {
 		]),
 		'xl/styles.xml': STYLES
 	};
-	sheets.forEach((sheet, i) => (parts[`xl/${sheetPaths[i]}`] = sheetXml(sheet)));
 	const encoder = new TextEncoder();
-	return zipStored(Object.entries(parts).map(([name, xml]) => ({ name, data: encoder.encode(xml) })));
+	const files: ZipFile[] = Object.entries(parts).map(([name, xml]) => ({ name, data: encoder.encode(xml) }));
+	for (const [i, sheet] of sheets.entries()) {
+		// Encoded piece by piece: one string of a whole big sheet would be hundreds of MB.
+		const pieces: Uint8Array[] = [];
+		for (const xml of sheetXml(sheet)) {
+			pieces.push(encoder.encode(xml));
+			yield;
+		}
+		files.push({ name: `xl/${sheetPaths[i]}`, data: pieces });
+	}
+	return zipStored(files);
 }
 
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
@@ -147,11 +198,11 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
 	return c;
 });
 
-/** The CRC-32 (IEEE) a ZIP entry carries. */
-export function crc32(bytes: Uint8Array): number {
-	let crc = 0xffffffff;
-	for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-	return (crc ^ 0xffffffff) >>> 0;
+/** The CRC-32 (IEEE) a ZIP entry carries; `previous` continues one over bytes that came before. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+	let crc = ~previous;
+	for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+	return ~crc >>> 0;
 }
 
 /** Little-endian numbers of 2 or 4 bytes each, followed by some bytes. */
@@ -173,24 +224,35 @@ function record(numbers: readonly (readonly [value: number, size: 2 | 4])[], tai
 const DOS_TIME = 0;
 const DOS_DATE = (1 << 5) | 1;
 
-/** A ZIP archive of the files, stored without compression (small files; no dependency needed). */
-export function zipStored(files: readonly { name: string; data: Uint8Array }[]): Uint8Array {
+/** A file of a ZIP: its bytes in one piece or several (laid end to end). */
+export interface ZipFile {
+	name: string;
+	data: Uint8Array | readonly Uint8Array[];
+}
+
+/** A ZIP archive of the files, stored without compression (no dependency needed; text zips well, but Excel does not mind). */
+export function zipStored(files: readonly ZipFile[]): Uint8Array {
 	const encoder = new TextEncoder();
 	const chunks: Uint8Array[] = [];
 	const central: Uint8Array[] = [];
 	let offset = 0;
 	for (const { name, data } of files) {
+		const pieces = data instanceof Uint8Array ? [data] : data;
+		const size = pieces.reduce((sum, piece) => sum + piece.length, 0);
+		const crc = pieces.reduce((sum, piece) => crc32(piece, sum), 0);
 		const path = encoder.encode(name);
 		// Version 2.0; flag bit 11: the name is UTF-8; method 0: stored; no extra field.
 		// prettier-ignore
-		const entry = [[20, 2], [0x0800, 2], [0, 2], [DOS_TIME, 2], [DOS_DATE, 2], [crc32(data), 4],
-			[data.length, 4], [data.length, 4], [path.length, 2], [0, 2]] as const;
+		const entry = [[20, 2], [0x0800, 2], [0, 2], [DOS_TIME, 2], [DOS_DATE, 2], [crc, 4],
+			[size, 4], [size, 4], [path.length, 2], [0, 2]] as const;
 		const local = record([[0x04034b50, 4], ...entry], path);
 		central.push(
 			record([[0x02014b50, 4], [20, 2], ...entry, [0, 2], [0, 2], [0, 2], [0, 4], [offset, 4]], path)
 		);
-		chunks.push(local, data);
-		offset += local.length + data.length;
+		chunks.push(local, ...pieces);
+		offset += local.length + size;
+		// Without ZIP64 records, offsets and sizes end at 4 GiB (far beyond a browser tab's memory anyway).
+		if (offset > 0xffffffff) throw new RangeError('The workbook would be over 4 GB.');
 	}
 	const directorySize = central.reduce((sum, c) => sum + c.length, 0);
 	// prettier-ignore

@@ -3,7 +3,7 @@ import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
-import { errorsFileName, writeErrorsFile } from '$lib/import/errors-file';
+import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
 import type { ColumnTarget } from '$lib/import/headers';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -12,6 +12,16 @@ import { sync } from './sync.svelte';
 export type ImportStep = 'choose' | 'reading' | 'preview' | 'saving' | 'done';
 
 const MB = 1024 * 1024;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Runs a generator to its end, letting the page handle input between its steps (a big file takes seconds). */
+async function finishInSteps<T>(steps: Generator<void, T>): Promise<T> {
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+		await new Promise((resolve) => setTimeout(resolve, 0));
+	}
+}
 
 /** The admin's mapping choices are replaced whole on each change, never mutated: no reactive Map needed. */
 const NO_CHOICES: ReadonlyMap<number, ColumnTarget> = new Map();
@@ -140,7 +150,9 @@ export class ImportSession {
 					sheet: this.#sheet,
 					choices: this.#choices,
 					updateExisting: this.#updateExisting,
-					directory: await users.emailIndex()
+					// Only the users the file names are read, with their values: a row giving exactly what
+					// is stored is 'unchanged' (and not written), not an update.
+					findUsers: (keys) => users.byEmailKeys(keys)
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
@@ -216,20 +228,28 @@ export class ImportSession {
 		}
 	}
 
-	/** The admin's rows as given plus an Errors column, to fix and upload again. */
-	downloadErrors(): void {
+	/**
+	 * The admin's rows as given plus an Errors column, to fix and upload again, in the upload's own
+	 * format: CSV with its delimiter and encoding, or an .xlsx for any workbook.
+	 */
+	async downloadErrors(): Promise<void> {
 		const analysis = this.#analysis;
 		const file = this.#file;
 		if (!analysis || !file) return;
 		const check = { rows: analysis.rows, errors: analysis.errors, counts: analysis.counts };
-		const { bytes } = writeErrorsFile(
-			{ ...analysis.table, delimiter: analysis.delimiter ?? ',' },
-			check,
-			analysis.mapping,
-			analysis.encoding
-		);
-		const name = errorsFileName(analysis.format === 'csv' ? file.name : file.name.replace(/\.\w+$/u, '.csv'));
-		download(bytes, name, 'text/csv');
+		if (analysis.format === 'csv') {
+			const { bytes } = writeErrorsFile(
+				{ ...analysis.table, delimiter: analysis.delimiter ?? ',' },
+				check,
+				analysis.mapping,
+				analysis.encoding
+			);
+			download(bytes, errorsFileName(file.name), 'text/csv');
+			return;
+		}
+		const table = { ...analysis.table, sheet: analysis.sheet, headerRow: analysis.headerRow };
+		const bytes = await finishInSteps(writeErrorsWorkbook(table, check, analysis.mapping));
+		download(bytes, errorsFileName(file.name, 'xlsx'), XLSX_TYPE);
 	}
 
 	reset(): void {

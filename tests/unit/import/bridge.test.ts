@@ -1,5 +1,9 @@
+import 'fake-indexeddb/auto';
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDb } from '../../../src/lib/db/database';
+import { importsStore } from '../../../src/lib/db/imports';
+import { usersStore } from '../../../src/lib/db/users';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
 import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
 import { peekFile } from '../../../src/lib/import/peek';
@@ -47,16 +51,23 @@ function pipelineApi(calls: string[]): ImportWorkerApi {
 		held = result.ok ? result.value : undefined;
 		return result.ok ? { ok: true as const, value: headOf(result.value) } : result;
 	};
+	/** As the worker does: the page's lookup for the file's emails first, then the check. */
+	const check: ImportWorkerApi['reanalyse'] = async (options, onProgress, findUsers) => {
+		const progress = onProgress as unknown as Comlink.Remote<(done: number, total: number) => void>;
+		const keys = findUsers && analyser.emailKeys(options);
+		const directory = keys ? await findUsers(keys) : options.directory;
+		const result = analyser.reanalyse({ ...options, directory, onProgress: (d, t) => void progress(d, t) });
+		return result && keep(result);
+	};
 	return {
-		analyseFile: (input, options, onProgress) => {
+		analyseFile: async (input, options, onProgress, findUsers) => {
 			calls.push('analyseFile');
-			const progress = onProgress as unknown as Comlink.Remote<(done: number, total: number) => void>;
-			return keep(analyser.analyseFile(input, { ...options, onProgress: (d, t) => void progress(d, t) }));
+			const read = analyser.read(input, options);
+			return read.ok ? (await check(options, onProgress, findUsers))! : read;
 		},
-		reanalyse: (options) => {
+		reanalyse: (options, onProgress, findUsers) => {
 			calls.push('reanalyse');
-			const result = analyser.reanalyse(options);
-			return result && keep(result);
+			return check(options, onProgress, findUsers);
 		},
 		slice: (start, end) => {
 			calls.push('slice');
@@ -237,5 +248,72 @@ describe('the import bridge', () => {
 		);
 		expect(peeks).toEqual([50]);
 		bridge.stop();
+	});
+
+	it('compares rows with the stored values of the users the file names: unchanged rows are not written', async () => {
+		const db = createDb(`rollcall-bridge-${Date.now()}`);
+		const users = usersStore(db);
+		const imports = importsStore(db);
+		const stored = (firstName: string, lastName: string, email: string) =>
+			users.add(
+				{ firstName, lastName, email, userType: 'Standard', site: 'HQ', inGlobalAddressBook: false },
+				{ now: 1_000 }
+			);
+		const ada = await stored('Ada', 'Lovelace', 'ada@example.com');
+		const grace = await stored('Grace', 'Hopper', 'grace@example.com');
+		await stored('Alan', 'Turing', 'alan@example.com');
+		const csv = [
+			'First name,Last name,Email,Password',
+			// Ada exactly as stored (another spelling of her email, an empty cell that erases nothing).
+			'Ada,,  ADA@Example.com ,',
+			// Grace with a new last name; Alan with a password he did not have; Linus is new.
+			'Grace,Murray Hopper,grace@example.com,',
+			'Alan,Turing,alan@example.com,correct horse battery',
+			'Linus,Torvalds,linus@example.org,'
+		].join('\r\n');
+		const asked: string[][] = [];
+		const bridge = bridgeWith(pipelineApi);
+		const analysis = await bridge.analyse(new File([csv], 'people.csv'), {
+			...options,
+			updateExisting: true,
+			findUsers: (keys) => {
+				asked.push(keys);
+				return users.byEmailKeys(keys);
+			}
+		});
+		// One lookup, of the file's emails only, folded as the directory keeps them.
+		expect(asked).toEqual([
+			['ada@example.com', 'grace@example.com', 'alan@example.com', 'linus@example.org']
+		]);
+		expect(analysis.rows.map((row) => [row.row, row.status, row.changes])).toEqual([
+			[2, 'unchanged', undefined],
+			[3, 'update', ['lastName']],
+			[4, 'update', ['password']],
+			[5, 'new', undefined]
+		]);
+		expect(analysis.counts).toMatchObject({ new: 1, update: 2, unchanged: 1, error: 0 });
+
+		const summary = await imports.commit(analysis.rows, {
+			fileName: 'people.csv',
+			mode: 'all-or-nothing',
+			updateExisting: true,
+			passwords: analysis.passwords,
+			now: 2_000
+		});
+		expect(summary.counts).toMatchObject({ created: 1, updated: 2, unchanged: 1 });
+		expect(await db.users.get(ada.id)).toEqual(ada);
+		expect(await db.users.get(grace.id)).toMatchObject({ lastName: 'Murray Hopper', updatedAt: 2_000 });
+		expect(await db.users.where('emailKey').equals('alan@example.com').first()).toMatchObject({
+			hasPassword: true
+		});
+
+		// Checked again (the admin turns the switch off): the same lookup, and the unchanged row stays fine.
+		const again = await bridge.analyse(new File([csv], 'people.csv'), {
+			...options,
+			findUsers: (keys) => users.byEmailKeys(keys)
+		});
+		expect(again.rows.map((row) => row.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		bridge.stop();
+		db.close();
 	});
 });

@@ -264,6 +264,34 @@ describe('an analyser that remembers the table it read', () => {
 		expect(again?.ok && again.value.sheet).toBe('Users');
 		analyser.analyseFile({ name: 'r.xlsx', bytes: fixture('random-bytes.xlsx') }, base);
 		expect(analyser.reanalyse(base)).toBeUndefined();
+		expect(analyser.emailKeys(base)).toBeUndefined();
+	});
+
+	it("gives the directory keys of the file's emails, under the mapping chosen, to look up first", () => {
+		const analyser = createAnalyser();
+		const csv = [
+			'Email,Other email,Name',
+			// Case, spaces, a Unicode domain and an errors file's formula escape all fold to the stored key.
+			'  Ada@Example.COM ,x@example.com,Ada',
+			'ada@example.com,,Ada again',
+			"'@odd@example.com,,Odd",
+			'grace@bücher.example,,Grace',
+			',,No email',
+			'not an email,,Nobody'
+		].join('\n');
+		expect(analyser.read({ name: 'e.csv', bytes: new TextEncoder().encode(csv) }, base).ok).toBe(true);
+		expect(analyser.emailKeys(base)).toEqual([
+			'ada@example.com',
+			'@odd@example.com',
+			'grace@xn--bcher-kva.example',
+			'not an email'
+		]);
+		const other = new Map([
+			[0, 'ignored' as const],
+			[1, 'email' as const]
+		]);
+		expect(analyser.emailKeys({ ...base, choices: other })).toEqual(['x@example.com']);
+		expect(analyser.emailKeys({ ...base, choices: new Map([[0, 'ignored' as const]]) })).toEqual([]);
 	});
 });
 
