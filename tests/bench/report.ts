@@ -1,5 +1,5 @@
 // Writes BENCHMARKS.md from the figures of one `npm run bench`.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { InitialJavaScript, Precache } from './assets';
 import type { LighthouseRun } from './lighthouse';
 import type { Machine } from './machine';
@@ -550,5 +550,17 @@ export function writeReport(file: string, r: Results): void {
 			out.push('Audits below full marks in some run:', '', ...[...failing.keys()].map((f) => `- ${f}`), '');
 	}
 	out.push('## The Users list', '', ...r.scales.map(scaleSection));
-	writeFileSync(file, `${out.join('\n').trimEnd()}\n`);
+	const kept = sectionsOfOthers(file);
+	writeFileSync(file, `${[out.join('\n').trimEnd(), ...kept].join('\n\n')}\n`);
+}
+
+/**
+ * The sections other benchmarks write into the same file (`npm run bench:relay`, `npm run bench:outbox`),
+ * each between its own `<!-- name:start ... -->` and `<!-- name:end -->` markers: kept as they are, in
+ * their order, after this report.
+ */
+function sectionsOfOthers(file: string): string[] {
+	if (!existsSync(file)) return [];
+	const text = readFileSync(file, 'utf8');
+	return [...text.matchAll(/<!-- ([\w-]+):start\b[\s\S]*?<!-- \1:end -->/g)].map((match) => match[0]);
 }
