@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface RunningServer {
 	readonly url: string;
 	readonly port: number;
+	/** What the relay printed so far (stdout and stderr). */
+	output(): string;
 	stop(): Promise<void>;
 }
 
@@ -57,12 +59,15 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
 /** The `node` devDependency's Node 24 (the relay runs its TypeScript as is), else this process's Node. */
 const NODE = existsSync(`${ROOT}node_modules/.bin/node`) ? `${ROOT}node_modules/.bin/node` : process.execPath;
 
-/** Runs the relay, on `preferredPort` if it is free. */
-export async function startServer(preferredPort?: number): Promise<RunningServer> {
+/** Runs the relay, on `preferredPort` if it is free; `env` adds to (or overrides) this process's environment. */
+export async function startServer(
+	preferredPort?: number,
+	env: Record<string, string> = {}
+): Promise<RunningServer> {
 	const port = await freePort(preferredPort);
 	const child = spawn(NODE, ['src/relay/main.ts'], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let log = '';
@@ -78,6 +83,7 @@ export async function startServer(preferredPort?: number): Promise<RunningServer
 	return {
 		url,
 		port,
+		output: () => log,
 		stop: () =>
 			new Promise<void>((resolve) => {
 				if (child.exitCode !== null) return resolve();

@@ -164,17 +164,20 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 
 		get: async (key: string) => restored([await db.outbox.get(key)])[0],
 
-		async counts(): Promise<OutboxCounts> {
-			const entries = await Promise.all(
-				messageStates.map(async (state) => {
-					const count = await db.outbox
-						.where('[state+nextAttemptAt]')
-						.between([state, Dexie.minKey], [state, Dexie.maxKey])
-						.count();
-					return [state, count] as const;
-				})
-			);
-			return Object.fromEntries(entries) as OutboxCounts;
+		/** One read transaction for all the states: the header re-reads these after every change. */
+		counts(): Promise<OutboxCounts> {
+			return db.transaction('r', db.outbox, async () => {
+				const entries = await Promise.all(
+					messageStates.map(async (state) => {
+						const count = await db.outbox
+							.where('[state+nextAttemptAt]')
+							.between([state, Dexie.minKey], [state, Dexie.maxKey])
+							.count();
+						return [state, count] as const;
+					})
+				);
+				return Object.fromEntries(entries) as OutboxCounts;
+			});
 		},
 
 		/** Queued messages due by `now`, the longest-waiting first. */

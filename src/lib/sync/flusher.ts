@@ -30,6 +30,8 @@ const encoder = new TextEncoder();
 /**
  * Sends every due message, batch by batch. Each batch is marked 'sending' (durably) before the request,
  * so a tab killed mid-send leaves a trace that requeueSending() picks up; the answer settles each message.
+ * One request is in flight at a time; while it is, the next batch is read and marked, so the disk's work
+ * overlaps the network's. When the flush stops early, that next batch goes back to the queue as it was.
  * The caller holds the outbox lock, so only one tab flushes at a time.
  */
 export async function flush(options: FlushOptions): Promise<FlushReport> {
@@ -50,31 +52,55 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 	const all = (batch: OutboxMessage[], outcome: (message: OutboxMessage) => SendOutcome) =>
 		settleAll(batch, outcome).then(tally);
 
-	for (;;) {
+	/** The next due messages, marked 'sending'; undefined when none is due. */
+	const take = async (): Promise<OutboxMessage[] | undefined> => {
 		const due = fitBytes(await outbox.due(now(), batchSize));
-		if (due.length === 0) return report;
-		const batch = await outbox.markSending(due.map((message) => message.key));
+		return due.length === 0 ? undefined : outbox.markSending(due.map((message) => message.key));
+	};
+	/** A batch marked but not sent goes back to the queue, due when it was, no attempt counted. */
+	const putBack = async (batch: OutboxMessage[] | undefined, reason: string) => {
+		if (batch?.length)
+			await settleAll(batch, (message) => ({
+				kind: 'retry',
+				at: message.nextAttemptAt,
+				reason,
+				isAttempt: false
+			}));
+	};
+
+	let next = await take();
+	for (;;) {
+		if (next === undefined) return report;
+		const batch = next;
 		// All of them were about deleted users (now cancelled): the next due ones may still go.
-		if (batch.length === 0) continue;
-		const answer = await client.send(batch.map(outgoing));
+		if (batch.length === 0) {
+			next = await take();
+			continue;
+		}
+		const [answer, upcoming] = await Promise.all([client.send(batch.map(outgoing)), take()]);
 		if (answer.ok) {
 			const outcomes = new Map(
 				answer.value.results.map((result) => [result.idempotencyKey, outcomeOf(result)])
 			);
 			await outbox.settle(outcomes, now()).then(tally);
+			next = upcoming;
 			continue;
 		}
 		const problem: RelayProblem = answer;
 		if (problem.kind === 'too-large' && batch.length > 1) {
 			// Send fewer at once; the same messages go again at once, under the same keys.
 			await settleAll(batch, () => ({ kind: 'retry', at: now(), reason: problem.message, isAttempt: false }));
+			await putBack(upcoming, problem.message);
 			batchSize = Math.max(1, Math.floor(batch.length / 2));
+			next = await take();
 			continue;
 		}
 		if (problem.kind === 'too-large' || problem.kind === 'refused') {
 			await all(batch, () => ({ kind: 'failed', reason: `The relay refused it: ${problem.message}` }));
+			next = upcoming;
 			continue;
 		}
+		await putBack(upcoming, problem.message);
 		// Offline, relay trouble, rate limit, or unpaired: put the batch back and stop for now.
 		await all(batch, (message) => ({
 			kind: 'retry',

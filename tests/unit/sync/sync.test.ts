@@ -187,6 +187,27 @@ describe('flushing the outbox to the relay', () => {
 		expect(await sync()).toEqual({ state: 'revoked' });
 	});
 
+	it('puts the next batch, marked while the first was in flight, back as it was when the relay fails', async () => {
+		const { peer, outbox, ids, sync, clock } = await setup(150);
+		await outbox.queueFor(ids, 'activation', { now: clock.now });
+		peer.faults.push({ kind: 'status', status: 500 });
+		expect(await sync()).toMatchObject({
+			flushed: { accepted: 0, deferred: 100 },
+			problem: { kind: 'server' }
+		});
+		const messages = await outbox.list();
+		expect((await outbox.counts()).sending).toBe(0);
+		expect(messages.filter((m) => m.attempts === 1 && m.nextAttemptAt > clock.now)).toHaveLength(100);
+		expect(messages.filter((m) => m.attempts === 0 && m.nextAttemptAt === clock.now)).toHaveLength(50);
+		// The 50 never sent are still due; the 100 wait out their backoff.
+		expect(await sync()).toMatchObject({ flushed: { accepted: 50 } });
+		clock.now += 60 * 60_000;
+		expect(await sync()).toMatchObject({ flushed: { accepted: 100 } });
+		// (The refused request is not among the batches the relay took.)
+		expect(peer.batches.map((b) => b.length)).toEqual([50, 100]);
+		expectSentOnce(peer, 150);
+	});
+
 	it('splits a batch the relay finds too large', async () => {
 		const { peer, outbox, ids, sync, clock } = await setup(4);
 		await outbox.queueFor(ids, 'activation', { now: clock.now });
