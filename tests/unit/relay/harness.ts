@@ -158,6 +158,11 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 			};
 		}
 	});
+	// A client that dies mid-session (the crash test kills the relay) resets its connection: that is the
+	// test's doing, not a failure of this server, and unhandled it would end the test run.
+	server.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'ECONNRESET') throw error;
+	});
 	const port = await freePort();
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	return {
