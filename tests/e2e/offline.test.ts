@@ -1,26 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { AddUserPage } from './pages/add-user-page';
 import { people } from './pages/people';
+import { waitForServiceWorker } from './pages/service-worker';
 import { SettingsPage } from './pages/settings-page';
 import { UsersPage } from './pages/users-page';
-
-/** Waits until a service worker controls the page: the app's files then come from its precache. */
-async function waitForServiceWorker(page: Page): Promise<void> {
-	await expect
-		.poll(
-			() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)),
-			{
-				message: 'the app registers a service worker and it activates (its precache is complete)',
-				timeout: 15_000
-			}
-		)
-		.toBe(true);
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
 
 test('offline: the app reopens, adds a user, keeps it across reloads, and opens any route', async ({
 	page,

@@ -11,6 +11,9 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
 			}
 		)
 		.toBe(true);
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
 	if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
 	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 }
