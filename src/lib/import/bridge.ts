@@ -168,7 +168,8 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 					const start = new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
 					const peek = await api.peek(
 						Comlink.transfer({ name: file.name, bytes: start }, [start.buffer]),
-						options
+						// Without the page's directory lookup (a function cannot be sent): a first look only.
+						sent
 					);
 					if (peek.ok && !isSettled) onPeek(peek.value);
 				}
