@@ -56,21 +56,25 @@ export class UserList {
 			let isCurrent = true;
 			let isComplete = false;
 			const willWait = !this.#ordered.has(orderKey(query));
-			const complete = this.#read(query);
+			// A big directory takes a while to read in full (most of a minute for a million users here, and
+			// IndexedDB answers nothing else meanwhile): draw the first screen from the head of the order and
+			// read its rows first, then every id. Only for a new list; an update keeps the old one until read.
+			const isHeadFirst =
+				willWait && isUnfiltered(query) && (isNewQuery || untrack(() => this.#ids.length === 0));
+			const complete = isHeadFirst
+				? users
+						.head(query.sort, query.isDescending, HEAD_ROWS)
+						.then(async ({ ids, total }) => {
+							if (!isCurrent || isComplete) return;
+							this.#ids = ids;
+							this.#total = total;
+							this.#isLoading = false;
+							await users.rows(ids);
+						})
+						.catch(() => {}) // the full read reports the same failure
+						.then(() => this.#read(query))
+				: this.#read(query);
 			this.#complete = complete;
-			// A big directory takes a while to read in full: draw the first screen from the head of the
-			// order meanwhile. Only for a new list; an update keeps showing the old one until it is read.
-			if (willWait && isUnfiltered(query) && (isNewQuery || untrack(() => this.#ids.length === 0))) {
-				users.head(query.sort, query.isDescending, HEAD_ROWS).then(
-					({ ids, total }) => {
-						if (!isCurrent || isComplete) return;
-						this.#ids = ids;
-						this.#total = total;
-						this.#isLoading = false;
-					},
-					() => {} // the full read reports the same failure
-				);
-			}
 			complete.then(
 				(ids) => {
 					isComplete = true;
