@@ -39,8 +39,19 @@ class SettingsState {
 		});
 	}
 
-	save(changes: Partial<Settings>): Promise<void> {
-		return settingsTable.write(changes);
+	/**
+	 * Stores changes, and shows them at once: the live query catches up a moment later, and a second
+	 * change made before it does must build on the first, not on what was stored before it.
+	 */
+	async save(changes: Partial<Settings>): Promise<void> {
+		const before = this.#value;
+		this.#value = { ...before, ...changes };
+		try {
+			await settingsTable.write(changes);
+		} catch (error) {
+			this.#value = before;
+			throw error;
+		}
 	}
 }
 
