@@ -21,6 +21,7 @@ import {
 } from './import-report';
 import { CHROMIUM, CHROMIUM_FLAGS } from './lighthouse';
 import { describeMachine } from './machine';
+import { section as timedSection } from './section';
 import { startServer, type RunningServer } from './server';
 import { traced } from './trace';
 
@@ -38,19 +39,7 @@ const FILE_KEY = cacheKey(ROOT, ['tests/bench/people.ts', 'tests/bench/import-fi
 const results: ImportResults = { startedAt: Date.now(), load: [], errors: [] };
 let server: RunningServer;
 
-async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
-	results.load.push({ section: name, loadAverage: os.loadavg()[0]! });
-	const started = performance.now();
-	console.log(`[bench] ${name}…`);
-	try {
-		const result = await run();
-		console.log(`[bench] ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-		return result;
-	} catch (error) {
-		results.errors.push({ section: name, message: error instanceof Error ? error.message : String(error) });
-		throw error;
-	}
-}
+const section = <T>(name: string, run: () => Promise<T>): Promise<T> => timedSection(results, name, run);
 
 /** A fresh on-disk profile (a big import outgrows an incognito one's quota) on the Import page. */
 async function withImportPage<T>(run: (page: Page) => Promise<T>): Promise<T> {

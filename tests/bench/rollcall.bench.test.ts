@@ -32,6 +32,7 @@ import { People, type SeedUser } from './people';
 import { installProbes } from './probes';
 import { writeReport, type Results, type ScaleResults, type SearchSample } from './report';
 import { describeStore, seedUsers } from './seed';
+import { section as timedSection } from './section';
 import { startServer, type RunningServer } from './server';
 import { traced } from './trace';
 
@@ -86,20 +87,7 @@ function usersStoreSchema(): string {
 	return [schema.primKey.src, ...schema.indexes.map((index) => index.src).sort()].join(',');
 }
 
-/** Runs one measurement; a failure is kept for the report (and still fails the test). */
-async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
-	results.load.push({ section: name, loadAverage: os.loadavg()[0]! });
-	const started = performance.now();
-	console.log(`[bench] ${name}…`);
-	try {
-		const result = await run();
-		console.log(`[bench] ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-		return result;
-	} catch (error) {
-		results.errors.push({ section: name, message: error instanceof Error ? error.message : String(error) });
-		throw error;
-	}
-}
+const section = <T>(name: string, run: () => Promise<T>): Promise<T> => timedSection(results, name, run);
 
 /** Counts, as the generator goes, the users each search prefix should find (any search word starting with it). */
 class SearchCounts {
