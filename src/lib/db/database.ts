@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { OutboxMessage } from '$lib/domain/outbox';
 import type { User, UserFields } from '$lib/domain/user';
+import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
 /** One settings entry: a key of Settings and its stored value, restored on read. */
@@ -88,6 +89,7 @@ export type RollcallDb = Dexie & {
 	importChanges: EntityTable<ImportChangeRow, 'id'>;
 	outbox: EntityTable<OutboxMessage, 'key'>;
 	relay: EntityTable<RelayRow, 'key'>;
+	lists: EntityTable<ListRow, 'key'>;
 };
 
 /**
@@ -131,6 +133,9 @@ export function defineSchema(db: Dexie): void {
 	// v4: the outbox (by state and due time for the sender, by time for the Outbox page, by user for a
 	// user's page) and the relay pairing. New tables only: no upgrade.
 	db.version(4).stores({ outbox: 'key, [state+nextAttemptAt], createdAt, userId', relay: 'key' });
+	// v5: the Users list's orders kept on disk (lists.ts), by when each was read and the generation of the
+	// directory it was read from. A new table only: no upgrade.
+	db.version(5).stores({ [LISTS_TABLE]: 'key, builtAt, generation' });
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */
@@ -138,5 +143,6 @@ export function createDb(name = 'rollcall'): RollcallDb {
 	// Strict durability: an admin's 'Add user' must be on disk when Rollcall says it is (PITFALLS.md).
 	const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RollcallDb;
 	defineSchema(db);
+	useLists(db);
 	return db;
 }

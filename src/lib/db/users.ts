@@ -6,6 +6,7 @@ import { searchTerms, userKeys, type User, type UserFields, type UserStatus } fr
 import type { ExistingUser } from '$lib/import/rows';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
+import { listsStore, type ReadList } from './lists';
 
 /** The list's sortable columns, each backed by an index. */
 export type SortKey = 'name' | 'email' | 'status' | 'userType' | 'site' | 'lastLoginAt' | 'createdAt';
@@ -41,6 +42,15 @@ const SORT_INDEX: Record<SortKey, string> = {
 
 type UniqueField = 'email' | 'username' | 'customerCode';
 
+function isFiltered(query: ListQuery): boolean {
+	return query.status !== '' || query.userType !== '' || query.site !== '';
+}
+
+/** What names a query's list before its search: the order (ascending) and the filters. */
+function listKey(query: ListQuery): string {
+	return JSON.stringify(['users', query.sort, query.status, query.userType, query.site]);
+}
+
 /**
  * A new user gets the registry default of every field the form did not ask (hidden by the policy):
  * site HQ and user type Standard, so every user has a value in every sorted and filtered index.
@@ -57,6 +67,29 @@ export function withDefaults(values: UserFields): UserFields {
 
 /** Users module: every read and write of the users table goes through here. */
 export function usersStore(db: RollcallDb) {
+	const lists = listsStore(db);
+
+	/**
+	 * The kept list of `key` (ascending), else `read` it with the generation it was read at, in one
+	 * transaction, and keep it. A list derived from another (`from`) is kept only if that one is of the same
+	 * generation. Keeping is only a saving: a failure to keep (a full disk) is not the list's.
+	 */
+	async function keptOrRead(key: string, read: () => Promise<number[]>, from?: ReadList): Promise<ReadList> {
+		const kept = await lists.find(key);
+		if (kept) return kept;
+		const list = await db.transaction('r', db.users, db.lists, async () => {
+			const generation = await lists.currentGeneration();
+			return { generation, ids: await read() };
+		});
+		if (from && from.generation !== list.generation) return list;
+		try {
+			await lists.keep(key, list);
+		} catch (error) {
+			console.warn('Keeping a list of the users failed; it will be read again next time', error);
+		}
+		return list;
+	}
+
 	async function findConflict(
 		keys: Pick<User, 'emailKey' | 'usernameKey' | 'customerCodeKey'>,
 		exceptId?: number
@@ -177,13 +210,38 @@ export function usersStore(db: RollcallDb) {
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
 		async listIds(query: ListQuery): Promise<number[]> {
-			return this.filterIds(await this.orderedIds(query.sort, query.isDescending), query);
+			return this.searchIds(await this.baseIds(query), query.search);
 		},
 
 		/** Every user's id in one of the list's orders. */
 		async orderedIds(sort: SortKey, isDescending: boolean): Promise<number[]> {
-			const ordered: number[] = await db.users.orderBy(SORT_INDEX[sort]).primaryKeys();
-			return isDescending ? ordered.reverse() : ordered;
+			return this.baseIds({ ...defaultQuery, sort, isDescending });
+		},
+
+		/**
+		 * The ids of a query's order and filters, before its search. Kept on disk (lists.ts) once read, so
+		 * a list read again before the users change costs one record instead of an index scan.
+		 */
+		async baseIds(query: ListQuery): Promise<number[]> {
+			const unfiltered = { ...query, search: '', status: '', userType: '', site: '' } as const;
+			const all = await keptOrRead(listKey(unfiltered), () =>
+				db.users.orderBy(SORT_INDEX[query.sort]).primaryKeys()
+			);
+			const ascending = isFiltered(query)
+				? await keptOrRead(listKey(query), () => this.filterIds(all.ids, { ...query, search: '' }), all)
+				: all;
+			return query.isDescending ? ascending.ids.slice().reverse() : ascending.ids;
+		},
+
+		/** The ids of a query's order and filters if they are kept on disk and up to date; else undefined. */
+		async keptIds(query: ListQuery): Promise<number[] | undefined> {
+			const ascending = (await lists.find(listKey(query)))?.ids;
+			return ascending && query.isDescending ? ascending.reverse() : ascending;
+		},
+
+		/** The ids among `ordered` (in that order) whose names, email or username match every search term. */
+		async searchIds(ordered: readonly number[], search: string): Promise<number[]> {
+			return this.filterIds(ordered, { ...defaultQuery, search });
 		},
 
 		/**

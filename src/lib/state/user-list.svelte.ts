@@ -33,7 +33,7 @@ export class UserList {
 	#queryKey = '';
 	/** Bumped on every change to the users table. */
 	#version = $state(0);
-	/** Every user's id per order, kept between keystrokes: a search then reads only its matches. */
+	/** Every id per order and filters, kept between keystrokes: a search then reads only its matches. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
 	#ordered = new Map<string, Promise<number[]>>();
 
@@ -55,25 +55,24 @@ export class UserList {
 			this.#queryKey = queryKey;
 			let isCurrent = true;
 			let isComplete = false;
-			const willWait = !this.#ordered.has(orderKey(query));
+			const key = baseKey(query);
 			// A big directory takes a while to read in full (most of a minute for a million users here, and
-			// IndexedDB answers nothing else meanwhile): draw the first screen from the head of the order and
-			// read its rows first, then every id. Only for a new list; an update keeps the old one until read.
-			const isHeadFirst =
-				willWait && isUnfiltered(query) && (isNewQuery || untrack(() => this.#ids.length === 0));
-			const complete = isHeadFirst
-				? users
-						.head(query.sort, query.isDescending, HEAD_ROWS)
-						.then(async ({ ids, total }) => {
-							if (!isCurrent || isComplete) return;
-							this.#ids = ids;
-							this.#total = total;
-							this.#isLoading = false;
-							await users.rows(ids);
-						})
-						.catch(() => {}) // the full read reports the same failure
-						.then(() => this.#read(query))
-				: this.#read(query);
+			// IndexedDB answers nothing else meanwhile). Each list read is kept on disk until the users change
+			// (lists.ts), so most reads are one record. Otherwise, for a new list, draw the first screen from
+			// the head of the order and read its rows first, then every id; an update keeps the old list on
+			// screen until the new one is read.
+			const isNewList = isNewQuery || untrack(() => this.#ids.length === 0);
+			const complete = (async () => {
+				if (!this.#ordered.has(key)) {
+					const kept = await users.keptIds(query).catch(() => undefined);
+					if (kept) this.#ordered.set(key, Promise.resolve(kept));
+					// A failure here is the full read's failure too, which reports it.
+					else if (isUnfiltered(query) && isNewList) {
+						await this.#showHead(query, () => isCurrent && !isComplete).catch(() => {});
+					}
+				}
+				return this.#read(query);
+			})();
 			this.#complete = complete;
 			complete.then(
 				(ids) => {
@@ -132,15 +131,25 @@ export class UserList {
 		return this.selection.count(this.count);
 	}
 
+	/** Shows the first screen of an order before the whole order is read (while `isWanted`). */
+	async #showHead(query: ListQuery, isWanted: () => boolean): Promise<void> {
+		const { ids, total } = await users.head(query.sort, query.isDescending, HEAD_ROWS);
+		if (!isWanted()) return;
+		this.#ids = ids;
+		this.#total = total;
+		this.#isLoading = false;
+		await users.rows(ids);
+	}
+
 	#read(query: ListQuery): Promise<number[]> {
-		const key = orderKey(query);
-		let ordered = this.#ordered.get(key);
-		if (!ordered) {
-			ordered = users.orderedIds(query.sort, query.isDescending);
-			this.#ordered.set(key, ordered);
-			ordered.catch(() => this.#ordered.delete(key));
+		const key = baseKey(query);
+		let base = this.#ordered.get(key);
+		if (!base) {
+			base = users.baseIds(query);
+			this.#ordered.set(key, base);
+			base.catch(() => this.#ordered.delete(key));
 		}
-		return ordered.then((ids) => users.filterIds(ids, query));
+		return base.then((ids) => (query.search.trim() ? users.searchIds(ids, query.search) : ids));
 	}
 
 	/** The user at a position of the list, once its row is loaded. */
@@ -167,8 +176,9 @@ export class UserList {
 	}
 }
 
-function orderKey(query: ListQuery): string {
-	return `${query.sort}:${query.isDescending}`;
+/** Names a query's list before its search: order, direction and filters. */
+function baseKey(query: ListQuery): string {
+	return JSON.stringify([query.sort, query.isDescending, query.status, query.userType, query.site]);
 }
 
 function isUnfiltered(query: ListQuery): boolean {
