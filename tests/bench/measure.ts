@@ -22,6 +22,66 @@ export interface FirstScreen {
 	longTasks: LongTask[];
 }
 
+/**
+ * Waits until the page has kept the name order of every user on disk (src/lib/db/lists.ts): the list's
+ * whole order read. Returns when it was seen, in ms from the page's navigation start.
+ */
+export async function waitForKeptOrder(page: Page, timeoutMs = 600_000): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const keptAt = await page.evaluate(async () => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open('rollcall');
+				request.onsuccess = () => resolve(request.result);
+				request.onerror = () => reject(request.error ?? new Error('Opening the database failed'));
+			});
+			try {
+				if (!db.objectStoreNames.contains('lists')) return null;
+				const store = db.transaction('lists').objectStore('lists');
+				const get = (key: string) =>
+					new Promise<{ generation?: string; ids?: unknown } | undefined>((resolve, reject) => {
+						const request = store.get(key);
+						request.onsuccess = () => resolve(request.result as never);
+						request.onerror = () => reject(request.error ?? new Error('Reading failed'));
+					});
+				const [list, current] = await Promise.all([
+					get(JSON.stringify(['users', 'name', '', '', ''])),
+					get('generation')
+				]);
+				const isKept = list?.ids !== undefined && list.generation === (current?.generation ?? '');
+				return isKept ? performance.now() : null;
+			} finally {
+				db.close();
+			}
+		});
+		if (keptAt !== null) return keptAt;
+		if (Date.now() > deadline) throw new Error(`The list's order was not kept within ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** Removes every list the app kept (lists.ts), as a write through the app would: after raw writes. */
+export async function forgetKeptLists(page: Page): Promise<void> {
+	await page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const request = indexedDB.open('rollcall');
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error ?? new Error('Opening the database failed'));
+		});
+		try {
+			if (!db.objectStoreNames.contains('lists')) return;
+			const tx = db.transaction('lists', 'readwrite');
+			tx.objectStore('lists').clear();
+			await new Promise<void>((resolve, reject) => {
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error ?? new Error('Clearing failed'));
+			});
+		} finally {
+			db.close();
+		}
+	});
+}
+
 /** Loads `url` in `page` and waits for the first screen of the Users list. */
 export async function firstScreen(page: Page, url: string, timeoutMs = 120_000): Promise<FirstScreen> {
 	await page.goto(url, { waitUntil: 'commit' });

@@ -26,7 +26,10 @@ export interface ScaleResults {
 	cachedFrom?: string;
 	/** The page's JavaScript heap after a load, garbage collected. */
 	heapAfterLoad?: number;
+	/** Load 1 has nothing kept (as after any change to the users); the later loads read the kept order. */
 	firstScreens: FirstScreen[];
+	/** On load 1: navigation start → the whole name order read and kept on disk. */
+	orderKeptAt?: number;
 	/** Main-thread tasks of the timed loads (trace). */
 	firstScreenTasks?: TaskStats;
 	firstScreenProfile?: CpuProfile;
@@ -215,7 +218,7 @@ function scaleSection(scale: ScaleResults): string {
 					'Long tasks before it'
 				],
 				scale.firstScreens.map((s, i) => [
-					i + 1,
+					i === 0 ? '1 (nothing kept)' : `${i + 1} (kept order)`,
 					ms(s.domContentLoaded),
 					ms(s.firstContentfulPaint),
 					ms(s.countShown),
@@ -226,6 +229,12 @@ function scaleSection(scale: ScaleResults): string {
 			),
 			''
 		);
+		if (scale.orderKeptAt !== undefined) {
+			out.push(
+				`Load 1 is the first visit after the users changed: the first screen comes from the head of the order, then every id of the order is read and kept on disk (src/lib/db/lists.ts), ${ms(scale.orderKeptAt)} after navigation start. Later loads read the kept order.`,
+				''
+			);
+		}
 		const last = scale.firstScreens[scale.firstScreens.length - 1]!;
 		if (last.reads.length) {
 			out.push(
@@ -345,13 +354,34 @@ export function writeReport(file: string, r: Results): void {
 	const scaleRows = (label: string, s: ScaleResults | undefined) => {
 		if (!s) return;
 		const name = scaleName(s.users);
-		summary.push([
-			label,
-			`First screen of the list, ${name} (median of ${s.firstScreens.length} loads)`,
-			ms(firstScreen(s)),
-			'no target set',
-			'–'
-		]);
+		const [cold, ...warm] = s.firstScreens;
+		if (cold) {
+			summary.push([
+				label,
+				`First screen of the list, ${name}: first visit after a change (nothing kept)`,
+				ms(cold.firstRowPainted),
+				'no target set',
+				'–'
+			]);
+		}
+		if (s.orderKeptAt !== undefined) {
+			summary.push([
+				label,
+				`… and the whole order read and kept (every row reachable, actions on all)`,
+				ms(s.orderKeptAt),
+				'no target set',
+				'–'
+			]);
+		}
+		if (warm.length) {
+			summary.push([
+				label,
+				`First screen of the list, ${name}: later visits (median of ${warm.length})`,
+				ms(firstScreen({ ...s, firstScreens: warm })),
+				'no target set',
+				'–'
+			]);
+		}
 		summary.push([
 			label,
 			`Search keystroke → updated list, ${name} (median of ${s.search.filter((x) => x.ms !== undefined).length})`,
