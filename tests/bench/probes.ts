@@ -52,6 +52,10 @@ export interface BenchProbe {
 	count(): number | undefined;
 	/** Whether the rows in the scroller's view all show their text and cover it. */
 	isFilled(): boolean;
+	/** Whether the count says a search is still reading its matches (its first ones are shown). */
+	isSearching(): boolean;
+	/** Whether at least one row shows its name. */
+	hasRows(): boolean;
 	/** The scrollable element of the grid. */
 	scroller(): HTMLElement | null;
 	/** Resolves with performance.now() once `condition` holds (checked every frame), after one frame at least. */
@@ -213,6 +217,14 @@ export function installProbes(): void {
 		keyAt: 0,
 		count,
 		isFilled,
+		isSearching: () =>
+			[...document.querySelectorAll('main [aria-live]')].some((e) =>
+				(e.textContent ?? '').trim().startsWith('Searching')
+			),
+		hasRows: () =>
+			[...(scroller()?.querySelectorAll('[role="row"][aria-rowindex]') ?? [])].some(
+				(row) => nameText(row) !== ''
+			),
 		scroller,
 		waitFor,
 		startMonitor() {

@@ -16,6 +16,8 @@ export interface SearchSample {
 	expected: number;
 	/** Keydown -> count and rows updated; undefined when the count could not tell (same as before). */
 	ms: number | undefined;
+	/** Keydown -> the first matches drawn (earlier than `ms` when the list shows them while searching). */
+	firstMs?: number;
 }
 
 export interface ScaleResults {
@@ -253,11 +255,12 @@ function scaleSection(scale: ScaleResults): string {
 			'**Search** (keydown in “Search users” → the count shows the expected number and the rows in view are drawn):',
 			'',
 			table(
-				['Key', 'Search', 'Users found', 'Keystroke → updated list'],
+				['Key', 'Search', 'Users found', 'Keystroke → first matches drawn', 'Keystroke → updated list'],
 				scale.search.map((s) => [
 					`\`${s.key}\``,
 					s.query,
 					int(s.expected),
+					s.firstMs === undefined ? '–' : ms(s.firstMs),
 					s.ms === undefined ? 'not timed (same count as before)' : ms(s.ms)
 				])
 			),

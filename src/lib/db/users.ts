@@ -42,6 +42,28 @@ const SORT_INDEX: Record<SortKey, string> = {
 
 type UniqueField = 'email' | 'username' | 'customerCode';
 
+/** Rows read at a time when looking for a first screen of matches in order. */
+const FIRST_MATCHES_CHUNK = 250;
+
+/** Where a short search term's index range is cut (after the term itself), so it is read in parts. */
+const RANGE_CUTS = [...'0acegikmoqsuwy', '\u0080', '\u0400'];
+
+/**
+ * The index ranges, [lower, upper), that together hold every search word starting with `term`: one for
+ * a term of three characters or more (few words share it), else cut by the next character.
+ */
+export function prefixRanges(term: string): [string, string][] {
+	const end = `${term}\uffff`;
+	if (term.length >= 3) return [[term, end]];
+	const bounds = [term, ...RANGE_CUTS.map((c) => term + c), end];
+	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
+}
+
+/** Whether every term starts one of the user's search words (what the searchWords index answers). */
+export function matchesSearch(user: Pick<User, 'searchWords'>, terms: readonly string[]): boolean {
+	return terms.every((term) => user.searchWords.some((word) => word.startsWith(term)));
+}
+
 function isFiltered(query: ListQuery): boolean {
 	return query.status !== '' || query.userType !== '' || query.site !== '';
 }
@@ -210,7 +232,7 @@ export function usersStore(db: RollcallDb) {
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
 		async listIds(query: ListQuery): Promise<number[]> {
-			return this.searchIds(await this.baseIds(query), query.search);
+			return (await this.searchIds(await this.baseIds(query), query.search))!;
 		},
 
 		/** Every user's id in one of the list's orders. */
@@ -228,7 +250,7 @@ export function usersStore(db: RollcallDb) {
 				db.users.orderBy(SORT_INDEX[query.sort]).primaryKeys()
 			);
 			const ascending = isFiltered(query)
-				? await keptOrRead(listKey(query), () => this.filterIds(all.ids, { ...query, search: '' }), all)
+				? await keptOrRead(listKey(query), () => this.filterIds(all.ids, query), all)
 				: all;
 			return query.isDescending ? ascending.ids.slice().reverse() : ascending.ids;
 		},
@@ -239,9 +261,55 @@ export function usersStore(db: RollcallDb) {
 			return ascending && query.isDescending ? ascending.reverse() : ascending;
 		},
 
-		/** The ids among `ordered` (in that order) whose names, email or username match every search term. */
-		async searchIds(ordered: readonly number[], search: string): Promise<number[]> {
-			return this.filterIds(ordered, { ...defaultQuery, search });
+		/**
+		 * The ids among `ordered` (in that order) whose names, email or username match every search term,
+		 * or undefined once `isWanted` says the answer is no longer wanted (a newer keystroke). A short term
+		 * matches a large share of a big directory: its index range is read in parts, so that other reads
+		 * (the rows on screen) go between them and a newer search need not wait for the whole range.
+		 */
+		async searchIds(
+			ordered: readonly number[],
+			search: string,
+			isWanted: () => boolean = () => true
+		): Promise<number[] | undefined> {
+			const sets: Set<number>[] = [];
+			for (const term of searchTerms(search)) {
+				const found = new Set<number>();
+				for (const [lower, upper] of prefixRanges(term)) {
+					if (!isWanted()) return undefined;
+					const keys = await db.users.where('searchWords').between(lower, upper, true, false).primaryKeys();
+					for (const key of keys) found.add(key);
+				}
+				sets.push(found);
+			}
+			if (sets.length === 0) return [...ordered];
+			sets.sort((a, b) => a.size - b.size);
+			return ordered.filter((id) => sets.every((set) => set.has(id)));
+		},
+
+		/**
+		 * The first users of `ordered` that match the search, in order: at least `limit` of them if there
+		 * are (rows are read a chunk at a time), reading at most `maxRows` rows. A first screen of matches
+		 * for a short term long before its whole index range is read.
+		 */
+		async firstMatches(
+			ordered: readonly number[],
+			search: string,
+			limit: number,
+			maxRows: number
+		): Promise<{ ids: number[]; isAll: boolean }> {
+			const terms = searchTerms(search);
+			const end = Math.min(ordered.length, maxRows);
+			const ids: number[] = [];
+			let start = 0;
+			while (start < end && ids.length < limit) {
+				const slice = ordered.slice(start, Math.min(start + FIRST_MATCHES_CHUNK, end));
+				for (const user of await db.users.bulkGet(slice)) {
+					if (user && matchesSearch(user, terms)) ids.push(user.id);
+				}
+				start += slice.length;
+			}
+			return { ids, isAll: start >= ordered.length };
 		},
 
 		/**
@@ -264,7 +332,7 @@ export function usersStore(db: RollcallDb) {
 			});
 		},
 
-		/** The ids among `ordered` that the query's search and filters match, keeping the order. */
+		/** The ids among `ordered` that the query's filters match (not its search), keeping the order. */
 		async filterIds(ordered: readonly number[], query: ListQuery): Promise<number[]> {
 			const sets: Set<number>[] = [];
 			const filters: [string, string][] = [
@@ -278,10 +346,6 @@ export function usersStore(db: RollcallDb) {
 					.where(index)
 					.between([value, Dexie.minKey], [value, Dexie.maxKey], true, true)
 					.primaryKeys();
-				sets.push(new Set(keys));
-			}
-			for (const term of searchTerms(query.search)) {
-				const keys = await db.users.where('searchWords').startsWith(term).primaryKeys();
 				sets.push(new Set(keys));
 			}
 			if (sets.length === 0) return [...ordered];

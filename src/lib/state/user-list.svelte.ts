@@ -2,11 +2,18 @@ import { liveQuery } from 'dexie';
 import { untrack } from 'svelte';
 import { users } from '$lib/db';
 import { defaultQuery, type ListQuery, type SortKey } from '$lib/db/users';
-import type { User } from '$lib/domain/user';
+import { searchTerms, type User } from '$lib/domain/user';
 import { Selection } from './selection.svelte';
 
 /** How many ids of an order are read first, so the first screen shows before the rest are read. */
 const HEAD_ROWS = 200;
+/** From this many users, a one- or two-letter search shows its first matches before all of them. */
+const WALK_FIRST_FROM = 200_000;
+/** How many rows, in order, are read for those first matches at most. */
+const WALK_ROWS = 2000;
+
+/** A read given up for a newer query (never shown). */
+class Superseded extends Error {}
 
 /**
  * The Users list: its query, the ordered ids it matches (kept live across tabs), the rows of the
@@ -20,6 +27,8 @@ export class UserList {
 	#total = $state<number | null>(null);
 	/** Every id the current query matches, once read. */
 	#complete: Promise<number[]> = Promise.resolve([]);
+	/** While a search shows only its first matches (see #read). */
+	#isPartial = $state(false);
 	#isLoading = $state(true);
 	#error = $state<string | null>(null);
 	#window = $state.raw<{ from: number; to: number }>({ from: 0, to: 0 });
@@ -71,7 +80,7 @@ export class UserList {
 						await this.#showHead(query, () => isCurrent && !isComplete).catch(() => {});
 					}
 				}
-				return this.#read(query);
+				return this.#read(query, () => isCurrent);
 			})();
 			this.#complete = complete;
 			complete.then(
@@ -80,11 +89,13 @@ export class UserList {
 					if (!isCurrent) return;
 					this.#ids = ids;
 					this.#total = null;
+					this.#isPartial = false;
 					this.#isLoading = false;
 					this.#error = null;
 				},
 				(error: unknown) => {
 					if (!isCurrent) return;
+					this.#isPartial = false;
 					this.#error = error instanceof Error ? error.message : String(error);
 					this.#isLoading = false;
 				}
@@ -116,7 +127,11 @@ export class UserList {
 	}
 	/** False while only the first screen's ids are read (positions past them have no row yet). */
 	get isComplete(): boolean {
-		return this.#total === null;
+		return this.#total === null && !this.#isPartial;
+	}
+	/** True while a search shows its first matches and reads the rest (the count is not known yet). */
+	get isSearching(): boolean {
+		return this.#isPartial;
 	}
 	get isLoading(): boolean {
 		return this.#isLoading;
@@ -141,7 +156,7 @@ export class UserList {
 		await users.rows(ids);
 	}
 
-	#read(query: ListQuery): Promise<number[]> {
+	#base(query: ListQuery): Promise<number[]> {
 		const key = baseKey(query);
 		let base = this.#ordered.get(key);
 		if (!base) {
@@ -149,7 +164,30 @@ export class UserList {
 			this.#ordered.set(key, base);
 			base.catch(() => this.#ordered.delete(key));
 		}
-		return base.then((ids) => (query.search.trim() ? users.searchIds(ids, query.search) : ids));
+		return base;
+	}
+
+	/**
+	 * Every id the query matches. A short search in a big directory matches a large share of it, and its
+	 * index range takes seconds to read: the first screen of matches is found first by reading rows in
+	 * order, shown while the rest is read (the count says so meanwhile).
+	 */
+	async #read(query: ListQuery, isWanted: () => boolean): Promise<number[]> {
+		const base = await this.#base(query);
+		const terms = searchTerms(query.search);
+		if (terms.length === 0) return base;
+		if (base.length >= WALK_FIRST_FROM && terms.every((term) => term.length < 3)) {
+			const first = await users.firstMatches(base, query.search, HEAD_ROWS, WALK_ROWS);
+			if (first.isAll) return first.ids;
+			if (!isWanted()) throw new Superseded();
+			this.#ids = first.ids;
+			this.#total = null;
+			this.#isPartial = true;
+			this.#isLoading = false;
+		}
+		const ids = await users.searchIds(base, query.search, isWanted);
+		if (!ids) throw new Superseded();
+		return ids;
 	}
 
 	/** The user at a position of the list, once its row is loaded. */

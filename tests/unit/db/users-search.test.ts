@@ -1,0 +1,84 @@
+import 'fake-indexeddb/auto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { matchesSearch, prefixRanges, usersStore } from '$lib/db/users';
+import { searchTerms } from '$lib/domain/user';
+import { freshDb, person, query } from './helpers';
+
+/** Whether `word` falls in one of the ranges, as IndexedDB compares strings (by UTF-16 code unit). */
+const inRanges = (word: string, ranges: [string, string][]) =>
+	ranges.filter(([lower, upper]) => word >= lower && word < upper).length;
+
+describe('prefixRanges', () => {
+	it('cuts a short term into ranges that hold each word starting with it exactly once', () => {
+		const alphabet = fc.constantFrom(...'abcmxyz019@.-_éßøжд中\u0080\u03ff\u0400', '😀');
+		const text = fc.array(alphabet, { maxLength: 6 }).map((chars) => chars.join(''));
+		fc.assert(
+			fc.property(text, text, (term, rest) => {
+				const ranges = prefixRanges(term);
+				expect(inRanges(term + rest, ranges)).toBe(1);
+			})
+		);
+		fc.assert(
+			fc.property(text, text, (term, other) => {
+				fc.pre(!other.startsWith(term));
+				expect(inRanges(other, prefixRanges(term))).toBe(0);
+			})
+		);
+	});
+
+	it('reads a long term in one range, a short one in parts', () => {
+		expect(prefixRanges('mar')).toEqual([['mar', 'mar\uffff']]);
+		expect(prefixRanges('m').length).toBeGreaterThan(10);
+		expect(prefixRanges('')[0]![0]).toBe('');
+	});
+});
+
+describe('search', () => {
+	const names = ['Maria Lopez', 'Mark Ma', 'Anna Smith', 'Mateo Ruiz', 'Zoë Martin', 'Bob Marley', 'Ma Li'];
+
+	async function directory() {
+		const db = freshDb('search');
+		const users = usersStore(db);
+		for (const [i, name] of names.entries()) {
+			const [firstName, lastName] = name.split(' ');
+			await users.add(person({ firstName, lastName, email: `p${i}@example.com` }));
+		}
+		return users;
+	}
+
+	it('finds the same users through the index ranges as by reading each row, for short and long terms', async () => {
+		const users = await directory();
+		const base = await users.listIds(query());
+		const rows = (await users.rows(base)).filter((u) => u !== undefined);
+		for (const search of ['m', 'ma', 'mar', 'maria', 'm l', 'zo', 'ZOË', 'x', 'p1@', 'ma ma']) {
+			const expected = rows.filter((u) => matchesSearch(u, searchTerms(search))).map((u) => u.id);
+			expect(await users.searchIds(base, search), search).toEqual(expected);
+			expect(await users.listIds(query({ search })), search).toEqual(expected);
+			const first = await users.firstMatches(base, search, 2, 1000);
+			// At least the first two matches (a whole chunk is read), in order; all of them when it read all.
+			expect(first.ids, search).toEqual(expected.slice(0, first.ids.length));
+			expect(first.ids.length, search).toBeGreaterThanOrEqual(Math.min(2, expected.length));
+			if (first.isAll) expect(first.ids, search).toEqual(expected);
+		}
+	});
+
+	it('stops reading when the answer is no longer wanted', async () => {
+		const users = await directory();
+		const base = await users.listIds(query());
+		let asked = 0;
+		const result = await users.searchIds(base, 'm', () => ++asked < 3);
+		expect(result).toBeUndefined();
+		expect(asked).toBe(3);
+	});
+
+	it('reads no more rows than asked for its first matches, and says when it read them all', async () => {
+		const users = await directory();
+		const base = await users.listIds(query());
+		const some = await users.firstMatches(base, 'zz', 10, 3);
+		expect(some).toEqual({ ids: [], isAll: false });
+		const all = await users.firstMatches(base, 'ma', 100, 1000);
+		expect(all.isAll).toBe(true);
+		expect(all.ids).toEqual(await users.searchIds(base, 'ma'));
+	});
+});
