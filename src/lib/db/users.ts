@@ -1,4 +1,4 @@
-import { Dexie, type ObservabilitySet } from 'dexie';
+import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
@@ -59,6 +59,12 @@ export function prefixRanges(term: string): [string, string][] {
 	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
 }
 
+/** Ranges of a text index that together hold all of it, cut by the first character (see readOrder). */
+function orderRanges(): [IndexableType, IndexableType][] {
+	const bounds: IndexableType[] = [Dexie.minKey, ...RANGE_CUTS, '\uffff', Dexie.maxKey];
+	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
+}
+
 /** Whether every term starts one of the user's search words (what the searchWords index answers). */
 export function matchesSearch(user: Pick<User, 'searchWords'>, terms: readonly string[]): boolean {
 	return terms.every((term) => user.searchWords.some((word) => word.startsWith(term)));
@@ -110,6 +116,33 @@ export function usersStore(db: RollcallDb) {
 			console.warn('Keeping a list of the users failed; it will be read again next time', error);
 		}
 		return list;
+	}
+
+	/**
+	 * Every id in an order, in the given direction. An order by a text key is read in parts, by its first
+	 * character, so that other reads (the rows on screen) go between them: a million ids take most of a
+	 * minute. `onPart` sees the ids read so far after each part.
+	 */
+	async function readOrder(
+		sort: SortKey,
+		isDescending: boolean,
+		onPart?: (idsSoFar: readonly number[]) => void
+	): Promise<number[]> {
+		const index = SORT_INDEX[sort];
+		if (index !== 'nameKey' && index !== 'emailKey') {
+			const ids = await db.users.orderBy(index).primaryKeys();
+			return isDescending ? ids.reverse() : ids;
+		}
+		const ranges = orderRanges();
+		if (isDescending) ranges.reverse();
+		const ids: number[] = [];
+		for (const [lower, upper] of ranges) {
+			const part = await db.users.where(index).between(lower, upper, true, false).primaryKeys();
+			if (isDescending) part.reverse();
+			for (const id of part) ids.push(id);
+			if (part.length > 0) onPart?.(ids);
+		}
+		return ids;
 	}
 
 	async function findConflict(
@@ -244,11 +277,12 @@ export function usersStore(db: RollcallDb) {
 		 * The ids of a query's order and filters, before its search. Kept on disk (lists.ts) once read, so
 		 * a list read again before the users change costs one record instead of an index scan.
 		 */
-		async baseIds(query: ListQuery): Promise<number[]> {
+		async baseIds(query: ListQuery, onPart?: (idsSoFar: readonly number[]) => void): Promise<number[]> {
 			const unfiltered = { ...query, search: '', status: '', userType: '', site: '' } as const;
-			const all = await keptOrRead(listKey(unfiltered), () =>
-				db.users.orderBy(SORT_INDEX[query.sort]).primaryKeys()
-			);
+			const all = await keptOrRead(listKey(unfiltered), async () => {
+				const ids = await readOrder(query.sort, query.isDescending, isFiltered(query) ? undefined : onPart);
+				return query.isDescending ? ids.reverse() : ids;
+			});
 			const ascending = isFiltered(query)
 				? await keptOrRead(listKey(query), () => this.filterIds(all.ids, query), all)
 				: all;

@@ -71,16 +71,22 @@ export class UserList {
 			// the head of the order and read its rows first, then every id; an update keeps the old list on
 			// screen until the new one is read.
 			const isNewList = isNewQuery || untrack(() => this.#ids.length === 0);
+			const isWanted = () => isCurrent && !isComplete;
 			const complete = (async () => {
+				let onPart: ((idsSoFar: readonly number[]) => void) | undefined;
 				if (!this.#ordered.has(key)) {
 					const kept = await users.keptIds(query).catch(() => undefined);
 					if (kept) this.#ordered.set(key, Promise.resolve(kept));
-					// A failure here is the full read's failure too, which reports it.
 					else if (isUnfiltered(query) && isNewList) {
-						await this.#showHead(query, () => isCurrent && !isComplete).catch(() => {});
+						// A failure here is the full read's failure too, which reports it.
+						await this.#showHead(query, isWanted).catch(() => {});
+						// The order comes in parts: each makes more of the list reachable.
+						onPart = (idsSoFar) => {
+							if (isWanted() && idsSoFar.length > this.#ids.length) this.#ids = idsSoFar.slice();
+						};
 					}
 				}
-				return this.#read(query, () => isCurrent);
+				return this.#read(query, () => isCurrent, onPart);
 			})();
 			this.#complete = complete;
 			complete.then(
@@ -156,11 +162,11 @@ export class UserList {
 		await users.rows(ids);
 	}
 
-	#base(query: ListQuery): Promise<number[]> {
+	#base(query: ListQuery, onPart?: (idsSoFar: readonly number[]) => void): Promise<number[]> {
 		const key = baseKey(query);
 		let base = this.#ordered.get(key);
 		if (!base) {
-			base = users.baseIds(query);
+			base = users.baseIds(query, onPart);
 			this.#ordered.set(key, base);
 			base.catch(() => this.#ordered.delete(key));
 		}
@@ -172,8 +178,12 @@ export class UserList {
 	 * index range takes seconds to read: the first screen of matches is found first by reading rows in
 	 * order, shown while the rest is read (the count says so meanwhile).
 	 */
-	async #read(query: ListQuery, isWanted: () => boolean): Promise<number[]> {
-		const base = await this.#base(query);
+	async #read(
+		query: ListQuery,
+		isWanted: () => boolean,
+		onPart?: (idsSoFar: readonly number[]) => void
+	): Promise<number[]> {
+		const base = await this.#base(query, onPart);
 		const terms = searchTerms(query.search);
 		if (terms.length === 0) return base;
 		if (base.length >= WALK_FIRST_FROM && terms.every((term) => term.length < 3)) {

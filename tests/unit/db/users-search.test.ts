@@ -82,3 +82,42 @@ describe('search', () => {
 		expect(all.ids).toEqual(await users.searchIds(base, 'ma'));
 	});
 });
+
+describe('reading an order in parts', () => {
+	it('gives the same order as one read of the index, both ways, and shows each part as it comes', async () => {
+		const db = freshDb('order-parts');
+		const users = usersStore(db);
+		const firsts = [
+			'0liver',
+			'Ann',
+			'bea',
+			'Cy',
+			'Ёлка',
+			'Жанна',
+			'Zoë',
+			'Émile',
+			'中村',
+			'yves',
+			'Øyvind',
+			'~tilde'
+		];
+		for (const [i, firstName] of firsts.entries()) {
+			await users.add(
+				person({ firstName, lastName: 'X', email: `${String.fromCharCode(97 + i * 2)}${i}@example.com` })
+			);
+		}
+		for (const sort of ['name', 'email'] as const) {
+			const index = sort === 'name' ? 'nameKey' : 'emailKey';
+			const truth = await db.users.orderBy(index).primaryKeys();
+			const parts: number[][] = [];
+			const ids = await users.baseIds(query({ sort }), (soFar) => parts.push([...soFar]));
+			expect(ids).toEqual(truth);
+			expect(parts.length).toBeGreaterThan(1);
+			for (const part of parts) expect(truth.slice(0, part.length)).toEqual(part);
+			await db.lists.clear();
+			const descending = await users.baseIds(query({ sort, isDescending: true }), () => {});
+			expect(descending).toEqual([...truth].reverse());
+			await db.lists.clear();
+		}
+	});
+});
