@@ -144,5 +144,13 @@ export function createDb(name = 'rollcall'): RollcallDb {
 	const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RollcallDb;
 	defineSchema(db);
 	useLists(db);
+	// A newer Rollcall (another tab) upgrades the schema: let go at once so it is not blocked, and for good.
+	// Dexie's own handler would reopen on the next use, at the new version, and this code would then write
+	// without knowing the new schema's rules (an import worker, say). The page tells the admin to reload.
+	// Returning false stops Dexie's own handler (handlers run newest first).
+	db.on('versionchange', () => {
+		db.close({ disableAutoOpen: true });
+		return false;
+	});
 	return db;
 }

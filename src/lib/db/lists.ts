@@ -4,7 +4,15 @@
 // filtered order) the list reads is kept here, stamped with the directory's generation: a token that every
 // write to the users table replaces, in the same transaction, through the middleware below. A list whose
 // stamp is not the current token is out of date and is never used.
-import type { DBCore, DBCoreMutateRequest, DBCoreTable, DBCoreTransaction, Dexie, Middleware } from 'dexie';
+import {
+	Dexie,
+	type DBCore,
+	type DBCoreMutateRequest,
+	type DBCoreTable,
+	type DBCoreTransaction,
+	type Middleware,
+	type ObservabilitySet
+} from 'dexie';
 import type { RollcallDb } from './database';
 
 /** The table's name, shared by the schema and the middleware. */
@@ -82,13 +90,37 @@ function hasListsTable(trans: DBCoreTransaction): boolean {
 	return names ? names.contains(LISTS_TABLE) : true;
 }
 
+/** A new generation token: the time and 64 random bits (getRandomValues also works on a plain-http origin). */
 function newGeneration(): string {
-	return `${Date.now().toString(36)}-${crypto.randomUUID()}`;
+	const random = crypto.getRandomValues(new Uint32Array(2));
+	return [Date.now(), ...random].map((n) => n.toString(36)).join('-');
 }
 
-/** Installs the middleware; createDb calls this before the database opens. */
+/** Installs the middleware and the guard below; createDb calls this before the database opens. */
 export function useLists(db: Dexie): void {
 	db.use(listsMiddleware);
+	watchUnstampedWrites(db);
+}
+
+/**
+ * Code without the middleware (a tab or import worker of a Rollcall older than the lists table, still
+ * running while this one upgraded the database) writes users without replacing the generation. Dexie
+ * tells every tab and worker of each committed write, naming its tables: a write to users that did not
+ * also write lists was such a write, and the generation is replaced here. The write transaction starts at
+ * once, so a list read after the news waits for it.
+ */
+function watchUnstampedWrites(db: Dexie): void {
+	const users = `idb://${db.name}/users/`;
+	const lists = `idb://${db.name}/${LISTS_TABLE}/`;
+	Dexie.on.storagemutated.subscribe((parts: ObservabilitySet) => {
+		const tables = Object.keys(parts);
+		if (!tables.some((part) => part.startsWith(users))) return;
+		if (tables.some((part) => part.startsWith(lists))) return;
+		if (!db.isOpen()) return;
+		db.table(LISTS_TABLE)
+			.put({ key: GENERATION_KEY, generation: newGeneration() } satisfies ListRow)
+			.catch((error: unknown) => console.warn('Marking the kept lists out of date failed', error));
+	});
 }
 
 /** The lists table's module: read a kept list, keep one. */
@@ -103,7 +135,11 @@ export function listsStore(db: RollcallDb) {
 		/** The kept list of `key` if it is up to date, in ascending order. */
 		async find(key: string): Promise<ReadList | undefined> {
 			return db.transaction('r', db.lists, async () => {
-				const [row, generation] = await Promise.all([db.lists.get(key), currentGeneration()]);
+				// Only an up-to-date list's ids are read: a stale one may hold megabytes for nothing.
+				const generation = await currentGeneration();
+				const current = await db.lists.where('generation').equals(generation).primaryKeys();
+				if (!current.includes(key)) return undefined;
+				const row = await db.lists.get(key);
 				if (!row?.ids || row.generation !== generation) return undefined;
 				return { ids: Array.from(row.ids), generation };
 			});

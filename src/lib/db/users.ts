@@ -98,17 +98,22 @@ export function usersStore(db: RollcallDb) {
 	const lists = listsStore(db);
 
 	/**
-	 * The kept list of `key` (ascending), else `read` it with the generation it was read at, in one
-	 * transaction, and keep it. A list derived from another (`from`) is kept only if that one is of the same
-	 * generation. Keeping is only a saving: a failure to keep (a full disk) is not the list's.
+	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a
+	 * million ids take most of a minute, and a write (an admin's 'Add user') must not wait behind it. So the
+	 * generation is read before and after; a list a write landed in is shown (the change re-reads it) but
+	 * never kept, and an id it met twice (moved while the index was read in parts) is shown once.
+	 * A list derived from another (`from`) is kept only if that one is of the same generation. Keeping is
+	 * only a saving: a failure to keep (a full disk) is not the list's.
 	 */
 	async function keptOrRead(key: string, read: () => Promise<number[]>, from?: ReadList): Promise<ReadList> {
 		const kept = await lists.find(key);
 		if (kept) return kept;
-		const list = await db.transaction('r', db.users, db.lists, async () => {
-			const generation = await lists.currentGeneration();
-			return { generation, ids: await read() };
-		});
+		const generation = await lists.currentGeneration();
+		const ids = await read();
+		if ((await lists.currentGeneration()) !== generation) {
+			return { ids: [...new Set(ids)], generation: 'changed while read' };
+		}
+		const list = { ids, generation };
 		if (from && from.generation !== list.generation) return list;
 		try {
 			await lists.keep(key, list);

@@ -5,15 +5,29 @@ import { defaultQuery, type ListQuery, type SortKey } from '$lib/db/users';
 import { searchTerms, type User } from '$lib/domain/user';
 import { Selection } from './selection.svelte';
 
-/** How many ids of an order are read first, so the first screen shows before the rest are read. */
-const HEAD_ROWS = 200;
-/** From this many users, a one- or two-letter search shows its first matches before all of them. */
-const WALK_FIRST_FROM = 200_000;
-/** How many rows, in order, are read for those first matches at most. */
-const WALK_ROWS = 2000;
+/** When the list shows part of itself before it is read in full (the defaults suit this machine). */
+export interface ListTuning {
+	/** How many ids of an order are read first, so the first screen shows before the rest are read. */
+	headRows: number;
+	/** From this many users, a one- or two-letter search shows its first matches before all of them. */
+	walkFirstFrom: number;
+	/** How many rows, in order, are read for those first matches at most. */
+	walkRows: number;
+}
+
+const defaultTuning: ListTuning = { headRows: 200, walkFirstFrom: 200_000, walkRows: 2000 };
 
 /** A read given up for a newer query (never shown). */
 class Superseded extends Error {}
+
+interface ReadOptions {
+	/** False once a newer query or a change to the users made this read's answer useless. */
+	isWanted: () => boolean;
+	/** Whether a short search may show its first matches before all of them (a new list only). */
+	mayShowFirst: boolean;
+	/** Sees the ids of the order read so far, as it is read in parts. */
+	onPart?: ((idsSoFar: readonly number[]) => void) | undefined;
+}
 
 /**
  * The Users list: its query, the ordered ids it matches (kept live across tabs), the rows of the
@@ -46,7 +60,10 @@ export class UserList {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
 	#ordered = new Map<string, Promise<number[]>>();
 
-	constructor() {
+	readonly #tuning: ListTuning;
+
+	constructor(tuning: Partial<ListTuning> = {}) {
+		this.#tuning = { ...defaultTuning, ...tuning };
 		// Any change to the users, here or in another tab, re-reads the list: the order cache is stale.
 		$effect(() =>
 			users.onChange(() => {
@@ -86,7 +103,7 @@ export class UserList {
 						};
 					}
 				}
-				return this.#read(query, () => isCurrent, onPart);
+				return this.#read(query, { isWanted: () => isCurrent, mayShowFirst: isNewList, onPart });
 			})();
 			this.#complete = complete;
 			complete.then(
@@ -102,6 +119,7 @@ export class UserList {
 				(error: unknown) => {
 					if (!isCurrent) return;
 					this.#isPartial = false;
+					this.#total = null;
 					this.#error = error instanceof Error ? error.message : String(error);
 					this.#isLoading = false;
 				}
@@ -154,10 +172,11 @@ export class UserList {
 
 	/** Shows the first screen of an order before the whole order is read (while `isWanted`). */
 	async #showHead(query: ListQuery, isWanted: () => boolean): Promise<void> {
-		const { ids, total } = await users.head(query.sort, query.isDescending, HEAD_ROWS);
+		const { ids, total } = await users.head(query.sort, query.isDescending, this.#tuning.headRows);
 		if (!isWanted()) return;
 		this.#ids = ids;
 		this.#total = total;
+		this.#isPartial = false;
 		this.#isLoading = false;
 		await users.rows(ids);
 	}
@@ -176,18 +195,16 @@ export class UserList {
 	/**
 	 * Every id the query matches. A short search in a big directory matches a large share of it, and its
 	 * index range takes seconds to read: the first screen of matches is found first by reading rows in
-	 * order, shown while the rest is read (the count says so meanwhile).
+	 * order, shown while the rest is read (the count says so meanwhile). Only for a new list
+	 * (`mayShowFirst`): when the users change, the matches on screen stay until the new ones are read.
 	 */
-	async #read(
-		query: ListQuery,
-		isWanted: () => boolean,
-		onPart?: (idsSoFar: readonly number[]) => void
-	): Promise<number[]> {
+	async #read(query: ListQuery, { isWanted, mayShowFirst, onPart }: ReadOptions): Promise<number[]> {
 		const base = await this.#base(query, onPart);
 		const terms = searchTerms(query.search);
 		if (terms.length === 0) return base;
-		if (base.length >= WALK_FIRST_FROM && terms.every((term) => term.length < 3)) {
-			const first = await users.firstMatches(base, query.search, HEAD_ROWS, WALK_ROWS);
+		const { headRows, walkFirstFrom, walkRows } = this.#tuning;
+		if (mayShowFirst && base.length >= walkFirstFrom && terms.every((term) => term.length < 3)) {
+			const first = await users.firstMatches(base, query.search, headRows, walkRows);
 			if (first.isAll) return first.ids;
 			if (!isWanted()) throw new Superseded();
 			this.#ids = first.ids;
@@ -218,9 +235,19 @@ export class UserList {
 		else this.query = { ...this.query, sort, isDescending: false };
 	}
 
-	/** The selected users' ids in list order, once every id of the list is read. */
+	/**
+	 * The selected users' ids in list order, once every id of the list is read. A read given up for a
+	 * newer one (the users changed meanwhile) hands over to that one.
+	 */
 	async selectedIds(): Promise<number[]> {
-		return this.selection.resolve(await this.#complete);
+		for (;;) {
+			const complete = this.#complete;
+			try {
+				return this.selection.resolve(await complete);
+			} catch (error) {
+				if (!(error instanceof Superseded) || complete === this.#complete) throw error;
+			}
+		}
 	}
 }
 
