@@ -5,7 +5,8 @@ import { ImportRefusedError, type ImportSummary } from '$lib/db/imports';
 import type { AnalysisPeek } from './peek';
 import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
 import type { CellError, CheckedRow, ExistingUser } from './rows';
-import type { FindUsers, ImportWorkerApi, WorkerCommitOptions } from './worker';
+import { STILL_WORKING } from './progress';
+import type { ImportWorkerApi, WorkerCommitOptions } from './worker-api';
 
 /**
  * The page's side of the import worker, and the only module that starts it (types aside, nothing here
@@ -21,10 +22,10 @@ export interface BridgeOptions extends Omit<AnalyseOptions, 'onProgress' | 'dire
 	/** The directory's keys, as Maps: they are copied to the worker, so no functions. */
 	directory?: Keys | { byEmail: Keys; byUsername?: Keys; byCustomerCode?: Keys };
 	/**
-	 * Instead of `directory`: called from the worker, once the file is read, with the email keys its
-	 * rows give; resolves the stored users among them (id and values), read in bulk by the page.
+	 * Instead of `directory`: the worker reads the stored users the file's emails belong to (id and
+	 * values) from the database, once the file is read.
 	 */
-	findUsers?: FindUsers;
+	readsDirectory?: boolean;
 }
 
 export interface BridgeTiming {
@@ -113,7 +114,6 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 		if (!worker) worker = start();
 		remote ??= Comlink.wrap<ImportWorkerApi>(worker);
 		const [current, api] = [worker, remote];
-		const { findUsers, ...sent } = options;
 		const key = JSON.stringify([options.delimiter, options.sheet, options.limits]);
 		const canReuse = held?.file === file && held.key === key;
 		return new Promise<Analysis>((resolve, reject) => {
@@ -145,22 +145,11 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 			current.addEventListener('error', onCrash);
 			const progress = Comlink.proxy((done: number, total: number) => {
 				arm(timing.stallMs);
-				onProgress?.(done, total);
+				if (done !== STILL_WORKING) onProgress?.(done, total);
 			});
-			// The page's lookup counts as progress: the worker waits on it, the watchdog should not.
-			const lookup =
-				findUsers &&
-				Comlink.proxy(async (keys: string[]) => {
-					arm(timing.stallMs);
-					try {
-						return await findUsers(keys);
-					} finally {
-						arm(timing.stallMs);
-					}
-				});
 			const read = async () => {
 				arm(timing.stallMs);
-				const again = canReuse ? await api.reanalyse(sent, progress, lookup) : undefined;
+				const again = canReuse ? await api.reanalyse(options, progress) : undefined;
 				if (again) return again;
 				const reading = file.arrayBuffer();
 				if (onPeek && file.size >= PEEK_FROM_BYTES) {
@@ -168,8 +157,8 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 					const start = new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
 					const peek = await api.peek(
 						Comlink.transfer({ name: file.name, bytes: start }, [start.buffer]),
-						// Without the page's directory lookup (a function cannot be sent): a first look only.
-						sent
+						// Without the directory: a first look only.
+						options
 					);
 					if (peek.ok && !isSettled) onPeek(peek.value);
 				}
@@ -177,7 +166,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				const rate = isWorkbook(bytes) ? timing.readMsPerMb.workbook : timing.readMsPerMb.text;
 				arm(timing.stallMs + (bytes.length / MB) * rate);
 				const input = Comlink.transfer({ name: file.name, bytes }, [bytes.buffer]);
-				const result = await api.analyseFile(input, sent, progress, lookup);
+				const result = await api.analyseFile(input, options, progress);
 				if (result.ok) held = { file, key };
 				return result;
 			};

@@ -1,4 +1,4 @@
-import { imports, outbox, users } from '$lib/db';
+import { imports, outbox } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
@@ -150,9 +150,9 @@ export class ImportSession {
 					sheet: this.#sheet,
 					choices: this.#choices,
 					updateExisting: this.#updateExisting,
-					// Only the users the file names are read, with their values: a row giving exactly what
-					// is stored is 'unchanged' (and not written), not an update.
-					findUsers: (keys) => users.byEmailKeys(keys)
+					// The worker reads the users the file names, with their values: a row giving exactly
+					// what is stored is 'unchanged' (and not written), not an update.
+					readsDirectory: true
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };

@@ -1,14 +1,11 @@
 import 'fake-indexeddb/auto';
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDb } from '../../../src/lib/db/database';
-import { importsStore } from '../../../src/lib/db/imports';
+import { createDb, type RollcallDb } from '../../../src/lib/db/database';
 import { usersStore } from '../../../src/lib/db/users';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
 import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
-import { peekFile } from '../../../src/lib/import/peek';
-import { createAnalyser, headOf, sliceOf, type Analysis } from '../../../src/lib/import/pipeline';
-import type { ImportWorkerApi } from '../../../src/lib/import/worker';
+import { createWorkerApi, type ImportWorkerApi } from '../../../src/lib/import/worker-api';
 import { everything, fixture, gb, preset } from './helpers';
 
 /**
@@ -43,46 +40,41 @@ class FakeWorker extends EventTarget {
 	}
 }
 
-/** The worker's API over the real pipeline, recording which calls were made. */
-function pipelineApi(calls: string[]): ImportWorkerApi {
-	const analyser = createAnalyser();
-	let held: Analysis | undefined;
-	const keep = (result: ReturnType<typeof analyser.analyseFile>) => {
-		held = result.ok ? result.value : undefined;
-		return result.ok ? { ok: true as const, value: headOf(result.value) } : result;
-	};
-	/** As the worker does: the page's lookup for the file's emails first, then the check. */
-	const check: ImportWorkerApi['reanalyse'] = async (options, onProgress, findUsers) => {
-		const progress = onProgress as unknown as Comlink.Remote<(done: number, total: number) => void>;
-		const keys = findUsers && analyser.emailKeys(options);
-		const directory = keys ? await findUsers(keys) : options.directory;
-		const result = analyser.reanalyse({ ...options, directory, onProgress: (d, t) => void progress(d, t) });
-		return result && keep(result);
-	};
-	return {
-		analyseFile: async (input, options, onProgress, findUsers) => {
-			calls.push('analyseFile');
-			const read = analyser.read(input, options);
-			return read.ok ? (await check(options, onProgress, findUsers))! : read;
-		},
-		reanalyse: (options, onProgress, findUsers) => {
-			calls.push('reanalyse');
-			return check(options, onProgress, findUsers);
-		},
-		slice: (start, end) => {
-			calls.push('slice');
-			return held && sliceOf(held, start, end);
-		},
-		peek: (input, options) => {
-			calls.push('peek');
-			return peekFile(input, options);
-		},
-		commit: () => {
-			calls.push('commit');
-			return Promise.resolve({ ok: false as const, message: 'Not committed in these tests.' });
-		}
+/** A fresh database for a test's worker (closed after it). */
+let databases: RollcallDb[] = [];
+function freshDb(): RollcallDb {
+	const db = createDb(`rollcall-bridge-${Date.now()}-${databases.length}-${Math.random()}`);
+	databases.push(db);
+	return db;
+}
+
+/**
+ * The worker's real API (worker-api.ts) over a database, recording which calls were made; `commit`
+ * may be replaced (a refusal).
+ */
+function workerApi(
+	db: RollcallDb = freshDb(),
+	commit?: ImportWorkerApi['commit'],
+	stillWorkingEveryMs?: number
+) {
+	return (calls: string[]): ImportWorkerApi => {
+		const api = createWorkerApi(() => db, stillWorkingEveryMs);
+		const recorded = <K extends keyof ImportWorkerApi>(name: K, call: ImportWorkerApi[K]) =>
+			((...args: unknown[]) => {
+				calls.push(name);
+				return (call as (...a: unknown[]) => unknown)(...args);
+			}) as ImportWorkerApi[K];
+		return {
+			analyseFile: recorded('analyseFile', api.analyseFile),
+			reanalyse: recorded('reanalyse', api.reanalyse),
+			slice: recorded('slice', api.slice),
+			peek: recorded('peek', api.peek),
+			commit: recorded('commit', commit ?? api.commit)
+		};
 	};
 }
+/** The real API over a fresh database of its own. */
+const pipelineApi = (calls: string[]) => workerApi()(calls);
 
 const never = () => new Promise<never>(() => undefined);
 const silentApi = { analyseFile: never, reanalyse: never, slice: never, peek: never, commit: never };
@@ -103,6 +95,8 @@ function bridgeWith(api: (calls: string[]) => object, custom = timing) {
 afterEach(() => {
 	for (const worker of workers) worker.terminate();
 	workers = [];
+	for (const db of databases) db.close();
+	databases = [];
 });
 
 describe('the import bridge', () => {
@@ -209,7 +203,8 @@ describe('the import bridge', () => {
 	});
 
 	it('commits in the worker only the Analysis the worker holds, and passes on its message', async () => {
-		const bridge = bridgeWith(pipelineApi);
+		const refuse = () => Promise.resolve({ ok: false as const, message: 'Not committed in these tests.' });
+		const bridge = bridgeWith(workerApi(freshDb(), refuse));
 		const commit = { fileName: 'workflow-a.csv', mode: 'all-or-nothing' as const, updateExisting: false };
 		const first = await bridge.analyse(file('workflow-a.csv'), options);
 		const second = await bridge.analyse(file('workflow-a.csv'), { ...options, updateExisting: true });
@@ -251,9 +246,8 @@ describe('the import bridge', () => {
 	});
 
 	it('compares rows with the stored values of the users the file names: unchanged rows are not written', async () => {
-		const db = createDb(`rollcall-bridge-${Date.now()}`);
+		const db = freshDb();
 		const users = usersStore(db);
-		const imports = importsStore(db);
 		const stored = (firstName: string, lastName: string, email: string) =>
 			users.add(
 				{ firstName, lastName, email, userType: 'Standard', site: 'HQ', inGlobalAddressBook: false },
@@ -271,20 +265,13 @@ describe('the import bridge', () => {
 			'Alan,Turing,alan@example.com,correct horse battery',
 			'Linus,Torvalds,linus@example.org,'
 		].join('\r\n');
-		const asked: string[][] = [];
-		const bridge = bridgeWith(pipelineApi);
+		// The worker reads the users the file names from the database (the page passes no directory).
+		const bridge = bridgeWith(workerApi(db));
 		const analysis = await bridge.analyse(new File([csv], 'people.csv'), {
 			...options,
 			updateExisting: true,
-			findUsers: (keys) => {
-				asked.push(keys);
-				return users.byEmailKeys(keys);
-			}
+			readsDirectory: true
 		});
-		// One lookup, of the file's emails only, folded as the directory keeps them.
-		expect(asked).toEqual([
-			['ada@example.com', 'grace@example.com', 'alan@example.com', 'linus@example.org']
-		]);
 		expect(analysis.rows.map((row) => [row.row, row.status, row.changes])).toEqual([
 			[2, 'unchanged', undefined],
 			[3, 'update', ['lastName']],
@@ -293,14 +280,15 @@ describe('the import bridge', () => {
 		]);
 		expect(analysis.counts).toMatchObject({ new: 1, update: 2, unchanged: 1, error: 0 });
 
-		const summary = await imports.commit(analysis.rows, {
+		// Committed by the worker, which holds the Analysis (and the password) itself.
+		const summary = await bridge.commit(analysis, {
 			fileName: 'people.csv',
 			mode: 'all-or-nothing',
 			updateExisting: true,
-			passwords: analysis.passwords,
 			now: 2_000
 		});
-		expect(summary.counts).toMatchObject({ created: 1, updated: 2, unchanged: 1 });
+		expect(summary, 'committed in the worker').toBeDefined();
+		expect(summary!.counts).toMatchObject({ created: 1, updated: 2, unchanged: 1 });
 		expect(await db.users.get(ada.id)).toEqual(ada);
 		expect(await db.users.get(grace.id)).toMatchObject({ lastName: 'Murray Hopper', updatedAt: 2_000 });
 		expect(await db.users.where('emailKey').equals('alan@example.com').first()).toMatchObject({
@@ -308,12 +296,27 @@ describe('the import bridge', () => {
 		});
 
 		// Checked again (the admin turns the switch off): the same lookup, and the unchanged row stays fine.
-		const again = await bridge.analyse(new File([csv], 'people.csv'), {
-			...options,
-			findUsers: (keys) => users.byEmailKeys(keys)
-		});
+		const again = await bridge.analyse(new File([csv], 'people.csv'), { ...options, readsDirectory: true });
 		expect(again.rows.map((row) => row.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
 		bridge.stop();
-		db.close();
+	});
+
+	it('keeps the watchdog quiet while the worker reads a slow directory, and stops a silent one', async () => {
+		/** A directory that takes 600 ms to open (a million users on a slow tablet), past the stall time. */
+		const slowDb = () => {
+			const db = freshDb();
+			db.on('ready', () => new Promise<void>((resolve) => setTimeout(resolve, 600)));
+			return db;
+		};
+		const quick = { ...timing, stallMs: 300 };
+		const heard = bridgeWith(workerApi(slowDb(), undefined, 50), quick);
+		const analysis = await heard.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true });
+		expect(analysis.rows.length).toBeGreaterThan(0);
+		heard.stop();
+		const silent = bridgeWith(workerApi(slowDb(), undefined, 60_000), quick);
+		await expect(
+			silent.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true })
+		).rejects.toThrow(STALLED);
+		silent.stop();
 	});
 });

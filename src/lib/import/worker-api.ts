@@ -1,0 +1,139 @@
+import * as Comlink from 'comlink';
+import { createDb, type RollcallDb } from '$lib/db/database';
+import {
+	importErrorMessage,
+	importsStore,
+	type CommitOptions,
+	type ImportsStore,
+	type ImportSummary
+} from '$lib/db/imports';
+import { usersStore } from '$lib/db/users';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import { peekFile } from './peek';
+import {
+	createAnalyser,
+	headOf,
+	sliceOf,
+	type AnalyseOptions,
+	type Analysis,
+	type AnalysisHead,
+	type FileInput
+} from './pipeline';
+import { STILL_WORKING, STILL_WORKING_EVERY_MS } from './progress';
+
+/**
+ * The import worker's API (worker.ts exposes it with Comlink; only bridge.ts talks to it). An Analysis
+ * goes to the page as its head, then its rows in slices the page asks for one at a time. The worker
+ * reads the users a file names from the database itself, and commits the Analysis it holds itself: the
+ * keys, the stored records and the requests never pass through, or hold, the page's main thread.
+ */
+
+/** The page's progress callback: a Comlink proxy here, so each call is a message (and a promise). */
+type Progress = (done: number, total: number) => void | Promise<void>;
+
+/** What the page passes to read and check a file. */
+export interface WorkerOptions extends Omit<AnalyseOptions, 'onProgress'> {
+	/**
+	 * Compare the rows with the users stored under their emails, read here from the database (instead of
+	 * `directory`): a row giving exactly what is stored is then 'unchanged' (and not written), not an update.
+	 */
+	readsDirectory?: boolean;
+}
+
+/** What the page passes to commit: the rest (rows, passwords) is the Analysis held here. */
+export type WorkerCommitOptions = Omit<CommitOptions, 'passwords' | 'onProgress'>;
+
+/**
+ * The API over a database (opened on first use: IndexedDB is the page's, shared with the worker).
+ * `stillWorkingEveryMs`: how often the page hears that the directory is still being read.
+ */
+export function createWorkerApi(
+	openDb: () => RollcallDb = () => createDb(),
+	stillWorkingEveryMs = STILL_WORKING_EVERY_MS
+) {
+	const analyser = createAnalyser();
+	let held: Analysis | undefined;
+	let db: RollcallDb | undefined;
+	let imports: ImportsStore | undefined;
+	const database = () => (db ??= openDb());
+
+	/** Keeps an Analysis for the slices to come and gives its head. */
+	function keep(result: Parsed<Analysis>): Parsed<AnalysisHead> {
+		held = result.ok ? result.value : undefined;
+		return result.ok ? ok(headOf(result.value)) : result;
+	}
+
+	/** The page's callback as a plain function (each call a message), then let go. */
+	async function reporting<T>(
+		onProgress: Progress | undefined,
+		run: (progress?: (done: number, total: number) => void) => Promise<T>
+	): Promise<T> {
+		const remote = onProgress as Comlink.Remote<Progress> | undefined;
+		try {
+			return await run(remote && ((done, total) => void remote(done, total).catch(() => undefined)));
+		} finally {
+			remote?.[Comlink.releaseProxy]();
+		}
+	}
+
+	/** The stored users the table's emails belong to, read while telling the page this is still working. */
+	async function storedUsers(options: WorkerOptions, progress?: (done: number, total: number) => void) {
+		const keys = analyser.emailKeys(options);
+		if (!keys) return undefined;
+		const alive = setInterval(() => progress?.(STILL_WORKING, STILL_WORKING), stillWorkingEveryMs);
+		try {
+			return await usersStore(database()).byEmailKeys(keys);
+		} finally {
+			clearInterval(alive);
+		}
+	}
+
+	/** Checks the table read last (undefined when there is none), first reading the users it names. */
+	function check(options: WorkerOptions, onProgress?: Progress) {
+		return reporting(onProgress, async (progress) => {
+			const { readsDirectory, ...checkOptions } = options;
+			const directory = readsDirectory ? await storedUsers(options, progress) : options.directory;
+			const result = analyser.reanalyse({ ...checkOptions, directory, onProgress: progress });
+			return result && keep(result);
+		});
+	}
+
+	return {
+		analyseFile: async (
+			input: FileInput,
+			options: WorkerOptions,
+			onProgress?: Progress
+		): Promise<Parsed<AnalysisHead>> => {
+			const read = analyser.read(input, options);
+			// Read, the table is held: check always has it to work on.
+			if (read.ok) return (await check(options, onProgress))!;
+			held = undefined;
+			(onProgress as Comlink.Remote<unknown> | undefined)?.[Comlink.releaseProxy]();
+			return read;
+		},
+		/** Checks the last file again with other options (undefined when the worker no longer holds it). */
+		reanalyse: check,
+		/** The start of a big file, checked on its own (see peek.ts); the held Analysis is left alone. */
+		peek: (input: FileInput, options: Omit<AnalyseOptions, 'onProgress'>) => peekFile(input, options),
+		/** Rows [start, end) of the last Analysis (kept for commit until the next file or commit). */
+		slice: (start: number, end: number) => held && sliceOf(held, start, end),
+		/**
+		 * Commits the last Analysis (see importsStore.commit), then forgets it. A refusal or failure is the
+		 * admin's message: the error classes do not survive the trip to the page.
+		 */
+		commit: async (options: WorkerCommitOptions): Promise<Parsed<ImportSummary>> => {
+			const analysis = held;
+			if (!analysis) return fail('The file is no longer in memory: choose it again.');
+			try {
+				imports ??= importsStore(database());
+				const summary = await imports.commit(analysis.rows, { ...options, passwords: analysis.passwords });
+				held = undefined;
+				return ok(summary);
+			} catch (error) {
+				return fail(importErrorMessage(error));
+			}
+		}
+	};
+}
+
+export type ImportWorkerApi = ReturnType<typeof createWorkerApi>;
