@@ -204,8 +204,12 @@ export function renderImportSection(r: ImportResults): string {
 		out.push(
 			'',
 			table(
-				['Preview of', 'Chosen → preview shown'],
-				r.preview.map((p) => [`${MB(p.bytes)} CSV, ${int(p.rows)} rows`, s(p.ms)])
+				['Preview of', 'Run', 'Chosen → preview shown'],
+				r.preview.map((p, i) => [
+					`${MB(p.bytes)} CSV, ${int(p.rows)} rows`,
+					`${i + 1} of ${r.preview!.length}`,
+					s(p.ms)
+				])
 			)
 		);
 	}
@@ -231,7 +235,7 @@ export function renderImportSection(r: ImportResults): string {
 					: met(false);
 		targets.push([
 			'Longest main-thread task during that import',
-			`${int(wall)} ms wall${cpu === undefined ? '' : `, ${int(cpu)} ms CPU`}`,
+			`${wall > 0 ? `${int(wall)} ms wall` : 'no task over 50 ms wall'}${cpu === undefined ? '' : `, longest ${int(cpu)} ms CPU`}`,
 			'≤ 50 ms',
 			verdict
 		]);
@@ -252,8 +256,16 @@ export function renderImportSection(r: ImportResults): string {
 			'completes, memory reported',
 			met(r.million.usersAfter >= r.million.rows)
 		]);
-	for (const p of r.preview ?? [])
-		targets.push([`Preview of a ${MB(p.bytes)} file`, s(p.ms), '≤ 2 s', met(p.ms <= 2000)]);
+	if (r.preview?.length) {
+		// The slowest of the runs: the target holds for every one.
+		const slowest = r.preview.reduce((a, b) => (b.ms > a.ms ? b : a));
+		targets.push([
+			`Preview of a ${MB(slowest.bytes)} file (slowest of ${r.preview.length} runs)`,
+			s(slowest.ms),
+			'≤ 2 s',
+			met(slowest.ms <= 2000)
+		]);
+	}
 	if (targets.length) out.push(table(['Measure', 'Result', 'Target', ''], targets), '');
 	if (r.errors.length)
 		out.push('### Failures', '', ...r.errors.map((e) => `- ${e.section}: ${e.message.split('\n')[0]}`), '');
