@@ -8,6 +8,14 @@ import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
 import { listsStore, type ReadList } from './lists';
 
+/** A read given up part way because nothing wants its answer any more. */
+export class ReadAbandoned extends Error {
+	constructor() {
+		super('The read was given up: nothing wants its answer any more.');
+		this.name = 'ReadAbandoned';
+	}
+}
+
 /** The list's sortable columns, each backed by an index. */
 export type SortKey = 'name' | 'email' | 'status' | 'userType' | 'site' | 'lastLoginAt' | 'createdAt';
 
@@ -41,6 +49,9 @@ const SORT_INDEX: Record<SortKey, string> = {
 };
 
 type UniqueField = 'email' | 'username' | 'customerCode';
+
+/** Email keys looked up per transaction by byEmailKeys. */
+const EMAIL_LOOKUP_CHUNK = 5_000;
 
 /** Rows read at a time when looking for a first screen of matches in order. */
 const FIRST_MATCHES_CHUNK = 250;
@@ -131,7 +142,8 @@ export function usersStore(db: RollcallDb) {
 	async function readOrder(
 		sort: SortKey,
 		isDescending: boolean,
-		onPart?: (idsSoFar: readonly number[]) => void
+		onPart?: (idsSoFar: readonly number[]) => void,
+		isWanted: () => boolean = () => true
 	): Promise<number[]> {
 		const index = SORT_INDEX[sort];
 		if (index !== 'nameKey' && index !== 'emailKey') {
@@ -142,6 +154,7 @@ export function usersStore(db: RollcallDb) {
 		if (isDescending) ranges.reverse();
 		const ids: number[] = [];
 		for (const [lower, upper] of ranges) {
+			if (!isWanted()) throw new ReadAbandoned();
 			const part = await db.users.where(index).between(lower, upper, true, false).primaryKeys();
 			if (isDescending) part.reverse();
 			for (const id of part) ids.push(id);
@@ -248,24 +261,20 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * The stored users with these email keys, by key, as an import's check compares its rows with
-		 * them (id, values, whether they have a password). One read transaction: the directory's keys
-		 * from the index (as emailIndex), then only the users the file names, in bulk.
+		 * them (id, values, whether they have a password). Read in chunks, each its own short transaction,
+		 * so that a big file against a big directory never holds the admin's writes for long (the commit
+		 * checks every key again in its own transaction).
 		 */
 		async byEmailKeys(emailKeys: readonly string[]): Promise<Map<string, ExistingUser>> {
-			if (emailKeys.length === 0) return new Map();
-			return db.transaction('r', db.users, async () => {
-				const keys = await db.users.orderBy('emailKey').keys();
-				const ids = await db.users.orderBy('emailKey').primaryKeys();
-				const wanted = new Set(emailKeys);
-				const found = ids.filter((_, i) => wanted.has(keys[i] as string));
-				const stored = await db.users.bulkGet(found);
-				const existing = (user: User): ExistingUser => ({
-					id: user.id,
-					values: user,
-					hasPassword: user.hasPassword
-				});
-				return new Map(stored.flatMap((user) => (user ? [[user.emailKey, existing(user)] as const] : [])));
-			});
+			const found = new Map<string, ExistingUser>();
+			const sorted = [...new Set(emailKeys)].sort();
+			for (let start = 0; start < sorted.length; start += EMAIL_LOOKUP_CHUNK) {
+				const chunk = sorted.slice(start, start + EMAIL_LOOKUP_CHUNK);
+				for (const user of await db.users.where('emailKey').anyOf(chunk).toArray()) {
+					found.set(user.emailKey, { id: user.id, values: user, hasPassword: user.hasPassword });
+				}
+			}
+			return found;
 		},
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */
@@ -280,12 +289,18 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * The ids of a query's order and filters, before its search. Kept on disk (lists.ts) once read, so
-		 * a list read again before the users change costs one record instead of an index scan.
+		 * a list read again before the users change costs one record instead of an index scan. An order
+		 * read in parts stops between them (ReadAbandoned) once `isWanted` says no one wants it any more.
 		 */
-		async baseIds(query: ListQuery, onPart?: (idsSoFar: readonly number[]) => void): Promise<number[]> {
+		async baseIds(
+			query: ListQuery,
+			onPart?: (idsSoFar: readonly number[]) => void,
+			isWanted?: () => boolean
+		): Promise<number[]> {
 			const unfiltered = { ...query, search: '', status: '', userType: '', site: '' } as const;
 			const all = await keptOrRead(listKey(unfiltered), async () => {
-				const ids = await readOrder(query.sort, query.isDescending, isFiltered(query) ? undefined : onPart);
+				const partSeen = isFiltered(query) ? undefined : onPart;
+				const ids = await readOrder(query.sort, query.isDescending, partSeen, isWanted);
 				return query.isDescending ? ids.reverse() : ids;
 			});
 			const ascending = isFiltered(query)

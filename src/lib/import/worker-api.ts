@@ -40,6 +40,15 @@ export interface WorkerOptions extends Omit<AnalyseOptions, 'onProgress'> {
 	readsDirectory?: boolean;
 }
 
+/** Why the file could not be compared with the directory, in the admin's words. */
+function directoryErrorMessage(error: unknown): string {
+	if ((error as { name?: string } | null)?.name === 'DatabaseClosedError') {
+		return 'Rollcall was updated in another tab, so this tab can no longer import. Reload the page and choose the file again.';
+	}
+	const detail = error instanceof Error ? error.message : String(error);
+	return `The file could not be compared with the users already stored: ${detail}`;
+}
+
 /** What the page passes to commit: the rest (rows, passwords) is the Analysis held here. */
 export type WorkerCommitOptions = Omit<CommitOptions, 'passwords' | 'onProgress'>;
 
@@ -90,9 +99,15 @@ export function createWorkerApi(
 
 	/** Checks the table read last (undefined when there is none), first reading the users it names. */
 	function check(options: WorkerOptions, onProgress?: Progress) {
-		return reporting(onProgress, async (progress) => {
+		return reporting(onProgress, async (progress): Promise<Parsed<AnalysisHead> | undefined> => {
 			const { readsDirectory, ...checkOptions } = options;
-			const directory = readsDirectory ? await storedUsers(options, progress) : options.directory;
+			let directory = options.directory;
+			try {
+				if (readsDirectory) directory = await storedUsers(options, progress);
+			} catch (error) {
+				held = undefined;
+				return fail(directoryErrorMessage(error));
+			}
 			const result = analyser.reanalyse({ ...checkOptions, directory, onProgress: progress });
 			return result && keep(result);
 		});

@@ -61,14 +61,24 @@ export class UserList {
 	#ordered = new Map<string, Promise<number[]>>();
 
 	readonly #tuning: ListTuning;
+	/** The query of the latest read: an order read in parts stops once no query wants it. */
+	#latestQuery: ListQuery = { ...defaultQuery };
+	/** A read is running for the latest query. */
+	#isReading = false;
+	/** The users changed while the latest read ran: it is read again once done (see the constructor). */
+	#hasPendingChange = false;
 
 	constructor(tuning: Partial<ListTuning> = {}) {
 		this.#tuning = { ...defaultTuning, ...tuning };
 		// Any change to the users, here or in another tab, re-reads the list: the order cache is stale.
+		// A read already running is not thrown away: a million ids take most of a minute to read, and the
+		// relay's sign-in events alone may write every half minute, so restarting it might never end. It
+		// finishes and shows, then the list is read once more for every change that came meanwhile.
 		$effect(() =>
 			users.onChange(() => {
 				this.#ordered.clear();
-				this.#version++;
+				if (this.#isReading) this.#hasPendingChange = true;
+				else this.#version++;
 			})
 		);
 		$effect(() => {
@@ -79,11 +89,14 @@ export class UserList {
 			const isNewQuery = queryKey !== this.#queryKey;
 			if (isNewQuery) untrack(() => this.selection.clear());
 			this.#queryKey = queryKey;
+			this.#latestQuery = query;
+			this.#isReading = true;
+			this.#hasPendingChange = false;
 			let isCurrent = true;
 			let isComplete = false;
 			const key = baseKey(query);
-			// A big directory takes a while to read in full (most of a minute for a million users here, and
-			// IndexedDB answers nothing else meanwhile). Each list read is kept on disk until the users change
+			// A big directory takes a while to read in full (most of a minute for a million users here). Each
+			// list read is kept on disk until the users change
 			// (lists.ts), so most reads are one record. Otherwise, for a new list, draw the first screen from
 			// the head of the order and read its rows first, then every id; an update keeps the old list on
 			// screen until the new one is read.
@@ -106,10 +119,16 @@ export class UserList {
 				return this.#read(query, { isWanted: () => isCurrent, mayShowFirst: isNewList, onPart });
 			})();
 			this.#complete = complete;
+			/** This read is over: if the users changed meanwhile, the list is read again. */
+			const done = () => {
+				this.#isReading = false;
+				if (this.#hasPendingChange) this.#version++;
+			};
 			complete.then(
 				(ids) => {
 					isComplete = true;
 					if (!isCurrent) return;
+					done();
 					this.#ids = ids;
 					this.#total = null;
 					this.#isPartial = false;
@@ -118,6 +137,7 @@ export class UserList {
 				},
 				(error: unknown) => {
 					if (!isCurrent) return;
+					done();
 					this.#isPartial = false;
 					this.#total = null;
 					this.#error = error instanceof Error ? error.message : String(error);
@@ -185,9 +205,14 @@ export class UserList {
 		const key = baseKey(query);
 		let base = this.#ordered.get(key);
 		if (!base) {
-			base = users.baseIds(query, onPart);
-			this.#ordered.set(key, base);
-			base.catch(() => this.#ordered.delete(key));
+			// Shared by every search of this order and filters; given up only when the latest query is of
+			// another order or filters (a read of a million ids would otherwise run on for nothing).
+			const read = users.baseIds(query, onPart, () => baseKey(this.#latestQuery) === key);
+			this.#ordered.set(key, read);
+			read.catch(() => {
+				if (this.#ordered.get(key) === read) this.#ordered.delete(key);
+			});
+			base = read;
 		}
 		return base;
 	}
@@ -236,17 +261,26 @@ export class UserList {
 	}
 
 	/**
-	 * The selected users' ids in list order, once every id of the list is read. A read given up for a
-	 * newer one (the users changed meanwhile) hands over to that one.
+	 * The selected users' ids in list order, once every id of the list is read, and read again for any
+	 * change to the users that came meanwhile.
 	 */
 	async selectedIds(): Promise<number[]> {
 		for (;;) {
 			const complete = this.#complete;
+			let ids: readonly number[];
 			try {
-				return this.selection.resolve(await complete);
+				ids = await complete;
 			} catch (error) {
-				if (!(error instanceof Superseded) || complete === this.#complete) throw error;
+				if (error instanceof Superseded && complete !== this.#complete) continue;
+				throw error;
 			}
+			// A change to the users came while it was read: the list read again is the one to act on.
+			if (complete !== this.#complete) continue;
+			if (this.#hasPendingChange) {
+				await new Promise((resolve) => setTimeout(resolve, 0));
+				continue;
+			}
+			return this.selection.resolve(ids);
 		}
 	}
 }

@@ -244,3 +244,23 @@ describe('whoHas', () => {
 		expect((await users.whoHas('username', 'asmith', bob.id))?.id).toBe(added.id);
 	});
 });
+
+describe('byEmailKeys', () => {
+	it('finds the stored users among many keys, across lookup chunks, and nothing else', async () => {
+		const db = freshDb('by-email');
+		const users = usersStore(db);
+		const ada = await users.add(person({ firstName: 'Ada', email: 'ada@example.com' }));
+		const zoe = await users.add(
+			person({ firstName: 'Zoe', email: 'zoe@example.com', mobilePhone: '+447400123456' })
+		);
+		await users.add(person({ firstName: 'Bob', email: 'bob@example.com' }));
+		// 12,000 keys not stored, around the stored ones and in more than one chunk, with a repeat.
+		const keys = Array.from({ length: 12_000 }, (_, i) => `user${i}@example.com`);
+		keys.splice(7_000, 0, 'zoe@example.com', 'ada@example.com', 'zoe@example.com');
+		const found = await users.byEmailKeys(keys);
+		expect([...found.keys()].sort()).toEqual(['ada@example.com', 'zoe@example.com']);
+		expect(found.get('ada@example.com')).toEqual({ id: ada.id, values: ada, hasPassword: false });
+		expect(found.get('zoe@example.com')?.values).toMatchObject({ id: zoe.id, mobilePhone: '+447400123456' });
+		expect(await users.byEmailKeys([])).toEqual(new Map());
+	});
+});

@@ -319,4 +319,16 @@ describe('the import bridge', () => {
 		).rejects.toThrow(STALLED);
 		silent.stop();
 	});
+
+	it('says to reload when the directory cannot be read because Rollcall was updated in another tab', async () => {
+		const db = freshDb();
+		db.close({ disableAutoOpen: true });
+		const bridge = bridgeWith(workerApi(db));
+		await expect(
+			bridge.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true })
+		).rejects.toThrow(/updated in another tab.*Reload the page/);
+		// Without the directory, the same file is read as ever.
+		expect((await bridge.analyse(file('workflow-a.csv'), options)).rows.length).toBeGreaterThan(0);
+		bridge.stop();
+	});
 });

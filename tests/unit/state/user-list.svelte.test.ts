@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db, users } from '$lib/db';
+import { defaultQuery, ReadAbandoned } from '$lib/db/users';
 import { UserList, type ListTuning } from '$lib/state/user-list.svelte';
 import { person } from '../db/helpers';
 
@@ -132,5 +133,35 @@ describe('UserList', () => {
 			next.seen.some((s) => !s.isComplete && s.count === COUNT),
 			'no head: the kept order'
 		).toBe(false);
+	});
+
+	it('finishes reading a big list while the users keep changing, then reads it again once', async () => {
+		const { list, seen } = mount({ headRows: 5 });
+		const id = (await db.users.toCollection().first())!.id;
+		let isWriting = true;
+		// Sign-ins and edits landing all the time: a read restarted on each would never finish.
+		const storm = (async () => {
+			for (let i = 0; isWriting; i++) await users.update(id, { jobTitle: `Title ${i}` });
+		})();
+		try {
+			await vi.waitFor(
+				() => {
+					flushSync();
+					expect(seen.some((s) => s.isComplete && s.count === COUNT)).toBe(true);
+				},
+				{ timeout: 3000, interval: 5 }
+			);
+		} finally {
+			isWriting = false;
+			await storm;
+		}
+		await users.add(person({ firstName: 'Zed', email: 'zed@example.com' }));
+		await settled(list, COUNT + 1);
+	});
+
+	it('gives up reading an order no query wants any more', async () => {
+		const abandoned = users.baseIds({ ...defaultQuery }, undefined, () => false);
+		await expect(abandoned).rejects.toBeInstanceOf(ReadAbandoned);
+		expect(await users.keptIds({ ...defaultQuery })).toBeUndefined();
 	});
 });
