@@ -182,8 +182,10 @@ export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
 	if (quotes.length) return { ...refuse(1, ''), errors: quotes.map((e) => quoteError(text, e)) };
 	const preamble = result.data.slice(0, preambleLines);
 	const [headers = [], ...rows] = result.data.slice(preambleLines);
-	// The newline that ends the last row is not the start of another one.
-	if (text.endsWith('\n') && rows.length && rows[rows.length - 1]!.join('') === '') rows.pop();
+	// The newline that ends the last row is not the start of another one; a blank line where the row
+	// limit cut the file short is a row of it (the rows after it must not be dropped unseen).
+	const isWholeText = result.meta.cursor >= text.length;
+	if (isWholeText && text.endsWith('\n') && rows.length && rows[rows.length - 1]!.join('') === '') rows.pop();
 	if (maxRows !== undefined && rows.length > maxRows) {
 		return refuse(
 			maxRows + headerRow + 1,

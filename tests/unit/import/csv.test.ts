@@ -226,5 +226,11 @@ describe('what a file holds', () => {
 		});
 		const big = `Email\n${'a@example.com\n'.repeat(1500)}`;
 		expect(parseCsv(big, { maxRows: 1000 }).errors[0]?.message).toContain('more than 1,000 rows');
+		// Exactly at the limit, with the newline that ends the last row: taken whole.
+		const atLimit = `Email\n${'a@example.com\n'.repeat(3)}`;
+		expect(parseCsv(atLimit, { maxRows: 3 })).toMatchObject({ errors: [], rows: { length: 3 } });
+		// A blank line just past the limit is not the end of the file: the rows after it are not dropped.
+		const blankPastLimit = `Email\n${'a@example.com\n'.repeat(3)}\nb@example.com\nc@example.com\n`;
+		expect(parseCsv(blankPastLimit, { maxRows: 3 }).errors[0]?.message).toContain('more than 3 rows');
 	});
 });
