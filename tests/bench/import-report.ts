@@ -168,7 +168,10 @@ export function renderImportSection(r: ImportResults): string {
 			'1.00×',
 			'–'
 		]);
-	for (const imp of [r.csv, r.xlsx, r.million]) if (imp) rows.push(importRow(imp, floorMs));
+	// The floor is of the 100,000-row files' size: a file of another size is not divided by it.
+	for (const imp of [r.csv, r.xlsx, r.million]) {
+		if (imp) rows.push(importRow(imp, imp.rows === r.floor?.count ? floorMs : undefined));
+	}
 	if (rows.length) {
 		out.push(
 			'### Figures',
