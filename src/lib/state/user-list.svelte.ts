@@ -67,9 +67,12 @@ export class UserList {
 	#isReading = false;
 	/** The users changed while the latest read ran: it is read again once done (see the constructor). */
 	#hasPendingChange = false;
+	/** False once the component that made the list is gone (nothing reads the list again then). */
+	#isAlive = true;
 
 	constructor(tuning: Partial<ListTuning> = {}) {
 		this.#tuning = { ...defaultTuning, ...tuning };
+		$effect(() => () => (this.#isAlive = false));
 		// Any change to the users, here or in another tab, re-reads the list: the order cache is stale.
 		// A read already running is not thrown away: a million ids take most of a minute to read, and the
 		// relay's sign-in events alone may write every half minute, so restarting it might never end. It
@@ -276,7 +279,7 @@ export class UserList {
 			}
 			// A change to the users came while it was read: the list read again is the one to act on.
 			if (complete !== this.#complete) continue;
-			if (this.#hasPendingChange) {
+			if (this.#hasPendingChange && this.#isAlive) {
 				await new Promise((resolve) => setTimeout(resolve, 0));
 				continue;
 			}
