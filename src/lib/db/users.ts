@@ -50,8 +50,8 @@ const SORT_INDEX: Record<SortKey, string> = {
 
 type UniqueField = 'email' | 'username' | 'customerCode';
 
-/** Email keys looked up per transaction by byEmailKeys. */
-const EMAIL_LOOKUP_CHUNK = 5_000;
+/** Keys looked up per transaction by byKeys. */
+const KEY_LOOKUP_CHUNK = 5_000;
 
 /** Rows read at a time when looking for a first screen of matches in order. */
 const FIRST_MATCHES_CHUNK = 250;
@@ -163,6 +163,21 @@ export function usersStore(db: RollcallDb) {
 		return ids;
 	}
 
+	/**
+	 * The users whose unique `index` holds one of `keys`, read in chunks, each its own short transaction,
+	 * so that a big file against a big directory never holds the admin's writes for long (an import's
+	 * commit checks every key again in its own transaction).
+	 */
+	async function byKeys(index: 'emailKey' | 'usernameKey' | 'customerCodeKey', keys: readonly string[]) {
+		const found: User[] = [];
+		const sorted = [...new Set(keys)].sort();
+		for (let start = 0; start < sorted.length; start += KEY_LOOKUP_CHUNK) {
+			const chunk = sorted.slice(start, start + KEY_LOOKUP_CHUNK);
+			found.push(...(await db.users.where(index).anyOf(chunk).toArray()));
+		}
+		return found;
+	}
+
 	async function findConflict(
 		keys: Pick<User, 'emailKey' | 'usernameKey' | 'customerCodeKey'>,
 		exceptId?: number
@@ -261,20 +276,32 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * The stored users with these email keys, by key, as an import's check compares its rows with
-		 * them (id, values, whether they have a password). Read in chunks, each its own short transaction,
-		 * so that a big file against a big directory never holds the admin's writes for long (the commit
-		 * checks every key again in its own transaction).
+		 * them (id, values, whether they have a password). See byKeys.
 		 */
 		async byEmailKeys(emailKeys: readonly string[]): Promise<Map<string, ExistingUser>> {
 			const found = new Map<string, ExistingUser>();
-			const sorted = [...new Set(emailKeys)].sort();
-			for (let start = 0; start < sorted.length; start += EMAIL_LOOKUP_CHUNK) {
-				const chunk = sorted.slice(start, start + EMAIL_LOOKUP_CHUNK);
-				for (const user of await db.users.where('emailKey').anyOf(chunk).toArray()) {
-					found.set(user.emailKey, { id: user.id, values: user, hasPassword: user.hasPassword });
-				}
+			for (const user of await byKeys('emailKey', emailKeys)) {
+				found.set(user.emailKey, { id: user.id, values: user, hasPassword: user.hasPassword });
 			}
 			return found;
+		},
+
+		/**
+		 * The ids of the users holding these usernames and customer codes (folded as their unique
+		 * indexes keep them), by key: who an import's rows would clash with. See byKeys.
+		 */
+		async idsByUniqueKeys(keys: {
+			username: readonly string[];
+			customerCode: readonly string[];
+		}): Promise<{ byUsername: Map<string, number>; byCustomerCode: Map<string, number> }> {
+			const [named, coded] = [
+				await byKeys('usernameKey', keys.username),
+				await byKeys('customerCodeKey', keys.customerCode)
+			];
+			return {
+				byUsername: new Map(named.map((user) => [user.usernameKey!, user.id])),
+				byCustomerCode: new Map(coded.map((user) => [user.customerCodeKey!, user.id]))
+			};
 		},
 
 		/** The ids of the users a query matches, in its order: the list fetches rows by position from it. */

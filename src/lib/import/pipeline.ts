@@ -1,4 +1,3 @@
-import { emailKey } from '$lib/domain/email';
 import { field, type FieldContext } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { fail, ok, type Parsed } from '$lib/domain/result';
@@ -17,11 +16,13 @@ import {
 } from './headers';
 import {
 	RowChecker,
+	uniqueKeys,
 	type CellError,
 	type CheckedRow,
 	type Directory,
 	type Lookup,
-	type RowStatus
+	type RowStatus,
+	type UniqueField
 } from './rows';
 import { DEFAULT_MAX_CELLS, NOT_A_SPREADSHEET, WEB_PAGE, readWorkbook, type WorkbookFormat } from './xlsx';
 import { defaultZipLimits, detectContainer } from './zip';
@@ -207,23 +208,36 @@ const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, '
 	});
 
 /**
- * The directory keys of the emails in a table's email column (as the options map it): the users to
- * look up before the check, so that it can tell an unchanged row from an update. emailKey of the raw
- * cell is the key of the email the check would read from it (it trims, folds case and normalises as
- * the email field does); a cell that is not an email finds no one.
+ * The directory keys of the values in a table's email, username and customer code columns (as the
+ * options map them): the users to look up before the check, so that it can tell an unchanged row from an
+ * update and name a username or code another user has. The key of a raw cell is the key of the value the
+ * check would read from it (folded as the field's unique index keeps it); a cell that is not a valid
+ * value finds no one.
  */
+export function uniqueKeysOf(
+	source: SourceTable,
+	options: Pick<CheckOptions, 'policy' | 'choices'>
+): Record<UniqueField, string[]> {
+	const { columns } = mappingOf(source, options);
+	const found = {} as Record<UniqueField, string[]>;
+	for (const [field, toKey] of uniqueKeys) {
+		const column = columns.find((c) => c.status === 'mapped' && c.field === field);
+		const keys = new Set<string>();
+		for (const cells of column ? source.rows : []) {
+			const cell = unescapeFormula(cells[column!.index] ?? '');
+			if (cell.trim() !== '') keys.add(toKey(cell));
+		}
+		found[field] = [...keys];
+	}
+	return found;
+}
+
+/** The directory keys of the emails in a table's email column (see uniqueKeysOf). */
 export function emailKeysOf(
 	source: SourceTable,
 	options: Pick<CheckOptions, 'policy' | 'choices'>
 ): string[] {
-	const column = mappingOf(source, options).columns.find((c) => c.status === 'mapped' && c.field === 'email');
-	if (!column) return [];
-	const keys = new Set<string>();
-	for (const cells of source.rows) {
-		const cell = unescapeFormula(cells[column.index] ?? '');
-		if (cell.trim() !== '') keys.add(emailKey(cell));
-	}
-	return [...keys];
+	return uniqueKeysOf(source, options).email;
 }
 
 /**
@@ -375,6 +389,8 @@ export function createAnalyser() {
 		/** The email keys of the table read last (see emailKeysOf); undefined when there is none. */
 		emailKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>): string[] | undefined =>
 			last && emailKeysOf(last, options),
+		/** The unique keys of the table read last (see uniqueKeysOf); undefined when there is none. */
+		uniqueKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>) => last && uniqueKeysOf(last, options),
 		reanalyse
 	};
 }

@@ -86,8 +86,11 @@ const asDirectory = (directory: Directory | Lookup | undefined): Directory | und
 		? directory
 		: { byEmail: directory };
 
+/** The fields that must be unique in the directory. */
+export type UniqueField = 'email' | 'username' | 'customerCode';
+
 /** The unique fields, with the keys the directory keeps them under (as `userKeys` folds them). */
-const uniqueKeys: readonly ['email' | 'username' | 'customerCode', (value: string) => string][] = [
+export const uniqueKeys: readonly [UniqueField, (value: string) => string][] = [
 	['email', emailKey],
 	['username', foldText],
 	['customerCode', (value) => value.trim().toLowerCase()]

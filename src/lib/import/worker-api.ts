@@ -19,6 +19,7 @@ import {
 	type AnalysisHead,
 	type FileInput
 } from './pipeline';
+import type { Directory } from './rows';
 import { STILL_WORKING, STILL_WORKING_EVERY_MS } from './progress';
 
 /**
@@ -85,13 +86,20 @@ export function createWorkerApi(
 		}
 	}
 
-	/** The stored users the table's emails belong to, read while telling the page this is still working. */
-	async function storedUsers(options: WorkerOptions, progress?: (done: number, total: number) => void) {
-		const keys = analyser.emailKeys(options);
+	/**
+	 * The stored users the table's emails belong to, and who holds its usernames and customer codes,
+	 * read while telling the page this is still working.
+	 */
+	async function storedUsers(
+		options: WorkerOptions,
+		progress?: (done: number, total: number) => void
+	): Promise<Directory | undefined> {
+		const keys = analyser.uniqueKeys(options);
 		if (!keys) return undefined;
 		const alive = setInterval(() => progress?.(STILL_WORKING, STILL_WORKING), stillWorkingEveryMs);
 		try {
-			return await usersStore(database()).byEmailKeys(keys);
+			const users = usersStore(database());
+			return { byEmail: await users.byEmailKeys(keys.email), ...(await users.idsByUniqueKeys(keys)) };
 		} finally {
 			clearInterval(alive);
 		}

@@ -331,4 +331,39 @@ describe('the import bridge', () => {
 		expect((await bridge.analyse(file('workflow-a.csv'), options)).rows.length).toBeGreaterThan(0);
 		bridge.stop();
 	});
+
+	it('names in the preview a username or customer code another stored user has', async () => {
+		const db = freshDb();
+		const users = usersStore(db);
+		const base = { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false } as const;
+		await users.add({
+			...base,
+			firstName: 'Grace',
+			email: 'grace@example.com',
+			username: 'ghopper',
+			customerCode: '00042'
+		});
+		const csv = [
+			'First name,Email,Username,Customer code',
+			// Grace's own row: her username and code are hers.
+			'Grace,grace@example.com,ghopper,00042',
+			// Linus, new, with Grace's username (other case) and code (with spaces).
+			'Linus,linus@example.org,GHopper, 00042 ',
+			'Ada,ada@example.com,ada,00043'
+		].join('\n');
+		const bridge = bridgeWith(workerApi(db));
+		const analysis = await bridge.analyse(new File([csv], 'people.csv'), {
+			...options,
+			updateExisting: true,
+			readsDirectory: true
+		});
+		expect(analysis.errors.map((error) => [error.row, error.field, error.message])).toEqual([
+			[3, 'username', 'Row 2 already has the username GHopper.'],
+			[3, 'username', 'Another user in the directory already has the username GHopper.'],
+			[3, 'customerCode', 'Row 2 already has the customer code 00042.'],
+			[3, 'customerCode', 'Another user in the directory already has the customer code 00042.']
+		]);
+		expect(analysis.rows.map((row) => row.status)).toEqual(['unchanged', 'error', 'new']);
+		bridge.stop();
+	});
 });
