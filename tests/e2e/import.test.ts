@@ -72,10 +72,11 @@ test('import a spreadsheet: preview, fix a mapping, errors file, Complete, undo'
 	await page.goto('/import');
 	const history = page.getByRole('region', { name: 'Import history' });
 	await history.getByRole('button', { name: 'Undo import of staff.csv' }).click();
-	await page
-		.getByRole('dialog', { name: 'Undo import' })
-		.getByRole('button', { name: 'Undo import' })
-		.click();
+	const dialog = page.getByRole('dialog', { name: 'Undo import' });
+	await expect(dialog).toContainText(
+		'Undo the import of staff.csv? The 3 users it created will be removed. The 0 users it updated will be restored'
+	);
+	await dialog.getByRole('button', { name: 'Undo import' }).click();
 	await expect(history.getByText('Import undone: 3 users removed')).toBeVisible();
 	await list.goto();
 	await expect(list.count).toHaveText('0 users');

@@ -444,6 +444,30 @@ export function importsStore(db: RollcallDb) {
 		 * Refused (ImportRefusedError) when already undone; DuplicateError when a value to restore is
 		 * another user's now. Either way nothing is changed.
 		 */
+		/**
+		 * How many of the users an import created are still there and have changed since (edited,
+		 * suspended, activated or signed in): undoing the import removes them too, so the admin is told.
+		 */
+		async changedSince(importId: number): Promise<number> {
+			return db.transaction('r', db.imports, db.importChanges, db.users, async () => {
+				const record = await db.imports.get(importId);
+				if (!record || record.status === 'undone') return 0;
+				const changes = await db.importChanges.where('importId').equals(importId).toArray();
+				const ranges = changes.flatMap((change) => change.created ?? []);
+				let changed = 0;
+				for (let i = 0; i + 1 < ranges.length; i += 2) {
+					changed += await db.users
+						.where(':id')
+						.between(ranges[i]!, ranges[i + 1]!, true, true)
+						.filter(
+							(user) => user.updatedAt !== record.at || user.activatedAt !== null || user.lastLoginAt > 0
+						)
+						.count();
+				}
+				return changed;
+			});
+		},
+
 		async undo(importId: number, now = Date.now()): Promise<UndoSummary> {
 			return inTransaction(async () => {
 				const record = await db.imports.get(importId);

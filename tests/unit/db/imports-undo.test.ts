@@ -99,6 +99,21 @@ describe('undo', () => {
 		expect(await snapshot(db)).toEqual(after);
 	});
 
+	it('counts the users it created that changed since, which an undo removes too', async () => {
+		const { db, users, imports, summary, ann } = await imported();
+		const [dee, eve] = summary.createdIds;
+		expect(await imports.changedSince(summary.id)).toBe(0);
+		// Ann was updated, not created, by the import: her edit is not counted.
+		await users.update(ann.id, { company: 'General' }, 1_500);
+		await users.update(dee!, { firstName: 'Deirdre' }, 1_500);
+		expect(await imports.changedSince(summary.id)).toBe(1);
+		// A sign-in (from the relay's events) changes lastLoginAt only.
+		await db.users.put({ ...(await db.users.get(eve!))!, lastLoginAt: 1_600 });
+		expect(await imports.changedSince(summary.id)).toBe(2);
+		await imports.undo(summary.id, 2_000);
+		expect(await imports.changedSince(summary.id)).toBe(0);
+	});
+
 	it('keeps what was edited since the import, and leaves deleted users deleted', async () => {
 		const { db, users, imports, summary, ann, bob } = await imported();
 		const [dee, eve] = summary.createdIds;
