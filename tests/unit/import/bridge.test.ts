@@ -301,24 +301,29 @@ describe('the import bridge', () => {
 		bridge.stop();
 	});
 
-	it('keeps the watchdog quiet while the worker reads a slow directory, and stops a silent one', async () => {
-		/** A directory that takes 600 ms to open (a million users on a slow tablet), past the stall time. */
-		const slowDb = () => {
-			const db = freshDb();
-			db.on('ready', () => new Promise<void>((resolve) => setTimeout(resolve, 600)));
-			return db;
-		};
-		const quick = { ...timing, stallMs: 300 };
-		const heard = bridgeWith(workerApi(slowDb(), undefined, 50), quick);
-		const analysis = await heard.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true });
-		expect(analysis.rows.length).toBeGreaterThan(0);
-		heard.stop();
-		const silent = bridgeWith(workerApi(slowDb(), undefined, 60_000), quick);
-		await expect(
-			silent.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true })
-		).rejects.toThrow(STALLED);
-		silent.stop();
-	});
+	it(
+		'keeps the watchdog quiet while the worker reads a slow directory, and stops a silent one',
+		{ timeout: 15_000 },
+		async () => {
+			/** A directory that takes 1.5 s to open (a million users on a slow tablet), past the stall time. */
+			const slowDb = () => {
+				const db = freshDb();
+				db.on('ready', () => new Promise<void>((resolve) => setTimeout(resolve, 1500)));
+				return db;
+			};
+			// Heartbeats every 50 ms against a 600 ms stall: a wide margin on a busy machine.
+			const quick = { ...timing, stallMs: 600 };
+			const heard = bridgeWith(workerApi(slowDb(), undefined, 50), quick);
+			const analysis = await heard.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true });
+			expect(analysis.rows.length).toBeGreaterThan(0);
+			heard.stop();
+			const silent = bridgeWith(workerApi(slowDb(), undefined, 60_000), quick);
+			await expect(
+				silent.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true })
+			).rejects.toThrow(STALLED);
+			silent.stop();
+		}
+	);
 
 	it('says to reload when the directory cannot be read because Rollcall was updated in another tab', async () => {
 		const db = freshDb();
