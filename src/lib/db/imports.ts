@@ -62,6 +62,15 @@ export class ImportRefusedError extends Error {
 }
 
 /** The sentence an admin reads when a commit or an undo failed: nothing was changed in any case. */
+/** The [first, last] id ranges of the users an import created, from its change records. */
+function createdRanges(changes: readonly ImportChangeRow[]): [number, number][] {
+	const flat = changes.flatMap((change) => change.created ?? []);
+	return Array.from({ length: flat.length / 2 }, (_, i): [number, number] => [
+		flat[2 * i]!,
+		flat[2 * i + 1]!
+	]);
+}
+
 export function importErrorMessage(error: unknown): string {
 	return error instanceof ImportRefusedError ? error.message : storageErrorMessage(error);
 }
@@ -440,11 +449,6 @@ export function importsStore(db: RollcallDb) {
 		get: (id: number): Promise<ImportRecord | undefined> => db.imports.get(id),
 
 		/**
-		 * Takes an import back, atomically (see importsStore for what happens to users edited since).
-		 * Refused (ImportRefusedError) when already undone; DuplicateError when a value to restore is
-		 * another user's now. Either way nothing is changed.
-		 */
-		/**
 		 * How many of the users an import created are still there and have changed since (edited,
 		 * suspended, activated or signed in): undoing the import removes them too, so the admin is told.
 		 */
@@ -453,12 +457,11 @@ export function importsStore(db: RollcallDb) {
 				const record = await db.imports.get(importId);
 				if (!record || record.status === 'undone') return 0;
 				const changes = await db.importChanges.where('importId').equals(importId).toArray();
-				const ranges = changes.flatMap((change) => change.created ?? []);
 				let changed = 0;
-				for (let i = 0; i + 1 < ranges.length; i += 2) {
+				for (const [first, last] of createdRanges(changes)) {
 					changed += await db.users
 						.where(':id')
-						.between(ranges[i]!, ranges[i + 1]!, true, true)
+						.between(first, last, true, true)
 						.filter(
 							(user) => user.updatedAt !== record.at || user.activatedAt !== null || user.lastLoginAt > 0
 						)
@@ -468,17 +471,18 @@ export function importsStore(db: RollcallDb) {
 			});
 		},
 
+		/**
+		 * Takes an import back, atomically (see importsStore for what happens to users edited since).
+		 * Refused (ImportRefusedError) when already undone; DuplicateError when a value to restore is
+		 * another user's now. Either way nothing is changed.
+		 */
 		async undo(importId: number, now = Date.now()): Promise<UndoSummary> {
 			return inTransaction(async () => {
 				const record = await db.imports.get(importId);
 				if (!record) throw new ImportRefusedError('This import is not in the history any more.');
 				if (record.status === 'undone') throw new ImportRefusedError('This import has already been undone.');
 				const changes = await db.importChanges.where('importId').equals(importId).toArray();
-				const ranges = changes.flatMap((change) => change.created ?? []);
-				const pairs = Array.from({ length: ranges.length / 2 }, (_, i): [number, number] => [
-					ranges[2 * i]!,
-					ranges[2 * i + 1]!
-				]);
+				const pairs = createdRanges(changes);
 				// One range per import in practice (its ids run on); each is one request whatever its size.
 				const deleted = await Dexie.Promise.all(
 					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())

@@ -140,7 +140,7 @@ export function listsStore(db: RollcallDb) {
 				const current = await db.lists.where('generation').equals(generation).primaryKeys();
 				if (!current.includes(key)) return undefined;
 				const row = await db.lists.get(key);
-				if (!row?.ids || row.generation !== generation) return undefined;
+				if (!row?.ids) return undefined;
 				return { ids: Array.from(row.ids), generation };
 			});
 		},

@@ -3,7 +3,7 @@ import { emailKey } from '$lib/domain/email';
 import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
-import type { ExistingUser } from '$lib/import/rows';
+import type { ExistingUser, UniqueField } from '$lib/import/rows';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
 import { listsStore, type ReadList } from './lists';
@@ -47,8 +47,6 @@ const SORT_INDEX: Record<SortKey, string> = {
 	lastLoginAt: '[lastLoginAt+nameKey]',
 	createdAt: '[createdAt+nameKey]'
 };
-
-type UniqueField = 'email' | 'username' | 'customerCode';
 
 /** Keys looked up per transaction by byKeys. */
 const KEY_LOOKUP_CHUNK = 5_000;
@@ -263,16 +261,6 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		count: () => db.users.count(),
-
-		/** Every user's email key with their id: what an import compares its rows with. */
-		async emailIndex(): Promise<Map<string, number>> {
-			// One read transaction, so the keys and the ids come from the same state of the table.
-			return db.transaction('r', db.users, async () => {
-				const keys = await db.users.orderBy('emailKey').keys();
-				const ids = await db.users.orderBy('emailKey').primaryKeys();
-				return new Map(keys.map((key, i) => [key as string, ids[i]!]));
-			});
-		},
 
 		/**
 		 * The stored users with these email keys, by key, as an import's check compares its rows with

@@ -232,14 +232,6 @@ export function uniqueKeysOf(
 	return found;
 }
 
-/** The directory keys of the emails in a table's email column (see uniqueKeysOf). */
-export function emailKeysOf(
-	source: SourceTable,
-	options: Pick<CheckOptions, 'policy' | 'choices'>
-): string[] {
-	return uniqueKeysOf(source, options).email;
-}
-
 /**
  * Maps the headers and checks every row, in slices with progress between them, and sets the
  * passwords apart from everything that may be shown.
@@ -386,9 +378,6 @@ export function createAnalyser() {
 			return source.ok ? (reanalyse(options) ?? unexpected('no table')) : source;
 		},
 		read,
-		/** The email keys of the table read last (see emailKeysOf); undefined when there is none. */
-		emailKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>): string[] | undefined =>
-			last && emailKeysOf(last, options),
 		/** The unique keys of the table read last (see uniqueKeysOf); undefined when there is none. */
 		uniqueKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>) => last && uniqueKeysOf(last, options),
 		reanalyse

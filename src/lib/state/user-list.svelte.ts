@@ -21,7 +21,7 @@ const defaultTuning: ListTuning = { headRows: 200, walkFirstFrom: 200_000, walkR
 class Superseded extends Error {}
 
 interface ReadOptions {
-	/** False once a newer query or a change to the users made this read's answer useless. */
+	/** False once a newer query made this read's answer useless. */
 	isWanted: () => boolean;
 	/** Whether a short search may show its first matches before all of them (a new list only). */
 	mayShowFirst: boolean;
@@ -99,8 +99,7 @@ export class UserList {
 			let isComplete = false;
 			const key = baseKey(query);
 			// A big directory takes a while to read in full (most of a minute for a million users here). Each
-			// list read is kept on disk until the users change
-			// (lists.ts), so most reads are one record. Otherwise, for a new list, draw the first screen from
+			// list read is kept on disk until the users change (lists.ts), so most reads are one record. Otherwise, for a new list, draw the first screen from
 			// the head of the order and read its rows first, then every id; an update keeps the old list on
 			// screen until the new one is read.
 			const isNewList = isNewQuery || untrack(() => this.#ids.length === 0);

@@ -264,7 +264,7 @@ describe('an analyser that remembers the table it read', () => {
 		expect(again?.ok && again.value.sheet).toBe('Users');
 		analyser.analyseFile({ name: 'r.xlsx', bytes: fixture('random-bytes.xlsx') }, base);
 		expect(analyser.reanalyse(base)).toBeUndefined();
-		expect(analyser.emailKeys(base)).toBeUndefined();
+		expect(analyser.uniqueKeys(base)).toBeUndefined();
 	});
 
 	it("gives the directory keys of the file's emails, under the mapping chosen, to look up first", () => {
@@ -280,7 +280,7 @@ describe('an analyser that remembers the table it read', () => {
 			'not an email,,Nobody'
 		].join('\n');
 		expect(analyser.read({ name: 'e.csv', bytes: new TextEncoder().encode(csv) }, base).ok).toBe(true);
-		expect(analyser.emailKeys(base)).toEqual([
+		expect(analyser.uniqueKeys(base)?.email).toEqual([
 			'ada@example.com',
 			'@odd@example.com',
 			'grace@xn--bcher-kva.example',
@@ -290,8 +290,8 @@ describe('an analyser that remembers the table it read', () => {
 			[0, 'ignored' as const],
 			[1, 'email' as const]
 		]);
-		expect(analyser.emailKeys({ ...base, choices: other })).toEqual(['x@example.com']);
-		expect(analyser.emailKeys({ ...base, choices: new Map([[0, 'ignored' as const]]) })).toEqual([]);
+		expect(analyser.uniqueKeys({ ...base, choices: other })?.email).toEqual(['x@example.com']);
+		expect(analyser.uniqueKeys({ ...base, choices: new Map([[0, 'ignored' as const]]) })?.email).toEqual([]);
 	});
 });
 
