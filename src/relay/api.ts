@@ -12,12 +12,15 @@ import {
 import { acceptBatch } from './messages/accept.ts';
 import { hasControlCharacters } from './messages/validate.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
+import type { Logger } from './log.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { checkDeviceToken, pairDevice } from './store/devices.ts';
 import { readEvents } from './store/events.ts';
 
 export interface ApiContext {
 	readonly db: DatabaseSync;
+	/** The operator log: never a token, password, code or link in it. */
+	readonly log: Logger;
 	readonly limits: {
 		readonly perToken: RateLimiter;
 		readonly perRecipient: RateLimiter;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseEmail } from '../lib/domain/email.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
 
 /** Where the relay sends mail: an SMTP server, or the built-in mailbox page. */
 export interface MailFrom {
@@ -42,6 +43,10 @@ export interface RelayConfig {
 	/** How long an activation link stays valid. */
 	readonly activationTtlHours: number;
 	readonly rateLimits: RateLimits;
+	/** Lines below this level are not logged (LOG_LEVEL, default info). */
+	readonly logLevel: LogLevel;
+	/** text for people, json (one object a line) for log collectors (LOG_FORMAT, default text). */
+	readonly logFormat: LogFormat;
 }
 
 export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; errors: string[] };
@@ -195,6 +200,9 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 		)
 	};
 
+	const logLevel = readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info', errors);
+	const logFormat = readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'text', errors);
+
 	if (errors.length > 0) return { ok: false, errors };
 	return {
 		ok: true,
@@ -210,7 +218,9 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			smsWebhookUrl,
 			smsWebhookToken,
 			activationTtlHours,
-			rateLimits
+			rateLimits,
+			logLevel,
+			logFormat
 		}
 	};
 }
@@ -231,6 +241,20 @@ function readWholeNumber(
 		return fallback;
 	}
 	return value;
+}
+
+function readChoice<T extends string>(
+	env: Env,
+	name: string,
+	choices: readonly T[],
+	fallback: T,
+	errors: string[]
+): T {
+	const raw = env[name]?.trim().toLowerCase() ?? '';
+	if (raw === '') return fallback;
+	const choice = choices.find((item) => item === raw);
+	if (!choice) errors.push(`${name} must be one of ${choices.join(', ')}, but it is "${env[name]}".`);
+	return choice ?? fallback;
 }
 
 function parseUrl(value: string, protocols: readonly string[]): URL | undefined {

@@ -56,10 +56,11 @@ server.listen(port, host, () => {
 	);
 	console.log(config.smsWebhookUrl ? 'SMS: sent to SMS_WEBHOOK_URL' : 'SMS: kept in the mailbox');
 	console.log(pairingInstructions(createPairingCode(relay.db).code, config.publicUrl));
+	relay.log.info('started', `Listening on ${host}:${actualPort}`, { publicUrl: config.publicUrl });
 });
 
 function shutDown(signal: string): void {
-	console.log(`Rollcall relay: ${signal} received, closing.`);
+	relay.log.info('stopping', `${signal} received, closing.`);
 	relay.close().then(
 		() => process.exit(0),
 		() => process.exit(1)

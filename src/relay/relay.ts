@@ -3,6 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RelayConfig } from './config.ts';
 import { DeliveryLoop, type DeliveryOptions } from './delivery/loop.ts';
 import { smtpSender, webhookSender } from './delivery/transports.ts';
+import { createLogger, type Logger } from './log.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
@@ -12,17 +13,21 @@ export interface Relay {
 	readonly server: Server;
 	readonly db: DatabaseSync;
 	readonly delivery: DeliveryLoop;
+	readonly log: Logger;
 	/** Stops delivery, closes the server's connections and the database. */
 	close(): Promise<void>;
 }
 
 const MINUTE = 60_000;
 
+export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'> {
+	/** Where the operator log goes; by default stdout/stderr at the configured level and format. */
+	readonly log?: Logger;
+}
+
 /** The whole relay from its settings: database, delivery loop, and the HTTP server (not yet listening). */
-export function createRelay(
-	config: RelayConfig,
-	tuning: Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'> = {}
-): Relay {
+export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
+	const { log = createLogger({ level: config.logLevel, format: config.logFormat }), ...tuning } = options;
 	const db = openDatabase(config.dataDir);
 	const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : undefined;
 	const delivery = new DeliveryLoop({
@@ -30,11 +35,13 @@ export function createRelay(
 		config,
 		sendMail: smtp?.send,
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
+		log,
 		...tuning
 	});
 	const { rateLimits } = config;
 	const routes = createRoutes({
 		db,
+		log,
 		publicUrl: config.publicUrl,
 		allowedOrigins: config.allowedOrigins,
 		limits: {
@@ -48,12 +55,13 @@ export function createRelay(
 		},
 		onAccepted: () => delivery.wake()
 	});
-	const server = createRelayServer({ staticDir: config.staticDir, routes });
+	const server = createRelayServer({ staticDir: config.staticDir, routes, log });
 	delivery.start();
 	return {
 		server,
 		db,
 		delivery,
+		log,
 		close: async () => {
 			await delivery.stop();
 			server.closeAllConnections();

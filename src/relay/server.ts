@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { silentLogger, type Logger } from './log.ts';
 import type { RelayRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security.ts';
 import { createStaticHandler } from './static.ts';
@@ -8,10 +9,11 @@ export interface RelayServerOptions {
 	readonly staticDir: string;
 	/** The relay's API and pages, tried before the app's files. */
 	readonly routes?: RelayRoutes;
+	readonly log?: Logger;
 }
 
 /** The relay's HTTP server, not yet listening: the API and the relay's pages first, then the app. */
-export function createRelayServer({ staticDir, routes }: RelayServerOptions): Server {
+export function createRelayServer({ staticDir, routes, log = silentLogger }: RelayServerOptions): Server {
 	const serveStatic = createStaticHandler({ root: staticDir });
 	return createServer((request, response) => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
@@ -20,7 +22,10 @@ export function createRelayServer({ staticDir, routes }: RelayServerOptions): Se
 			await serveStatic(request, response);
 		};
 		handle().catch((error: unknown) => {
-			console.error(`Rollcall relay: ${request.method} ${request.url} failed:`, error);
+			log.error(
+				'request-failed',
+				`${request.method} ${new URL(request.url ?? '/', 'http://relay.invalid').pathname} failed: ${String(error)}`
+			);
 			if (response.headersSent) {
 				response.destroy();
 				return;

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import { createLinkToken, getAccount, setInitialPassword } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
@@ -25,6 +26,7 @@ export interface DeliveryOptions {
 	readonly concurrency?: number;
 	/** The first retry waits up to this long, doubling each time (tests shorten it). */
 	readonly retryBaseMs?: number;
+	readonly log?: Logger;
 }
 
 interface Job {
@@ -115,7 +117,11 @@ export class DeliveryLoop {
 			try {
 				await this.#deliver(job);
 			} catch (error) {
-				console.error(`Rollcall relay: delivering message ${job.id} failed:`, error);
+				(this.#options.log ?? silentLogger).error(
+					'delivery-failed',
+					`Delivering a message hit an internal error: ${String(error)}`,
+					{ message: job.id }
+				);
 				this.#finish(job, { kind: 'retry', reason: 'The relay hit an internal error; it will try again.' });
 			}
 		}

@@ -56,7 +56,9 @@ describe('the relay settings', () => {
 				smsWebhookUrl: undefined,
 				smsWebhookToken: undefined,
 				activationTtlHours: 72,
-				rateLimits: DEFAULT_RATE_LIMITS
+				rateLimits: DEFAULT_RATE_LIMITS,
+				logLevel: 'info',
+				logFormat: 'text'
 			}
 		});
 	});

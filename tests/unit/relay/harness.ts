@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { MessageBatchResponse, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
 import { readConfig } from '../../../src/relay/config.ts';
+import { createLogger } from '../../../src/relay/log.ts';
 import { createRelay, type Relay } from '../../../src/relay/relay.ts';
 import { createPairingCode } from '../../../src/relay/store/devices.ts';
 
@@ -32,6 +33,8 @@ export interface TestRelay {
 	readonly relay: Relay;
 	readonly url: string;
 	readonly dataDir: string;
+	/** Every line the relay logged (at debug and above), parsed from its JSON form. */
+	readonly logs: Record<string, unknown>[];
 	/** Pairs a device and returns its token. */
 	pair(name?: string): Promise<string>;
 	send(token: string, messages: readonly unknown[], headers?: Record<string, string>): Promise<Response>;
@@ -55,7 +58,13 @@ export async function startTestRelay(
 		...env
 	});
 	if (!result.ok) throw new Error(result.errors.join('\n'));
-	const relay = createRelay(result.config, { retryBaseMs: 50 });
+	const logs: Record<string, unknown>[] = [];
+	const log = createLogger({
+		level: 'debug',
+		format: 'json',
+		write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>)
+	});
+	const relay = createRelay(result.config, { retryBaseMs: 50, log });
 	await new Promise<void>((resolve) => relay.server.listen(port, host, resolve));
 
 	const send = (token: string, messages: readonly unknown[], headers: Record<string, string> = {}) =>
@@ -68,6 +77,7 @@ export async function startTestRelay(
 		relay,
 		url,
 		dataDir,
+		logs,
 		pair: async (name = 'Test device') => {
 			const { code } = createPairingCode(relay.db);
 			const response = await fetch(`${url}/api/pair`, {
