@@ -45,7 +45,7 @@ async function startRelayProcess(env: Record<string, string>): Promise<RunningRe
 
 describe('a relay killed mid-batch', () => {
 	it('loses nothing and sends nothing twice after a restart', async () => {
-		const smtp = await startSmtp(15);
+		const smtp = await startSmtp({ delayMs: 15 });
 		const { dir, staticDir, dataDir } = await tempRelayDir();
 		const port = await freePort();
 		const url = `http://127.0.0.1:${port}`;

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import type { MessageBatchResponse, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
 import { readConfig } from '../../../src/relay/config.ts';
 import { createLogger } from '../../../src/relay/log.ts';
-import { createRelay, type Relay } from '../../../src/relay/relay.ts';
+import { createRelay, type Relay, type RelayOptions } from '../../../src/relay/relay.ts';
 import { createPairingCode } from '../../../src/relay/store/devices.ts';
 
 /** A port nobody listens on right now. */
@@ -44,7 +44,8 @@ export interface TestRelay {
 
 export async function startTestRelay(
 	env: Record<string, string> = {},
-	host = '127.0.0.1'
+	host = '127.0.0.1',
+	tuning: Omit<RelayOptions, 'log'> = {}
 ): Promise<TestRelay> {
 	const { dir, staticDir, dataDir } = await tempRelayDir();
 	const port = await freePort(host);
@@ -64,7 +65,7 @@ export async function startTestRelay(
 		format: 'json',
 		write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>)
 	});
-	const relay = createRelay(result.config, { retryBaseMs: 50, log });
+	const relay = createRelay(result.config, { retryBaseMs: 50, log, ...tuning });
 	await new Promise<void>((resolve) => relay.server.listen(port, host, resolve));
 
 	const send = (token: string, messages: readonly unknown[], headers: Record<string, string> = {}) =>
@@ -129,27 +130,63 @@ export interface ReceivedMail {
 	readonly raw: string;
 }
 
+export interface SmtpOptions {
+	/** Waits this long after each mail's DATA before answering. */
+	readonly delayMs?: number;
+	/**
+	 * Called when a mail's DATA has arrived; the answer waits for the promise it returns. One that never
+	 * settles is a server that stalls after DATA.
+	 */
+	readonly hold?: (mail: ReceivedMail) => Promise<void> | undefined;
+	/** Offers AUTH PLAIN/LOGIN without TLS (as a careless server does) and records who tried it. */
+	readonly offerAuth?: boolean;
+}
+
 export interface TestSmtp {
 	readonly url: string;
+	readonly port: number;
+	/** Mails the server accepted (answered 250). */
 	readonly mails: ReceivedMail[];
+	/** Mails whose DATA arrived, answered or not. */
+	readonly arrived: ReceivedMail[];
+	/** User names of AUTH attempts (with offerAuth). */
+	readonly logins: string[];
 	/** Answer the next `count` DATA commands with this SMTP error code instead of accepting. */
 	failNext(count: number, code: number): void;
 	close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps every mail it accepts, after `delayMs` per mail. */
-export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
+/** A real SMTP server on loopback that keeps every mail it accepts. */
+export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
 	const mails: ReceivedMail[] = [];
+	const arrived: ReceivedMail[] = [];
+	const logins: string[] = [];
 	let failures: { count: number; code: number } = { count: 0, code: 0 };
 	const server = new SMTPServer({
 		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
+		disabledCommands: options.offerAuth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+		allowInsecureAuth: options.offerAuth ?? false,
+		authMethods: ['PLAIN', 'LOGIN'],
+		onAuth(auth, _session, callback) {
+			logins.push(auth.username ?? '');
+			callback(null, { user: auth.username });
+		},
 		logger: false,
+		// A stalled session must not hold close() for the default 30 s.
+		closeTimeout: 500,
 		onData(stream, session, callback) {
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-			stream.on('end', () => setTimeout(finish, delayMs));
-			const finish = (): void => {
+			stream.on('end', () => {
+				const raw = Buffer.concat(chunks).toString('utf8');
+				const messageId = /^Message-ID:\s*(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
+				const mail = { to: session.envelope.rcptTo.map((rcpt) => rcpt.address), messageId, raw };
+				arrived.push(mail);
+				void (options.hold?.(mail) ?? Promise.resolve()).then(() =>
+					setTimeout(() => finish(mail), options.delayMs ?? 0)
+				);
+			});
+			const finish = (mail: ReceivedMail): void => {
 				if (failures.count > 0) {
 					failures.count -= 1;
 					const error = Object.assign(
@@ -161,15 +198,14 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 					callback(error);
 					return;
 				}
-				const raw = Buffer.concat(chunks).toString('utf8');
-				const messageId = /^Message-ID:\s*(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
-				mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), messageId, raw });
+				mails.push(mail);
 				callback();
 			};
 		}
 	});
-	// A client that dies mid-session (the crash test kills the relay) resets its connection: that is the
-	// test's doing, not a failure of this server, and unhandled it would end the test run.
+	// A client that dies mid-session (the crash test kills the relay, a timeout drops a stalled session)
+	// resets its connection: that is the test's doing, not a failure of this server, and unhandled it
+	// would end the test run.
 	server.on('error', (error: NodeJS.ErrnoException) => {
 		if (error.code !== 'ECONNRESET') throw error;
 	});
@@ -177,12 +213,20 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	return {
 		url: `smtp://127.0.0.1:${port}`,
+		port,
 		mails,
+		arrived,
+		logins,
 		failNext: (count, code) => {
 			failures = { count, code };
 		},
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
+}
+
+/** How many times the SMTP server accepted the mail of this idempotency key (its Message-ID). */
+export function timesSent(smtp: TestSmtp, idempotencyKey: string, host = '127.0.0.1'): number {
+	return smtp.mails.filter((mail) => mail.messageId === `<${idempotencyKey}@${host}>`).length;
 }
 
 /** Waits until `check` is true (polling), or fails after `ms`. */
