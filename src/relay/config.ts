@@ -36,6 +36,11 @@ export interface RelayConfig {
 	readonly allowedOrigins: readonly string[];
 	/** smtp:// or smtps:// URL of the mail server; undefined keeps mail in the built-in mailbox. */
 	readonly smtpUrl: string | undefined;
+	/**
+	 * The SMTP host that may take the password and mail without TLS (SMTP_ALLOW_PLAINTEXT); TLS is
+	 * required for every other host not on this machine.
+	 */
+	readonly smtpPlaintextHost: string | undefined;
 	readonly mailFrom: MailFrom;
 	/** Where SMS messages are POSTed as JSON; undefined keeps them in the built-in mailbox. */
 	readonly smsWebhookUrl: string | undefined;
@@ -119,8 +124,32 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			errors.push(
 				'SMTP_URL must look like smtp://user:password@mail.example.org:587 or smtps://mail.example.org:465, but it does not (its value is not shown because it may hold a password).'
 			);
+		} else if (url.search) {
+			errors.push(
+				'SMTP_URL takes no settings after a "?": the relay sets TLS, pooling and timeouts itself (its value is not shown because it may hold a password).'
+			);
 		} else {
 			smtpUrl = url.href;
+		}
+	}
+
+	let smtpPlaintextHost: string | undefined;
+	const plaintextHost = text('SMTP_ALLOW_PLAINTEXT').toLowerCase();
+	if (plaintextHost) {
+		const smtp = smtpUrl ? new URL(smtpUrl) : undefined;
+		const smtpHost = smtp?.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+		if (!smtp) {
+			errors.push(
+				'SMTP_ALLOW_PLAINTEXT is set but SMTP_URL is not: it names the mail server that may receive the password without TLS.'
+			);
+		} else if (smtp.protocol === 'smtps:') {
+			errors.push('SMTP_ALLOW_PLAINTEXT is not needed with smtps://, which is always encrypted: remove it.');
+		} else if (plaintextHost !== smtpHost) {
+			errors.push(
+				`SMTP_ALLOW_PLAINTEXT must name the host of SMTP_URL (${smtpHost}) to let it go without TLS, but it is "${env.SMTP_ALLOW_PLAINTEXT}".`
+			);
+		} else {
+			smtpPlaintextHost = smtpHost;
 		}
 	}
 
@@ -214,6 +243,7 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			publicUrl,
 			allowedOrigins,
 			smtpUrl,
+			smtpPlaintextHost,
 			mailFrom,
 			smsWebhookUrl,
 			smsWebhookToken,

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfig } from './config.ts';
+import { smtpTransportOptions } from './delivery/transports.ts';
 import { pairingInstructions } from './pairing-message.ts';
 import { createRelay } from './relay.ts';
 import { createPairingCode } from './store/devices.ts';
@@ -49,9 +50,12 @@ server.listen(port, host, () => {
 	const shownHost = isLocal ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 	console.log(`Rollcall is running at http://${shownHost}:${actualPort}/ (listening on ${host})`);
 	console.log(`Data: ${config.dataDir}`);
+	const smtp = config.smtpUrl
+		? smtpTransportOptions(config.smtpUrl, { plaintextHost: config.smtpPlaintextHost })
+		: undefined;
 	console.log(
-		config.smtpUrl
-			? 'Mail: sent through SMTP_URL'
+		smtp
+			? `Mail: sent through SMTP_URL (${smtp.secure ? 'TLS' : smtp.requireTLS ? 'STARTTLS required' : 'STARTTLS when the server offers it'})`
 			: `Mail: kept in the mailbox at http://localhost:${actualPort}/mailbox (this machine only)`
 	);
 	console.log(config.smsWebhookUrl ? 'SMS: sent to SMS_WEBHOOK_URL' : 'SMS: kept in the mailbox');

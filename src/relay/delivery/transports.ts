@@ -25,12 +25,72 @@ export interface OutgoingSms {
 export type MailSender = (mail: OutgoingMail) => Promise<SendOutcome>;
 export type SmsSender = (sms: OutgoingSms) => Promise<SendOutcome>;
 
-/** Mail through an SMTP server (nodemailer). */
-export function smtpSender(smtpUrl: string, from: MailFrom): { send: MailSender; close: () => void } {
-	// Pooled: one SMTP session carries many messages instead of a connection and handshake each.
+/** Connection, greeting and inactivity limit: a server that stalls (even after DATA) frees its slot. */
+export const SMTP_TIMEOUT_MS = 60_000;
+
+export interface SmtpOptions {
+	/** The one SMTP host allowed to take the credentials without TLS (SMTP_ALLOW_PLAINTEXT). */
+	readonly plaintextHost?: string;
+	/** Tests shorten it. */
+	readonly timeoutMs?: number;
+	/** Which hosts are this machine (a seam for tests): a local MTA needs no TLS. */
+	readonly isLoopbackHost?: (host: string) => boolean;
+}
+
+/** What nodemailer is given: every setting the relay relies on, none left to the URL. */
+export interface SmtpTransportOptions {
+	readonly pool: true;
+	readonly host: string;
+	readonly port: number | undefined;
+	/** smtps://: TLS from the first byte. */
+	readonly secure: boolean;
+	/** STARTTLS or no session: never the password (or a message) in clear to another machine. */
+	readonly requireTLS: boolean;
+	readonly auth: { readonly user: string; readonly pass: string } | undefined;
+	readonly connectionTimeout: number;
+	readonly greetingTimeout: number;
+	readonly socketTimeout: number;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a mail server on this machine. */
+export function isLoopbackHost(host: string): boolean {
+	const name = host.replace(/^\[|\]$/g, '').toLowerCase();
+	return name === 'localhost' || name === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(name);
+}
+
+/**
+ * The transport's settings from SMTP_URL (checked by readConfig): pooled, so one session carries many
+ * messages; TLS required for any server not on this machine unless the admin named it in
+ * SMTP_ALLOW_PLAINTEXT.
+ */
+export function smtpTransportOptions(smtpUrl: string, options: SmtpOptions = {}): SmtpTransportOptions {
 	const url = new URL(smtpUrl);
-	if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-	const transporter = nodemailer.createTransport(url.href);
+	const host = url.hostname.replace(/^\[|\]$/g, '');
+	const secure = url.protocol === 'smtps:';
+	const isLocal = (options.isLoopbackHost ?? isLoopbackHost)(host);
+	const timeout = options.timeoutMs ?? SMTP_TIMEOUT_MS;
+	return {
+		pool: true,
+		host,
+		port: url.port ? Number(url.port) : undefined,
+		secure,
+		requireTLS: !secure && !isLocal && host.toLowerCase() !== options.plaintextHost?.toLowerCase(),
+		auth: url.username
+			? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+			: undefined,
+		connectionTimeout: timeout,
+		greetingTimeout: timeout,
+		socketTimeout: timeout
+	};
+}
+
+/** Mail through an SMTP server (nodemailer). */
+export function smtpSender(
+	smtpUrl: string,
+	from: MailFrom,
+	options: SmtpOptions = {}
+): { send: MailSender; close: () => void } {
+	const transporter = nodemailer.createTransport(smtpTransportOptions(smtpUrl, options));
 	const send: MailSender = async (mail) => {
 		try {
 			await transporter.sendMail({
@@ -53,10 +113,19 @@ export function smtpSender(smtpUrl: string, from: MailFrom): { send: MailSender;
 	return { send, close: () => transporter.close() };
 }
 
-/** A 5xx reply from the server is final (no such mailbox, refused); anything else may pass later. */
+/**
+ * A 5xx reply from the server is final (no such mailbox, refused); anything else may pass later. So is a
+ * server that cannot do TLS: the admin can fix it, and the messages wait meanwhile.
+ */
 export function smtpOutcome(error: unknown): SendOutcome {
-	const details = error as { responseCode?: unknown; response?: unknown; message?: unknown };
+	const details = error as { responseCode?: unknown; response?: unknown; message?: unknown; code?: unknown };
 	const reason = oneLine(String(details.response ?? details.message ?? error));
+	if (details.code === 'ETLS') {
+		return {
+			kind: 'retry',
+			reason: `The mail server did not set up STARTTLS (${reason}); the relay sends the password and mail to another machine only encrypted. Enable STARTTLS on the server, use smtps://, or name it in SMTP_ALLOW_PLAINTEXT.`
+		};
+	}
 	if (typeof details.responseCode === 'number' && details.responseCode >= 500) {
 		return { kind: 'undeliverable', reason: `The mail server refused the message: ${reason}` };
 	}

@@ -52,6 +52,7 @@ describe('the relay settings', () => {
 				publicUrl: 'http://localhost:5000',
 				allowedOrigins: [],
 				smtpUrl: undefined,
+				smtpPlaintextHost: undefined,
 				mailFrom: { name: 'Rollcall', address: 'rollcall@localhost' },
 				smsWebhookUrl: undefined,
 				smsWebhookToken: undefined,
@@ -139,6 +140,58 @@ describe('the relay settings', () => {
 		]) {
 			const result = readConfig({ MAIL_FROM: from });
 			expect(result.ok).toBe(false);
+		}
+	});
+});
+
+describe('SMTP without TLS', () => {
+	const withSmtp = (env: Record<string, string>) => readConfig({ MAIL_FROM: 'rollcall@example.org', ...env });
+
+	it("is allowed only for the host SMTP_ALLOW_PLAINTEXT names, which must be SMTP_URL's", () => {
+		expect(
+			withSmtp({
+				SMTP_URL: 'smtp://u:p@Mail.Internal.example:25',
+				SMTP_ALLOW_PLAINTEXT: 'mail.internal.example'
+			})
+		).toMatchObject({ ok: true, config: { smtpPlaintextHost: 'mail.internal.example' } });
+		expect(withSmtp({ SMTP_URL: 'smtp://mail.example.org:587' })).toMatchObject({
+			ok: true,
+			config: { smtpPlaintextHost: undefined }
+		});
+		expect(
+			withSmtp({
+				SMTP_URL: 'smtp://u:hunter2@mail.example.org:587',
+				SMTP_ALLOW_PLAINTEXT: 'other.example.org'
+			})
+		).toEqual({
+			ok: false,
+			errors: [
+				'SMTP_ALLOW_PLAINTEXT must name the host of SMTP_URL (mail.example.org) to let it go without TLS, but it is "other.example.org".'
+			]
+		});
+		expect(withSmtp({ SMTP_ALLOW_PLAINTEXT: 'mail.example.org' })).toEqual({
+			ok: false,
+			errors: [
+				'SMTP_ALLOW_PLAINTEXT is set but SMTP_URL is not: it names the mail server that may receive the password without TLS.'
+			]
+		});
+		expect(
+			withSmtp({ SMTP_URL: 'smtps://mail.example.org', SMTP_ALLOW_PLAINTEXT: 'mail.example.org' })
+		).toEqual({
+			ok: false,
+			errors: ['SMTP_ALLOW_PLAINTEXT is not needed with smtps://, which is always encrypted: remove it.']
+		});
+	});
+
+	it('cannot be asked for through settings in SMTP_URL', () => {
+		for (const query of ['?requireTLS=false', '?ignoreTLS=true', '?tls.rejectUnauthorized=false']) {
+			const result = withSmtp({ SMTP_URL: `smtp://u:hunter2@mail.example.org:587${query}` });
+			expect(result).toEqual({
+				ok: false,
+				errors: [
+					'SMTP_URL takes no settings after a "?": the relay sets TLS, pooling and timeouts itself (its value is not shown because it may hold a password).'
+				]
+			});
 		}
 	});
 });
