@@ -8,11 +8,14 @@ import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 import { openDatabase } from './store/database.ts';
+import { WriteHealth } from './store/write-health.ts';
 
 export interface Relay {
 	readonly server: Server;
 	readonly db: DatabaseSync;
 	readonly delivery: DeliveryLoop;
+	/** Whether the database takes writes (GET /health, the 503 answers, the delivery loop's pause). */
+	readonly health: WriteHealth;
 	readonly log: Logger;
 	/** Stops delivery, closes the server's connections and the database. */
 	close(): Promise<void>;
@@ -23,16 +26,39 @@ const MINUTE = 60_000;
 export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'> {
 	/** Where the operator log goes; by default stdout/stderr at the configured level and format. */
 	readonly log?: Logger;
+	/** SMTP connection, greeting and inactivity timeout (tests shorten it). */
+	readonly smtpTimeoutMs?: number;
+	/** How often a write is tried while the database refuses them, and at most how often /health writes. */
+	readonly probeIntervalMs?: number;
 }
 
 /** The whole relay from its settings: database, delivery loop, and the HTTP server (not yet listening). */
 export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
-	const { log = createLogger({ level: config.logLevel, format: config.logFormat }), ...tuning } = options;
+	const {
+		log = createLogger({ level: config.logLevel, format: config.logFormat }),
+		smtpTimeoutMs,
+		probeIntervalMs,
+		...tuning
+	} = options;
 	const db = openDatabase(config.dataDir);
-	const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : undefined;
+	const health = new WriteHealth(db, { log, probeIntervalMs });
+	const smtp = config.smtpUrl
+		? smtpSender(config.smtpUrl, config.mailFrom, {
+				plaintextHost: config.smtpPlaintextHost,
+				timeoutMs: smtpTimeoutMs
+			})
+		: undefined;
+	if (config.smtpPlaintextHost) {
+		log.warn(
+			'smtp-plaintext-allowed',
+			'SMTP_ALLOW_PLAINTEXT: the mail server may receive the password and the mail without encryption.',
+			{ host: config.smtpPlaintextHost }
+		);
+	}
 	const delivery = new DeliveryLoop({
 		db,
 		config,
+		health,
 		sendMail: smtp?.send,
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
 		log,
@@ -49,20 +75,23 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 			perRecipient: new RateLimiter(rateLimits.messagesPerRecipientPerHour, 60 * MINUTE),
 			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE)
 		},
+		health,
 		signInLimits: {
 			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
 			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)
 		},
 		onAccepted: () => delivery.wake()
 	});
-	const server = createRelayServer({ staticDir: config.staticDir, routes, log });
+	const server = createRelayServer({ staticDir: config.staticDir, routes, health, log });
 	delivery.start();
 	return {
 		server,
 		db,
 		delivery,
+		health,
 		log,
 		close: async () => {
+			health.close();
 			await delivery.stop();
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,15 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleApi, type ApiContext } from './api.ts';
+import { answerHealth } from './health.ts';
 import { RequestError, sendError, sendPage } from './http.ts';
 import { html, page } from './pages/html.ts';
 import { showActivation, submitActivation } from './pages/activate.ts';
 import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } from './pages/mailbox.ts';
 import { showSignIn, submitSignIn, type SignInLimits } from './pages/signin.ts';
+import type { WriteHealth } from './store/write-health.ts';
 
 export interface RoutesContext extends ApiContext {
 	readonly publicUrl: string;
 	readonly allowedOrigins: readonly string[];
 	readonly signInLimits: SignInLimits;
+	readonly health: WriteHealth;
 }
 
 /** Answers the relay's own URLs; false for anything else (the app's files). */
@@ -26,6 +29,16 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 		const url = new URL(request.url ?? '/', 'http://relay.invalid');
 		const path = url.pathname;
 		const method = request.method ?? 'GET';
+
+		if (path === '/health') {
+			try {
+				answerHealth(context.health, request, response);
+			} catch (error) {
+				if (!(error instanceof RequestError)) throw error;
+				sendError(response, error);
+			}
+			return true;
+		}
 
 		if (path === '/api' || path.startsWith('/api/')) {
 			try {

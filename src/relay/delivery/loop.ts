@@ -6,6 +6,8 @@ import { silentLogger, type Logger } from '../log.ts';
 import { createLinkToken, getAccount, setInitialPassword } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
+import { WriteHealth } from '../store/write-health.ts';
+import { messageId as publicId } from '../messages/accept.ts';
 import type { ValidMessage } from '../messages/validate.ts';
 import { renderMail, renderSms, type TemplateInput } from './templates.ts';
 import type { MailSender, SendOutcome, SmsSender } from './transports.ts';
@@ -22,10 +24,12 @@ export interface DeliveryOptions {
 	readonly sendMail?: MailSender;
 	/** Undefined: SMS go to the built-in mailbox. */
 	readonly sendSms?: SmsSender;
-	/** Messages delivered at the same time. */
+	/** Messages delivered at the same time, in each lane (mail, SMS). */
 	readonly concurrency?: number;
 	/** The first retry waits up to this long, doubling each time (tests shorten it). */
 	readonly retryBaseMs?: number;
+	/** Whether the database takes writes; by default one of the loop's own. */
+	readonly health?: WriteHealth;
 	readonly log?: Logger;
 }
 
@@ -40,100 +44,172 @@ interface Job {
 }
 
 /**
+ * Mail and SMS leave through separate lanes, each with its own workers, so a mail server that stalls
+ * never holds up an SMS (nor a webhook a mail).
+ */
+type LaneKind = 'mail' | 'sms';
+const LANE_FILTER: Record<LaneKind, string> = {
+	mail: "template <> 'sms-login'",
+	sms: "template = 'sms-login'"
+};
+
+interface Lane {
+	readonly kind: LaneKind;
+	active: number;
+	timer: NodeJS.Timeout | undefined;
+}
+
+/**
  * Sends accepted messages, oldest first. Each message is marked 'sending' in its own committed
  * transaction before it leaves, and marked done in another after. A message still 'sending' at start-up
  * was cut off by a crash: it is sent again with the same Message-ID (at least once, never lost). For the
  * mailbox the write and the mark are one transaction, so it is exactly once.
+ *
+ * When the database stops taking writes (a full disk), the loop pauses instead of failing: a message that
+ * left but whose outcome could not be recorded keeps that outcome in memory, one that could not leave is
+ * put back in the queue, both as soon as writes work again; then delivery resumes by itself.
  */
 export class DeliveryLoop {
 	readonly #options: DeliveryOptions;
 	readonly #concurrency: number;
-	#active = 0;
-	#timer: NodeJS.Timeout | undefined;
+	readonly #health: WriteHealth;
+	readonly #log: Logger;
+	readonly #lanes: readonly Lane[] = (['mail', 'sms'] as const).map((kind) => ({
+		kind,
+		active: 0,
+		timer: undefined
+	}));
 	#isStopped = true;
 	#idle: (() => void)[] = [];
+	/** Sent (or refused) while the database could not record it: written first when it can. */
+	readonly #unrecorded = new Map<number, { job: Job; outcome: SendOutcome }>();
+	/** Claimed but never sent while the database failed: back in the queue when it can write. */
+	readonly #stranded = new Set<number>();
 
 	constructor(options: DeliveryOptions) {
 		this.#options = options;
 		this.#concurrency = options.concurrency ?? 4;
+		this.#log = options.log ?? silentLogger;
+		this.#health = options.health ?? new WriteHealth(options.db, { log: this.#log });
+		this.#health.onRecovered(() => this.#recover());
 	}
 
 	start(): void {
 		this.#isStopped = false;
-		this.#options.db.prepare("UPDATE messages SET state = 'queued' WHERE state = 'sending'").run();
+		// Cut off by a crash: back in the queue, to be sent again. Read first, so that starting on a full
+		// disk writes nothing it need not; if the write fails, they go back once the disk takes writes.
+		const { db } = this.#options;
+		const cut = db.prepare("SELECT id FROM messages WHERE state = 'sending'").all() as { id: number }[];
+		try {
+			if (cut.length > 0) db.prepare("UPDATE messages SET state = 'queued' WHERE state = 'sending'").run();
+		} catch (error) {
+			if (!this.#health.noteFailure(error)) throw error;
+			for (const row of cut) this.#stranded.add(row.id);
+		}
 		this.wake();
 	}
 
 	/** Something new was accepted: look now rather than at the next timer. */
 	wake(): void {
-		if (this.#isStopped) return;
-		clearTimeout(this.#timer);
-		this.#timer = undefined;
-		while (this.#active < this.#concurrency) {
-			this.#active++;
-			void this.#work().finally(() => {
-				this.#active--;
-				if (this.#active === 0) this.#whenIdle();
-			});
+		if (this.#isStopped || !this.#health.isWritable) return;
+		for (const lane of this.#lanes) {
+			clearTimeout(lane.timer);
+			lane.timer = undefined;
+			while (lane.active < this.#concurrency) {
+				lane.active++;
+				void this.#work(lane.kind).then(() => {
+					lane.active--;
+					if (lane.active === 0) this.#whenIdle(lane);
+				});
+			}
 		}
 	}
 
 	/** Stops taking messages and waits for those in flight. */
 	async stop(): Promise<void> {
 		this.#isStopped = true;
-		clearTimeout(this.#timer);
-		if (this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+		for (const lane of this.#lanes) clearTimeout(lane.timer);
+		if (this.#activeCount() > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
 	}
 
 	/** Resolves once nothing is due (for tests and the benchmark). */
 	async settled(): Promise<void> {
-		while (this.#active > 0 || this.#nextDue() <= Date.now()) {
+		while (this.#activeCount() > 0 || this.#nextDue() <= Date.now()) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	}
 
-	#whenIdle(): void {
-		for (const resolve of this.#idle.splice(0)) resolve();
-		if (this.#isStopped) return;
-		const next = this.#nextDue();
+	#activeCount(): number {
+		return this.#lanes.reduce((sum, lane) => sum + lane.active, 0);
+	}
+
+	#whenIdle(lane: Lane): void {
+		if (this.#activeCount() === 0) for (const resolve of this.#idle.splice(0)) resolve();
+		if (this.#isStopped || !this.#health.isWritable) return;
+		let next: number;
+		try {
+			next = this.#nextDue(lane.kind);
+		} catch (error) {
+			this.#internalError(error);
+			return;
+		}
 		if (next === Number.POSITIVE_INFINITY) return;
 		// A timer no longer than 30 s also catches messages written by another process.
 		const delay = Math.min(Math.max(next - Date.now(), 0), 30_000);
-		this.#timer = setTimeout(() => this.wake(), delay);
-		this.#timer.unref();
+		lane.timer = setTimeout(() => this.wake(), delay);
+		lane.timer.unref();
 	}
 
-	#nextDue(): number {
+	#nextDue(kind?: LaneKind): number {
 		const row = this.#options.db
-			.prepare("SELECT min(next_attempt_at) AS next FROM messages WHERE state = 'queued'")
+			.prepare(
+				`SELECT min(next_attempt_at) AS next FROM messages WHERE state = 'queued'${kind ? ` AND ${LANE_FILTER[kind]}` : ''}`
+			)
 			.get() as { next: number | null } | undefined;
 		return row?.next ?? Number.POSITIVE_INFINITY;
 	}
 
-	async #work(): Promise<void> {
-		while (!this.#isStopped) {
-			const job = this.#claim();
-			if (!job) return;
-			try {
-				await this.#deliver(job);
-			} catch (error) {
-				(this.#options.log ?? silentLogger).error(
-					'delivery-failed',
-					`Delivering a message hit an internal error: ${String(error)}`,
-					{ message: job.id }
-				);
-				this.#finish(job, { kind: 'retry', reason: 'The relay hit an internal error; it will try again.' });
+	/** One worker: takes due messages of its lane until none is left, the loop stops, or writes fail. */
+	async #work(kind: LaneKind): Promise<void> {
+		try {
+			while (!this.#isStopped && this.#health.isWritable) {
+				const job = this.#claim(kind);
+				if (!job) return;
+				let outcome: SendOutcome | undefined;
+				try {
+					outcome = await this.#deliver(job);
+				} catch (error) {
+					if (this.#health.noteFailure(error)) {
+						// Nothing left the relay: the message goes back in the queue once the disk takes writes.
+						this.#stranded.add(job.id);
+						return;
+					}
+					this.#log.error('delivery-failed', `Delivering a message hit an internal error: ${String(error)}`, {
+						message: job.id
+					});
+					outcome = { kind: 'retry', reason: 'The relay hit an internal error; it will try again.' };
+				}
+				if (outcome) this.#finish(job, outcome);
 			}
+		} catch (error) {
+			this.#internalError(error);
 		}
 	}
 
-	#claim(): Job | undefined {
+	/** A failed write pauses the loop (the health probes and wakes it); anything else is logged. */
+	#internalError(error: unknown): void {
+		if (this.#health.noteFailure(error)) return;
+		this.#log.error('delivery-loop-failed', `The delivery loop hit an internal error: ${String(error)}`);
+	}
+
+	#claim(kind: LaneKind): Job | undefined {
 		const { db } = this.#options;
 		return transaction(db, () => {
 			const row = db
 				.prepare(
 					`SELECT id, idempotency_key, template, recipient, user_id, payload, attempts FROM messages
-					 WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`
+					 WHERE state = 'queued' AND next_attempt_at <= ? AND ${LANE_FILTER[kind]}
+					 ORDER BY next_attempt_at, id LIMIT 1`
 				)
 				.get(Date.now()) as
 				| {
@@ -160,7 +236,29 @@ export class DeliveryLoop {
 		});
 	}
 
-	async #deliver(job: Job): Promise<void> {
+	/** Writes what the outage held back: outcomes first, then the stranded messages back in the queue. */
+	#recover(): void {
+		const { db } = this.#options;
+		try {
+			transaction(db, () => {
+				for (const { job, outcome } of this.#unrecorded.values()) this.#record(job, outcome);
+				const requeue = db.prepare(
+					"UPDATE messages SET state = 'queued', attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'sending'"
+				);
+				for (const id of this.#stranded) requeue.run(id);
+			});
+		} catch (error) {
+			this.#internalError(error);
+			return;
+		}
+		for (const { job, outcome } of this.#unrecorded.values()) this.#logOutcome(job, outcome);
+		this.#unrecorded.clear();
+		this.#stranded.clear();
+		this.wake();
+	}
+
+	/** Sends `job`; the outcome to record, or undefined when the mailbox took and recorded it at once. */
+	async #deliver(job: Job): Promise<SendOutcome | undefined> {
 		const { db, config, sendMail, sendSms } = this.#options;
 		const account = getAccount(db, job.userId);
 		const input: TemplateInput = {
@@ -180,22 +278,21 @@ export class DeliveryLoop {
 			const password = job.payload.values.password;
 			if (password !== undefined) setInitialPassword(db, job.userId, await hashPassword(password));
 			const text = renderSms(input);
-			if (!sendSms) return this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
-			const outcome = await sendSms({
-				to: job.recipient,
-				text,
-				messageId,
-				idempotencyKey: job.idempotencyKey
-			});
-			return this.#finish(job, outcome);
+			if (!sendSms) {
+				this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
+				return undefined;
+			}
+			return sendSms({ to: job.recipient, text, messageId, idempotencyKey: job.idempotencyKey });
 		}
 
 		// A fresh link per attempt; an earlier attempt's link stays valid, in case that mail did arrive.
 		const token = createLinkToken(db, job.userId, 'activate', config.activationTtlHours * 3_600_000, job.id);
 		const mail = renderMail({ ...input, activationUrl: `${config.publicUrl}/activate/${token}` });
-		if (!sendMail) return this.#toMailbox(job, { kind: 'mail', ...mail });
-		const outcome = await sendMail({ to: job.recipient, messageId, ...mail });
-		return this.#finish(job, outcome);
+		if (!sendMail) {
+			this.#toMailbox(job, { kind: 'mail', ...mail });
+			return undefined;
+		}
+		return sendMail({ to: job.recipient, messageId, ...mail });
 	}
 
 	#toMailbox(
@@ -209,10 +306,48 @@ export class DeliveryLoop {
 			).run(content.kind, job.id, job.recipient, content.subject, content.text, content.html, Date.now());
 			this.#record(job, { kind: 'delivered' });
 		});
+		this.#logOutcome(job, { kind: 'delivered' });
 	}
 
+	/** Records the outcome; one the database cannot take now waits in memory for it (the message left). */
 	#finish(job: Job, outcome: SendOutcome): void {
-		transaction(this.#options.db, () => this.#record(job, outcome));
+		try {
+			transaction(this.#options.db, () => this.#record(job, outcome));
+		} catch (error) {
+			if (!this.#health.noteFailure(error)) throw error;
+			this.#unrecorded.set(job.id, { job, outcome });
+			return;
+		}
+		this.#logOutcome(job, outcome);
+	}
+
+	/**
+	 * One line per outcome. A mail's recipient appears as its domain only: enough to see that one provider
+	 * bounces everything, while the log (often shipped to other systems and kept long) holds no addresses;
+	 * the message id finds the full recipient in the database.
+	 */
+	#logOutcome(job: Job, outcome: SendOutcome): void {
+		const fields = {
+			message: publicId(job.id),
+			template: job.template,
+			attempt: job.attempts,
+			...(job.template === 'sms-login'
+				? {}
+				: { domain: job.recipient.slice(job.recipient.lastIndexOf('@') + 1) })
+		};
+		if (outcome.kind === 'delivered') {
+			this.#log.info('delivered', 'A message was delivered.', fields);
+		} else if (outcome.kind === 'retry' && job.attempts < MAX_ATTEMPTS) {
+			this.#log.warn('delivery-retry', 'A message could not be delivered yet; it will be tried again.', {
+				...fields,
+				reason: withoutAddresses(outcome.reason)
+			});
+		} else {
+			this.#log.warn('undeliverable', 'A message was given up as undeliverable.', {
+				...fields,
+				reason: withoutAddresses(outcome.reason)
+			});
+		}
 	}
 
 	/** The message's new state and its event; call inside a transaction. */
@@ -248,4 +383,9 @@ export class DeliveryLoop {
 			now
 		);
 	}
+}
+
+/** A server's reason often quotes the recipient: keep its domain, drop the person. */
+function withoutAddresses(text: string): string {
+	return text.replace(/[^\s<>"'(),;:@]+@([A-Za-z0-9.-]+)/g, '…@$1');
 }

@@ -77,5 +77,10 @@ export const MIGRATIONS: readonly string[] = [
 		html TEXT,
 		created_at INTEGER NOT NULL
 	);
+	`,
+	// 3 (delivery): a scratch table the write probe (store/write-health.ts) fills and empties in one
+	// transaction, so "ready" means a real write reached the disk.
+	`
+	CREATE TABLE write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 	`
 ];

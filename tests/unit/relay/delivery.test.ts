@@ -2,13 +2,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EventPage } from '../../../src/lib/domain/relay-protocol.ts';
+import type { EventPage, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
+import { smtpSender, smtpTransportOptions } from '../../../src/relay/delivery/transports.ts';
 import {
 	activation,
 	linkIn,
 	newKey,
 	startSmtp,
 	startTestRelay,
+	timesSent,
 	until,
 	type TestRelay,
 	type TestSmtp
@@ -185,5 +187,185 @@ describe('SMS through the webhook', () => {
 		expect(row.last_error).toBe('The SMS webhook answered 400: number not reachable');
 		expect(row.payload).not.toContain('Another-Secret-43');
 		answer = 200;
+	});
+});
+
+/** A real SMS webhook on loopback that answers 200 and keeps what it got. */
+async function startWebhook(): Promise<{
+	url: string;
+	received: Record<string, unknown>[];
+	close(): Promise<void>;
+}> {
+	const received: Record<string, unknown>[] = [];
+	const server = createServer((request, response) => {
+		let data = '';
+		request.on('data', (chunk: Buffer) => (data += chunk.toString()));
+		request.on('end', () => {
+			received.push(JSON.parse(data) as Record<string, unknown>);
+			response.writeHead(200, { 'Content-Type': 'text/plain' });
+			response.end('ok');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/sms`,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+	};
+}
+
+function smsLogin(to: string, username: string): OutgoingMessage {
+	return {
+		idempotencyKey: newKey(),
+		template: 'sms-login',
+		to,
+		user: { id: `u-${username}`, username },
+		values: { password: 'Initial-Secret-42' }
+	};
+}
+
+describe('a mail server that stalls after DATA', () => {
+	it('holds up no SMS: mail and SMS leave through separate lanes', async () => {
+		let release = (): void => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const stalled = await startSmtp({ hold: () => gate });
+		const webhook = await startWebhook();
+		const both = await startTestRelay({
+			SMTP_URL: stalled.url,
+			MAIL_FROM: 'rollcall@example.org',
+			SMS_WEBHOOK_URL: webhook.url
+		});
+		try {
+			const deviceToken = await both.pair();
+			const mails = Array.from({ length: 6 }, (_, i) => activation(`stuck${i}@example.com`));
+			await both.sendBatch(deviceToken, mails);
+			// Every mail worker waits on the server's answer.
+			await until(() => stalled.arrived.length === 4);
+			const sms = smsLogin('+447700900124', 'fay');
+			await both.sendBatch(deviceToken, [sms]);
+			await until(() => webhook.received.length === 1);
+			expect(webhook.received[0]).toMatchObject({ idempotencyKey: sms.idempotencyKey });
+			// ...while the mails are still stuck.
+			expect(stalled.mails).toHaveLength(0);
+			expect(stalled.arrived).toHaveLength(4);
+
+			release();
+			await until(() => stalled.mails.length === mails.length);
+			await both.relay.delivery.settled();
+			for (const mail of mails) expect(timesSent(stalled, mail.idempotencyKey)).toBe(1);
+		} finally {
+			await both.close();
+			await stalled.close();
+			await webhook.close();
+		}
+	});
+
+	it('gives up on the session after the timeout and sends the mail again', async () => {
+		const seen = new Set<string>();
+		// Each mail's first DATA is never answered; the next one is.
+		const stalling = await startSmtp({
+			hold: (mail) => {
+				if (seen.has(mail.messageId)) return undefined;
+				seen.add(mail.messageId);
+				return new Promise<void>(() => {});
+			}
+		});
+		const shortTimeouts = await startTestRelay(
+			{ SMTP_URL: stalling.url, MAIL_FROM: 'rollcall@example.org' },
+			'127.0.0.1',
+			{ smtpTimeoutMs: 2_000 }
+		);
+		try {
+			const deviceToken = await shortTimeouts.pair();
+			const mails = [activation('slow1@example.com'), activation('slow2@example.com')];
+			await shortTimeouts.sendBatch(deviceToken, mails);
+			await until(() => mails.every((mail) => timesSent(stalling, mail.idempotencyKey) > 0), 30_000);
+			await shortTimeouts.relay.delivery.settled();
+			for (const mail of mails) {
+				expect(timesSent(stalling, mail.idempotencyKey)).toBe(1);
+				const id = `<${mail.idempotencyKey}@127.0.0.1>`;
+				expect(stalling.arrived.filter((arrived) => arrived.messageId === id)).toHaveLength(2);
+			}
+			const retries = shortTimeouts.logs.filter((line) => line.event === 'delivery-retry');
+			expect(retries).toHaveLength(2);
+			expect(retries[0]).toMatchObject({ level: 'warn', template: 'activation', attempt: 1 });
+			expect(String(retries[0]?.reason)).toMatch(/timeout/i);
+			expect(shortTimeouts.logs.filter((line) => line.event === 'delivered')).toEqual(
+				mails.map(
+					() => expect.objectContaining({ level: 'info', domain: 'example.com', attempt: 2 }) as unknown
+				)
+			);
+		} finally {
+			await shortTimeouts.close();
+			await stalling.close();
+		}
+	});
+});
+
+describe('SMTP credentials', () => {
+	const from = { name: 'Rollcall', address: 'rollcall@example.org' };
+	const mail = {
+		to: 'tls@example.com',
+		messageId: '<tls-test@example.org>',
+		subject: 'Activate your account',
+		text: 'Hello',
+		html: '<p>Hello</p>'
+	};
+
+	it('requires TLS for a mail server not on this machine, unless SMTP_ALLOW_PLAINTEXT names it', () => {
+		const options = (url: string, plaintextHost?: string) => smtpTransportOptions(url, { plaintextHost });
+		expect(options('smtp://relay%40example.org:p%3Ass@mail.example.org:587')).toEqual({
+			pool: true,
+			host: 'mail.example.org',
+			port: 587,
+			secure: false,
+			requireTLS: true,
+			auth: { user: 'relay@example.org', pass: 'p:ss' },
+			// About a minute each: a server that stalls frees its slot.
+			connectionTimeout: 60_000,
+			greetingTimeout: 60_000,
+			socketTimeout: 60_000
+		});
+		expect(options('smtps://mail.example.org')).toMatchObject({ secure: true, requireTLS: false });
+		expect(options('smtp://mail.internal.example:25', 'mail.internal.example').requireTLS).toBe(false);
+		for (const local of [
+			'smtp://127.0.0.1:25',
+			'smtp://LOCALHOST:25',
+			'smtp://[::1]:25',
+			'smtp://127.0.0.2'
+		]) {
+			expect(options(local).requireTLS).toBe(false);
+		}
+		for (const remote of [
+			'smtp://10.0.0.5',
+			'smtp://[2001:db8::1]:25',
+			'smtp://localhost.example.org',
+			'smtp://127.0.0.1.nip.io'
+		]) {
+			expect(options(remote).requireTLS).toBe(true);
+		}
+	});
+
+	it('never sends the password to a server that offers no STARTTLS', async () => {
+		const careless = await startSmtp({ offerAuth: true });
+		const url = `smtp://relay-user:hunter2@127.0.0.1:${careless.port}`;
+		// The real server on loopback, taken for one on another machine.
+		const remote = smtpSender(url, from, { isLoopbackHost: () => false });
+		const named = smtpSender(url, from, { isLoopbackHost: () => false, plaintextHost: '127.0.0.1' });
+		try {
+			const outcome = await remote.send(mail);
+			expect(outcome).toMatchObject({ kind: 'retry' });
+			expect((outcome as { reason: string }).reason).toMatch(/STARTTLS/);
+			expect(careless.logins).toEqual([]);
+			expect(careless.arrived).toEqual([]);
+			// Named in SMTP_ALLOW_PLAINTEXT, the same server gets the password: the check above could see it.
+			expect(await named.send(mail)).toEqual({ kind: 'delivered' });
+			expect(careless.logins).toEqual(['relay-user']);
+		} finally {
+			remote.close();
+			named.close();
+			await careless.close();
+		}
 	});
 });
