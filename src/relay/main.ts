@@ -59,7 +59,15 @@ server.listen(port, host, () => {
 			: `Mail: kept in the mailbox at http://localhost:${actualPort}/mailbox (this machine only)`
 	);
 	console.log(config.smsWebhookUrl ? 'SMS: sent to SMS_WEBHOOK_URL' : 'SMS: kept in the mailbox');
-	console.log(pairingInstructions(createPairingCode(relay.db).code, config.publicUrl));
+	try {
+		console.log(pairingInstructions(createPairingCode(relay.db).code, config.publicUrl));
+	} catch (error) {
+		// A full disk at start: the relay runs (and says so in its log); pairing waits until it can write.
+		if (!relay.health.noteFailure(error)) throw error;
+		console.error(
+			'Rollcall relay: no pairing code now: the database cannot be written. Once it can, run `npm run relay -- pair`.'
+		);
+	}
 	relay.log.info('started', `Listening on ${host}:${actualPort}`, { publicUrl: config.publicUrl });
 });
 
