@@ -81,6 +81,21 @@ describe('mail through SMTP', () => {
 		expect(event).toMatchObject({ type: 'undeliverable', userId: never.user.id });
 		expect(event?.reason).toContain('The mail server refused the message');
 		expect(mailsFor('never@example.com')).toHaveLength(0);
+
+		// The operator log: one line per retry and give-up, with the domain and never the person.
+		const lines = relay.logs.filter((line) => line.event !== 'request-failed');
+		expect(lines.find((line) => line.event === 'undeliverable')).toMatchObject({
+			level: 'warn',
+			template: 'activation',
+			domain: 'example.com',
+			attempt: 1,
+			reason: expect.stringContaining('<…@example.com>: Mailbox unavailable') as unknown
+		});
+		expect(lines.find((line) => line.event === 'delivery-retry')).toMatchObject({
+			level: 'warn',
+			domain: 'example.com'
+		});
+		expect(JSON.stringify(lines)).not.toMatch(/(later|never)@example\.com/);
 	});
 
 	it('sends the welcome mail with the license key and an activation link', async () => {

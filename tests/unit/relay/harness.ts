@@ -189,11 +189,12 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
 			const finish = (mail: ReceivedMail): void => {
 				if (failures.count > 0) {
 					failures.count -= 1;
+					// Worded as real servers do, quoting the recipient.
 					const error = Object.assign(
-						new Error(failures.code >= 500 ? 'Mailbox unavailable' : 'Try again later'),
-						{
-							responseCode: failures.code
-						}
+						new Error(
+							failures.code >= 500 ? `<${mail.to.join(', ')}>: Mailbox unavailable` : 'Try again later'
+						),
+						{ responseCode: failures.code }
 					);
 					callback(error);
 					return;
