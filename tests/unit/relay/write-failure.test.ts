@@ -51,7 +51,7 @@ describe('a full disk', () => {
 		const relay = await startTestRelay({}, '127.0.0.1', { probeIntervalMs: 50 });
 		try {
 			const token = await relay.pair();
-			const { db, delivery, health } = relay.relay;
+			const { db, delivery } = relay.relay;
 			// Accepted while the disk has room; delivered (to the mailbox, a few kB each) once it has none.
 			await delivery.stop();
 			const before = Array.from({ length: 10 }, (_, i) => activation(`before${i}@example.com`));
@@ -59,7 +59,7 @@ describe('a full disk', () => {
 			fillDisk(db);
 			delivery.start();
 			// At most one of ten mailbox entries fits in what is left of a page: the loop meets the full disk.
-			await until(() => !health.isWritable);
+			await until(() => logged(relay, 'cannot-write').length > 0);
 
 			const during = Array.from({ length: 100 }, (_, i) => activation(`during${i}@example.com`));
 			const refused = await relay.send(token, during);
@@ -79,7 +79,7 @@ describe('a full disk', () => {
 			expect((await fetch(`${relay.url}/api/health`)).status).toBe(200);
 
 			freeDisk(db);
-			await until(() => health.isWritable);
+			await until(() => logged(relay, 'can-write-again').length > 0);
 			expect((await relay.sendBatch(token, during)).results.every((r) => r.status === 'accepted')).toBe(true);
 			const all = [...before, ...during];
 			await until(async () => (await deliveredEvents(relay, token)).length === all.length, 30_000);
@@ -122,14 +122,14 @@ describe('a database gone read-only', () => {
 		);
 		try {
 			const token = await relay.pair();
-			const { db, delivery, health } = relay.relay;
+			const { db, delivery } = relay.relay;
 			const messages = Array.from({ length: 6 }, (_, i) => activation(`held${i}@example.com`));
 			// The loop's first write, taking a message, is refused: the loop waits instead of failing.
 			await delivery.stop();
 			await relay.sendBatch(token, messages);
 			db.exec('PRAGMA query_only = ON');
 			delivery.start();
-			await until(() => !health.isWritable);
+			await until(() => logged(relay, 'cannot-write').length === 1);
 			expect(smtp.arrived).toHaveLength(0);
 			db.exec('PRAGMA query_only = OFF');
 
@@ -137,7 +137,7 @@ describe('a database gone read-only', () => {
 			await until(() => smtp.arrived.length === 4);
 			db.exec('PRAGMA query_only = ON');
 			release();
-			await until(() => !health.isWritable);
+			await until(() => logged(relay, 'cannot-write').length === 2);
 
 			const refused = await relay.send(token, [activation('later@example.com')]);
 			expect(refused.status).toBe(503);
@@ -157,7 +157,7 @@ describe('a database gone read-only', () => {
 			expect((await fetch(`${relay.url}/health`)).status).toBe(503);
 
 			db.exec('PRAGMA query_only = OFF');
-			await until(() => health.isWritable);
+			await until(() => logged(relay, 'can-write-again').length === 2);
 			await until(async () => (await deliveredEvents(relay, token)).length === messages.length, 30_000);
 			await relay.relay.delivery.settled();
 			// The four the server took during the outage were recorded, not sent again.
