@@ -57,6 +57,8 @@ interface Lane {
 	readonly kind: LaneKind;
 	active: number;
 	timer: NodeJS.Timeout | undefined;
+	/** A worker hit an internal error: the next look waits, so a poisoned row cannot spin the loop. */
+	hasFailed: boolean;
 }
 
 /**
@@ -77,7 +79,8 @@ export class DeliveryLoop {
 	readonly #lanes: readonly Lane[] = (['mail', 'sms'] as const).map((kind) => ({
 		kind,
 		active: 0,
-		timer: undefined
+		timer: undefined,
+		hasFailed: false
 	}));
 	#isStopped = true;
 	#idle: (() => void)[] = [];
@@ -117,7 +120,7 @@ export class DeliveryLoop {
 			lane.timer = undefined;
 			while (lane.active < this.#concurrency) {
 				lane.active++;
-				void this.#work(lane.kind).then(() => {
+				void this.#work(lane).then(() => {
 					lane.active--;
 					if (lane.active === 0) this.#whenIdle(lane);
 				});
@@ -155,7 +158,8 @@ export class DeliveryLoop {
 		}
 		if (next === Number.POSITIVE_INFINITY) return;
 		// A timer no longer than 30 s also catches messages written by another process.
-		const delay = Math.min(Math.max(next - Date.now(), 0), 30_000);
+		const delay = Math.min(Math.max(next - Date.now(), lane.hasFailed ? BASE_BACKOFF_MS : 0), 30_000);
+		lane.hasFailed = false;
 		lane.timer = setTimeout(() => this.wake(), delay);
 		lane.timer.unref();
 	}
@@ -170,10 +174,10 @@ export class DeliveryLoop {
 	}
 
 	/** One worker: takes due messages of its lane until none is left, the loop stops, or writes fail. */
-	async #work(kind: LaneKind): Promise<void> {
+	async #work(lane: Lane): Promise<void> {
 		try {
 			while (!this.#isStopped && this.#health.isWritable) {
-				const job = this.#claim(kind);
+				const job = this.#claim(lane.kind);
 				if (!job) return;
 				let outcome: SendOutcome | undefined;
 				try {
@@ -185,13 +189,15 @@ export class DeliveryLoop {
 						return;
 					}
 					this.#log.error('delivery-failed', `Delivering a message hit an internal error: ${String(error)}`, {
-						message: job.id
+						message: publicId(job.id)
 					});
 					outcome = { kind: 'retry', reason: 'The relay hit an internal error; it will try again.' };
 				}
 				if (outcome) this.#finish(job, outcome);
 			}
 		} catch (error) {
+			if (this.#health.noteFailure(error)) return;
+			lane.hasFailed = true;
 			this.#internalError(error);
 		}
 	}
