@@ -96,7 +96,11 @@ describe('a full disk', () => {
 			for (const row of rows) expect(row).toMatchObject({ state: 'delivered', attempts: 1, entries: 1 });
 			const events = await deliveredEvents(relay, token);
 			expect(new Set(events.map((event) => event.idempotencyKey)).size).toBe(all.length);
-			expect((await fetch(`${relay.url}/health`)).status).toBe(200);
+			const ready = await fetch(`${relay.url}/health`);
+			expect(ready.status).toBe(200);
+			expect(await ready.json()).toEqual({ status: 'ready' });
+			expect((await fetch(`${relay.url}/health`, { method: 'HEAD' })).status).toBe(200);
+			expect((await fetch(`${relay.url}/health`, { method: 'POST' })).status).toBe(405);
 
 			// One line when it stopped and one when it came back, however many writes failed in between.
 			expect(logged(relay, 'cannot-write')).toHaveLength(1);
