@@ -9,6 +9,7 @@ import {
 	type MessageBatchResponse,
 	type PairResponse
 } from '../lib/domain/relay-protocol.ts';
+import { cannotWriteError } from './health.ts';
 import { acceptBatch } from './messages/accept.ts';
 import { hasControlCharacters } from './messages/validate.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
@@ -16,6 +17,7 @@ import type { Logger } from './log.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { checkDeviceToken, pairDevice } from './store/devices.ts';
 import { readEvents } from './store/events.ts';
+import type { WriteHealth } from './store/write-health.ts';
 
 export interface ApiContext {
 	readonly db: DatabaseSync;
@@ -28,6 +30,8 @@ export interface ApiContext {
 	};
 	/** Called after messages were accepted, so delivery starts at once. */
 	readonly onAccepted: () => void;
+	/** While writes fail, pairing and batches are refused before a limit counts them. */
+	readonly health: WriteHealth;
 }
 
 /** Answers /api/...; throws RequestError for whole-request failures. */
@@ -59,6 +63,7 @@ export async function handleApi(
 }
 
 async function pair(context: ApiContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	if (!context.health.isWritable) throw cannotWriteError(context.health);
 	const wait = context.limits.pairPerAddress.take(remoteAddress(request));
 	if (wait > 0) {
 		throw new RequestError(429, 'rate-limited', `Too many pairing attempts. Try again in ${wait} seconds.`, {
@@ -141,6 +146,7 @@ async function messages(
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
+	if (!context.health.isWritable) throw cannotWriteError(context.health);
 	const deviceId = authorise(context, request);
 	const body = await readJson(request, response, MAX_BATCH_BYTES);
 	const list = typeof body === 'object' && body !== null && 'messages' in body ? body.messages : undefined;

@@ -32,20 +32,9 @@ export function refuseCannotWrite(
 	request: IncomingMessage,
 	response: ServerResponse
 ): void {
-	const wait = String(health.retryAfterSeconds);
 	const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
-	if (path === '/api' || path.startsWith('/api/')) {
-		return sendError(
-			response,
-			new RequestError(
-				503,
-				'cannot-write',
-				`The relay cannot save anything right now (${health.problem ?? 'its database refuses writes'}); what it accepted before is kept. Try again in ${wait} seconds.`,
-				{ 'Retry-After': wait }
-			)
-		);
-	}
-	response.setHeader('Retry-After', wait);
+	if (path === '/api' || path.startsWith('/api/')) return sendError(response, cannotWriteError(health));
+	response.setHeader('Retry-After', String(health.retryAfterSeconds));
 	sendPage(
 		response,
 		503,
@@ -57,5 +46,16 @@ export function refuseCannotWrite(
 					minutes.
 				</p>`
 		)
+	);
+}
+
+/** The API's 503 while writes fail; thrown before anything is counted (a rate limit, a pairing attempt). */
+export function cannotWriteError(health: WriteHealth): RequestError {
+	const wait = String(health.retryAfterSeconds);
+	return new RequestError(
+		503,
+		'cannot-write',
+		`The relay cannot save anything right now (${health.problem ?? 'its database refuses writes'}); what it accepted before is kept. Try again in ${wait} seconds.`,
+		{ 'Retry-After': wait }
 	);
 }

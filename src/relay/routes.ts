@@ -6,13 +6,11 @@ import { html, page } from './pages/html.ts';
 import { showActivation, submitActivation } from './pages/activate.ts';
 import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } from './pages/mailbox.ts';
 import { showSignIn, submitSignIn, type SignInLimits } from './pages/signin.ts';
-import type { WriteHealth } from './store/write-health.ts';
 
 export interface RoutesContext extends ApiContext {
 	readonly publicUrl: string;
 	readonly allowedOrigins: readonly string[];
 	readonly signInLimits: SignInLimits;
-	readonly health: WriteHealth;
 }
 
 /** Answers the relay's own URLs; false for anything else (the app's files). */

@@ -48,7 +48,9 @@ const logged = (relay: TestRelay, event: string) => relay.logs.filter((line) => 
 
 describe('a full disk', () => {
 	it('holds deliveries, answers 503 with Retry-After, and delivers everything once when space returns', async () => {
-		const relay = await startTestRelay({}, '127.0.0.1', { probeIntervalMs: 50 });
+		const relay = await startTestRelay({ RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '2' }, '127.0.0.1', {
+			probeIntervalMs: 50
+		});
 		try {
 			const token = await relay.pair();
 			const { db, delivery } = relay.relay;
@@ -75,6 +77,8 @@ describe('a full disk', () => {
 				status: 'cannot-write',
 				reason: 'The relay cannot write to its database: the disk is full.'
 			});
+			// An app that retries during the outage spends none of a recipient's hourly budget (2 here).
+			for (let i = 0; i < 3; i++) expect((await relay.send(token, during)).status).toBe(503);
 			// The app's own question still has an answer: this is a relay, refusing for now.
 			expect((await fetch(`${relay.url}/api/health`)).status).toBe(200);
 
