@@ -10,7 +10,7 @@ import {
 	type PairResponse
 } from '../lib/domain/relay-protocol.ts';
 import { acceptBatch } from './messages/accept.ts';
-import { hasControlCharacters } from './messages/validate.ts';
+import { batchShapeProblem, hasControlCharacters } from './messages/validate.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -154,6 +154,9 @@ async function messages(
 			`At most ${MAX_BATCH_MESSAGES} messages per request; this one has ${list.length}.`
 		);
 	}
+	// Before anything walks the messages: a message nested 100,000 deep would overflow the stack.
+	const shape = batchShapeProblem(list);
+	if (shape) throw new RequestError(400, 'bad-request', shape);
 	const results = acceptBatch(context.db, list, { deviceId, perRecipient: context.limits.perRecipient });
 	if (results.some((result) => result.status === 'accepted' && !result.replayed)) context.onAccepted();
 	const answer: MessageBatchResponse = { results };

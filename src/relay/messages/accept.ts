@@ -14,7 +14,7 @@ export interface AcceptOptions {
 }
 
 /**
- * Answers one batch. Everything accepted is committed in one transaction before this returns, so an
+ * Answers one batch of messages that passed batchShapeProblem() (the body hash walks each one). Everything accepted is committed in one transaction before this returns, so an
  * 'accepted' answer is a promise kept across a crash. The transaction also makes duplicates safe: node:sqlite
  * is synchronous, so two requests with the same key cannot interleave inside it, and the UNIQUE key
  * would refuse a second row even if they could.

@@ -47,6 +47,53 @@ const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const LICENSE_KEY = /^[\x21-\x7e]{1,100}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/**
+ * How deep objects and arrays may nest in one message. A message is an object whose user and values are
+ * objects of text: two levels. Four leave room for what a newer app might add, and keep every walk over a
+ * message (the body hash is one) far from the stack's end.
+ */
+export const MAX_MESSAGE_DEPTH = 4;
+/** The JSON one message may take: the largest valid message (every field at its longest) is under 4 KiB. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * Why a message is too deep or too big to look at, or undefined when it is not. Measured with a loop and a
+ * stack of its own, never by recursion: this runs on whatever a client sent, before anything else does.
+ */
+export function shapeProblem(raw: unknown): string | undefined {
+	const pending: { value: unknown; depth: number }[] = [{ value: raw, depth: 1 }];
+	let bytes = 0;
+	while (pending.length > 0) {
+		const { value, depth } = pending.pop()!;
+		if (typeof value === 'string') bytes += value.length + 2;
+		else if (typeof value !== 'object' || value === null) bytes += 8;
+		else {
+			if (depth > MAX_MESSAGE_DEPTH) {
+				return `nests objects and arrays more than ${MAX_MESSAGE_DEPTH} levels deep (a message is one object with user and values inside it)`;
+			}
+			for (const [key, item] of Object.entries(value)) {
+				bytes += key.length + 4;
+				pending.push({ value: item, depth: depth + 1 });
+			}
+		}
+		if (bytes > MAX_MESSAGE_BYTES) {
+			return `is larger than ${MAX_MESSAGE_BYTES / 1024} KiB (a message holds a few short fields)`;
+		}
+	}
+	return undefined;
+}
+
+/** What is wrong with the first message of a batch that is too deep or too big, naming it; else undefined. */
+export function batchShapeProblem(messages: readonly unknown[]): string | undefined {
+	for (const [index, raw] of messages.entries()) {
+		const problem = shapeProblem(raw);
+		if (problem === undefined) continue;
+		const key = keyOf(raw);
+		return `Message ${index + 1} of the batch${key ? ` (idempotencyKey ${key})` : ''} ${problem}. Nothing in this request was accepted.`;
+	}
+	return undefined;
+}
+
 /** The key of a message, if it has a usable one (results are reported under it). */
 export function keyOf(raw: unknown): string | undefined {
 	if (!isRecord(raw) || typeof raw.idempotencyKey !== 'string') return undefined;
@@ -203,7 +250,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON with object keys sorted at every level: equal messages hash equal however their keys were ordered. */
+/**
+ * JSON with object keys sorted at every level: equal messages hash equal however their keys were ordered.
+ * It recurses: call it only on a message shapeProblem() passed.
+ */
 export function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (isRecord(value)) {
