@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { requestUrl } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { RelayRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security.ts';
@@ -24,7 +25,7 @@ export function createRelayServer({ staticDir, routes, log = silentLogger }: Rel
 		handle().catch((error: unknown) => {
 			log.error(
 				'request-failed',
-				`${request.method} ${new URL(request.url ?? '/', 'http://relay.invalid').pathname} failed: ${String(error)}`
+				`${request.method} ${requestUrl(request)?.pathname ?? '(unreadable address)'} failed: ${String(error)}`
 			);
 			if (response.headersSent) {
 				response.destroy();

@@ -1,5 +1,6 @@
 // What one device may send through the relay: the shape of a message, the per-device and per-recipient
 // limits (counted from the messages table, so they hold across a restart), and the names that reach a mail.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageResult } from '../../../src/lib/domain/relay-protocol.ts';
 import { activation, startTestRelay, type TestRelay } from './harness.ts';
@@ -66,5 +67,39 @@ describe('the shape of a message', () => {
 		const nested = { ...activation('nested@example.com'), values: { extra: { deeper: [1] } } };
 		const [result] = (await relay.sendBatch(token, [nested])).results as MessageResult[];
 		expect(result).toMatchObject({ status: 'rejected', code: 'invalid' });
+	});
+});
+
+/** The status line of a request sent as written (fetch would refuse or rewrite these targets). */
+function rawStatus(url: string, requestLine: string): Promise<string> {
+	const { hostname, port } = new URL(url);
+	return new Promise((resolve, reject) => {
+		const socket = connect(Number(port), hostname, () =>
+			socket.write(`${requestLine}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`)
+		);
+		let answer = '';
+		socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+		socket.on('end', () => resolve(answer.split('\r\n')[0] ?? ''));
+		socket.on('error', reject);
+	});
+}
+
+describe('the mailbox JSON route', () => {
+	it('answers 400 to a request target no URL can be made of, and the relay keeps running', async () => {
+		for (const target of [
+			'http://relay.example:99999/mailbox/messages.json',
+			'//relay.example:99999/mailbox/messages.json',
+			'http://[::1/mailbox/messages.json'
+		]) {
+			for (const method of ['GET', 'HEAD']) {
+				expect(await rawStatus(relay.url, `${method} ${target} HTTP/1.1`)).toBe('HTTP/1.1 400 Bad Request');
+			}
+		}
+		expect(await rawStatus(relay.url, 'GET /mailbox/messages.json?after=%ZZ&limit=-1 HTTP/1.1')).toBe(
+			'HTTP/1.1 200 OK'
+		);
+		const list = await fetch(`${relay.url}/mailbox/messages.json`);
+		expect(list.status).toBe(200);
+		expect(Array.isArray(await list.json())).toBe(true);
 	});
 });
