@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 import { openDatabase } from './store/database.ts';
+import { bodyHashKey } from './store/secrets.ts';
 
 export interface Relay {
 	readonly server: Server;
@@ -46,9 +47,14 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		allowedOrigins: config.allowedOrigins,
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),
-			perRecipient: new RateLimiter(rateLimits.messagesPerRecipientPerHour, 60 * MINUTE),
-			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE)
+			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE),
+			messages: {
+				perRecipientPerHour: rateLimits.messagesPerRecipientPerHour,
+				perDevicePerHour: rateLimits.messagesPerDevicePerHour,
+				perDevicePerDay: rateLimits.messagesPerDevicePerDay
+			}
 		},
+		bodyHashKey: bodyHashKey(config.dataDir),
 		signInLimits: {
 			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
 			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)

@@ -84,7 +84,8 @@ export interface MessageBatch {
  * - 'accepted': stored durably by the relay, which now delivers it (`replayed` when this key was seen before
  *   with the same body: the first answer again, no second send).
  * - 'rejected': never sent and never will be under this key; `code` says why (see RejectionCode).
- * - 'rate-limited': not stored; send again after `retryAfterSeconds` with the same key.
+ * - 'rate-limited': not stored; send again after `retryAfterSeconds` with the same key (a limit of this
+ *   device or of the recipient; `reason` says which).
  */
 export type MessageResult =
 	| {
@@ -104,6 +105,8 @@ export type MessageResult =
 			readonly idempotencyKey: string;
 			readonly status: 'rate-limited';
 			readonly retryAfterSeconds: number;
+			/** Which limit was reached, in the admin's words (relays before December 2026 do not say). */
+			readonly reason?: string;
 	  };
 
 export type RejectionCode =

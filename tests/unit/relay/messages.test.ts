@@ -1,9 +1,20 @@
 // What one device may send through the relay: the shape of a message, the per-device and per-recipient
 // limits (counted from the messages table, so they hold across a restart), and the names that reach a mail.
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageResult } from '../../../src/lib/domain/relay-protocol.ts';
-import { activation, startTestRelay, type TestRelay } from './harness.ts';
+import type { MessageResult, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
+import { readConfig } from '../../../src/relay/config.ts';
+import { canonicalJson } from '../../../src/relay/messages/validate.ts';
+import { createRelay } from '../../../src/relay/relay.ts';
+import { openDatabase } from '../../../src/relay/store/database.ts';
+import { createPairingCode, pairDevice } from '../../../src/relay/store/devices.ts';
+import { MIGRATIONS } from '../../../src/relay/store/migrations.ts';
+import { BODY_HASH_KEY_FILE } from '../../../src/relay/store/secrets.ts';
+import { activation, freePort, newKey, startTestRelay, tempRelayDir, type TestRelay } from './harness.ts';
 
 let relay: TestRelay;
 let token: string;
@@ -101,5 +112,213 @@ describe('the mailbox JSON route', () => {
 		const list = await fetch(`${relay.url}/mailbox/messages.json`);
 		expect(list.status).toBe(200);
 		expect(Array.isArray(await list.json())).toBe(true);
+	});
+});
+
+type RateLimited = Extract<MessageResult, { status: 'rate-limited' }>;
+
+/** A relay over an existing data folder, as after a restart or an upgrade; `stop` leaves the folder. */
+async function relayOn(dataDir: string, staticDir: string, env: Record<string, string> = {}) {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const config = readConfig({
+		PORT: String(port),
+		RELAY_DATA_DIR: dataDir,
+		RELAY_STATIC_DIR: staticDir,
+		PUBLIC_URL: url,
+		...env
+	});
+	if (!config.ok) throw new Error(config.errors.join('\n'));
+	const relay = createRelay(config.config, { retryBaseMs: 50 });
+	await new Promise<void>((resolve) => relay.server.listen(port, '127.0.0.1', resolve));
+	return {
+		relay,
+		send: async (token: string, messages: readonly unknown[]): Promise<MessageResult[]> => {
+			const response = await fetch(`${url}/api/messages`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+				body: JSON.stringify({ messages })
+			});
+			expect(response.status).toBe(200);
+			return ((await response.json()) as { results: MessageResult[] }).results;
+		},
+		stop: () => relay.close()
+	};
+}
+
+function statuses(results: readonly MessageResult[]): string[] {
+	return results.map((result) => result.status);
+}
+
+describe('the per-device limits', () => {
+	it('stop a device at its hourly and daily caps, saying why and for how long, per device', async () => {
+		const capped = await startTestRelay({
+			RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '3',
+			RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY: '5'
+		});
+		try {
+			const device = await capped.pair('Front desk');
+			const batch = Array.from({ length: 5 }, (_, i) => activation(`person${i}@example.com`));
+			const results = (await capped.sendBatch(device, batch)).results;
+			expect(statuses(results)).toEqual(['accepted', 'accepted', 'accepted', 'rate-limited', 'rate-limited']);
+			const limited = results[3] as RateLimited;
+			expect(limited.reason).toContain('This device has sent 3 messages in the last hour');
+			expect(limited.retryAfterSeconds).toBeGreaterThan(3500);
+			expect(limited.retryAfterSeconds).toBeLessThanOrEqual(3600);
+
+			// The operator hears of it: one line for the batch, a warning for the cap.
+			expect(capped.logs).toContainEqual(
+				expect.objectContaining({
+					level: 'info',
+					event: 'batch-accepted',
+					accepted: 3,
+					replayed: 0,
+					rejected: 0,
+					rateLimited: 2
+				})
+			);
+			expect(capped.logs).toContainEqual(
+				expect.objectContaining({ level: 'warn', event: 'device-limit-reached', limit: 'device-hour' })
+			);
+
+			// A replay is not a new message: answered as before, over the cap or not.
+			expect((await capped.sendBatch(device, [batch[0]])).results[0]).toMatchObject({
+				status: 'accepted',
+				replayed: true
+			});
+			// Another device has its own budget.
+			const other = await capped.pair('Back office');
+			expect(
+				statuses((await capped.sendBatch(other, [activation('elsewhere@example.com')])).results)
+			).toEqual(['accepted']);
+
+			// An hour later the hourly cap has room again, until the day's 5 are used.
+			capped.relay.db.prepare('UPDATE messages SET created_at = created_at - 3601000').run();
+			const later = (await capped.sendBatch(device, [batch[3], batch[4], activation('one-more@example.com')]))
+				.results;
+			expect(statuses(later)).toEqual(['accepted', 'accepted', 'rate-limited']);
+			expect((later[2] as RateLimited).reason).toContain('5 messages in the last 24 hours');
+			expect((later[2] as RateLimited).retryAfterSeconds).toBeGreaterThan(22 * 3600);
+		} finally {
+			await capped.close();
+		}
+	});
+});
+
+describe('the per-recipient limit', () => {
+	it('counts one address however it is spelled, and still counts after a restart', async () => {
+		const { dir, dataDir, staticDir } = await tempRelayDir();
+		const env = { RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '2' };
+		try {
+			const first = await relayOn(dataDir, staticDir, env);
+			const { code } = createPairingCode(first.relay.db);
+			const paired = pairDevice(first.relay.db, code, 'Tablet');
+			if (!paired.ok) throw new Error(paired.reason);
+			expect(
+				statuses(
+					await first.send(paired.token, [
+						activation('ann@bücher.example'),
+						activation('ANN@xn--bcher-kva.example')
+					])
+				)
+			).toEqual(['accepted', 'accepted']);
+			await first.stop();
+
+			const second = await relayOn(dataDir, staticDir, env);
+			try {
+				const results = await second.send(paired.token, [
+					activation('Ann@BU\u0308CHER.example'),
+					activation('ann@xn--bcher-kva.example'),
+					activation('bob@bücher.example')
+				]);
+				expect(statuses(results)).toEqual(['rate-limited', 'rate-limited', 'accepted']);
+				expect((results[0] as RateLimited).reason).toContain('This recipient was sent 2 messages');
+			} finally {
+				await second.stop();
+			}
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('the stored body hash', () => {
+	const smsLogin = (to: string): OutgoingMessage => ({
+		idempotencyKey: newKey(),
+		template: 'sms-login',
+		to,
+		user: { id: crypto.randomUUID(), username: 'ann.lee' },
+		values: { password: 'correct horse battery staple' }
+	});
+	const plainHash = (message: unknown) =>
+		createHash('sha256').update(canonicalJson(message), 'utf8').digest('hex');
+
+	it('is keyed with a secret kept beside the database, owner-only', async () => {
+		const message = smsLogin('+447700900111');
+		const [result] = await relay.sendBatch(token, [message]).then((answer) => answer.results);
+		expect(result).toMatchObject({ status: 'accepted', replayed: false });
+		const { body_hash: stored } = relay.relay.db
+			.prepare('SELECT body_hash FROM messages WHERE idempotency_key = ?')
+			.get(message.idempotencyKey) as { body_hash: string };
+		expect(stored).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+		expect(stored).not.toContain(plainHash(message));
+		expect(statSync(path.join(relay.dataDir, BODY_HASH_KEY_FILE)).mode & 0o777).toBe(0o600);
+
+		// The same message again is a replay; with another password it is a conflict.
+		expect((await relay.sendBatch(token, [message])).results[0]).toMatchObject({ replayed: true });
+		const changed = { ...message, values: { password: 'another long passphrase' } };
+		expect((await relay.sendBatch(token, [changed])).results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'idempotency-conflict'
+		});
+	});
+
+	it('upgrades a database of plain hashes: replays still match, and no sms-login hash is left', async () => {
+		const { dir, dataDir, staticDir } = await tempRelayDir();
+		try {
+			// What a relay from before the upgrade stored.
+			const old = openDatabase(dataDir, MIGRATIONS.slice(0, 2));
+			const { code } = createPairingCode(old);
+			const paired = pairDevice(old, code, 'Tablet');
+			if (!paired.ok) throw new Error(paired.reason);
+			const mail = activation('early@example.com');
+			const sms = smsLogin('+447700900222');
+			const insert = old.prepare(
+				`INSERT INTO messages (idempotency_key, body_hash, device_id, template, recipient, user_id, payload, state, next_attempt_at, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?, '{}', 'delivered', 0, ?)`
+			);
+			for (const message of [mail, sms]) {
+				insert.run(
+					message.idempotencyKey,
+					plainHash(message),
+					paired.deviceId,
+					message.template,
+					message.to,
+					message.user.id,
+					Date.now()
+				);
+			}
+			old.close();
+
+			const upgraded = await relayOn(dataDir, staticDir);
+			try {
+				const hashes = upgraded.relay.db.prepare('SELECT body_hash FROM messages ORDER BY id').all() as {
+					body_hash: string;
+				}[];
+				expect(hashes.map((row) => row.body_hash)).toEqual([plainHash(mail), 'unverifiable']);
+
+				const replays = await upgraded.send(paired.token, [mail, sms]);
+				expect(replays).toMatchObject([
+					{ status: 'accepted', replayed: true },
+					{ status: 'accepted', replayed: true }
+				]);
+				const [conflict] = await upgraded.send(paired.token, [{ ...mail, to: 'other@example.com' }]);
+				expect(conflict).toMatchObject({ status: 'rejected', code: 'idempotency-conflict' });
+			} finally {
+				await upgraded.stop();
+			}
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 });
