@@ -43,6 +43,33 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 export function hasControlCharacters(value: string): boolean {
 	return CONTROL.test(value);
 }
+// What a name needs: letters and marks of any script, spaces, the punctuation names carry, and a few
+// digits. Nothing a mail app turns into a link: no scheme, no @, no slash, no angle brackets.
+const NAME_CHARACTER = /[\p{L}\p{M}\p{N}\p{Zs}'’‘"“”.,()·\u2010-]/u;
+// A dot between letters, as in a domain (evil.example, www.x): mail apps link those even without a scheme.
+const DOMAIN_LIKE = /[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u;
+// More digits than a name holds read as a phone number, which mail and SMS apps link too.
+const MAX_NAME_DIGITS = 3;
+
+/**
+ * Why `name` (one line of text, as checkText left it) is not just a name, or undefined when it is. Names
+ * are the only free text that reaches a mail, so they are kept to what a name needs.
+ */
+export function nameProblem(name: string, field: string): string | undefined {
+	const other = [...name].find((character) => !NAME_CHARACTER.test(character));
+	if (other !== undefined) {
+		return `${field} can hold only letters, spaces and the marks names use (' - . , ( )), not "${other}": a name in a mail must not read as a web or mail address.`;
+	}
+	const domain = DOMAIN_LIKE.exec(name);
+	if (domain) {
+		return `${field} looks like a web address ("${domain[0]}"), which mail apps turn into a link. Put a space after the dot if it belongs to the name.`;
+	}
+	if ((name.match(/\p{N}/gu) ?? []).length > MAX_NAME_DIGITS) {
+		return `${field} has more than ${MAX_NAME_DIGITS} digits, which mail apps can turn into a phone link: a name needs none.`;
+	}
+	return undefined;
+}
+
 const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const LICENSE_KEY = /^[\x21-\x7e]{1,100}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -200,6 +227,8 @@ function checkUser(raw: unknown): Checked<ValidMessage['user']> {
 	for (const field of ['firstName', 'lastName', 'displayName'] as const) {
 		const checked = checkText(raw[field], `user.${field}`, 100);
 		if (!checked.ok) return checked;
+		const problem = checked.value === undefined ? undefined : nameProblem(checked.value, `user.${field}`);
+		if (problem) return fail(problem);
 		names[field] = checked.value;
 	}
 	const displayName =

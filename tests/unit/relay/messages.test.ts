@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageResult, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
 import { readConfig } from '../../../src/relay/config.ts';
+import { renderMail } from '../../../src/relay/delivery/templates.ts';
 import { canonicalJson } from '../../../src/relay/messages/validate.ts';
 import { createRelay } from '../../../src/relay/relay.ts';
 import { openDatabase } from '../../../src/relay/store/database.ts';
@@ -320,5 +321,66 @@ describe('the stored body hash', () => {
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
+	});
+});
+
+describe('names that reach a mail', () => {
+	const named = (user: Record<string, string>): OutgoingMessage => {
+		const message = activation(`${crypto.randomUUID()}@example.com`);
+		return { ...message, user: { id: message.user.id, email: message.to, ...user } };
+	};
+
+	it('are refused, naming the field, when they could become a link', async () => {
+		const cases: [Record<string, string>, string, string][] = [
+			[{ displayName: 'Visit www.evil.example' }, 'user.displayName', 'looks like a web address'],
+			[{ firstName: 'https://evil.example' }, 'user.firstName', 'not ":"'],
+			[{ lastName: 'Lee@evil.example' }, 'user.lastName', 'not "@"'],
+			[{ firstName: 'Ann <b>' }, 'user.firstName', 'not "<"'],
+			[{ lastName: 'evil.example' }, 'user.lastName', 'looks like a web address ("l.example")'],
+			[{ displayName: 'Call 0800 555 0100' }, 'user.displayName', 'more than 3 digits']
+		];
+		const { results } = await relay.sendBatch(
+			token,
+			cases.map(([user]) => named(user))
+		);
+		results.forEach((result, i) => {
+			const [, field, words] = cases[i]!;
+			expect(result).toMatchObject({ status: 'rejected', code: 'invalid' });
+			const { reason } = result as Extract<MessageResult, { status: 'rejected' }>;
+			expect(reason.startsWith(field)).toBe(true);
+			expect(reason).toContain(words);
+		});
+	});
+
+	it('are taken in any script, with the marks names carry', async () => {
+		const names = [
+			{ firstName: 'Zoë', lastName: "O'Brien-Smith" },
+			{ displayName: 'J. R. R. Tolkien' },
+			{ firstName: 'Nguyễn Văn', lastName: 'An' },
+			{ displayName: '山田 太郎' },
+			{ displayName: 'Robert “Bob” Smith (Jr.), 3rd' }
+		];
+		const { results } = await relay.sendBatch(token, names.map(named));
+		expect(statuses(results)).toEqual(names.map(() => 'accepted'));
+	});
+
+	it('are left out of the greeting when one stored before names were checked is not just a name', () => {
+		const mail = renderMail({
+			template: 'activation',
+			displayName: 'Ann, see www.evil.example',
+			activationUrl: 'https://relay.example.org/activate/abc',
+			signInUrl: 'https://relay.example.org/signin',
+			activationTtlHours: 72
+		});
+		expect(mail.text.startsWith('Hello,\n')).toBe(true);
+		expect(`${mail.text}${mail.html}`).not.toContain('evil');
+		const welcome = renderMail({
+			template: 'welcome',
+			displayName: 'Zoë Lee',
+			licenseKey: 'KEY-1',
+			signInUrl: 'https://relay.example.org/signin',
+			activationTtlHours: 72
+		});
+		expect(welcome.text).toMatch(/^Hello Zoë Lee,/);
 	});
 });
