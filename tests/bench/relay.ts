@@ -83,7 +83,7 @@ function message(): object {
 		idempotencyKey: key,
 		template: 'activation',
 		to: `person${sequence}@example.com`,
-		user: { id: `user-${sequence}`, firstName: 'Bench', lastName: `Person ${sequence}` }
+		user: { id: `user-${sequence}`, firstName: 'Bench', lastName: 'Person' }
 	};
 }
 
