@@ -107,7 +107,14 @@ export type MessageResult =
 			readonly retryAfterSeconds: number;
 			/** Which limit was reached, in the admin's words (relays before December 2026 do not say). */
 			readonly reason?: string;
+			/**
+			 * Whose limit: 'device' (this device sent its hourly or daily most: every message waits) or
+			 * 'recipient' (this address or number had its most: only messages to it wait). Absent from older relays.
+			 */
+			readonly scope?: RateLimitScope;
 	  };
+
+export type RateLimitScope = 'device' | 'recipient';
 
 export type RejectionCode =
 	| 'invalid' // a field is missing or malformed (recipient address, phone, template, values)

@@ -24,6 +24,7 @@ class SyncState {
 	#link = $state.raw<RelayLink | null>(null);
 	#isSyncing = $state(false);
 	#problem = $state<string | null>(null);
+	#limit = $state.raw<SendingLimit | null>(null);
 	#isRunning = false;
 	#again = false;
 	#wake: ReturnType<typeof setTimeout> | undefined;
@@ -44,6 +45,10 @@ class SyncState {
 	get problem(): string | null {
 		return this.#problem;
 	}
+	/** The relay's sending limit this device reached, while its messages wait for it. */
+	get limit(): SendingLimit | null {
+		return this.#limit;
+	}
 	get indicator(): Indicator {
 		return indicatorOf({
 			counts: this.#counts,
@@ -51,7 +56,8 @@ class SyncState {
 			isPaired: this.isPaired,
 			isRevoked: this.#link?.isRevoked === true,
 			isSyncing: this.#isSyncing,
-			problem: this.#problem
+			problem: this.#problem,
+			limit: this.#limit?.reason ?? null
 		});
 	}
 
@@ -125,8 +131,17 @@ class SyncState {
 	}
 
 	#report(result: SyncResult): void {
-		if (result.state === 'done') this.#problem = result.problem?.message ?? null;
-		else if (result.state === 'revoked')
+		if (result.state === 'done') {
+			const { problem, flushed } = result;
+			const asked =
+				problem?.kind === 'rate-limited'
+					? { reason: problem.message, retryAfterSeconds: problem.retryAfterSeconds }
+					: flushed.deviceLimit;
+			this.#problem = problem?.kind === 'rate-limited' ? null : (problem?.message ?? null);
+			// A round with nothing due says nothing new: the limit stands until it passes or the relay takes more.
+			if (asked) this.#limit = { reason: asked.reason, until: Date.now() + asked.retryAfterSeconds * 1000 };
+			else if (flushed.accepted > 0 || (this.#limit && this.#limit.until <= Date.now())) this.#limit = null;
+		} else if (result.state === 'revoked')
 			this.#problem = 'The relay no longer accepts this device: pair it again in Settings.';
 		else this.#problem = null;
 	}
@@ -141,6 +156,12 @@ class SyncState {
 		const wait = due === undefined ? Infinity : due - Date.now();
 		if (wait > 0 && wait < POLL_MS) this.#wake = setTimeout(() => this.kick(), wait);
 	}
+}
+
+/** A wait the relay asked for: why, in its words, and until when (ms since the epoch). */
+export interface SendingLimit {
+	readonly reason: string;
+	readonly until: number;
 }
 
 export const sync = new SyncState();

@@ -83,7 +83,8 @@ export function acceptBatch(
 					idempotencyKey: key,
 					status: 'rate-limited',
 					retryAfterSeconds: limited.retryAfterSeconds,
-					reason: limited.reason
+					reason: limited.reason,
+					scope: limited.limit === 'recipient-hour' ? 'recipient' : 'device'
 				};
 			}
 

@@ -353,7 +353,7 @@ describe('names that reach a mail', () => {
 	});
 
 	it('are taken in any script, with the marks names carry', async () => {
-		const names = [
+		const names: Record<string, string>[] = [
 			{ firstName: 'Zoë', lastName: "O'Brien-Smith" },
 			{ displayName: 'J. R. R. Tolkien' },
 			{ firstName: 'Nguyễn Văn', lastName: 'An' },

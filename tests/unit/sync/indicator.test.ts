@@ -10,6 +10,7 @@ const facts = (changes: Partial<SyncFacts>): SyncFacts => ({
 	isRevoked: false,
 	isSyncing: false,
 	problem: null,
+	limit: null,
 	...changes
 });
 
@@ -26,6 +27,11 @@ describe('the sync indicator', () => {
 			text: '3 waiting: relay unreachable',
 			tone: 'problem'
 		});
+		expect(indicatorOf(facts({ counts: three, limit: 'This device has sent 1,000 messages…' }))).toEqual({
+			text: '3 waiting: sending limit reached',
+			tone: 'waiting'
+		});
+		expect(indicatorOf(facts({ limit: 'This device has sent 1,000 messages…' })).text).toBe('All sent');
 		expect(indicatorOf(facts({ counts: { ...three, failed: 2 } }))).toEqual({
 			text: '2 failed',
 			tone: 'problem'
