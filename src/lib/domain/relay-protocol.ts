@@ -57,7 +57,10 @@ export interface MessageUser {
 
 /** Per-template values; anything else is refused. */
 export interface MessageValues {
-	/** 'welcome' only: the license key the mail carries (workflow A). */
+	/**
+	 * 'welcome' only: the license key the mail carries (workflow A): 1-100 letters, digits and . _ + / = -,
+	 * nothing that reads as a web address.
+	 */
 	readonly licenseKey?: string;
 	/**
 	 * 'sms-login' only: the initial password (workflow D). The relay sets it as the account's password (stored

@@ -71,7 +71,9 @@ export function nameProblem(name: string, field: string): string | undefined {
 }
 
 const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
-const LICENSE_KEY = /^[\x21-\x7e]{1,100}$/;
+// Letters, digits and the marks keys are written with (base64's + / = too); no : or @, so no scheme or
+// address, and no domain-like dot (checked apart): the key is the other free text that reaches a mail.
+const LICENSE_KEY = /^[A-Za-z0-9._+/=-]{1,100}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
@@ -257,7 +259,12 @@ function checkValues(raw: unknown, template: MessageTemplate): Checked<ValidMess
 	if (template === 'welcome') {
 		if (typeof raw.licenseKey !== 'string' || !LICENSE_KEY.test(raw.licenseKey)) {
 			return fail(
-				'values.licenseKey is required for the welcome mail: 1 to 100 visible characters, no spaces.'
+				'values.licenseKey is required for the welcome mail: 1 to 100 letters, digits and . _ + / = -, no spaces.'
+			);
+		}
+		if (DOMAIN_LIKE.test(raw.licenseKey)) {
+			return fail(
+				'values.licenseKey looks like a web address, which mail apps turn into a link: a license key cannot be one.'
 			);
 		}
 		return { ok: true, value: { licenseKey: raw.licenseKey } };

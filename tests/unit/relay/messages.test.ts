@@ -352,6 +352,26 @@ describe('names that reach a mail', () => {
 		});
 	});
 
+	it('and license keys, the other free text in a mail, cannot be a link either', async () => {
+		const welcome = (licenseKey: string): OutgoingMessage => ({
+			...named({ firstName: 'Wen' }),
+			template: 'welcome',
+			values: { licenseKey }
+		});
+		const keys = [
+			'https://evil.example',
+			'evil.example',
+			'mailto:eve@evil.example',
+			'ABCD-1234-EFGH',
+			'dGVzdA+/9z=='
+		];
+		const { results } = await relay.sendBatch(token, keys.map(welcome));
+		expect(statuses(results)).toEqual(['rejected', 'rejected', 'rejected', 'accepted', 'accepted']);
+		expect((results[1] as Extract<MessageResult, { status: 'rejected' }>).reason).toBe(
+			'values.licenseKey looks like a web address, which mail apps turn into a link: a license key cannot be one.'
+		);
+	});
+
 	it('are taken in any script, with the marks names carry', async () => {
 		const names: Record<string, string>[] = [
 			{ firstName: 'Zoë', lastName: "O'Brien-Smith" },
