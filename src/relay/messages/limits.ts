@@ -53,10 +53,13 @@ export class BatchLimits {
 		this.#limits = limits;
 		this.#now = now;
 		this.#deviceId = deviceId;
-		const count = db.prepare('SELECT count(*) AS n FROM messages WHERE device_id = ? AND created_at > ?');
-		const counted = (since: number) => (count.get(deviceId, since) as { n: number }).n;
-		this.#lastHour = counted(now - HOUR);
-		this.#lastDay = counted(now - DAY);
+		// Counted up to the cap only: past it the number does not matter, and the work stays bounded.
+		const count = db.prepare(
+			'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE device_id = ? AND created_at > ? LIMIT ?)'
+		);
+		const counted = (since: number, cap: number) => (count.get(deviceId, since, cap) as { n: number }).n;
+		this.#lastHour = counted(now - HOUR, limits.perDevicePerHour);
+		this.#lastDay = counted(now - DAY, limits.perDevicePerDay);
 		// The n-th newest row of a window: while it is in the window, so are n rows; when it leaves, there
 		// is room for one more.
 		this.#nthNewestOfDevice = db.prepare(
