@@ -78,7 +78,7 @@ export function acceptBatch(
 			const recipient = recipientKey(message.template, message.to);
 			const limited = limits.check(recipient);
 			if (limited) {
-				if (limited.limit !== 'recipient-hour') limitReached ??= limited;
+				if (limited.limit !== 'recipient-hour' && limits.wasUnderCaps) limitReached ??= limited;
 				return {
 					idempotencyKey: key,
 					status: 'rate-limited',
@@ -116,7 +116,10 @@ export function acceptBatch(
 	return results;
 }
 
-/** One line per batch; a warning when the device reached its own limit (a stolen token would). */
+/**
+ * One line per batch; a warning when this batch made the device reach its own cap (a stolen token would).
+ * Later batches while it waits are only counted in their line, so a client that keeps trying floods nothing.
+ */
 function logBatch(options: AcceptOptions, results: readonly MessageResult[], limit?: LimitReached): void {
 	const count = (test: (result: MessageResult) => boolean) => results.filter(test).length;
 	options.log.info('batch-accepted', 'A batch of messages was answered', {

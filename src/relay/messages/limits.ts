@@ -48,6 +48,8 @@ export class BatchLimits {
 	readonly #nthNewestOfRecipient: StatementSync;
 	#lastHour: number;
 	#lastDay: number;
+	/** Whether the device could send when the batch began: the batch that reaches a cap is the news. */
+	readonly wasUnderCaps: boolean;
 
 	constructor(db: DatabaseSync, deviceId: string, limits: MessageLimits, now: number) {
 		this.#limits = limits;
@@ -60,6 +62,7 @@ export class BatchLimits {
 		const counted = (since: number, cap: number) => (count.get(deviceId, since, cap) as { n: number }).n;
 		this.#lastHour = counted(now - HOUR, limits.perDevicePerHour);
 		this.#lastDay = counted(now - DAY, limits.perDevicePerDay);
+		this.wasUnderCaps = this.#lastHour < limits.perDevicePerHour && this.#lastDay < limits.perDevicePerDay;
 		// The n-th newest row of a window: while it is in the window, so are n rows; when it leaves, there
 		// is room for one more.
 		this.#nthNewestOfDevice = db.prepare(

@@ -182,6 +182,15 @@ describe('the per-device limits', () => {
 				expect.objectContaining({ level: 'warn', event: 'device-limit-reached', limit: 'device-hour' })
 			);
 
+			// A device that keeps trying is counted, not warned about again.
+			const again = (await capped.sendBatch(device, [activation('again@example.com')])).results;
+			expect(statuses(again)).toEqual(['rate-limited']);
+			expect(capped.logs.filter((line) => line.event === 'device-limit-reached')).toHaveLength(1);
+			expect(capped.logs.filter((line) => line.event === 'batch-accepted').at(-1)).toMatchObject({
+				accepted: 0,
+				rateLimited: 1
+			});
+
 			// A replay is not a new message: answered as before, over the cap or not.
 			expect((await capped.sendBatch(device, [batch[0]])).results[0]).toMatchObject({
 				status: 'accepted',
