@@ -5,6 +5,7 @@ import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
 import { indicatorOf, type Indicator } from '$lib/sync/indicator';
+import { limitAfter, type SendingLimit } from '$lib/sync/sending-limit';
 import { syncOnce, type SyncResult } from '$lib/sync/sync-once';
 
 /** While online, the relay is asked for news (and due retries go) at least this often. */
@@ -131,17 +132,11 @@ class SyncState {
 	}
 
 	#report(result: SyncResult): void {
-		if (result.state === 'done') {
-			const { problem, flushed } = result;
-			const asked =
-				problem?.kind === 'rate-limited'
-					? { reason: problem.message, retryAfterSeconds: problem.retryAfterSeconds }
-					: flushed.deviceLimit;
-			this.#problem = problem?.kind === 'rate-limited' ? null : (problem?.message ?? null);
-			// A round with nothing due says nothing new: the limit stands until it passes or the relay takes more.
-			if (asked) this.#limit = { reason: asked.reason, until: Date.now() + asked.retryAfterSeconds * 1000 };
-			else if (flushed.accepted > 0 || (this.#limit && this.#limit.until <= Date.now())) this.#limit = null;
-		} else if (result.state === 'revoked')
+		this.#limit = limitAfter(this.#limit, result, Date.now());
+		// A wait the relay asked for is not a fault: the limit says it.
+		if (result.state === 'done')
+			this.#problem = result.problem?.kind === 'rate-limited' ? null : (result.problem?.message ?? null);
+		else if (result.state === 'revoked')
 			this.#problem = 'The relay no longer accepts this device: pair it again in Settings.';
 		else this.#problem = null;
 	}
@@ -156,12 +151,6 @@ class SyncState {
 		const wait = due === undefined ? Infinity : due - Date.now();
 		if (wait > 0 && wait < POLL_MS) this.#wake = setTimeout(() => this.kick(), wait);
 	}
-}
-
-/** A wait the relay asked for: why, in its words, and until when (ms since the epoch). */
-export interface SendingLimit {
-	readonly reason: string;
-	readonly until: number;
 }
 
 export const sync = new SyncState();

@@ -137,7 +137,7 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 }
 
 /** A wait in words: '20 seconds', '59 minutes', '23 hours'. */
-export function waitWords(seconds: number): string {
+function waitWords(seconds: number): string {
 	const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
 	if (seconds < 90) return plural(Math.max(1, Math.ceil(seconds)), 'second');
 	if (seconds < 90 * 60) return plural(Math.ceil(seconds / 60), 'minute');
