@@ -29,6 +29,8 @@ export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'con
 /** The whole relay from its settings: database, delivery loop, and the HTTP server (not yet listening). */
 export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
 	const { log = createLogger({ level: config.logLevel, format: config.logFormat }), ...tuning } = options;
+	// Before the database opens: a damaged key stops the relay with nothing left open.
+	const hashKey = bodyHashKey(config.dataDir);
 	const db = openDatabase(config.dataDir);
 	const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : undefined;
 	const delivery = new DeliveryLoop({
@@ -54,7 +56,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 				perDevicePerDay: rateLimits.messagesPerDevicePerDay
 			}
 		},
-		bodyHashKey: bodyHashKey(config.dataDir),
+		bodyHashKey: hashKey,
 		signInLimits: {
 			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
 			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)

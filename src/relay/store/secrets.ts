@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** SHA-256, hex: how tokens and codes are stored, so a copy of the database opens nothing. */
@@ -35,6 +35,7 @@ export const BODY_HASH_KEY_FILE = 'body-hash.key';
  * the database so that a copy of the database alone cannot be used to check guesses of a hashed body.
  */
 export function bodyHashKey(dataDir: string): Buffer {
+	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	const file = path.join(dataDir, BODY_HASH_KEY_FILE);
 	try {
 		writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,7 +1,7 @@
 // What one device may send through the relay: the shape of a message, the per-device and per-recipient
 // limits (counted from the messages table, so they hold across a restart), and the names that reach a mail.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -281,6 +281,26 @@ describe('the stored body hash', () => {
 			status: 'rejected',
 			code: 'idempotency-conflict'
 		});
+	});
+
+	it('keeps its key across restarts, and refuses to start on a damaged one, saying what to do', async () => {
+		const { dir, dataDir, staticDir } = await tempRelayDir();
+		try {
+			const first = await relayOn(dataDir, staticDir);
+			await first.stop();
+			const keyFile = path.join(dataDir, BODY_HASH_KEY_FILE);
+			const key = readFileSync(keyFile, 'utf8');
+			const second = await relayOn(dataDir, staticDir);
+			await second.stop();
+			expect(readFileSync(keyFile, 'utf8')).toBe(key);
+
+			writeFileSync(keyFile, 'not a key\n');
+			await expect(relayOn(dataDir, staticDir)).rejects.toThrow(
+				/body-hash\.key is damaged: .* Restore it from a backup, or delete it/
+			);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('upgrades a database of plain hashes: replays still match, and no sms-login hash is left', async () => {
