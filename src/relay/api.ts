@@ -11,7 +11,8 @@ import {
 } from '../lib/domain/relay-protocol.ts';
 import { cannotWriteError } from './health.ts';
 import { acceptBatch } from './messages/accept.ts';
-import { hasControlCharacters } from './messages/validate.ts';
+import type { MessageLimits } from './messages/limits.ts';
+import { batchShapeProblem, hasControlCharacters } from './messages/validate.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -25,9 +26,12 @@ export interface ApiContext {
 	readonly log: Logger;
 	readonly limits: {
 		readonly perToken: RateLimiter;
-		readonly perRecipient: RateLimiter;
 		readonly pairPerAddress: RateLimiter;
+		/** Counted from the messages table, so they hold across a restart. */
+		readonly messages: MessageLimits;
 	};
+	/** The key stored message body hashes are made with (bodyHashKey). */
+	readonly bodyHashKey: Buffer;
 	/** Called after messages were accepted, so delivery starts at once. */
 	readonly onAccepted: () => void;
 	/** While writes fail, pairing and batches are refused before a limit counts them. */
@@ -160,7 +164,15 @@ async function messages(
 			`At most ${MAX_BATCH_MESSAGES} messages per request; this one has ${list.length}.`
 		);
 	}
-	const results = acceptBatch(context.db, list, { deviceId, perRecipient: context.limits.perRecipient });
+	// Before anything walks the messages: a message nested 100,000 deep would overflow the stack.
+	const shape = batchShapeProblem(list);
+	if (shape) throw new RequestError(400, 'bad-request', shape);
+	const results = acceptBatch(context.db, list, {
+		deviceId,
+		limits: context.limits.messages,
+		hashKey: context.bodyHashKey,
+		log: context.log
+	});
 	if (results.some((result) => result.status === 'accepted' && !result.replayed)) context.onAccepted();
 	const answer: MessageBatchResponse = { results };
 	sendJson(response, 200, answer);

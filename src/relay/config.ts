@@ -14,6 +14,9 @@ export interface RateLimits {
 	readonly requestsPerMinute: number;
 	/** Messages accepted per recipient (email or phone) per hour. */
 	readonly messagesPerRecipientPerHour: number;
+	/** Messages accepted from one device per hour, and per 24 hours: what a stolen token can send. */
+	readonly messagesPerDevicePerHour: number;
+	readonly messagesPerDevicePerDay: number;
 	/** Failed sign-ins per account, and per remote address, per 15 minutes. */
 	readonly signInFailuresPer15Minutes: number;
 	/** Pairing attempts per remote address per 15 minutes. */
@@ -62,6 +65,10 @@ export const DEFAULT_ACTIVATION_TTL_HOURS = 72;
 export const DEFAULT_RATE_LIMITS: RateLimits = {
 	requestsPerMinute: 300,
 	messagesPerRecipientPerHour: 5,
+	// An onboarding day of a few thousand invitations goes through (the app sends the rest as each hour
+	// frees room); a stolen token sends 1,000 an hour at most, not 30,000 a minute.
+	messagesPerDevicePerHour: 1_000,
+	messagesPerDevicePerDay: 5_000,
 	signInFailuresPer15Minutes: 10,
 	pairAttemptsPer15Minutes: 10
 };
@@ -211,6 +218,22 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			1_000_000,
 			errors
 		),
+		messagesPerDevicePerHour: readWholeNumber(
+			env,
+			'RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR',
+			DEFAULT_RATE_LIMITS.messagesPerDevicePerHour,
+			1,
+			1_000_000,
+			errors
+		),
+		messagesPerDevicePerDay: readWholeNumber(
+			env,
+			'RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY',
+			DEFAULT_RATE_LIMITS.messagesPerDevicePerDay,
+			1,
+			10_000_000,
+			errors
+		),
 		signInFailuresPer15Minutes: readWholeNumber(
 			env,
 			'RATE_LIMIT_SIGNIN_FAILURES_PER_15_MINUTES',
@@ -228,6 +251,12 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			errors
 		)
 	};
+
+	if (rateLimits.messagesPerDevicePerDay < rateLimits.messagesPerDevicePerHour) {
+		errors.push(
+			`RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY (${rateLimits.messagesPerDevicePerDay}) must be at least RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR (${rateLimits.messagesPerDevicePerHour}): a day holds every hour of it.`
+		);
+	}
 
 	const logLevel = readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info', errors);
 	const logFormat = readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'text', errors);

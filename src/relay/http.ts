@@ -102,6 +102,18 @@ export async function readForm(request: IncomingMessage, response: ServerRespons
 	return new URLSearchParams(body.toString('utf8'));
 }
 
+/**
+ * The request's URL, or undefined when it cannot be read as one: Node passes an absolute-form target
+ * (`GET http://x:99999/mailbox/messages.json`) through as written, and `new URL` throws on it.
+ */
+export function requestUrl(request: IncomingMessage): URL | undefined {
+	try {
+		return new URL(request.url ?? '/', 'http://relay.invalid');
+	} catch {
+		return undefined;
+	}
+}
+
 /** The bearer token of the Authorization header, if any. */
 export function bearerToken(request: IncomingMessage): string | undefined {
 	const match = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(request.headers.authorization ?? '');

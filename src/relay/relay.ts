@@ -9,6 +9,7 @@ import { createRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 import { openDatabase } from './store/database.ts';
 import { WriteHealth } from './store/write-health.ts';
+import { bodyHashKey } from './store/secrets.ts';
 
 export interface Relay {
 	readonly server: Server;
@@ -40,6 +41,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		probeIntervalMs,
 		...tuning
 	} = options;
+	// Before the database opens: a damaged key stops the relay with nothing left open.
+	const hashKey = bodyHashKey(config.dataDir);
 	const db = openDatabase(config.dataDir);
 	const health = new WriteHealth(db, { log, probeIntervalMs });
 	const smtp = config.smtpUrl
@@ -72,10 +75,15 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		allowedOrigins: config.allowedOrigins,
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),
-			perRecipient: new RateLimiter(rateLimits.messagesPerRecipientPerHour, 60 * MINUTE),
-			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE)
+			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE),
+			messages: {
+				perRecipientPerHour: rateLimits.messagesPerRecipientPerHour,
+				perDevicePerHour: rateLimits.messagesPerDevicePerHour,
+				perDevicePerDay: rateLimits.messagesPerDevicePerDay
+			}
 		},
 		health,
+		bodyHashKey: hashKey,
 		signInLimits: {
 			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
 			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)

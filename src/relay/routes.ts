@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleApi, type ApiContext } from './api.ts';
 import { answerHealth } from './health.ts';
-import { RequestError, sendError, sendPage } from './http.ts';
+import { RequestError, requestUrl, sendError, sendPage } from './http.ts';
 import { html, page } from './pages/html.ts';
 import { showActivation, submitActivation } from './pages/activate.ts';
 import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } from './pages/mailbox.ts';
@@ -24,7 +24,11 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 		origin === `https://${request.headers.host ?? ''}`;
 
 	return async (request, response) => {
-		const url = new URL(request.url ?? '/', 'http://relay.invalid');
+		const url = requestUrl(request);
+		if (!url) {
+			sendError(response, new RequestError(400, 'bad-request', 'The address of this request is not valid.'));
+			return true;
+		}
 		const path = url.pathname;
 		const method = request.method ?? 'GET';
 

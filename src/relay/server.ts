@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { refuseCannotWrite } from './health.ts';
+import { requestUrl } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { RelayRoutes } from './routes.ts';
 import { SECURITY_HEADERS } from './security.ts';
@@ -36,7 +37,7 @@ export function createRelayServer({
 			if (!cannotWrite) {
 				log.error(
 					'request-failed',
-					`${request.method} ${new URL(request.url ?? '/', 'http://relay.invalid').pathname} failed: ${String(error)}`
+					`${request.method} ${requestUrl(request)?.pathname ?? '(unreadable address)'} failed: ${String(error)}`
 				);
 			}
 			if (response.headersSent) {

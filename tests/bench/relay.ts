@@ -56,7 +56,9 @@ const relay = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['src/relay/main.
 		SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
 		MAIL_FROM: 'rollcall@example.org',
 		RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
-		RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '1000000'
+		RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '1000000',
+		RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '1000000',
+		RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY: '10000000'
 	},
 	stdio: ['ignore', 'pipe', 'inherit']
 });
@@ -81,7 +83,7 @@ function message(): object {
 		idempotencyKey: key,
 		template: 'activation',
 		to: `person${sequence}@example.com`,
-		user: { id: `user-${sequence}`, firstName: 'Bench', lastName: `Person ${sequence}` }
+		user: { id: `user-${sequence}`, firstName: 'Bench', lastName: 'Person' }
 	};
 }
 

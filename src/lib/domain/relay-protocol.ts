@@ -57,7 +57,10 @@ export interface MessageUser {
 
 /** Per-template values; anything else is refused. */
 export interface MessageValues {
-	/** 'welcome' only: the license key the mail carries (workflow A). */
+	/**
+	 * 'welcome' only: the license key the mail carries (workflow A): 1-100 letters, digits and . _ + / = -,
+	 * nothing that reads as a web address.
+	 */
 	readonly licenseKey?: string;
 	/**
 	 * 'sms-login' only: the initial password (workflow D). The relay sets it as the account's password (stored
@@ -84,7 +87,8 @@ export interface MessageBatch {
  * - 'accepted': stored durably by the relay, which now delivers it (`replayed` when this key was seen before
  *   with the same body: the first answer again, no second send).
  * - 'rejected': never sent and never will be under this key; `code` says why (see RejectionCode).
- * - 'rate-limited': not stored; send again after `retryAfterSeconds` with the same key.
+ * - 'rate-limited': not stored; send again after `retryAfterSeconds` with the same key (a limit of this
+ *   device or of the recipient; `reason` says which).
  */
 export type MessageResult =
 	| {
@@ -104,7 +108,16 @@ export type MessageResult =
 			readonly idempotencyKey: string;
 			readonly status: 'rate-limited';
 			readonly retryAfterSeconds: number;
+			/** Which limit was reached, in the admin's words (relays before December 2026 do not say). */
+			readonly reason?: string;
+			/**
+			 * Whose limit: 'device' (this device sent its hourly or daily most: every message waits) or
+			 * 'recipient' (this address or number had its most: only messages to it wait). Absent from older relays.
+			 */
+			readonly scope?: RateLimitScope;
 	  };
+
+export type RateLimitScope = 'device' | 'recipient';
 
 export type RejectionCode =
 	| 'invalid' // a field is missing or malformed (recipient address, phone, template, values)

@@ -5,6 +5,7 @@ import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
 import { indicatorOf, type Indicator } from '$lib/sync/indicator';
+import { limitAfter, type SendingLimit } from '$lib/sync/sending-limit';
 import { syncOnce, type SyncResult } from '$lib/sync/sync-once';
 
 /** While online, the relay is asked for news (and due retries go) at least this often. */
@@ -24,6 +25,7 @@ class SyncState {
 	#link = $state.raw<RelayLink | null>(null);
 	#isSyncing = $state(false);
 	#problem = $state<string | null>(null);
+	#limit = $state.raw<SendingLimit | null>(null);
 	#isRunning = false;
 	#again = false;
 	#wake: ReturnType<typeof setTimeout> | undefined;
@@ -44,6 +46,10 @@ class SyncState {
 	get problem(): string | null {
 		return this.#problem;
 	}
+	/** The relay's sending limit this device reached, while its messages wait for it. */
+	get limit(): SendingLimit | null {
+		return this.#limit;
+	}
 	get indicator(): Indicator {
 		return indicatorOf({
 			counts: this.#counts,
@@ -51,7 +57,8 @@ class SyncState {
 			isPaired: this.isPaired,
 			isRevoked: this.#link?.isRevoked === true,
 			isSyncing: this.#isSyncing,
-			problem: this.#problem
+			problem: this.#problem,
+			limit: this.#limit?.reason ?? null
 		});
 	}
 
@@ -125,7 +132,10 @@ class SyncState {
 	}
 
 	#report(result: SyncResult): void {
-		if (result.state === 'done') this.#problem = result.problem?.message ?? null;
+		this.#limit = limitAfter(this.#limit, result, Date.now());
+		// A wait the relay asked for is not a fault: the limit says it.
+		if (result.state === 'done')
+			this.#problem = result.problem?.kind === 'rate-limited' ? null : (result.problem?.message ?? null);
 		else if (result.state === 'revoked')
 			this.#problem = 'The relay no longer accepts this device: pair it again in Settings.';
 		else this.#problem = null;

@@ -21,6 +21,8 @@ export interface FlushReport {
 	/** Messages put back in the queue to try again later. */
 	deferred: number;
 	problem?: RelayProblem;
+	/** The relay took no more from this device for now (its hourly or daily cap): why, and for how long. */
+	deviceLimit?: { reason: string; retryAfterSeconds: number };
 }
 
 /** A rate limit of 0 s must not turn into a busy loop against the relay. */
@@ -121,14 +123,25 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 			if (result.status === 'accepted') return { kind: 'accepted', messageId: result.messageId };
 			if (result.status === 'rejected') return { kind: 'failed', reason: result.reason };
 			const message = batch.find((m) => m.key === result.idempotencyKey)!;
+			const why = result.reason ?? 'Rate-limited by the relay.';
+			if (result.scope === 'device')
+				report.deviceLimit = { reason: why, retryAfterSeconds: result.retryAfterSeconds };
 			return {
 				kind: 'retry',
 				at: waitFor(message, now(), result.retryAfterSeconds),
-				reason: `Rate-limited by the relay: trying again in ${result.retryAfterSeconds} s.`,
+				reason: `${why} Trying again in ${waitWords(result.retryAfterSeconds)}.`,
 				isAttempt: false
 			};
 		}
 	}
+}
+
+/** A wait in words: '20 seconds', '59 minutes', '23 hours'. */
+function waitWords(seconds: number): string {
+	const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+	if (seconds < 90) return plural(Math.max(1, Math.ceil(seconds)), 'second');
+	if (seconds < 90 * 60) return plural(Math.ceil(seconds / 60), 'minute');
+	return plural(Math.ceil(seconds / 3600), 'hour');
 }
 
 /** The longest run of messages whose request body stays within MAX_BATCH_BYTES (at least one). */

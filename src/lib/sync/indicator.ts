@@ -14,11 +14,16 @@ export interface SyncFacts {
 	isSyncing: boolean;
 	/** Why the last attempt to reach the relay failed, if it did. */
 	problem: string | null;
+	/** Why the relay asked this device to wait (its sending cap, or too many requests), while it does. */
+	limit: string | null;
 }
 
 const number = new Intl.NumberFormat('en');
 
-/** The indicator for the outbox as it is now: offline / not paired / N waiting / sending / all sent / error. */
+/**
+ * The indicator for the outbox as it is now: offline / not paired / N waiting / sending / sending limit
+ * reached / all sent / error.
+ */
 export function indicatorOf(facts: SyncFacts): Indicator {
 	const { counts } = facts;
 	const waiting = counts.queued + counts.sending;
@@ -28,6 +33,7 @@ export function indicatorOf(facts: SyncFacts): Indicator {
 	if (!facts.isOnline) return { text: waiting ? `${many} (offline)` : 'Offline', tone: 'waiting' };
 	if (!facts.isPaired) return { text: waiting ? `${many}: not paired` : 'Not paired', tone: 'waiting' };
 	if (facts.isSyncing && waiting) return { text: `Sending ${number.format(waiting)}…`, tone: 'busy' };
+	if (facts.limit && waiting) return { text: `${many}: sending limit reached`, tone: 'waiting' };
 	if (facts.problem && waiting) return { text: `${many}: relay unreachable`, tone: 'problem' };
 	if (waiting) return { text: many, tone: 'waiting' };
 	return { text: 'All sent', tone: 'ok' };

@@ -38,6 +38,8 @@ export interface RelayClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** A relay's reason is shown as given, up to this many characters. */
+const MAX_REASON = 500;
 const eventTypes: readonly RelayEventType[] = ['delivered', 'undeliverable', 'activated', 'signed-in'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -212,10 +214,14 @@ function checkResult(result: unknown, key: string): MessageResult | undefined {
 		};
 	}
 	if (result.status === 'rate-limited' && typeof result.retryAfterSeconds === 'number') {
+		// A relay from before December 2026 says neither why nor whose limit: both are optional.
+		const reason = isText(result.reason) ? result.reason.trim().slice(0, MAX_REASON) : '';
 		return {
 			idempotencyKey: key,
 			status: 'rate-limited',
-			retryAfterSeconds: Math.max(0, result.retryAfterSeconds)
+			retryAfterSeconds: Math.max(0, result.retryAfterSeconds),
+			...(reason && { reason }),
+			...((result.scope === 'device' || result.scope === 'recipient') && { scope: result.scope })
 		};
 	}
 	return undefined;

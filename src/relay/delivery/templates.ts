@@ -1,6 +1,8 @@
 // The relay's own messages. Values come from validated fields only and every one is escaped for HTML;
-// nothing an app sends becomes a header except the single checked recipient.
+// nothing an app sends becomes a header except the single checked recipient, and the only free text, the
+// name in the greeting, is one a mail app cannot turn into a link.
 import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
+import { nameProblem } from '../messages/validate.ts';
 import { html, page } from '../pages/html.ts';
 
 export interface MailContent {
@@ -24,7 +26,10 @@ export interface TemplateInput {
 }
 
 export function renderMail(input: TemplateInput): MailContent {
-	const greeting = input.displayName ? `Hello ${input.displayName},` : 'Hello,';
+	// A name reaches the mail only if it is just a name (one stored before names were checked may not be).
+	const name =
+		input.displayName && !nameProblem(input.displayName, 'displayName') ? input.displayName : undefined;
+	const greeting = name ? `Hello ${name},` : 'Hello,';
 	const link = input.activationUrl ?? '';
 	const validity = `The link works once, for ${input.activationTtlHours} hours.`;
 	if (input.template === 'welcome') {

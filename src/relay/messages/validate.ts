@@ -43,9 +43,85 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 export function hasControlCharacters(value: string): boolean {
 	return CONTROL.test(value);
 }
+// What a name needs: letters and marks of any script, spaces, the punctuation names carry, and a few
+// digits. Nothing a mail app turns into a link: no scheme, no @, no slash, no angle brackets.
+const NAME_CHARACTER = /[\p{L}\p{M}\p{N}\p{Zs}'’‘"“”.,()·\u2010-]/u;
+// A dot between letters, as in a domain (evil.example, www.x): mail apps link those even without a scheme.
+const DOMAIN_LIKE = /[\p{L}\p{N}]\.[\p{L}\p{N}]{2,}/u;
+// More digits than a name holds read as a phone number, which mail and SMS apps link too.
+const MAX_NAME_DIGITS = 3;
+
+/**
+ * Why `name` (one line of text, as checkText left it) is not just a name, or undefined when it is. Names
+ * are the only free text that reaches a mail, so they are kept to what a name needs.
+ */
+export function nameProblem(name: string, field: string): string | undefined {
+	const other = [...name].find((character) => !NAME_CHARACTER.test(character));
+	if (other !== undefined) {
+		return `${field} can hold only letters, spaces and the marks names use (' - . , ( )), not "${other}": a name in a mail must not read as a web or mail address.`;
+	}
+	const domain = DOMAIN_LIKE.exec(name);
+	if (domain) {
+		return `${field} looks like a web address ("${domain[0]}"), which mail apps turn into a link. Put a space after the dot if it belongs to the name.`;
+	}
+	if ((name.match(/\p{N}/gu) ?? []).length > MAX_NAME_DIGITS) {
+		return `${field} has more than ${MAX_NAME_DIGITS} digits, which mail apps can turn into a phone link: a name needs none.`;
+	}
+	return undefined;
+}
+
 const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
-const LICENSE_KEY = /^[\x21-\x7e]{1,100}$/;
+// Letters, digits and the marks keys are written with (base64's + / = too); no : or @, so no scheme or
+// address, and no domain-like dot (checked apart): the key is the other free text that reaches a mail.
+const LICENSE_KEY = /^[A-Za-z0-9._+/=-]{1,100}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * How deep objects and arrays may nest in one message. A message is an object whose user and values are
+ * objects of text: two levels. Four leave room for what a newer app might add, and keep every walk over a
+ * message (the body hash is one) far from the stack's end.
+ */
+export const MAX_MESSAGE_DEPTH = 4;
+/** The JSON one message may take: the largest valid message (every field at its longest) is under 4 KiB. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * Why a message is too deep or too big to look at, or undefined when it is not. Measured with a loop and a
+ * stack of its own, never by recursion: this runs on whatever a client sent, before anything else does.
+ */
+export function shapeProblem(raw: unknown): string | undefined {
+	const pending: { value: unknown; depth: number }[] = [{ value: raw, depth: 1 }];
+	let bytes = 0;
+	while (pending.length > 0) {
+		const { value, depth } = pending.pop()!;
+		if (typeof value === 'string') bytes += value.length + 2;
+		else if (typeof value !== 'object' || value === null) bytes += 8;
+		else {
+			if (depth > MAX_MESSAGE_DEPTH) {
+				return `nests objects and arrays more than ${MAX_MESSAGE_DEPTH} levels deep (a message is one object with user and values inside it)`;
+			}
+			for (const [key, item] of Object.entries(value)) {
+				bytes += key.length + 4;
+				pending.push({ value: item, depth: depth + 1 });
+			}
+		}
+		if (bytes > MAX_MESSAGE_BYTES) {
+			return `is larger than ${MAX_MESSAGE_BYTES / 1024} KiB (a message holds a few short fields)`;
+		}
+	}
+	return undefined;
+}
+
+/** What is wrong with the first message of a batch that is too deep or too big, naming it; else undefined. */
+export function batchShapeProblem(messages: readonly unknown[]): string | undefined {
+	for (const [index, raw] of messages.entries()) {
+		const problem = shapeProblem(raw);
+		if (problem === undefined) continue;
+		const key = keyOf(raw);
+		return `Message ${index + 1} of the batch${key ? ` (idempotencyKey ${key})` : ''} ${problem}. Nothing in this request was accepted.`;
+	}
+	return undefined;
+}
 
 /** The key of a message, if it has a usable one (results are reported under it). */
 export function keyOf(raw: unknown): string | undefined {
@@ -153,6 +229,8 @@ function checkUser(raw: unknown): Checked<ValidMessage['user']> {
 	for (const field of ['firstName', 'lastName', 'displayName'] as const) {
 		const checked = checkText(raw[field], `user.${field}`, 100);
 		if (!checked.ok) return checked;
+		const problem = checked.value === undefined ? undefined : nameProblem(checked.value, `user.${field}`);
+		if (problem) return fail(problem);
 		names[field] = checked.value;
 	}
 	const displayName =
@@ -181,7 +259,12 @@ function checkValues(raw: unknown, template: MessageTemplate): Checked<ValidMess
 	if (template === 'welcome') {
 		if (typeof raw.licenseKey !== 'string' || !LICENSE_KEY.test(raw.licenseKey)) {
 			return fail(
-				'values.licenseKey is required for the welcome mail: 1 to 100 visible characters, no spaces.'
+				'values.licenseKey is required for the welcome mail: 1 to 100 letters, digits and . _ + / = -, no spaces.'
+			);
+		}
+		if (DOMAIN_LIKE.test(raw.licenseKey)) {
+			return fail(
+				'values.licenseKey looks like a web address, which mail apps turn into a link: a license key cannot be one.'
 			);
 		}
 		return { ok: true, value: { licenseKey: raw.licenseKey } };
@@ -203,7 +286,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON with object keys sorted at every level: equal messages hash equal however their keys were ordered. */
+/**
+ * JSON with object keys sorted at every level: equal messages hash equal however their keys were ordered.
+ * It recurses: call it only on a message shapeProblem() passed.
+ */
 export function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (isRecord(value)) {

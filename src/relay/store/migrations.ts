@@ -78,9 +78,20 @@ export const MIGRATIONS: readonly string[] = [
 		created_at INTEGER NOT NULL
 	);
 	`,
-	// 3 (delivery): a scratch table the write probe (store/write-health.ts) fills and empties in one
+	// 3: a scratch table the write probe (store/write-health.ts) fills and empties in one
 	// transaction, so "ready" means a real write reached the disk.
 	`
 	CREATE TABLE write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+	`,
+	// 4: the message limits are counted from this table (so they survive a restart), a recipient
+	// under one key however its address is spelled, and body hashes are keyed. Rows from before get their
+	// recipient lowercased (exact for ASCII addresses; an IDN spelled otherwise counts apart only until its
+	// hour is over) and keep their plain hash, except an sms-login row's: it hashes the initial password.
+	`
+	ALTER TABLE messages ADD COLUMN recipient_key TEXT;
+	UPDATE messages SET recipient_key = lower(recipient);
+	CREATE INDEX messages_by_recipient ON messages (recipient_key, created_at);
+	CREATE INDEX messages_by_device ON messages (device_id, created_at);
+	UPDATE messages SET body_hash = 'unverifiable' WHERE template = 'sms-login';
 	`
 ];

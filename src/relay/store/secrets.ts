@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** SHA-256, hex: how tokens and codes are stored, so a copy of the database opens nothing. */
 export function sha256(value: string): string {
@@ -23,4 +25,28 @@ export function randomPairingCode(): string {
 /** The form a typed code is stored and compared in: upper case, no dash or spaces. */
 export function normalisePairingCode(code: string): string {
 	return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** The file in the data folder holding the key of stored body hashes: beside the database, never in it. */
+export const BODY_HASH_KEY_FILE = 'body-hash.key';
+
+/**
+ * The secret that message body hashes are keyed with, made on first use (owner-only, 0600). Kept out of
+ * the database so that a copy of the database alone cannot be used to check guesses of a hashed body.
+ */
+export function bodyHashKey(dataDir: string): Buffer {
+	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+	const file = path.join(dataDir, BODY_HASH_KEY_FILE);
+	try {
+		writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+	}
+	const text = readFileSync(file, 'utf8').trim();
+	if (!/^[0-9a-f]{64}$/.test(text)) {
+		throw new Error(
+			`${file} is damaged: it must hold the 64 hex digits the relay wrote there. Restore it from a backup, or delete it to start a new one (a message accepted before then and sent again is then refused as a conflict).`
+		);
+	}
+	return Buffer.from(text, 'hex');
 }

@@ -233,7 +233,7 @@ describe('POST /api/messages', () => {
 			'The message has fields the relay does not take: subject.',
 			'user has fields the relay does not take: html.',
 			'template must be one of activation, welcome, sms-login.',
-			'values.licenseKey is required for the welcome mail: 1 to 100 visible characters, no spaces.',
+			'values.licenseKey is required for the welcome mail: 1 to 100 letters, digits and . _ + / = -, no spaces.',
 			'values.password is required for SMS login details.',
 			'to must be a mobile number in international form, such as +447700900123.',
 			'user.lastName is too long: at most 100 characters.'

@@ -128,6 +128,37 @@ describe('the relay settings', () => {
 		expect(JSON.stringify(result)).not.toContain('hunter2');
 	});
 
+	it('reads the per-device message caps, and refuses a day smaller than its hour', () => {
+		expect(readConfig({}, '/srv')).toMatchObject({
+			config: { rateLimits: { messagesPerDevicePerHour: 1000, messagesPerDevicePerDay: 5000 } }
+		});
+		expect(
+			readConfig({
+				RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '2000',
+				RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY: '20000'
+			})
+		).toMatchObject({
+			config: { rateLimits: { messagesPerDevicePerHour: 2000, messagesPerDevicePerDay: 20000 } }
+		});
+		expect(readConfig({ RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '1.5' })).toEqual({
+			ok: false,
+			errors: [
+				'RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR must be a whole number from 1 to 1000000, but it is "1.5".'
+			]
+		});
+		expect(
+			readConfig({
+				RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '600',
+				RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY: '500'
+			})
+		).toEqual({
+			ok: false,
+			errors: [
+				'RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY (500) must be at least RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR (600): a day holds every hour of it.'
+			]
+		});
+	});
+
 	it('needs MAIL_FROM with SMTP_URL, and refuses a From that could carry a header', () => {
 		expect(readConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' })).toEqual({
 			ok: false,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sendQuestion } from '$lib/domain/outbox';
+import type { FlushReport } from '$lib/sync/flusher';
 import { indicatorOf, type SyncFacts } from '$lib/sync/indicator';
+import type { RelayProblem } from '$lib/sync/relay-client';
+import { limitAfter } from '$lib/sync/sending-limit';
+import type { SyncResult } from '$lib/sync/sync-once';
 
 const none = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
 const facts = (changes: Partial<SyncFacts>): SyncFacts => ({
@@ -10,6 +14,7 @@ const facts = (changes: Partial<SyncFacts>): SyncFacts => ({
 	isRevoked: false,
 	isSyncing: false,
 	problem: null,
+	limit: null,
 	...changes
 });
 
@@ -26,6 +31,11 @@ describe('the sync indicator', () => {
 			text: '3 waiting: relay unreachable',
 			tone: 'problem'
 		});
+		expect(indicatorOf(facts({ counts: three, limit: 'This device has sent 1,000 messages…' }))).toEqual({
+			text: '3 waiting: sending limit reached',
+			tone: 'waiting'
+		});
+		expect(indicatorOf(facts({ limit: 'This device has sent 1,000 messages…' })).text).toBe('All sent');
 		expect(indicatorOf(facts({ counts: { ...three, failed: 2 } }))).toEqual({
 			text: '2 failed',
 			tone: 'problem'
@@ -44,5 +54,29 @@ describe('the confirm question', () => {
 		expect(sendQuestion({ count: 1, names: ['Ann'], skipped: 0 })).toMatch(
 			/^Send an activation email to 1 user: Ann\? It leaves/
 		);
+	});
+});
+
+describe('the sending limit the header shows', () => {
+	const done = (flushed: Partial<FlushReport>, problem?: RelayProblem): SyncResult => ({
+		state: 'done',
+		flushed: { accepted: 0, failed: 0, deferred: 0, ...flushed },
+		...(problem && { problem })
+	});
+	const cap = { reason: 'This device has sent 1,000 messages in the last hour…', retryAfterSeconds: 600 };
+
+	it('starts when the relay asks the device to wait, and stands through rounds with nothing due', () => {
+		const limit = limitAfter(null, done({ deferred: 5, deviceLimit: cap }), 1_000);
+		expect(limit).toEqual({ reason: cap.reason, until: 601_000 });
+		expect(limitAfter(limit, done({}), 300_000)).toBe(limit);
+		const busy: RelayProblem = { kind: 'rate-limited', retryAfterSeconds: 30, message: 'Too many requests.' };
+		expect(limitAfter(null, done({}, busy), 0)).toEqual({ reason: 'Too many requests.', until: 30_000 });
+	});
+
+	it('ends when its time has passed, when the relay takes messages again, or when the device is unpaired', () => {
+		const limit = limitAfter(null, done({ deviceLimit: cap }), 0)!;
+		expect(limitAfter(limit, done({}), 600_000)).toBeNull();
+		expect(limitAfter(limit, done({ accepted: 1 }), 1_000)).toBeNull();
+		expect(limitAfter(limit, { state: 'revoked' }, 1_000)).toBeNull();
 	});
 });

@@ -41,6 +41,50 @@ describe('the relay client', () => {
 		expect(answer).toMatchObject({ ok: false, kind: 'unpaired' });
 	});
 
+	it('takes a rate-limited result with or without the reason and scope of newer relays', async () => {
+		const keys = ['k-with-reason-000001', 'k-old-relay-00000002', 'k-odd-scope-00000003'];
+		const answer = {
+			results: [
+				{
+					idempotencyKey: keys[0],
+					status: 'rate-limited',
+					retryAfterSeconds: 60,
+					reason: ' Cap. ',
+					scope: 'device'
+				},
+				{ idempotencyKey: keys[1], status: 'rate-limited', retryAfterSeconds: 5 },
+				{ idempotencyKey: keys[2], status: 'rate-limited', retryAfterSeconds: 5, reason: 7, scope: 'planet' }
+			]
+		};
+		const client = new RelayClient({
+			baseUrl: 'http://relay.invalid',
+			token: 't',
+			fetch: () => Promise.resolve(Response.json(answer))
+		});
+		const messages = keys.map((idempotencyKey) => ({
+			idempotencyKey,
+			template: 'activation' as const,
+			to: 'ann@example.com',
+			user: { id: 'u1' }
+		}));
+		expect(await client.send(messages)).toEqual({
+			ok: true,
+			value: {
+				results: [
+					{
+						idempotencyKey: keys[0],
+						status: 'rate-limited',
+						retryAfterSeconds: 60,
+						reason: 'Cap.',
+						scope: 'device'
+					},
+					{ idempotencyKey: keys[1], status: 'rate-limited', retryAfterSeconds: 5 },
+					{ idempotencyKey: keys[2], status: 'rate-limited', retryAfterSeconds: 5 }
+				]
+			}
+		});
+	});
+
 	it('reads Retry-After as seconds or as an HTTP date', () => {
 		const now = Date.parse('2026-11-22T10:00:00Z');
 		expect(retryAfterSeconds('120', now)).toBe(120);
