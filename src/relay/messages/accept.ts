@@ -4,6 +4,7 @@ import type { MessageResult } from '../../lib/domain/relay-protocol.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import { transaction } from '../store/database.ts';
 import { upsertAccount } from '../store/accounts.ts';
+import { initialPasswordProblem } from '../accounts/password.ts';
 import { canonicalJson, keyOf, validateMessage } from './validate.ts';
 
 export interface AcceptOptions {
@@ -66,6 +67,8 @@ export function acceptBatch(
 			if (!checked.ok)
 				return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: checked.reason };
 			const message = checked.message;
+			const weak = initialPasswordProblem(message);
+			if (weak) return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: weak };
 
 			const wait = options.perRecipient.take(message.to.toLowerCase());
 			if (wait > 0) return { idempotencyKey: key, status: 'rate-limited', retryAfterSeconds: wait };
