@@ -3,6 +3,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RelayConfig } from './config.ts';
 import { DeliveryLoop, type DeliveryOptions } from './delivery/loop.ts';
 import { smtpSender, webhookSender } from './delivery/transports.ts';
+import { HashQueue } from './accounts/hash-queue.ts';
+import { SignInThrottle } from './accounts/sign-in-throttle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
@@ -14,6 +16,8 @@ export interface Relay {
 	readonly db: DatabaseSync;
 	readonly delivery: DeliveryLoop;
 	readonly log: Logger;
+	/** Every password hash (sign-in, activation, SMS login details) waits its turn here. */
+	readonly hashing: HashQueue;
 	/** Stops delivery, closes the server's connections and the database. */
 	close(): Promise<void>;
 }
@@ -29,6 +33,10 @@ export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'con
 export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
 	const { log = createLogger({ level: config.logLevel, format: config.logFormat }), ...tuning } = options;
 	const db = openDatabase(config.dataDir);
+	const hashing = new HashQueue({
+		running: config.passwordHashing.atOnce,
+		waiting: config.passwordHashing.waiting
+	});
 	const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : undefined;
 	const delivery = new DeliveryLoop({
 		db,
@@ -36,6 +44,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		sendMail: smtp?.send,
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
 		log,
+		hashing,
 		...tuning
 	});
 	const { rateLimits } = config;
@@ -49,10 +58,9 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 			perRecipient: new RateLimiter(rateLimits.messagesPerRecipientPerHour, 60 * MINUTE),
 			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE)
 		},
-		signInLimits: {
-			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
-			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)
-		},
+		hashing,
+		throttle: new SignInThrottle({ limit: rateLimits.signInFailuresPer15Minutes, windowMs: 15 * MINUTE }),
+		initialPasswordTtlMs: config.initialPasswordTtlHours * 60 * MINUTE,
 		onAccepted: () => delivery.wake()
 	});
 	const server = createRelayServer({ staticDir: config.staticDir, routes, log });
@@ -62,6 +70,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		db,
 		delivery,
 		log,
+		hashing,
 		close: async () => {
 			await delivery.stop();
 			server.closeAllConnections();

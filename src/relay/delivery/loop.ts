@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
+import type { HashQueue } from '../accounts/hash-queue.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -27,6 +28,8 @@ export interface DeliveryOptions {
 	/** The first retry waits up to this long, doubling each time (tests shorten it). */
 	readonly retryBaseMs?: number;
 	readonly log?: Logger;
+	/** Where an SMS's initial password waits its turn to be hashed; without one it is hashed at once. */
+	readonly hashing?: HashQueue;
 }
 
 interface Job {
@@ -178,7 +181,7 @@ export class DeliveryLoop {
 		if (job.template === 'sms-login') {
 			// The admin's initial password becomes the account's (hashed) before the SMS that names it leaves.
 			const password = job.payload.values.password;
-			if (password !== undefined) setInitialPassword(db, job.userId, await hashPassword(password));
+			if (password !== undefined) setInitialPassword(db, job.userId, await this.#hash(password));
 			const text = renderSms(input);
 			if (!sendSms) return this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
 			const outcome = await sendSms({
@@ -196,6 +199,15 @@ export class DeliveryLoop {
 		if (!sendMail) return this.#toMailbox(job, { kind: 'mail', ...mail });
 		const outcome = await sendMail({ to: job.recipient, messageId, ...mail });
 		return this.#finish(job, outcome);
+	}
+
+	/** In the person lane of the relay's HashQueue; a full queue fails this try and the message is retried. */
+	#hash(password: string): Promise<string> {
+		const { hashing } = this.#options;
+		if (!hashing) return hashPassword(password);
+		const queued = hashing.run('person', () => hashPassword(password));
+		if (!queued) throw new Error('too many passwords are waiting to be hashed');
+		return queued;
 	}
 
 	#toMailbox(

@@ -16,6 +16,9 @@ export interface Account {
 	readonly displayName: string | null;
 	readonly passwordHash: string | null;
 	readonly mustChangePassword: boolean;
+	/** When the initial password (SMS login details) was set, and when it was used to sign in (once). */
+	readonly initialPasswordSetAt: number | null;
+	readonly initialPasswordUsedAt: number | null;
 }
 
 /** Creates the account, or refreshes its names from the newest message (the directory is the source). */
@@ -37,6 +40,8 @@ interface AccountRow {
 	display_name: string | null;
 	password_hash: string | null;
 	must_change_password: number;
+	initial_password_set_at: number | null;
+	initial_password_used_at: number | null;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -46,7 +51,9 @@ function toAccount(row: AccountRow): Account {
 		username: row.username,
 		displayName: row.display_name,
 		passwordHash: row.password_hash,
-		mustChangePassword: row.must_change_password === 1
+		mustChangePassword: row.must_change_password === 1,
+		initialPasswordSetAt: row.initial_password_set_at,
+		initialPasswordUsedAt: row.initial_password_used_at
 	};
 }
 
@@ -74,8 +81,28 @@ export function setInitialPassword(
 	now = Date.now()
 ): void {
 	db.prepare(
-		'UPDATE accounts SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE user_id = ?'
-	).run(passwordHash, now, userId);
+		`UPDATE accounts SET password_hash = ?, must_change_password = 1, initial_password_set_at = ?,
+		 initial_password_used_at = NULL, updated_at = ? WHERE user_id = ?`
+	).run(passwordHash, now, now, userId);
+}
+
+/**
+ * Uses up the initial password `passwordHash` (the one just verified); false when it was used already
+ * (or replaced meanwhile): two sign-ins at the same moment cannot both get through.
+ */
+export function useInitialPassword(
+	db: DatabaseSync,
+	userId: string,
+	passwordHash: string,
+	now = Date.now()
+): boolean {
+	const result = db
+		.prepare(
+			`UPDATE accounts SET initial_password_used_at = ? WHERE user_id = ? AND password_hash = ?
+			 AND must_change_password = 1 AND initial_password_used_at IS NULL`
+		)
+		.run(now, userId, passwordHash);
+	return Number(result.changes) === 1;
 }
 
 /** Sets the password the person chose. */

@@ -77,5 +77,12 @@ export const MIGRATIONS: readonly string[] = [
 		html TEXT,
 		created_at INTEGER NOT NULL
 	);
+	`,
+	// 3 (accounts): an initial password (SMS login details) signs in once, within a lifetime: when it was
+	// set and when it was used. One already set before this counts from its account's last update.
+	`
+	ALTER TABLE accounts ADD COLUMN initial_password_set_at INTEGER;
+	ALTER TABLE accounts ADD COLUMN initial_password_used_at INTEGER;
+	UPDATE accounts SET initial_password_set_at = updated_at WHERE must_change_password = 1;
 	`
 ];
