@@ -115,7 +115,9 @@ export async function submitSignIn(
 			form({ name, error: 'The relay is busy checking other sign-ins. Try again in a few seconds.' })
 		);
 	}
-	if (!account || !(await check)) {
+	// Awaited for an unknown name too: its answer takes as long as a wrong password's.
+	const isRight = await check;
+	if (!account || !isRight) {
 		log.warn('signin-failed', 'A sign-in failed: unknown name or wrong password.', {
 			client,
 			account: account?.userId
