@@ -10,6 +10,10 @@
 //   together share `limit` guesses per window and make others wait a refill step at a time.
 // - Per client address (across accounts): three times `limit` per window, against trying one password on
 //   many accounts.
+// - A browser the account signed in from before (a trusted-browser cookie, OWASP's "device cookies") is
+//   its own source and skips the account's and the address's budgets: guessers on many addresses that
+//   empty the account's budget do not keep its owner out. A stolen cookie gains an attacker nothing more
+//   than one more source, throttled like any.
 //
 // Every attempt is counted BEFORE its password is hashed, so parallel requests cannot all slip through a
 // check made before any of them finished; a right password gives its count back.
@@ -18,6 +22,9 @@ import { RateLimiter } from '../rate-limit.ts';
 export interface SignInAttempt {
 	readonly address: string;
 	readonly account: string;
+	/** The per-source key: the address, or the trusted browser, with the account. */
+	readonly source: string;
+	readonly isTrusted: boolean;
 }
 
 export type SignInGate =
@@ -48,13 +55,16 @@ export class SignInThrottle {
 		});
 	}
 
-	/** Counts an attempt before its password is checked; refused with the seconds to wait when over a limit. */
-	begin(address: string, account: string): SignInGate {
-		const source = sourceKey(address, account);
+	/**
+	 * Counts an attempt before its password is checked; refused with the seconds to wait when over a limit.
+	 * `browser` is the hash of a trusted-browser token already checked to belong to `account`.
+	 */
+	begin(address: string, account: string, browser?: string): SignInGate {
+		const source = `${browser ? `browser:${browser}` : address}\n${account}`;
 		const waits = [
 			{ limit: 'source', wait: this.#perSource.wait(source) },
-			{ limit: 'account', wait: this.#perAccount.peek(account) },
-			{ limit: 'address', wait: this.#perAddress.peek(address) }
+			{ limit: 'account', wait: browser ? 0 : this.#perAccount.peek(account) },
+			{ limit: 'address', wait: browser ? 0 : this.#perAddress.peek(address) }
 		] as const;
 		const refused = waits.find((entry) => entry.wait > 0);
 		if (refused) {
@@ -65,28 +75,30 @@ export class SignInThrottle {
 			};
 		}
 		this.#perSource.fail(source);
-		this.#perAccount.take(account);
-		this.#perAddress.take(address);
-		return { ok: true, attempt: { address, account } };
+		if (!browser) {
+			this.#perAccount.take(account);
+			this.#perAddress.take(address);
+		}
+		return { ok: true, attempt: { address, account, source, isTrusted: Boolean(browser) } };
 	}
 
 	/** The password was right: the attempt does not count, and its source starts afresh. */
 	succeeded(attempt: SignInAttempt): void {
-		this.#perSource.clear(sourceKey(attempt.address, attempt.account));
-		this.#perAccount.give(attempt.account);
-		this.#perAddress.give(attempt.address);
+		this.#perSource.clear(attempt.source);
+		this.#giveBack(attempt);
 	}
 
 	/** The attempt never ran (no room to hash it): give back what it took. */
 	withdraw(attempt: SignInAttempt): void {
-		this.#perSource.undo(sourceKey(attempt.address, attempt.account));
+		this.#perSource.undo(attempt.source);
+		this.#giveBack(attempt);
+	}
+
+	#giveBack(attempt: SignInAttempt): void {
+		if (attempt.isTrusted) return;
 		this.#perAccount.give(attempt.account);
 		this.#perAddress.give(attempt.address);
 	}
-}
-
-function sourceKey(address: string, account: string): string {
-	return `${address}\n${account}`;
 }
 
 interface BackoffOptions {

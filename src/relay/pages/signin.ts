@@ -13,12 +13,17 @@ import {
 	type Account
 } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
+import { sha256 } from '../store/secrets.ts';
+import { isTrustedBrowser, trustBrowser } from '../store/trusted-browsers.ts';
 import { recordEvent } from '../store/events.ts';
 import { passwordForm } from './activate.ts';
 import { html, page } from './html.ts';
 
 /** How long the "choose your own password" step after a first sign-in stays open. */
 const CHANGE_PASSWORD_MS = 15 * 60_000;
+/** How long a browser stays trusted after a sign-in (see SignInThrottle and store/trusted-browsers.ts). */
+const TRUSTED_BROWSER_MS = 90 * 24 * 3_600_000;
+const BROWSER_COOKIE = 'rollcall_browser';
 
 /** What the sign-in page needs besides the database. */
 export interface SignInContext {
@@ -28,6 +33,8 @@ export interface SignInContext {
 	readonly hashing: HashQueue;
 	/** How long an initial password (SMS login details) signs in after it was set. */
 	readonly initialPasswordTtlMs: number;
+	/** An https address makes the trusted-browser cookie Secure. */
+	readonly publicUrl: string;
 }
 
 function form(options: { name?: string; error?: string } = {}): string {
@@ -54,6 +61,12 @@ function form(options: { name?: string; error?: string } = {}): string {
 
 export function showSignIn(response: ServerResponse): void {
 	sendPage(response, 200, form());
+}
+
+/** The trusted-browser token the request carries, if it looks like one. */
+function browserToken(request: IncomingMessage): string | undefined {
+	const cookies = request.headers.cookie ?? '';
+	return /(?:^|;\s*)rollcall_browser=([A-Za-z0-9_-]{43})\s*(?:;|$)/.exec(cookies)?.[1];
 }
 
 function tooMany(response: ServerResponse, name: string, seconds: number): void {
@@ -89,7 +102,9 @@ export async function submitSignIn(
 	// Username and email of one account share one budget; an unknown name has its own.
 	const account = findAccountBySignInName(db, name);
 	const accountKey = account ? `user:${account.userId}` : `name:${name.normalize('NFKC').toLowerCase()}`;
-	const gate = throttle.begin(client, accountKey);
+	const browser = browserToken(request);
+	const isTrusted = Boolean(account && browser && isTrustedBrowser(db, browser, account.userId));
+	const gate = throttle.begin(client, accountKey, isTrusted && browser ? sha256(browser) : undefined);
 	if (!gate.ok) {
 		log.warn('signin-throttled', 'A sign-in was refused: too many failed attempts.', {
 			client,
@@ -132,7 +147,15 @@ export async function submitSignIn(
 		recordSignIn(db, account.userId);
 		recordEvent(db, { type: 'signed-in', userId: account.userId });
 	});
-	log.info('signed-in', 'A person signed in.', { account: account.userId });
+	log.info('signed-in', 'A person signed in.', { account: account.userId, isTrustedBrowser: isTrusted });
+	if (!isTrusted) {
+		const token = trustBrowser(db, account.userId, TRUSTED_BROWSER_MS);
+		const secure = context.publicUrl.startsWith('https:') ? '; Secure' : '';
+		response.setHeader(
+			'Set-Cookie',
+			`${BROWSER_COOKIE}=${token}; Path=/signin; Max-Age=${TRUSTED_BROWSER_MS / 1000}; HttpOnly; SameSite=Strict${secure}`
+		);
+	}
 	const who = account.displayName ?? account.username ?? account.email ?? '';
 	sendPage(
 		response,

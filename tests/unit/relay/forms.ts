@@ -5,13 +5,16 @@ import { request } from 'node:http';
 export interface FormAnswer {
 	readonly status: number;
 	readonly retryAfter: string | undefined;
+	/** The cookie the answer sets, as name=value. */
+	readonly cookie: string | undefined;
 	readonly text: string;
 }
 
 export function postForm(
 	url: string,
 	fields: Record<string, string>,
-	from = '127.0.0.1'
+	from = '127.0.0.1',
+	cookie?: string
 ): Promise<FormAnswer> {
 	const body = new URLSearchParams(fields).toString();
 	return new Promise((resolve, reject) => {
@@ -24,7 +27,8 @@ export function postForm(
 				headers: {
 					'Content-Type': 'application/x-www-form-urlencoded',
 					'Content-Length': Buffer.byteLength(body),
-					Origin: new URL(url).origin
+					Origin: new URL(url).origin,
+					...(cookie ? { Cookie: cookie } : {})
 				}
 			},
 			(response) => {
@@ -34,6 +38,7 @@ export function postForm(
 					resolve({
 						status: response.statusCode ?? 0,
 						retryAfter: response.headers['retry-after'],
+						cookie: response.headers['set-cookie']?.[0]?.split(';')[0],
 						text: Buffer.concat(chunks).toString('utf8')
 					})
 				);

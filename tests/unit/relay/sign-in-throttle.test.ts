@@ -79,4 +79,22 @@ describe('SignInThrottle', () => {
 		if (again.ok) gate.succeeded(again.attempt);
 		for (let i = 0; i < 5; i++) expect(gate.begin('198.51.100.7', 'user:u1').ok).toBe(true);
 	});
+
+	it('throttles a trusted browser on its own, outside the budgets its account and address share', () => {
+		const { gate } = throttle();
+		for (let i = 0; i < 10; i++) gate.begin(`203.0.113.${i}`, 'user:u1');
+		for (let i = 0; i < 30; i++) gate.begin('198.51.100.7', `name:user${i}`);
+		expect(gate.begin('198.51.100.7', 'user:u1')).toMatchObject({ ok: false, limit: 'account' });
+
+		const trusted = gate.begin('198.51.100.7', 'user:u1', 'browser-hash');
+		expect(trusted).toMatchObject({ ok: true, attempt: { isTrusted: true } });
+		if (trusted.ok) gate.succeeded(trusted.attempt);
+		// Wrong passwords from it back off like any source's.
+		for (let i = 0; i < 5; i++) expect(gate.begin('198.51.100.7', 'user:u1', 'browser-hash').ok).toBe(true);
+		expect(gate.begin('198.51.100.7', 'user:u1', 'browser-hash')).toEqual({
+			ok: false,
+			limit: 'source',
+			retryAfterSeconds: 90
+		});
+	});
 });

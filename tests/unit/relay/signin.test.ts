@@ -21,8 +21,8 @@ afterAll(async () => {
 	await relay.close();
 });
 
-const signIn = (name: string, password: string, from = '127.0.0.1') =>
-	postForm(`${relay.url}/signin`, { name, password }, from);
+const signIn = (name: string, password: string, from = '127.0.0.1', cookie?: string) =>
+	postForm(`${relay.url}/signin`, { name, password }, from, cookie);
 
 describe('sign-in limits', () => {
 	it('count username and email as one account, and slow the guesser without keeping its owner out', async () => {
@@ -62,6 +62,27 @@ describe('sign-in limits', () => {
 		expect((await signIn('lou', 'another typo in it', from)).status).toBe(401);
 		expect((await signIn('lou', 'and another typo', from)).status).toBe(401);
 		expect((await signIn('lou', 'and a third typo', from)).status).toBe(429);
+	});
+
+	it("let a browser its account signed in from through when guessers on many addresses have used up the account's budget", async () => {
+		upsertAccount(relay.relay.db, { id: 'u-max', username: 'max' });
+		setOwnPassword(relay.relay.db, 'u-max', await hashPassword('harbour tulip engine'));
+		const first = await signIn('max', 'harbour tulip engine', '127.0.6.1');
+		expect(first.status).toBe(200);
+		expect(first.cookie).toMatch(/^rollcall_browser=[A-Za-z0-9_-]{43}$/);
+
+		// Two addresses, two guesses each: the account's 4 are used up.
+		await Promise.all(
+			['127.0.6.2', '127.0.6.2', '127.0.6.3', '127.0.6.3'].map((from) => signIn('max', 'guess', from))
+		);
+		const stranger = await signIn('max', 'harbour tulip engine', '127.0.6.4');
+		expect(stranger.status).toBe(429);
+		expect(relay.logs.at(-1)).toMatchObject({ event: 'signin-throttled', limit: 'account' });
+
+		// The owner's browser, now on yet another address, is not kept out.
+		const owner = await signIn('max', 'harbour tulip engine', '127.0.6.5', first.cookie);
+		expect(owner.status).toBe(200);
+		expect(owner.cookie).toBeUndefined();
 	});
 });
 
