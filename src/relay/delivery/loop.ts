@@ -4,7 +4,12 @@ import type { HashQueue } from '../accounts/hash-queue.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { createLinkToken, getAccount, setInitialPassword } from '../store/accounts.ts';
+import {
+	createLinkToken,
+	getAccount,
+	hasInitialPasswordFrom,
+	setInitialPassword
+} from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
 import type { ValidMessage } from '../messages/validate.ts';
@@ -181,7 +186,9 @@ export class DeliveryLoop {
 		if (job.template === 'sms-login') {
 			// The admin's initial password becomes the account's (hashed) before the SMS that names it leaves.
 			const password = job.payload.values.password;
-			if (password !== undefined) setInitialPassword(db, job.userId, await this.#hash(password));
+			if (password !== undefined && !hasInitialPasswordFrom(db, job.userId, job.id)) {
+				setInitialPassword(db, job.userId, await this.#hash(password), Date.now(), job.id);
+			}
 			const text = renderSms(input);
 			if (!sendSms) return this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
 			const outcome = await sendSms({

@@ -73,17 +73,33 @@ export function findAccountBySignInName(db: DatabaseSync, name: string): Account
 	return row && toAccount(row);
 }
 
-/** Sets an initial password chosen by an admin: it signs in once, then the person picks their own. */
+/**
+ * Sets an initial password chosen by an admin: it signs in once, then the person picks their own.
+ * `messageId` is the SMS that carries it: a retry of that message changes nothing (see hasInitialPasswordFrom).
+ */
 export function setInitialPassword(
 	db: DatabaseSync,
 	userId: string,
 	passwordHash: string,
-	now = Date.now()
+	now = Date.now(),
+	messageId: number | null = null
 ): void {
 	db.prepare(
 		`UPDATE accounts SET password_hash = ?, must_change_password = 1, initial_password_set_at = ?,
-		 initial_password_used_at = NULL, updated_at = ? WHERE user_id = ?`
-	).run(passwordHash, now, now, userId);
+		 initial_password_used_at = NULL, initial_password_message_id = ?, updated_at = ? WHERE user_id = ?`
+	).run(passwordHash, now, messageId, now, userId);
+}
+
+/**
+ * Whether message `messageId` set the account's initial password already. A retried SMS must not set it
+ * again: that would make a used one sign in once more, or replace the password the person chose since.
+ */
+export function hasInitialPasswordFrom(db: DatabaseSync, userId: string, messageId: number): boolean {
+	return (
+		db
+			.prepare('SELECT 1 FROM accounts WHERE user_id = ? AND initial_password_message_id = ?')
+			.get(userId, messageId) !== undefined
+	);
 }
 
 /**

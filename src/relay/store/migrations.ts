@@ -79,11 +79,13 @@ export const MIGRATIONS: readonly string[] = [
 	);
 	`,
 	// 3 (accounts): an initial password (SMS login details) signs in once, within a lifetime: when it was
-	// set and when it was used. One already set before this counts from its account's last update. And the
+	// set, by which message (a retried SMS does not set it again), and when it was used. One already set
+	// before this counts from its account's last update. And the
 	// browsers each account signed in from (store/trusted-browsers.ts).
 	`
 	ALTER TABLE accounts ADD COLUMN initial_password_set_at INTEGER;
 	ALTER TABLE accounts ADD COLUMN initial_password_used_at INTEGER;
+	ALTER TABLE accounts ADD COLUMN initial_password_message_id INTEGER;
 	UPDATE accounts SET initial_password_set_at = updated_at WHERE must_change_password = 1;
 	CREATE TABLE trusted_browsers (
 		token_hash TEXT PRIMARY KEY,

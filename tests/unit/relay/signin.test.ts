@@ -1,4 +1,6 @@
 // Sign-in limits keyed by the account, and initial passwords (SMS login details) that sign in once.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashPassword } from '../../../src/relay/accounts/password.ts';
 import { setInitialPassword, setOwnPassword, upsertAccount } from '../../../src/relay/store/accounts.ts';
@@ -159,5 +161,49 @@ describe('SMS login details', () => {
 		expect(
 			relay.logs.some((line) => line.event === 'signin-initial-refused' && line.reason === 'expired')
 		).toBe(true);
+	});
+});
+
+describe('a retried SMS', () => {
+	it('does not set its initial password again: a used one stays used', async () => {
+		// The webhook holds the first try until the person has signed in, then fails it (503): the relay retries.
+		let releaseFirst: () => void = () => {};
+		const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+		let tries = 0;
+		const webhook = createServer((request, response) => {
+			request.resume();
+			tries += 1;
+			const status = tries === 1 ? 503 : 200;
+			void (tries === 1 ? firstHeld : Promise.resolve()).then(() => response.writeHead(status).end());
+		});
+		await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+		const { port } = webhook.address() as AddressInfo;
+		const smsRelay = await startTestRelay({ SMS_WEBHOOK_URL: `http://127.0.0.1:${port}/sms` });
+		try {
+			const smsToken = await smsRelay.pair();
+			await smsRelay.sendBatch(smsToken, [
+				{
+					idempotencyKey: newKey(),
+					template: 'sms-login',
+					to: '+447700900321',
+					user: { id: 'u-rae', username: 'rae' },
+					values: { password: 'pewter lagoon compass' }
+				}
+			]);
+			await until(() => tries === 1);
+			const signInThere = () =>
+				postForm(`${smsRelay.url}/signin`, { name: 'rae', password: 'pewter lagoon compass' });
+			expect((await signInThere()).status).toBe(200);
+
+			releaseFirst();
+			await until(() => tries === 2);
+			await smsRelay.relay.delivery.settled();
+			const again = await signInThere();
+			expect(again.status).toBe(401);
+			expect(again.text).toContain('work only once');
+		} finally {
+			await smsRelay.close();
+			await new Promise<void>((resolve) => webhook.close(() => resolve()));
+		}
 	});
 });
