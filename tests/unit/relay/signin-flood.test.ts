@@ -125,15 +125,20 @@ describe('a full hashing queue', () => {
 		});
 
 		const answers = await flood;
-		expect(countStatuses(answers)).toEqual({ 401: CAP + 2, 429: 12 - CAP - 2 });
+		// Which requests found room depends on when each arrived; what holds always: every one was either
+		// checked or refused as busy, at least one was refused, and only the admitted ones were hashed.
+		const { 401: checked = 0, 429: busy = 0 } = countStatuses(answers);
+		expect(checked + busy).toBe(12);
+		expect(busy).toBeGreaterThan(0);
 		for (const answer of answers.filter(({ status }) => status === 429)) {
 			expect(Number(answer.retryAfter)).toBeGreaterThan(0);
 			expect(answer.text).toContain('The relay is busy checking other sign-ins. Try again in a few seconds.');
 		}
 		expect((await activation).status).toBe(200);
-		const { maxRunning, started } = relay.relay.hashing.stats();
+		const { maxRunning, started, refused } = relay.relay.hashing.stats();
 		expect(maxRunning).toBe(CAP);
-		expect(started).toBe(CAP + 2 + 1);
-		expect(relay.logs.filter((line) => line.event === 'hash-queue-full')).toHaveLength(12 - CAP - 2);
+		expect(started).toBe(checked + 1);
+		expect(refused).toBe(busy);
+		expect(relay.logs.filter((line) => line.event === 'hash-queue-full')).toHaveLength(busy);
 	});
 });
