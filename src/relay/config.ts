@@ -50,6 +50,10 @@ export interface RelayConfig {
 	readonly smsWebhookToken: string | undefined;
 	/** How long an activation link stays valid. */
 	readonly activationTtlHours: number;
+	/** How long an initial password from SMS login details signs in (once) after it was set. */
+	readonly initialPasswordTtlHours: number;
+	/** Password hashes (scrypt) running at once, and sign-ins waiting for one; see accounts/hash-queue.ts. */
+	readonly passwordHashing: { readonly atOnce: number; readonly waiting: number };
 	readonly rateLimits: RateLimits;
 	/** Lines below this level are not logged (LOG_LEVEL, default info). */
 	readonly logLevel: LogLevel;
@@ -62,6 +66,10 @@ export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; erro
 export const DEFAULT_PORT = 4173;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_ACTIVATION_TTL_HOURS = 72;
+export const DEFAULT_INITIAL_PASSWORD_TTL_HOURS = 72;
+/** Two of libuv's four threads: the other two keep serving files while sign-ins are hashed. */
+export const DEFAULT_PASSWORD_HASHES_AT_ONCE = 2;
+export const DEFAULT_PASSWORD_HASHES_WAITING = 16;
 export const DEFAULT_RATE_LIMITS: RateLimits = {
 	requestsPerMinute: 300,
 	messagesPerRecipientPerHour: 5,
@@ -201,6 +209,25 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 		24 * 365,
 		errors
 	);
+	const initialPasswordTtlHours = readWholeNumber(
+		env,
+		'INITIAL_PASSWORD_TTL_HOURS',
+		DEFAULT_INITIAL_PASSWORD_TTL_HOURS,
+		1,
+		24 * 365,
+		errors
+	);
+	const passwordHashing = {
+		atOnce: readWholeNumber(env, 'PASSWORD_HASHES_AT_ONCE', DEFAULT_PASSWORD_HASHES_AT_ONCE, 1, 64, errors),
+		waiting: readWholeNumber(
+			env,
+			'PASSWORD_HASHES_WAITING',
+			DEFAULT_PASSWORD_HASHES_WAITING,
+			0,
+			10_000,
+			errors
+		)
+	};
 	const rateLimits: RateLimits = {
 		requestsPerMinute: readWholeNumber(
 			env,
@@ -277,6 +304,8 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			smsWebhookUrl,
 			smsWebhookToken,
 			activationTtlHours,
+			initialPasswordTtlHours,
+			passwordHashing,
 			rateLimits,
 			logLevel,
 			logFormat

@@ -31,6 +31,12 @@ export class RateLimiter {
 		return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
 	}
 
+	/** Gives back one taken with `take` (an attempt counted up front that turned out not to count). */
+	give(key: string): void {
+		const bucket = this.#refill(key);
+		bucket.tokens = Math.min(this.#limit, bucket.tokens + 1);
+	}
+
 	/** Forgets `key` (a successful sign-in clears its failures). */
 	reset(key: string): void {
 		this.#buckets.delete(key);

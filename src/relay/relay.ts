@@ -3,6 +3,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RelayConfig } from './config.ts';
 import { DeliveryLoop, type DeliveryOptions } from './delivery/loop.ts';
 import { smtpSender, webhookSender } from './delivery/transports.ts';
+import { HashQueue } from './accounts/hash-queue.ts';
+import { SignInThrottle } from './accounts/sign-in-throttle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
@@ -18,6 +20,8 @@ export interface Relay {
 	/** Whether the database takes writes (GET /health, the 503 answers, the delivery loop's pause). */
 	readonly health: WriteHealth;
 	readonly log: Logger;
+	/** Every password hash (sign-in, activation, SMS login details) waits its turn here. */
+	readonly hashing: HashQueue;
 	/** Stops delivery, closes the server's connections and the database. */
 	close(): Promise<void>;
 }
@@ -44,6 +48,10 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 	// Before the database opens: a damaged key stops the relay with nothing left open.
 	const hashKey = bodyHashKey(config.dataDir);
 	const db = openDatabase(config.dataDir);
+	const hashing = new HashQueue({
+		running: config.passwordHashing.atOnce,
+		waiting: config.passwordHashing.waiting
+	});
 	const health = new WriteHealth(db, { log, probeIntervalMs });
 	const smtp = config.smtpUrl
 		? smtpSender(config.smtpUrl, config.mailFrom, {
@@ -65,6 +73,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		sendMail: smtp?.send,
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
 		log,
+		hashing,
 		...tuning
 	});
 	const { rateLimits } = config;
@@ -84,10 +93,9 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		},
 		health,
 		bodyHashKey: hashKey,
-		signInLimits: {
-			perAccount: new RateLimiter(rateLimits.signInFailuresPer15Minutes, 15 * MINUTE),
-			perAddress: new RateLimiter(rateLimits.signInFailuresPer15Minutes * 3, 15 * MINUTE)
-		},
+		hashing,
+		throttle: new SignInThrottle({ limit: rateLimits.signInFailuresPer15Minutes, windowMs: 15 * MINUTE }),
+		initialPasswordTtlMs: config.initialPasswordTtlHours * 60 * MINUTE,
 		onAccepted: () => delivery.wake()
 	});
 	const server = createRelayServer({ staticDir: config.staticDir, routes, health, log });
@@ -98,6 +106,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		delivery,
 		health,
 		log,
+		hashing,
 		close: async () => {
 			health.close();
 			await delivery.stop();

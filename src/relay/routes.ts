@@ -5,12 +5,11 @@ import { RequestError, requestUrl, sendError, sendPage } from './http.ts';
 import { html, page } from './pages/html.ts';
 import { showActivation, submitActivation } from './pages/activate.ts';
 import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } from './pages/mailbox.ts';
-import { showSignIn, submitSignIn, type SignInLimits } from './pages/signin.ts';
+import { showSignIn, submitSignIn, type SignInContext } from './pages/signin.ts';
 
-export interface RoutesContext extends ApiContext {
+export interface RoutesContext extends ApiContext, SignInContext {
 	readonly publicUrl: string;
 	readonly allowedOrigins: readonly string[];
-	readonly signInLimits: SignInLimits;
 }
 
 /** Answers the relay's own URLs; false for anything else (the app's files). */
@@ -125,14 +124,14 @@ async function showPage(
 	};
 	if (path === '/signin') {
 		if (method === 'GET' || method === 'HEAD') return showSignIn(response);
-		if (method === 'POST') return submitSignIn(context.db, context.signInLimits, request, response);
+		if (method === 'POST') return submitSignIn(context, request, response);
 		return notAllowed('GET, POST');
 	}
 	const activation = /^\/activate\/([^/]+)$/.exec(path);
 	if (activation) {
 		const token = activation[1] ?? '';
 		if (method === 'GET' || method === 'HEAD') return showActivation(context.db, token, response);
-		if (method === 'POST') return submitActivation(context.db, token, request, response);
+		if (method === 'POST') return submitActivation(context, token, request, response);
 		return notAllowed('GET, POST');
 	}
 	if (path.startsWith('/mailbox')) {

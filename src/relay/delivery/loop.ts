@@ -1,9 +1,15 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
+import type { HashQueue } from '../accounts/hash-queue.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { createLinkToken, getAccount, setInitialPassword } from '../store/accounts.ts';
+import {
+	createLinkToken,
+	getAccount,
+	hasInitialPasswordFrom,
+	setInitialPassword
+} from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
 import { WriteHealth } from '../store/write-health.ts';
@@ -31,6 +37,8 @@ export interface DeliveryOptions {
 	/** Whether the database takes writes; by default one of the loop's own. */
 	readonly health?: WriteHealth;
 	readonly log?: Logger;
+	/** Where an SMS's initial password waits its turn to be hashed; without one it is hashed at once. */
+	readonly hashing?: HashQueue;
 }
 
 interface Job {
@@ -282,7 +290,9 @@ export class DeliveryLoop {
 		if (job.template === 'sms-login') {
 			// The admin's initial password becomes the account's (hashed) before the SMS that names it leaves.
 			const password = job.payload.values.password;
-			if (password !== undefined) setInitialPassword(db, job.userId, await hashPassword(password));
+			if (password !== undefined && !hasInitialPasswordFrom(db, job.userId, job.id)) {
+				setInitialPassword(db, job.userId, await this.#hash(password), Date.now(), job.id);
+			}
 			const text = renderSms(input);
 			if (!sendSms) {
 				this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
@@ -299,6 +309,15 @@ export class DeliveryLoop {
 			return undefined;
 		}
 		return sendMail({ to: job.recipient, messageId, ...mail });
+	}
+
+	/** In the person lane of the relay's HashQueue; a full queue fails this try and the message is retried. */
+	#hash(password: string): Promise<string> {
+		const { hashing } = this.#options;
+		if (!hashing) return hashPassword(password);
+		const queued = hashing.run('person', () => hashPassword(password));
+		if (!queued) throw new Error('too many passwords are waiting to be hashed');
+		return queued;
 	}
 
 	#toMailbox(

@@ -4,6 +4,7 @@ import type { MessageResult } from '../../lib/domain/relay-protocol.ts';
 import type { Logger } from '../log.ts';
 import { transaction } from '../store/database.ts';
 import { upsertAccount } from '../store/accounts.ts';
+import { initialPasswordProblem } from '../accounts/password.ts';
 import { BatchLimits, recipientKey, type LimitReached, type MessageLimits } from './limits.ts';
 import { canonicalJson, keyOf, validateMessage } from './validate.ts';
 
@@ -74,6 +75,8 @@ export function acceptBatch(
 			if (!checked.ok)
 				return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: checked.reason };
 			const message = checked.message;
+			const weak = initialPasswordProblem(message);
+			if (weak) return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: weak };
 
 			const recipient = recipientKey(message.template, message.to);
 			const limited = limits.check(recipient);

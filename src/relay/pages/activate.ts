@@ -10,6 +10,8 @@ import { checkLinkToken, getAccount, recordSignIn, setOwnPassword, useLinkToken 
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
 import { readForm, sendPage } from '../http.ts';
+import type { HashQueue } from '../accounts/hash-queue.ts';
+import type { Logger } from '../log.ts';
 import { html, page, type Html } from './html.ts';
 
 const LINK_PROBLEMS = {
@@ -95,11 +97,12 @@ export function showActivation(db: DatabaseSync, token: string, response: Server
 
 /** POST sets the password, uses the token up and records the activation, all in one transaction. */
 export async function submitActivation(
-	db: DatabaseSync,
+	context: { readonly db: DatabaseSync; readonly hashing: HashQueue; readonly log: Logger },
 	token: string,
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
+	const { db, hashing, log } = context;
 	const form = await readForm(request, response);
 	const check = checkLinkToken(db, token);
 	if (!check.ok) return problemPage(response, check.reason);
@@ -125,7 +128,24 @@ export async function submitActivation(
 	const problem = passwordProblem(password, [account?.username, account?.email]);
 	if (problem) return again(problem);
 
-	const passwordHash = await hashPassword(password);
+	// Ahead of every waiting sign-in (see HashQueue): a sign-in flood does not keep a person from activating.
+	const queued = hashing.run('person', () => hashPassword(password));
+	if (!queued) {
+		log.warn('hash-queue-full', 'An activation was refused: too many passwords are waiting to be hashed.');
+		response.setHeader('Retry-After', String(hashing.retryAfterSeconds()));
+		return sendPage(
+			response,
+			503,
+			page(
+				'Busy',
+				html`<h1>The relay is busy</h1>
+					<p>
+						Too many passwords are being set right now. Go back and send the form again in a few seconds.
+					</p>`
+			)
+		);
+	}
+	const passwordHash = await queued;
 	const isDone = transaction(db, () => {
 		if (!useLinkToken(db, check.tokenHash)) return false;
 		setOwnPassword(db, check.userId, passwordHash);

@@ -2,19 +2,39 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
 import { verifyNothing, verifyPassword } from '../accounts/password.ts';
 import { readForm, remoteAddress, sendPage } from '../http.ts';
-import type { RateLimiter } from '../rate-limit.ts';
-import { createLinkToken, findAccountBySignInName, recordSignIn } from '../store/accounts.ts';
+import type { HashQueue } from '../accounts/hash-queue.ts';
+import type { SignInThrottle } from '../accounts/sign-in-throttle.ts';
+import type { Logger } from '../log.ts';
+import {
+	createLinkToken,
+	findAccountBySignInName,
+	recordSignIn,
+	useInitialPassword,
+	type Account
+} from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
+import { sha256 } from '../store/secrets.ts';
+import { isTrustedBrowser, trustBrowser } from '../store/trusted-browsers.ts';
 import { recordEvent } from '../store/events.ts';
 import { passwordForm } from './activate.ts';
 import { html, page } from './html.ts';
 
 /** How long the "choose your own password" step after a first sign-in stays open. */
 const CHANGE_PASSWORD_MS = 15 * 60_000;
+/** How long a browser stays trusted after a sign-in (see SignInThrottle and store/trusted-browsers.ts). */
+const TRUSTED_BROWSER_MS = 90 * 24 * 3_600_000;
+const BROWSER_COOKIE = 'rollcall_browser';
 
-export interface SignInLimits {
-	readonly perAccount: RateLimiter;
-	readonly perAddress: RateLimiter;
+/** What the sign-in page needs besides the database. */
+export interface SignInContext {
+	readonly db: DatabaseSync;
+	readonly log: Logger;
+	readonly throttle: SignInThrottle;
+	readonly hashing: HashQueue;
+	/** How long an initial password (SMS login details) signs in after it was set. */
+	readonly initialPasswordTtlMs: number;
+	/** An https address makes the trusted-browser cookie Secure. */
+	readonly publicUrl: string;
 }
 
 function form(options: { name?: string; error?: string } = {}): string {
@@ -43,63 +63,99 @@ export function showSignIn(response: ServerResponse): void {
 	sendPage(response, 200, form());
 }
 
+/** The trusted-browser token the request carries, if it looks like one. */
+function browserToken(request: IncomingMessage): string | undefined {
+	const cookies = request.headers.cookie ?? '';
+	return /(?:^|;\s*)rollcall_browser=([A-Za-z0-9_-]{43})\s*(?:;|$)/.exec(cookies)?.[1];
+}
+
+function tooMany(response: ServerResponse, name: string, seconds: number): void {
+	response.setHeader('Retry-After', String(seconds));
+	const minutes = Math.ceil(seconds / 60);
+	sendPage(
+		response,
+		429,
+		form({ name, error: `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` })
+	);
+}
+
+/**
+ * The attempt is counted before its password is hashed (see SignInThrottle), and the hash waits its turn
+ * in the relay's HashQueue, so a flood of sign-ins neither runs more guesses than the limits allow nor
+ * fills the thread pool that serves files.
+ */
 export async function submitSignIn(
-	db: DatabaseSync,
-	limits: SignInLimits,
+	context: SignInContext,
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
+	const { db, log, throttle, hashing } = context;
 	const fields = await readForm(request, response);
 	const name = (fields.get('name') ?? '').trim().slice(0, 320);
 	const password = fields.get('password') ?? '';
-	const accountKey = name.toLowerCase();
-	const address = remoteAddress(request);
+	const client = remoteAddress(request);
+	const notRight = (): void =>
+		// One message for an unknown name and a wrong password: the page does not say which accounts exist.
+		sendPage(response, 401, form({ name, error: 'The username or password is not right.' }));
+	if (!name || !password) return notRight();
 
-	const wait = Math.max(limits.perAccount.peek(accountKey), limits.perAddress.peek(address));
-	if (wait > 0) {
-		response.setHeader('Retry-After', String(wait));
-		const minutes = Math.ceil(wait / 60);
+	// Username and email of one account share one budget; an unknown name has its own.
+	const account = findAccountBySignInName(db, name);
+	const accountKey = account ? `user:${account.userId}` : `name:${name.normalize('NFKC').toLowerCase()}`;
+	const browser = browserToken(request);
+	const isTrusted = Boolean(account && browser && isTrustedBrowser(db, browser, account.userId));
+	const gate = throttle.begin(client, accountKey, isTrusted && browser ? sha256(browser) : undefined);
+	if (!gate.ok) {
+		log.warn('signin-throttled', 'A sign-in was refused: too many failed attempts.', {
+			client,
+			limit: gate.limit,
+			account: account?.userId,
+			retryAfterSeconds: gate.retryAfterSeconds
+		});
+		return tooMany(response, name, gate.retryAfterSeconds);
+	}
+	const hash = account?.passwordHash;
+	const check = hashing.run('sign-in', () =>
+		hash ? verifyPassword(password, hash) : verifyNothing(password)
+	);
+	if (!check) {
+		throttle.withdraw(gate.attempt);
+		log.warn('hash-queue-full', 'A sign-in was refused: too many sign-ins are waiting to be checked.', {
+			client
+		});
+		response.setHeader('Retry-After', String(hashing.retryAfterSeconds()));
 		return sendPage(
 			response,
 			429,
-			form({ name, error: `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` })
+			form({ name, error: 'The relay is busy checking other sign-ins. Try again in a few seconds.' })
 		);
 	}
-
-	const account = name && password ? findAccountBySignInName(db, name) : undefined;
-	const isRight = account?.passwordHash
-		? await verifyPassword(password, account.passwordHash)
-		: await verifyNothing(password);
+	// Awaited for an unknown name too: its answer takes as long as a wrong password's.
+	const isRight = await check;
 	if (!account || !isRight) {
-		limits.perAccount.take(accountKey);
-		limits.perAddress.take(address);
-		// One message for an unknown name and a wrong password: the page does not say which accounts exist.
-		return sendPage(response, 401, form({ name, error: 'The username or password is not right.' }));
+		log.warn('signin-failed', 'A sign-in failed: unknown name or wrong password.', {
+			client,
+			account: account?.userId
+		});
+		return notRight();
 	}
-	limits.perAccount.reset(accountKey);
+	throttle.succeeded(gate.attempt);
 
-	if (account.mustChangePassword) {
-		const token = createLinkToken(db, account.userId, 'change-password', CHANGE_PASSWORD_MS);
-		const who = account.username ?? account.email ?? '';
-		return sendPage(
-			response,
-			200,
-			page(
-				'Choose your password',
-				passwordForm({
-					action: `/activate/${token}`,
-					who,
-					intro:
-						'You signed in with a password someone else chose. Choose your own now; the old one stops working.'
-				})
-			)
-		);
-	}
+	if (account.mustChangePassword) return firstSignIn(context, account, name, response);
 
 	transaction(db, () => {
 		recordSignIn(db, account.userId);
 		recordEvent(db, { type: 'signed-in', userId: account.userId });
 	});
+	log.info('signed-in', 'A person signed in.', { account: account.userId, isTrustedBrowser: isTrusted });
+	if (!isTrusted) {
+		const token = trustBrowser(db, account.userId, TRUSTED_BROWSER_MS);
+		const secure = context.publicUrl.startsWith('https:') ? '; Secure' : '';
+		response.setHeader(
+			'Set-Cookie',
+			`${BROWSER_COOKIE}=${token}; Path=/signin; Max-Age=${TRUSTED_BROWSER_MS / 1000}; HttpOnly; SameSite=Strict${secure}`
+		);
+	}
 	const who = account.displayName ?? account.username ?? account.email ?? '';
 	sendPage(
 		response,
@@ -108,6 +164,58 @@ export async function submitSignIn(
 			'Signed in',
 			html`<h1>You are signed in</h1>
 				<p>Welcome, ${who}.</p>`
+		)
+	);
+}
+
+/**
+ * The right initial password (from SMS login details): it works once, within its lifetime, and only
+ * leads to choosing one's own password.
+ */
+function firstSignIn(context: SignInContext, account: Account, name: string, response: ServerResponse): void {
+	const { db, log, initialPasswordTtlMs } = context;
+	const now = Date.now();
+	const setAt = account.initialPasswordSetAt ?? 0;
+	const refuse = (reason: 'expired' | 'used', error: string): void => {
+		log.warn('signin-initial-refused', `An initial password was refused: ${reason}.`, {
+			account: account.userId,
+			reason
+		});
+		sendPage(response, 401, form({ name, error }));
+	};
+	if (now >= setAt + initialPasswordTtlMs) {
+		const hours = Math.round(initialPasswordTtlMs / 3_600_000);
+		return refuse(
+			'expired',
+			`The login details sent to you have expired: they work for ${hours} hours. Ask your administrator to send new ones.`
+		);
+	}
+	const token = transaction(db, () =>
+		useInitialPassword(db, account.userId, account.passwordHash ?? '', now)
+			? createLinkToken(db, account.userId, 'change-password', CHANGE_PASSWORD_MS)
+			: undefined
+	);
+	if (!token) {
+		return refuse(
+			'used',
+			'The login details sent to you work only once, and they have been used. If you did not finish choosing your password, ask your administrator to send new ones.'
+		);
+	}
+	log.info('signin-initial', 'A person signed in with an initial password and is choosing their own.', {
+		account: account.userId
+	});
+	const who = account.username ?? account.email ?? '';
+	sendPage(
+		response,
+		200,
+		page(
+			'Choose your password',
+			passwordForm({
+				action: `/activate/${token}`,
+				who,
+				intro:
+					'You signed in with a password someone else chose. Choose your own now; the old one stops working.'
+			})
 		)
 	);
 }

@@ -16,6 +16,9 @@ export interface Account {
 	readonly displayName: string | null;
 	readonly passwordHash: string | null;
 	readonly mustChangePassword: boolean;
+	/** When the initial password (SMS login details) was set, and when it was used to sign in (once). */
+	readonly initialPasswordSetAt: number | null;
+	readonly initialPasswordUsedAt: number | null;
 }
 
 /** Creates the account, or refreshes its names from the newest message (the directory is the source). */
@@ -37,6 +40,8 @@ interface AccountRow {
 	display_name: string | null;
 	password_hash: string | null;
 	must_change_password: number;
+	initial_password_set_at: number | null;
+	initial_password_used_at: number | null;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -46,7 +51,9 @@ function toAccount(row: AccountRow): Account {
 		username: row.username,
 		displayName: row.display_name,
 		passwordHash: row.password_hash,
-		mustChangePassword: row.must_change_password === 1
+		mustChangePassword: row.must_change_password === 1,
+		initialPasswordSetAt: row.initial_password_set_at,
+		initialPasswordUsedAt: row.initial_password_used_at
 	};
 }
 
@@ -66,16 +73,52 @@ export function findAccountBySignInName(db: DatabaseSync, name: string): Account
 	return row && toAccount(row);
 }
 
-/** Sets an initial password chosen by an admin: it signs in once, then the person picks their own. */
+/**
+ * Sets an initial password chosen by an admin: it signs in once, then the person picks their own.
+ * `messageId` is the SMS that carries it: a retry of that message changes nothing (see hasInitialPasswordFrom).
+ */
 export function setInitialPassword(
 	db: DatabaseSync,
 	userId: string,
 	passwordHash: string,
-	now = Date.now()
+	now = Date.now(),
+	messageId: number | null = null
 ): void {
 	db.prepare(
-		'UPDATE accounts SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE user_id = ?'
-	).run(passwordHash, now, userId);
+		`UPDATE accounts SET password_hash = ?, must_change_password = 1, initial_password_set_at = ?,
+		 initial_password_used_at = NULL, initial_password_message_id = ?, updated_at = ? WHERE user_id = ?`
+	).run(passwordHash, now, messageId, now, userId);
+}
+
+/**
+ * Whether message `messageId` set the account's initial password already. A retried SMS must not set it
+ * again: that would make a used one sign in once more, or replace the password the person chose since.
+ */
+export function hasInitialPasswordFrom(db: DatabaseSync, userId: string, messageId: number): boolean {
+	return (
+		db
+			.prepare('SELECT 1 FROM accounts WHERE user_id = ? AND initial_password_message_id = ?')
+			.get(userId, messageId) !== undefined
+	);
+}
+
+/**
+ * Uses up the initial password `passwordHash` (the one just verified); false when it was used already
+ * (or replaced meanwhile): two sign-ins at the same moment cannot both get through.
+ */
+export function useInitialPassword(
+	db: DatabaseSync,
+	userId: string,
+	passwordHash: string,
+	now = Date.now()
+): boolean {
+	const result = db
+		.prepare(
+			`UPDATE accounts SET initial_password_used_at = ? WHERE user_id = ? AND password_hash = ?
+			 AND must_change_password = 1 AND initial_password_used_at IS NULL`
+		)
+		.run(now, userId, passwordHash);
+	return Number(result.changes) === 1;
 }
 
 /** Sets the password the person chose. */

@@ -93,5 +93,22 @@ export const MIGRATIONS: readonly string[] = [
 	CREATE INDEX messages_by_recipient ON messages (recipient_key, created_at);
 	CREATE INDEX messages_by_device ON messages (device_id, created_at);
 	UPDATE messages SET body_hash = 'unverifiable' WHERE template = 'sms-login';
+	`,
+	// 5: an initial password (SMS login details) signs in once, within a lifetime: when it was
+	// set, by which message (a retried SMS does not set it again), and when it was used. One already set
+	// before this counts from its account's last update. And the
+	// browsers each account signed in from (store/trusted-browsers.ts).
+	`
+	ALTER TABLE accounts ADD COLUMN initial_password_set_at INTEGER;
+	ALTER TABLE accounts ADD COLUMN initial_password_used_at INTEGER;
+	ALTER TABLE accounts ADD COLUMN initial_password_message_id INTEGER;
+	UPDATE accounts SET initial_password_set_at = updated_at WHERE must_change_password = 1;
+	CREATE TABLE trusted_browsers (
+		token_hash TEXT PRIMARY KEY,
+		user_id TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL
+	);
+	CREATE INDEX trusted_browsers_expiry ON trusted_browsers (expires_at);
 	`
 ];

@@ -57,6 +57,8 @@ describe('the relay settings', () => {
 				smsWebhookUrl: undefined,
 				smsWebhookToken: undefined,
 				activationTtlHours: 72,
+				initialPasswordTtlHours: 72,
+				passwordHashing: { atOnce: 2, waiting: 16 },
 				rateLimits: DEFAULT_RATE_LIMITS,
 				logLevel: 'info',
 				logFormat: 'text'
@@ -79,7 +81,10 @@ describe('the relay settings', () => {
 				RATE_LIMIT_REQUESTS_PER_MINUTE: '10',
 				RATE_LIMIT_MESSAGES_PER_RECIPIENT_PER_HOUR: '2',
 				RATE_LIMIT_SIGNIN_FAILURES_PER_15_MINUTES: '3',
-				RATE_LIMIT_PAIR_ATTEMPTS_PER_15_MINUTES: '4'
+				RATE_LIMIT_PAIR_ATTEMPTS_PER_15_MINUTES: '4',
+				INITIAL_PASSWORD_TTL_HOURS: '12',
+				PASSWORD_HASHES_AT_ONCE: '1',
+				PASSWORD_HASHES_WAITING: '0'
 			},
 			'/srv/rollcall'
 		);
@@ -95,6 +100,8 @@ describe('the relay settings', () => {
 				smsWebhookUrl: 'https://sms.example.org/send',
 				smsWebhookToken: 'abc',
 				activationTtlHours: 24,
+				initialPasswordTtlHours: 12,
+				passwordHashing: { atOnce: 1, waiting: 0 },
 				rateLimits: {
 					requestsPerMinute: 10,
 					messagesPerRecipientPerHour: 2,
@@ -155,6 +162,23 @@ describe('the relay settings', () => {
 			ok: false,
 			errors: [
 				'RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY (500) must be at least RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR (600): a day holds every hour of it.'
+			]
+		});
+	});
+
+	it('refuses an initial-password lifetime or a hashing bound out of range', () => {
+		expect(
+			readConfig({
+				INITIAL_PASSWORD_TTL_HOURS: '0',
+				PASSWORD_HASHES_AT_ONCE: '0',
+				PASSWORD_HASHES_WAITING: '-1'
+			})
+		).toEqual({
+			ok: false,
+			errors: [
+				'INITIAL_PASSWORD_TTL_HOURS must be a whole number from 1 to 8760, but it is "0".',
+				'PASSWORD_HASHES_AT_ONCE must be a whole number from 1 to 64, but it is "0".',
+				'PASSWORD_HASHES_WAITING must be a whole number from 0 to 10000, but it is "-1".'
 			]
 		});
 	});
