@@ -148,7 +148,7 @@ test('workflow D: login details by SMS reach the SMS webhook, and they sign the 
 	try {
 		const [person] = newPeople('Margaret');
 		const username = `mh${Date.now().toString(36)}`;
-		const initial = 'Initial-pass-2026';
+		const initial = 'amber kettle drifts past 9 harbours';
 		await openPairedApp(page);
 		await new SettingsPage(page).choosePreset('Field-heavy accounts (D)');
 

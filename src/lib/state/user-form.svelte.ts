@@ -1,6 +1,7 @@
 import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
+import { passwordRuleProblem } from '$lib/domain/passwords';
 import {
 	nameOf,
 	validateField,
@@ -66,7 +67,11 @@ export class UserForm {
 		if (!this.sendSms || !this.canSendSms) return undefined;
 		if (!this.values.mobilePhone) return 'Login details by SMS need a mobile phone.';
 		if (!this.values.password) return 'Login details by SMS need a password.';
-		return undefined;
+		// The password becomes the person's own until they choose one: the relay holds it to the rules
+		// for any password, and would refuse the SMS after it was queued.
+		const { firstName, lastName, username, email } = this.values;
+		const problem = passwordRuleProblem(this.values.password, [firstName, lastName, username, email]);
+		return problem && `The password cannot go by SMS: ${problem}`;
 	}
 
 	get isSaving(): boolean {

@@ -5,21 +5,19 @@
 // normalised with NFKC, each code point counted once. Hashing: scrypt with OWASP's parameters
 // (N=2^17, r=8, p=1).
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+	contextWords,
+	MAX_PASSWORD_LENGTH,
+	MIN_PASSWORD_LENGTH,
+	normalisePassword,
+	passwordRuleProblem
+} from '../../lib/domain/passwords.ts';
 import { guessability } from './guessability.ts';
 
-export const MIN_PASSWORD_LENGTH = 15;
-export const MAX_PASSWORD_LENGTH = 256;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, normalisePassword };
 
 const SCRYPT: ScryptOptions = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
 const KEY_LENGTH = 32;
-
-/** The form a password is compared and hashed in. */
-export function normalisePassword(password: string): string {
-	return password.normalize('NFKC');
-}
-
-/** The service's own name: people put it in passwords made for it, and attackers try it first. */
-const SERVICE_WORDS = ['rollcall', 'roll call'];
 
 /**
  * Why a chosen password is refused, in the person's words; undefined when it is fine. `context` is what
@@ -29,42 +27,16 @@ export function passwordProblem(
 	password: string,
 	context: readonly (string | null | undefined)[]
 ): string | undefined {
+	const broken = passwordRuleProblem(password, context);
+	if (broken) return broken;
 	const value = normalisePassword(password);
-	const length = [...value].length;
-	if (length < MIN_PASSWORD_LENGTH) {
-		return `Use at least ${MIN_PASSWORD_LENGTH} characters (this one has ${length}). A few unrelated words make a good password.`;
-	}
-	if (length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
-	const words = contextWords(context);
-	const variants = unl33t(value.toLowerCase());
-	if (words.some((word) => variants.some((variant) => variant.includes(word)))) {
-		return 'The password cannot contain your name, username or email address, or the name Rollcall. Choose another one.';
-	}
 	// zxcvbn's score 4: about 10^10 guesses or more, "strong protection from offline slow-hash" attacks.
-	const verdict = guessability(value, [...words, ...SERVICE_WORDS]);
+	const verdict = guessability(value, contextWords(context));
 	if (verdict.score < 4) {
 		const why = verdict.feedback.warning ? ` ${verdict.feedback.warning}` : '';
 		return `This password is too common or too easy to guess.${why} Choose another one: a few unrelated words make a good password.`;
 	}
 	return undefined;
-}
-
-// What people type for letters. 1, ! and | stand for i or l: each is tried both ways.
-const L33T: Record<string, string> = {
-	'4': 'a',
-	'@': 'a',
-	'3': 'e',
-	'0': 'o',
-	$: 's',
-	'5': 's',
-	'7': 't',
-	'+': 't'
-};
-
-/** The password as typed, and as read with l33t substitutions undone ("R0llc@ll" is "rollcall"). */
-function unl33t(lower: string): string[] {
-	const plain = [...lower].map((char) => L33T[char] ?? char).join('');
-	return [lower, plain.replace(/[1!|]/g, 'i'), plain.replace(/[1!|]/g, 'l')];
 }
 
 /**
@@ -80,18 +52,6 @@ export function initialPasswordProblem(message: {
 	const { username, email, displayName } = message.user;
 	const problem = passwordProblem(message.values.password, [username, email, displayName]);
 	return problem && `The initial password (values.password) is refused: ${problem}`;
-}
-
-/** The person's names and the parts of their username and email's local part of 4 characters or more. */
-function contextWords(context: readonly (string | null | undefined)[]): string[] {
-	const words = new Set(SERVICE_WORDS);
-	for (const item of context) {
-		const local = item?.normalize('NFKC').toLowerCase().split('@')[0]?.trim() ?? '';
-		for (const part of [local, ...local.split(/[^\p{L}\p{N}]+/u)]) {
-			if ([...part].length >= 4) words.add(part);
-		}
-	}
-	return [...words];
 }
 
 /** scrypt$N$r$p$salt$hash, all base64url: the parameters travel with the hash so they can be raised later. */

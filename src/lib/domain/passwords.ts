@@ -1,0 +1,66 @@
+// The password rules the app and the relay share (NIST SP 800-63B Rev. 4, section 3.1.1.2): the length
+// and that no part of what is known of the person is in it. The relay adds the check against breached and
+// common passwords (zxcvbn's dictionaries, too big for the app), so a password this file accepts can still
+// be refused there; one it refuses never passes there.
+
+export const MIN_PASSWORD_LENGTH = 15;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** The service's own name: people put it in passwords made for it, and attackers try it first. */
+export const SERVICE_WORDS: readonly string[] = ['rollcall', 'roll call'];
+
+/** The form a password is compared and hashed in. */
+export function normalisePassword(password: string): string {
+	return password.normalize('NFKC');
+}
+
+// What people type for letters. 1, ! and | stand for i or l: each is tried both ways.
+const L33T: Record<string, string> = {
+	'4': 'a',
+	'@': 'a',
+	'3': 'e',
+	'0': 'o',
+	$: 's',
+	'5': 's',
+	'7': 't',
+	'+': 't'
+};
+
+/** The password as typed, and as read with l33t substitutions undone ("R0llc@ll" is "rollcall"). */
+function unl33t(lower: string): string[] {
+	const plain = [...lower].map((char) => L33T[char] ?? char).join('');
+	return [lower, plain.replace(/[1!|]/g, 'i'), plain.replace(/[1!|]/g, 'l')];
+}
+
+/** The person's names and the parts of their username and email's local part of 4 characters or more. */
+export function contextWords(context: readonly (string | null | undefined)[]): string[] {
+	const words = new Set(SERVICE_WORDS);
+	for (const item of context) {
+		const local = item?.normalize('NFKC').toLowerCase().split('@')[0]?.trim() ?? '';
+		for (const part of [local, ...local.split(/[^\p{L}\p{N}]+/u)]) {
+			if ([...part].length >= 4) words.add(part);
+		}
+	}
+	return [...words];
+}
+
+/**
+ * Why a password breaks the shared rules, in the person's words; undefined when it keeps them. `context`
+ * is what is known of the person (names, username, email): no part of it may be in their password.
+ */
+export function passwordRuleProblem(
+	password: string,
+	context: readonly (string | null | undefined)[]
+): string | undefined {
+	const value = normalisePassword(password);
+	const length = [...value].length;
+	if (length < MIN_PASSWORD_LENGTH) {
+		return `Use at least ${MIN_PASSWORD_LENGTH} characters (this one has ${length}). A few unrelated words make a good password.`;
+	}
+	if (length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
+	const variants = unl33t(value.toLowerCase());
+	if (contextWords(context).some((word) => variants.some((variant) => variant.includes(word)))) {
+		return 'The password cannot contain your name, username or email address, or the name Rollcall. Choose another one.';
+	}
+	return undefined;
+}
