@@ -66,11 +66,14 @@ export class UserForm {
 	get smsProblem(): string | undefined {
 		if (!this.sendSms || !this.canSendSms) return undefined;
 		if (!this.values.mobilePhone) return 'Login details by SMS need a mobile phone.';
-		if (!this.values.password) return 'Login details by SMS need a password.';
+		const { password, firstName, lastName, username, email } = this.values;
+		if (typeof password !== 'string' || !password) return 'Login details by SMS need a password.';
 		// The password becomes the person's own until they choose one: the relay holds it to the rules
 		// for any password, and would refuse the SMS after it was queued.
-		const { firstName, lastName, username, email } = this.values;
-		const problem = passwordRuleProblem(this.values.password, [firstName, lastName, username, email]);
+		const known = [firstName, lastName, username, email].map((value) =>
+			typeof value === 'string' ? value : undefined
+		);
+		const problem = passwordRuleProblem(password, known);
 		return problem && `The password cannot go by SMS: ${problem}`;
 	}
 
