@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 import { openDatabase } from './store/database.ts';
+import { loadLinkKey } from './store/link-key.ts';
 
 export interface Relay {
 	readonly server: Server;
@@ -36,6 +37,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		sendMail: smtp?.send,
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
 		log,
+		linkKey: loadLinkKey(config.dataDir),
 		...tuning
 	});
 	const { rateLimits } = config;

@@ -117,7 +117,7 @@ async function showPage(
 	if (activation) {
 		const token = activation[1] ?? '';
 		if (method === 'GET' || method === 'HEAD') return showActivation(context.db, token, response);
-		if (method === 'POST') return submitActivation(context.db, token, request, response);
+		if (method === 'POST') return submitActivation(context.db, context.log, token, request, response);
 		return notAllowed('GET, POST');
 	}
 	if (path.startsWith('/mailbox')) {

@@ -3,7 +3,7 @@ import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { createLinkToken, getAccount, setInitialPassword } from '../store/accounts.ts';
+import { getAccount, mintMessageLink, setInitialPassword } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
 import type { ValidMessage } from '../messages/validate.ts';
@@ -27,7 +27,16 @@ export interface DeliveryOptions {
 	/** The first retry waits up to this long, doubling each time (tests shorten it). */
 	readonly retryBaseMs?: number;
 	readonly log?: Logger;
+	/** The key activation links are derived from (link-key.ts). */
+	readonly linkKey: Buffer;
 }
+
+/** Why a message about an account the app suspended, deleted or wrote to again is not sent, in the admin's words. */
+export const NOT_SENT = {
+	suspended: 'Not sent: the user is suspended.',
+	deleted: 'Not sent: the user was deleted.',
+	replaced: 'Not sent: a newer message to this user replaced it before it left.'
+} as const;
 
 interface Job {
 	readonly id: number;
@@ -161,8 +170,14 @@ export class DeliveryLoop {
 	}
 
 	async #deliver(job: Job): Promise<void> {
-		const { db, config, sendMail, sendSms } = this.#options;
+		const { db, config, sendMail, sendSms, linkKey } = this.#options;
 		const account = getAccount(db, job.userId);
+		if (account?.isDeleted || account?.isSuspended) {
+			return this.#finish(job, {
+				kind: 'undeliverable',
+				reason: NOT_SENT[account.isDeleted ? 'deleted' : 'suspended']
+			});
+		}
 		const input: TemplateInput = {
 			template: job.template,
 			displayName: account?.displayName ?? job.payload.user.displayName,
@@ -190,9 +205,32 @@ export class DeliveryLoop {
 			return this.#finish(job, outcome);
 		}
 
-		// A fresh link per attempt; an earlier attempt's link stays valid, in case that mail did arrive.
-		const token = createLinkToken(db, job.userId, 'activate', config.activationTtlHours * 3_600_000, job.id);
-		const mail = renderMail({ ...input, activationUrl: `${config.publicUrl}/activate/${token}` });
+		// Every attempt of one message carries the same link (in case an earlier attempt's mail did arrive); a
+		// newer message's link kills this one, and this one kills older ones.
+		const link = transaction(db, () =>
+			mintMessageLink(
+				db,
+				linkKey,
+				{ id: job.id, idempotencyKey: job.idempotencyKey, userId: job.userId },
+				config.activationTtlHours * 3_600_000
+			)
+		);
+		if (!link.ok) return this.#finish(job, { kind: 'undeliverable', reason: NOT_SENT[link.reason] });
+		if (link.revoked > 0) {
+			(this.#options.log ?? silentLogger).debug(
+				'links-revoked',
+				"A new link replaced the user's earlier ones",
+				{
+					user: job.userId,
+					count: link.revoked
+				}
+			);
+		}
+		const mail = renderMail({
+			...input,
+			activationUrl: `${config.publicUrl}/activate/${link.token}`,
+			replacesEarlier: link.replacesEarlier
+		});
 		if (!sendMail) return this.#toMailbox(job, { kind: 'mail', ...mail });
 		const outcome = await sendMail({ to: job.recipient, messageId, ...mail });
 		return this.#finish(job, outcome);

@@ -70,6 +70,16 @@ export async function submitSignIn(
 	const isRight = account?.passwordHash
 		? await verifyPassword(password, account.passwordHash)
 		: await verifyNothing(password);
+	if (account?.isSuspended) {
+		limits.perAccount.take(accountKey);
+		limits.perAddress.take(address);
+		// The same answer whether the password was right or not: a suspension reveals no password.
+		return sendPage(
+			response,
+			403,
+			form({ name, error: 'This account is suspended. Ask your administrator to reactivate it.' })
+		);
+	}
 	if (!account || !isRight) {
 		limits.perAccount.take(accountKey);
 		limits.perAddress.take(address);
