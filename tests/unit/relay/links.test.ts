@@ -2,7 +2,14 @@
 // (POST /api/commands) kills the others. Against a real relay over HTTP and a real SMTP server on loopback.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandBatchResponse, EventPage } from '../../../src/lib/domain/relay-protocol.ts';
-import { getAccount } from '../../../src/relay/store/accounts.ts';
+import { statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { NOT_SENT } from '../../../src/relay/delivery/loop.ts';
+import { getAccount, mintMessageLink } from '../../../src/relay/store/accounts.ts';
+import { transaction } from '../../../src/relay/store/database.ts';
+import { LINK_KEY_FILE, loadLinkKey } from '../../../src/relay/store/link-key.ts';
 import {
 	activation,
 	linkIn,
@@ -143,6 +150,54 @@ describe('one live link per person', () => {
 			.get(user) as { n: number };
 		expect(stored.n).toBe(1);
 		expect((await fetch(link)).status).toBe(200);
+	});
+
+	it('does not send an older message once a newer message to the person has its link', async () => {
+		const user = 'u-links-overtaken';
+		const to = 'overtaken@example.com';
+		const db = relay.relay.db;
+		await relay.relay.delivery.stop();
+		const [older, newer] = [activation(to, user), activation(to, user)];
+		await relay.sendBatch(token, [older]);
+		await relay.sendBatch(token, [newer]);
+		// As when the older one waits for a retry while the newer one goes: the newer link exists first.
+		const newerId = (
+			db.prepare('SELECT id FROM messages WHERE idempotency_key = ?').get(newer.idempotencyKey) as {
+				id: number;
+			}
+		).id;
+		transaction(db, () =>
+			mintMessageLink(
+				db,
+				loadLinkKey(relay.dataDir),
+				{ id: newerId, idempotencyKey: newer.idempotencyKey, userId: user },
+				3_600_000
+			)
+		);
+		relay.relay.delivery.start();
+		await until(async () => (await eventsFor(user)).length === 2);
+		const events = await eventsFor(user);
+		expect(events.find((event) => event.idempotencyKey === older.idempotencyKey)).toMatchObject({
+			type: 'undeliverable',
+			reason: NOT_SENT.replaced
+		});
+		expect(events.find((event) => event.idempotencyKey === newer.idempotencyKey)?.type).toBe('delivered');
+		expect(smtp.mails.filter((mail) => mail.to.includes(to))).toHaveLength(1);
+		expect((await fetch(linkIn(await mailNumber(to, 1)))).status).toBe(200);
+	});
+
+	it('keeps the link key beside the database, readable by the relay only, and the same on every start', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-link-key-'));
+		try {
+			const key = loadLinkKey(dir);
+			expect(key).toHaveLength(32);
+			expect(loadLinkKey(dir).equals(key)).toBe(true);
+			expect(statSync(path.join(dir, LINK_KEY_FILE)).mode & 0o777).toBe(0o600);
+			writeFileSync(path.join(dir, LINK_KEY_FILE), 'short');
+			expect(() => loadLinkKey(dir)).toThrow(/is damaged .* Delete the file to make a new one/);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('sets the password once when one link is posted twice at the same moment', async () => {
