@@ -11,6 +11,9 @@ export type CommandOutcome =
 	/** Not applied this time: try again at `at`; `isAttempt` counts it for the backoff. */
 	| { kind: 'retry'; at: number; reason: string; isAttempt: boolean };
 
+/** Up to this many users, queue() looks each up in the outbox; above, it reads the outbox's users once. */
+const BY_KEY_AT_MOST = 5_000;
+
 const STATES = new Set<CommandRow['state']>(['queued', 'sending', 'failed']);
 
 /** A stored command made whole (a damaged one is kept as failed, never sent half-read). */
@@ -94,26 +97,30 @@ export function commandsStore(db: RollcallDb) {
 			return db.relay.get('relay').then((stored) => {
 				const link = restoreRelay(stored);
 				if (!link?.token || ids.length === 0) return 0;
-				return db.outbox
-					.where('userId')
-					.anyOf([...ids])
-					.keys()
-					.then((keys) => {
-						const known = new Set(keys);
-						const rows = ids
-							.filter((id) => known.has(id))
-							.map((userId): CommandRow => ({
-								key: crypto.randomUUID(),
-								type,
-								userId,
-								relayUserId: relayUserId(link.directoryId, userId),
-								state: 'queued',
-								attempts: 0,
-								nextAttemptAt: now,
-								createdAt: now
-							}));
-						return db.commands.bulkAdd(rows).then(() => rows.length);
-					});
+				// Looking up a few users is cheapest by key; for a bulk change, one pass over the outbox's users.
+				const messaged =
+					ids.length <= BY_KEY_AT_MOST
+						? db.outbox
+								.where('userId')
+								.anyOf([...ids])
+								.keys()
+						: db.outbox.orderBy('userId').uniqueKeys();
+				return messaged.then((keys) => {
+					const known = new Set(keys);
+					const rows = ids
+						.filter((id) => known.has(id))
+						.map((userId): CommandRow => ({
+							key: crypto.randomUUID(),
+							type,
+							userId,
+							relayUserId: relayUserId(link.directoryId, userId),
+							state: 'queued',
+							attempts: 0,
+							nextAttemptAt: now,
+							createdAt: now
+						}));
+					return db.commands.bulkAdd(rows).then(() => rows.length);
+				});
 			});
 		},
 

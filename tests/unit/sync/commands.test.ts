@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commandsStore } from '$lib/db/commands';
 import { eventsStore } from '$lib/db/events';
+import { importsStore } from '$lib/db/imports';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
@@ -9,6 +10,7 @@ import { relayUserId } from '$lib/domain/outbox';
 import { syncOnce } from '$lib/sync/sync-once';
 import { getAccount } from '../../../src/relay/store/accounts.ts';
 import { freshDb, person } from '../db/helpers';
+import { check } from '../db/import-helpers';
 import { startTestRelay, until, type TestRelay } from '../relay/harness';
 import { startFaultRelay } from './fault-relay';
 
@@ -88,6 +90,32 @@ describe('account commands from the app', () => {
 		await users.setSuspended(ids, true);
 		await users.remove(ids);
 		expect(await commands.list()).toEqual([]);
+	});
+
+	it('finds the users the relay knows among thousands at once (a bulk change)', async () => {
+		const { db, commands, ids } = await withFaultRelay(2);
+		const many = [...Array.from({ length: 6_000 }, (_, i) => 100_000 + i), ids[1]!];
+		await db.transaction('rw', commands.tables(), () => commands.queue('suspend', many));
+		expect((await commands.list()).map((row) => row.userId)).toEqual([ids[1]]);
+	});
+
+	it('queues a delete for the users an undone import created, if they were sent a message', async () => {
+		const { db, outbox, commands, relay } = await withFaultRelay(0);
+		const table = [['Email'], ...['a', 'b', 'c'].map((name) => [`${name}.import@example.com`])];
+		const checked = await check(db, table);
+		const summary = await importsStore(db).commit(checked.rows, {
+			fileName: 'p.csv',
+			mode: 'valid-rows',
+			updateExisting: false
+		});
+		const [a, , c] = summary.createdIds as [number, number, number];
+		await outbox.queueFor([a, c], 'activation');
+		await importsStore(db).undo(summary.id);
+		const { directoryId } = await relay.read();
+		expect((await commands.list()).map((row) => [row.type, row.relayUserId])).toEqual([
+			['delete', relayUserId(directoryId, a)],
+			['delete', relayUserId(directoryId, c)]
+		]);
 	});
 
 	it('sends commands before messages, and holds messages while a command waits for its retry', async () => {
