@@ -132,6 +132,8 @@ export interface ReceivedMail {
 export interface TestSmtp {
 	readonly url: string;
 	readonly mails: ReceivedMail[];
+	/** Mails answered with an error by failNext (the relay will try them again). */
+	readonly refused: ReceivedMail[];
 	/** Answer the next `count` DATA commands with this SMTP error code instead of accepting. */
 	failNext(count: number, code: number): void;
 	close(): Promise<void>;
@@ -140,6 +142,7 @@ export interface TestSmtp {
 /** A real SMTP server on loopback that keeps every mail it accepts, after `delayMs` per mail. */
 export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 	const mails: ReceivedMail[] = [];
+	const refused: ReceivedMail[] = [];
 	let failures: { count: number; code: number } = { count: 0, code: 0 };
 	const server = new SMTPServer({
 		authOptional: true,
@@ -150,7 +153,11 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
 			stream.on('end', () => setTimeout(finish, delayMs));
 			const finish = (): void => {
+				const raw = Buffer.concat(chunks).toString('utf8');
+				const messageId = /^Message-ID:\s*(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
+				const mail = { to: session.envelope.rcptTo.map((rcpt) => rcpt.address), messageId, raw };
 				if (failures.count > 0) {
+					refused.push(mail);
 					failures.count -= 1;
 					const error = Object.assign(
 						new Error(failures.code >= 500 ? 'Mailbox unavailable' : 'Try again later'),
@@ -161,9 +168,7 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 					callback(error);
 					return;
 				}
-				const raw = Buffer.concat(chunks).toString('utf8');
-				const messageId = /^Message-ID:\s*(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
-				mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), messageId, raw });
+				mails.push(mail);
 				callback();
 			};
 		}
@@ -178,6 +183,7 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
 	return {
 		url: `smtp://127.0.0.1:${port}`,
 		mails,
+		refused,
 		failNext: (count, code) => {
 			failures = { count, code };
 		},

@@ -145,6 +145,9 @@ describe('one live link per person', () => {
 		smtp.failNext(1, 451);
 		await relay.sendBatch(token, [activation('retry@example.com', user)]);
 		const link = linkIn(await mailNumber('retry@example.com', 1));
+		const refused = smtp.refused.filter((mail) => mail.to.includes('retry@example.com'));
+		expect(refused).toHaveLength(1);
+		expect(linkIn(refused[0]!.raw)).toBe(link);
 		const stored = relay.relay.db
 			.prepare('SELECT count(*) AS n FROM activation_tokens WHERE user_id = ?')
 			.get(user) as { n: number };
