@@ -35,7 +35,8 @@ export interface DeliveryOptions {
 export const NOT_SENT = {
 	suspended: 'Not sent: the user is suspended.',
 	deleted: 'Not sent: the user was deleted.',
-	replaced: 'Not sent: a newer message to this user replaced it before it left.'
+	replaced: 'Not sent: a newer message to this user replaced it before it left.',
+	revoked: 'Not sent again: the link it carries no longer works (the user was suspended meanwhile).'
 } as const;
 
 interface Job {
@@ -215,7 +216,11 @@ export class DeliveryLoop {
 				config.activationTtlHours * 3_600_000
 			)
 		);
-		if (!link.ok) return this.#finish(job, { kind: 'undeliverable', reason: NOT_SENT[link.reason] });
+		if (!link.ok) {
+			// The person used this message's link: an earlier attempt did arrive.
+			if (link.reason === 'used') return this.#finish(job, { kind: 'delivered' });
+			return this.#finish(job, { kind: 'undeliverable', reason: NOT_SENT[link.reason] });
+		}
 		if (link.revoked > 0) {
 			(this.#options.log ?? silentLogger).debug(
 				'links-revoked',

@@ -141,7 +141,7 @@ export function mintMessageLink(
 	now = Date.now()
 ):
 	| { ok: true; token: string; replacesEarlier: boolean; revoked: number }
-	| { ok: false; reason: 'suspended' | 'deleted' | 'replaced' } {
+	| { ok: false; reason: 'suspended' | 'deleted' | 'replaced' | 'revoked' | 'used' } {
 	const account = getAccount(db, message.userId);
 	if (account?.isDeleted) return { ok: false, reason: 'deleted' };
 	if (account?.isSuspended) return { ok: false, reason: 'suspended' };
@@ -159,6 +159,13 @@ export function mintMessageLink(
 		 ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at
 		 WHERE used_at IS NULL AND revoked_at IS NULL`
 	).run(tokenHash, message.userId, message.id, now, now + ttlMs);
+	// An earlier attempt's link that died meanwhile (the account was suspended while this one waited to be
+	// tried again), or that the person already used (so an earlier attempt did arrive), is not sent again.
+	const own = db
+		.prepare('SELECT used_at, revoked_at FROM activation_tokens WHERE token_hash = ?')
+		.get(tokenHash) as { used_at: number | null; revoked_at: number | null };
+	if (own.used_at !== null) return { ok: false, reason: 'used' };
+	if (own.revoked_at !== null) return { ok: false, reason: 'revoked' };
 	const earlier = db
 		.prepare(
 			'SELECT 1 FROM activation_tokens WHERE user_id = ? AND message_id IS NOT NULL AND message_id <> ? LIMIT 1'

@@ -189,6 +189,47 @@ describe('one live link per person', () => {
 		expect((await fetch(linkIn(await mailNumber(to, 1)))).status).toBe(200);
 	});
 
+	it('does not send a retry whose link died meanwhile, and counts one whose link was used as delivered', async () => {
+		const db = relay.relay.db;
+		const to = 'retried@example.com';
+		await relay.relay.delivery.stop();
+		const [suspended, used] = [activation(to, 'u-links-retry-dead'), activation(to, 'u-links-retry-used')];
+		await relay.sendBatch(token, [suspended, used]);
+		// What a first attempt leaves behind: each message's link minted (its mail may have arrived).
+		const tokens = [suspended, used].map((message) => {
+			const { id } = db
+				.prepare('SELECT id FROM messages WHERE idempotency_key = ?')
+				.get(message.idempotencyKey) as { id: number };
+			const minted = transaction(db, () =>
+				mintMessageLink(
+					db,
+					loadLinkKey(relay.dataDir),
+					{ id, ...message, userId: message.user.id },
+					3_600_000
+				)
+			);
+			return minted.ok ? minted.token : '';
+		});
+		// One is suspended and reactivated while its attempt is in flight; the other person uses their link.
+		const setState = (state: string) =>
+			db
+				.prepare('UPDATE messages SET state = ? WHERE idempotency_key = ?')
+				.run(state, suspended.idempotencyKey);
+		setState('sending');
+		await commandResults([command('suspend', suspended.user.id), command('reactivate', suspended.user.id)]);
+		setState('queued');
+		expect((await setPassword(`${relay.url}/activate/${tokens[1]}`, OWN)).status).toBe(200);
+
+		relay.relay.delivery.start();
+		await until(async () => (await eventsFor(used.user.id)).some((event) => event.type === 'delivered'));
+		await until(async () => (await eventsFor(suspended.user.id)).length === 1);
+		expect((await eventsFor(suspended.user.id))[0]).toMatchObject({
+			type: 'undeliverable',
+			reason: NOT_SENT.revoked
+		});
+		expect(smtp.mails.filter((mail) => mail.to.includes(to))).toHaveLength(0);
+	});
+
 	it('keeps the link key beside the database, readable by the relay only, and the same on every start', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-link-key-'));
 		try {
