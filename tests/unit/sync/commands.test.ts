@@ -196,7 +196,8 @@ describe('account commands against the real relay', () => {
 
 		await app.users.setSuspended([id], true, app.clock.now);
 		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
-		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
+		// The suspension, and again with the message (harmless: the relay already knows).
+		expect(await app.sync()).toMatchObject({ commands: { applied: 2 }, flushed: { accepted: 1 } });
 		expect(getAccount(relay.relay.db, relayId)?.isSuspended).toBe(true);
 		expect((await fetch(link)).status).toBe(410);
 		await relay.relay.delivery.settled();
@@ -218,5 +219,26 @@ describe('account commands against the real relay', () => {
 		await app.sync();
 		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: false });
 		expect(await app.commands.list()).toEqual([]);
+	});
+
+	it('a user suspended before any message is told to the relay with their first message, which is then not sent', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		await app.users.setSuspended([id], true, app.clock.now);
+		expect(await app.commands.list()).toEqual([]);
+
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
+		await relay.relay.delivery.settled();
+		await app.sync();
+		expect(await app.outbox.forUser(id)).toEqual([
+			expect.objectContaining({ delivery: 'undeliverable', reason: 'Not sent: the user is suspended.' })
+		]);
+		const links = relay.relay.db.prepare('SELECT count(*) AS n FROM activation_tokens').get() as {
+			n: number;
+		};
+		expect(links.n).toBe(0);
 	});
 });
