@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
 import {
 	MAX_BATCH_BYTES,
+	MAX_BATCH_COMMANDS,
 	MAX_BATCH_MESSAGES,
 	MAX_EVENT_PAGE,
 	PAIRING_CODE_PATTERN,
 	PROTOCOL_VERSION,
+	type CommandBatchResponse,
 	type MessageBatchResponse,
 	type PairResponse
 } from '../lib/domain/relay-protocol.ts';
 import { cannotWriteError } from './health.ts';
+import { applyCommands } from './commands/apply.ts';
 import { acceptBatch } from './messages/accept.ts';
 import type { MessageLimits } from './messages/limits.ts';
 import { batchShapeProblem, hasControlCharacters } from './messages/validate.ts';
@@ -53,10 +56,12 @@ export async function handleApi(
 			return pair(context, request, response);
 		case 'POST /api/messages':
 			return messages(context, request, response);
+		case 'POST /api/commands':
+			return commands(context, request, response);
 		case 'GET /api/events':
 			return events(context, request, response, url);
 	}
-	const known = ['/api/health', '/api/pair', '/api/messages', '/api/events'];
+	const known = ['/api/health', '/api/pair', '/api/messages', '/api/commands', '/api/events'];
 	if (known.includes(url.pathname)) {
 		const allow = url.pathname === '/api/health' || url.pathname === '/api/events' ? 'GET' : 'POST';
 		throw new RequestError(405, 'method-not-allowed', `${url.pathname} takes ${allow} requests only.`, {
@@ -175,6 +180,44 @@ async function messages(
 	});
 	if (results.some((result) => result.status === 'accepted' && !result.replayed)) context.onAccepted();
 	const answer: MessageBatchResponse = { results };
+	sendJson(response, 200, answer);
+}
+
+/** Account commands (suspend, reactivate, delete): links and sign-in follow what the admin did. */
+async function commands(
+	context: ApiContext,
+	request: IncomingMessage,
+	response: ServerResponse
+): Promise<void> {
+	const deviceId = authorise(context, request);
+	const body = await readJson(request, response, MAX_BATCH_BYTES);
+	const list = typeof body === 'object' && body !== null && 'commands' in body ? body.commands : undefined;
+	if (!Array.isArray(list)) {
+		throw new RequestError(400, 'bad-request', 'The body must be a JSON object with a "commands" array.');
+	}
+	if (list.length > MAX_BATCH_COMMANDS) {
+		throw new RequestError(
+			413,
+			'too-many-commands',
+			`At most ${MAX_BATCH_COMMANDS} commands per request; this one has ${list.length}.`
+		);
+	}
+	const results = applyCommands(context.db, list, {
+		deviceId,
+		onApplied: (applied) => {
+			context.log.info('account-command', `An account was told to ${applied.type}`, {
+				device: deviceId,
+				user: applied.userId,
+				command: applied.type,
+				messagesStopped: applied.messagesStopped
+			});
+			context.log.debug('links-revoked', "The account's unused links no longer work", {
+				user: applied.userId,
+				count: applied.linksRevoked
+			});
+		}
+	});
+	const answer: CommandBatchResponse = { results };
 	sendJson(response, 200, answer);
 }
 

@@ -12,6 +12,7 @@ import { createRelayServer } from './server.ts';
 import { openDatabase } from './store/database.ts';
 import { WriteHealth } from './store/write-health.ts';
 import { bodyHashKey } from './store/secrets.ts';
+import { loadLinkKey } from './store/link-key.ts';
 
 export interface Relay {
 	readonly server: Server;
@@ -74,6 +75,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		sendSms: config.smsWebhookUrl ? webhookSender(config.smsWebhookUrl, config.smsWebhookToken) : undefined,
 		log,
 		hashing,
+		linkKey: loadLinkKey(config.dataDir),
 		...tuning
 	});
 	const { rateLimits } = config;

@@ -40,11 +40,12 @@ async function addAndSendActivation(page: Page, people: Person[]): Promise<void>
 	await new AddUserPage(page).addAll(people);
 	await nav(page, 'Users');
 	const list = new UsersPage(page);
-	await expect(list.count).toHaveText(`${people.length} users`);
+	const s = people.length === 1 ? '' : 's';
+	await expect(list.count).toHaveText(`${people.length} user${s}`);
 	await list.selectAll.check();
 	const dialog = await list.openAction('Send activation email…');
 	await dialog.getByRole('button', { name: 'Send' }).click();
-	await expect(list.notice).toContainText(`${people.length} activation emails queued in the Outbox.`);
+	await expect(list.notice).toContainText(`${people.length} activation email${s} queued in the Outbox.`);
 }
 
 /** The person's own browser: the link from their mail, their own password, then a sign-in. */
@@ -180,4 +181,35 @@ test('workflow D: login details by SMS reach the SMS webhook, and they sign the 
 	} finally {
 		await webhook.stop();
 	}
+});
+
+test('suspending a user in the list kills the link in their mail: the person is told it no longer works', async ({
+	page,
+	browser,
+	request
+}) => {
+	const [person] = newPeople('Edsger');
+	await openPairedApp(page);
+	await addAndSendActivation(page, [person!]);
+	await expect(new OutboxPage(page).indicator).toHaveAccessibleName('Outbox: All sent');
+	const [item] = (await mailFor(request, [person!.email])).get(person!.email)!;
+	const link = item!.links.find((l) => l.includes('/activate/'))!;
+	expect((await request.get(link)).status()).toBe(200);
+
+	const list = new UsersPage(page);
+	await list.checkbox(nameOf(person!)).check();
+	const dialog = await list.openAction('Suspend…');
+	await dialog.getByRole('button', { name: 'Suspend' }).click();
+	await expect(list.row(nameOf(person!))).toContainText('Suspended');
+	// The suspension reaches the relay in the background, as the outbox's messages do.
+	await expect.poll(async () => (await request.get(link)).status(), { timeout: 30_000 }).toBe(410);
+
+	const context = await browser.newContext();
+	const personPage = await context.newPage();
+	await personPage.goto(link);
+	await expect(
+		personPage.getByRole('heading', { level: 1, name: 'This link no longer works' })
+	).toBeVisible();
+	await expect(personPage.getByText('ask your administrator to send a new one')).toBeVisible();
+	await context.close();
 });

@@ -1,5 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { OutboxMessage } from '$lib/domain/outbox';
+import type { AccountCommandType } from '$lib/domain/relay-protocol';
 import type { User, UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
@@ -81,6 +82,26 @@ export interface RelayRow {
 	cursor?: string;
 }
 
+/**
+ * An account command waiting to reach the relay (suspend, reactivate or delete a user it may know). Kept in
+ * order (`seq`) and sent before any message, so a suspension is never overtaken by a later message; removed
+ * once the relay applied it, kept as 'failed' with the reason if it refused it.
+ */
+export interface CommandRow {
+	seq?: number;
+	/** The idempotency key it is sent under, every time. */
+	key: string;
+	type: AccountCommandType;
+	/** The user's local id, and their id as the relay knows it (fixed when queued). */
+	userId: number;
+	relayUserId: string;
+	state: 'queued' | 'sending' | 'failed';
+	attempts: number;
+	nextAttemptAt: number;
+	createdAt: number;
+	reason?: string;
+}
+
 export type RollcallDb = Dexie & {
 	users: EntityTable<User, 'id'>;
 	settings: EntityTable<SettingRow, 'key'>;
@@ -90,6 +111,7 @@ export type RollcallDb = Dexie & {
 	outbox: EntityTable<OutboxMessage, 'key'>;
 	relay: EntityTable<RelayRow, 'key'>;
 	lists: EntityTable<ListRow, 'key'>;
+	commands: EntityTable<CommandRow, 'seq'>;
 };
 
 /**
@@ -136,6 +158,9 @@ export function defineSchema(db: Dexie): void {
 	// v5: the Users list's orders kept on disk (lists.ts), by when each was read and the generation of the
 	// directory it was read from. A new table only: no upgrade.
 	db.version(5).stores({ [LISTS_TABLE]: 'key, builtAt, generation' });
+	// v6: account commands for the relay, in the order they were queued (by state, then seq). A new table
+	// only: no upgrade.
+	db.version(6).stores({ commands: '++seq, &key, state' });
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */

@@ -11,6 +11,7 @@ import type {
 	ImportRow,
 	RollcallDb
 } from './database';
+import { commandsStore } from './commands';
 import { DuplicateError, storageErrorMessage } from './errors';
 import { withDefaults } from './users';
 
@@ -218,6 +219,7 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
  * kept and counted in keptEdits). Users deleted since stay deleted. All of it or none of it is done.
  */
 export function importsStore(db: RollcallDb) {
+	const commands = commandsStore(db);
 	/**
 	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
 	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
@@ -382,10 +384,14 @@ export function importsStore(db: RollcallDb) {
 	async function inTransaction<T>(scope: () => Promise<T>): Promise<T> {
 		let transaction: IDBTransaction | undefined;
 		try {
-			return await db.transaction('rw', [db.users, db.imports, db.importChanges, db.outbox, db.relay], () => {
-				transaction = Dexie.currentTransaction.idbtrans;
-				return scope();
-			});
+			return await db.transaction(
+				'rw',
+				[db.users, db.imports, db.importChanges, db.commands, db.outbox, db.relay],
+				() => {
+					transaction = Dexie.currentTransaction.idbtrans;
+					return scope();
+				}
+			);
 		} catch (error) {
 			const cause = transaction?.error;
 			if (!cause || error instanceof DuplicateError || error instanceof ImportRefusedError) throw error;
@@ -488,6 +494,11 @@ export function importsStore(db: RollcallDb) {
 					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
 				);
 				const removed = deleted.reduce((sum, count) => sum + count, 0);
+				// The relay forgets the accounts of created users it was sent a message about.
+				const messaged = await Dexie.Promise.all(
+					pairs.map(([first, last]) => db.outbox.where('userId').between(first, last, true, true).keys())
+				);
+				await commands.queue('delete', [...new Set(messaged.flat() as number[])], now);
 				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 				const restored = await restoreUsers(
 					changes.flatMap((change) => change.updated ?? []),

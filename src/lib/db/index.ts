@@ -1,3 +1,4 @@
+import { commandsStore } from './commands';
 import { createDb } from './database';
 import { eventsStore } from './events';
 import { importsStore } from './imports';
@@ -14,3 +15,4 @@ export const imports = importsStore(db);
 export const relay = relayStore(db);
 export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
+export const commands = commandsStore(db);

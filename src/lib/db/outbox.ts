@@ -10,6 +10,7 @@ import {
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
 import { nameOf, type User } from '$lib/domain/user';
+import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import type { RelayStore } from './relay';
 
@@ -65,6 +66,7 @@ const READ_CHUNK = 2_000;
 
 /** Outbox module: every read and write of queued messages goes through here. */
 export function outboxStore(db: RollcallDb, relay: RelayStore) {
+	const commands = commandsStore(db);
 	const restored = (rows: (OutboxMessage | undefined)[]) =>
 		rows
 			.filter((row) => row !== undefined)
@@ -113,11 +115,13 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 		 * and their messages are saved together or not at all: a form's password never outlives a failed save.
 		 */
 		together: <T>(scope: () => Promise<T>): Promise<T> =>
-			db.transaction('rw', db.users, db.outbox, db.relay, scope),
+			db.transaction('rw', [db.users, ...commands.tables()], scope),
 
 		/**
 		 * Queues a template for users, all in one transaction with the read of who they are; users who have
 		 * nowhere to receive it are skipped (and counted). `values` per user (the form's password for SMS).
+		 * For a suspended user a 'suspend' command goes first: the relay may not know them yet (they had no
+		 * message when suspended), and it then refuses the message and says why, rather than send a link.
 		 */
 		async queueFor(
 			ids: readonly number[],
@@ -125,13 +129,16 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 			options: { values?: (user: User) => MessageValues | undefined; now?: number } = {}
 		): Promise<{ queued: number; skipped: number }> {
 			const { directoryId } = await relay.read();
-			return db.transaction('rw', db.users, db.outbox, async () => {
+			return db.transaction('rw', [db.users, ...commands.tables()], async () => {
 				const drafts: MessageDraft[] = [];
+				const suspended: number[] = [];
 				await eachUser(ids, (user) => {
 					const draft = draftFor(user, template, directoryId, options.values?.(user));
 					if (draft) drafts.push(draft);
+					if (draft && user.status === 'Suspended') suspended.push(user.id);
 				});
 				await enqueue(drafts, options.now);
+				await commands.queue('suspend', suspended, options.now);
 				// Users deleted meanwhile are skipped too.
 				return { queued: drafts.length, skipped: ids.length - drafts.length };
 			});

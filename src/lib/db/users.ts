@@ -4,6 +4,7 @@ import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
 import type { ExistingUser, UniqueField } from '$lib/import/rows';
+import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
 import { listsStore, type ReadList } from './lists';
@@ -105,6 +106,7 @@ export function withDefaults(values: UserFields): UserFields {
 /** Users module: every read and write of the users table goes through here. */
 export function usersStore(db: RollcallDb) {
 	const lists = listsStore(db);
+	const commands = commandsStore(db);
 
 	/**
 	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a
@@ -447,10 +449,11 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * Suspends, or brings back from suspension, the given users. A reactivated user is Active again
-		 * if the person had activated the account, else Pending.
+		 * if the person had activated the account, else Pending. The relay is told in the same transaction
+		 * (a queued command), so their links and sign-in follow.
 		 */
 		async setSuspended(ids: number[], isSuspended: boolean, now = Date.now()): Promise<number> {
-			return db.transaction('rw', db.users, async () => {
+			return db.transaction('rw', [db.users, ...commands.tables()], async () => {
 				const users = await db.users.bulkGet(ids);
 				const changed: User[] = [];
 				for (const user of users) {
@@ -460,27 +463,38 @@ export function usersStore(db: RollcallDb) {
 					changed.push({ ...user, status, updatedAt: now });
 				}
 				await db.users.bulkPut(changed);
+				const changedIds = changed.map((user) => user.id);
+				await commands.queue(isSuspended ? 'suspend' : 'reactivate', changedIds, now);
 				return changed.length;
 			});
 		},
 
-		/** Deletes users, keeping them in the trash so the deletion can be undone; returns the batch. */
+		/**
+		 * Deletes users, keeping them in the trash so the deletion can be undone; returns the batch. The
+		 * relay is told to delete their accounts in the same transaction.
+		 */
 		async remove(ids: number[], now = Date.now()): Promise<{ batch: string; count: number }> {
 			const batch = `${now}-${Math.random().toString(36).slice(2, 10)}`;
-			return db.transaction('rw', db.users, db.trash, async () => {
+			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
 				const users = (await db.users.bulkGet(ids)).filter((u): u is User => u !== undefined);
 				await db.trash.bulkAdd(users.map((user) => ({ batch, deletedAt: now, user })));
 				await db.users.bulkDelete(users.map((u) => u.id));
+				await commands.queue(
+					'delete',
+					users.map((u) => u.id),
+					now
+				);
 				return { batch, count: users.length };
 			});
 		},
 
 		/**
 		 * Puts back the users of a deletion, all or none: if one's email or username was taken since,
-		 * nothing is restored and the error says who is in the way.
+		 * nothing is restored and the error says who is in the way. The relay is told to reactivate their
+		 * accounts; the deletion wiped their passwords there, so a new activation brings them back in.
 		 */
-		async undoRemove(batch: string): Promise<number> {
-			return db.transaction('rw', db.users, db.trash, async () => {
+		async undoRemove(batch: string, now = Date.now()): Promise<number> {
+			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
 				const rows = await db.trash.where('batch').equals(batch).toArray();
 				for (const { user } of rows) {
 					const conflict = await findConflict(user);
@@ -493,6 +507,11 @@ export function usersStore(db: RollcallDb) {
 				}
 				await db.users.bulkAdd(rows.map((r) => r.user));
 				await db.trash.where('batch').equals(batch).delete();
+				await commands.queue(
+					'reactivate',
+					rows.map((r) => r.user.id),
+					now
+				);
 				return rows.length;
 			});
 		},

@@ -4,17 +4,31 @@
 // Routes (all JSON, UTF-8; every error body is `RelayErrorBody`):
 //   POST /api/pair      PairRequest -> 200 PairResponse           (no token: the one-time code is the credential)
 //   POST /api/messages  MessageBatch -> 200 MessageBatchResponse  (Authorization: Bearer <device token>)
+//   POST /api/commands  CommandBatch -> 200 CommandBatchResponse  (Authorization: Bearer <device token>)
 //   GET  /api/events?after=<cursor>&limit=<n> -> 200 EventPage    (Authorization: Bearer <device token>)
 //   GET  /api/health    -> 200 { ok: true, protocol: PROTOCOL_VERSION }
 // Whole-request failures: 400 malformed body, 401 missing/unknown/revoked token, 403 origin not allowed,
 // 413 body over MAX_BATCH_BYTES or more than MAX_BATCH_MESSAGES, 429 rate limit (Retry-After header, seconds),
-// 5xx relay trouble (the app retries with backoff). A 2xx batch answer carries one result per message.
+// 5xx relay trouble (the app retries with backoff). A 2xx batch answer carries one result per message
+// (or command).
+//
+// Messages and commands: a message asks the relay to send something (mail, SMS); an account command tells
+// it what the admin did to an account it knows (suspend, reactivate, delete), so links and sign-in follow
+// the directory. Both are idempotent by key: the same key with the same body is answered again without a
+// second effect, the same key with another body is refused. The app sends its waiting commands before its
+// waiting messages, so a suspension is never overtaken by a message queued after it.
 
-/** Bumped when a change would break an app or relay of the previous version. */
+/**
+ * Bumped when a change would break an app or relay of the previous version. Adding /api/commands did not
+ * bump it: a route is additive, an older app never calls it, and a newer app meeting an older relay gets
+ * 404 for its commands (kept and sent again later) while its messages still go.
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** At most this many messages in one POST /api/messages. */
 export const MAX_BATCH_MESSAGES = 100;
+/** At most this many commands in one POST /api/commands. */
+export const MAX_BATCH_COMMANDS = 100;
 /** At most this many bytes in one request body. */
 export const MAX_BATCH_BYTES = 256 * 1024;
 /** At most this many events in one page of GET /api/events. */
@@ -153,6 +167,44 @@ export interface EventPage {
 	/** The cursor to pass next time (unchanged when there was nothing new). */
 	readonly cursor: string;
 	readonly hasMore: boolean;
+}
+
+/**
+ * What the admin did to an account, for the relay to follow:
+ * - 'suspend': every unused link dies, sign-in is refused, waiting messages are not sent.
+ * - 'reactivate': sign-in works again (links stay dead: a new message brings a new one).
+ * - 'delete': every link dies, the account's password and names are wiped, waiting messages are not sent.
+ */
+export type AccountCommandType = 'suspend' | 'reactivate' | 'delete';
+
+export const ACCOUNT_COMMAND_TYPES: readonly AccountCommandType[] = ['suspend', 'reactivate', 'delete'];
+
+export interface AccountCommand {
+	readonly idempotencyKey: string;
+	readonly type: AccountCommandType;
+	/** MessageUser.id of the user concerned (the relay need not have heard of them yet). */
+	readonly userId: string;
+}
+
+export interface CommandBatch {
+	readonly commands: readonly AccountCommand[];
+}
+
+/**
+ * One command's answer, in the order sent: 'applied' (durably; `replayed` when this key was seen before
+ * with the same body), or 'rejected' for good (`code` 'invalid' or 'idempotency-conflict').
+ */
+export type CommandResult =
+	| { readonly idempotencyKey: string; readonly status: 'applied'; readonly replayed: boolean }
+	| {
+			readonly idempotencyKey: string;
+			readonly status: 'rejected';
+			readonly code: 'invalid' | 'idempotency-conflict';
+			readonly reason: string;
+	  };
+
+export interface CommandBatchResponse {
+	readonly results: readonly CommandResult[];
 }
 
 export interface RelayErrorBody {

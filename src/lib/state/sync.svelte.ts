@@ -1,6 +1,6 @@
 import { liveQuery } from 'dexie';
 import { browser } from '$app/environment';
-import { outbox, relay, relayEvents } from '$lib/db';
+import { commands, outbox, relay, relayEvents } from '$lib/db';
 import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
@@ -29,6 +29,7 @@ class SyncState {
 	#isRunning = false;
 	#again = false;
 	#wake: ReturnType<typeof setTimeout> | undefined;
+	#commandsWaiting = 0;
 
 	get counts(): OutboxCounts {
 		return this.#counts;
@@ -74,6 +75,14 @@ class SyncState {
 			liveQuery(() => relay.current()).subscribe({
 				next: (link) => (this.#link = link ?? null),
 				error: (error: unknown) => console.error('Reading the relay settings failed', error)
+			}),
+			// An account command was queued (the admin suspended, reactivated or deleted someone): send it now.
+			liveQuery(() => commands.waiting()).subscribe({
+				next: (waiting) => {
+					if (waiting > this.#commandsWaiting) this.kick();
+					this.#commandsWaiting = waiting;
+				},
+				error: (error: unknown) => console.error('Reading the account commands failed', error)
 			})
 		];
 		const kick = () => this.kick();
@@ -118,7 +127,9 @@ class SyncState {
 		const once = async () => {
 			this.#isSyncing = true;
 			try {
-				this.#report(await syncOnce({ outbox, relay, events: relayEvents, origin: location.origin }));
+				this.#report(
+					await syncOnce({ outbox, commands, relay, events: relayEvents, origin: location.origin })
+				);
 			} catch (error) {
 				this.#problem = `Sending failed on this device: ${error instanceof Error ? error.message : String(error)}`;
 			} finally {
@@ -147,7 +158,11 @@ class SyncState {
 	 */
 	async #scheduleNext(): Promise<void> {
 		clearTimeout(this.#wake);
-		const due = await outbox.nextDueAt().catch(() => undefined);
+		const times = await Promise.all([outbox.nextDueAt(), commands.nextDueAt()]).catch(() => []);
+		const due = times.reduce<number | undefined>(
+			(first, time) => (time === undefined || (first !== undefined && first <= time) ? first : time),
+			undefined
+		);
 		const wait = due === undefined ? Infinity : due - Date.now();
 		if (wait > 0 && wait < POLL_MS) this.#wake = setTimeout(() => this.kick(), wait);
 	}

@@ -2,6 +2,9 @@
 // sorted into what the app does next. Answers are checked before use: a relay (or a proxy in front of it)
 // may send anything.
 import type {
+	AccountCommand,
+	CommandBatchResponse,
+	CommandResult,
 	EventPage,
 	MessageBatchResponse,
 	MessageResult,
@@ -96,6 +99,25 @@ export class RelayClient {
 		for (const [i, result] of results.entries()) {
 			const valid = checkResult(result, messages[i]!.idempotencyKey);
 			if (!valid) return malformed('messages');
+			checked.push(valid);
+		}
+		return { ok: true, value: { results: checked } };
+	}
+
+	/** Sends account commands; the answer has exactly one valid result per command, in order, or is a problem. */
+	async commands(commands: readonly AccountCommand[]): Promise<RelayAnswer<CommandBatchResponse>> {
+		const answer = await this.#request('/api/commands', {
+			method: 'POST',
+			body: { commands },
+			isAuthed: true
+		});
+		if (!answer.ok) return answer;
+		const results = isRecord(answer.value) ? answer.value.results : undefined;
+		if (!Array.isArray(results) || results.length !== commands.length) return malformed('commands');
+		const checked: CommandResult[] = [];
+		for (const [i, result] of results.entries()) {
+			const valid = checkCommandResult(result, commands[i]!.idempotencyKey);
+			if (!valid) return malformed('commands');
 			checked.push(valid);
 		}
 		return { ok: true, value: { results: checked } };
@@ -222,6 +244,22 @@ function checkResult(result: unknown, key: string): MessageResult | undefined {
 			retryAfterSeconds: Math.max(0, result.retryAfterSeconds),
 			...(reason && { reason }),
 			...((result.scope === 'device' || result.scope === 'recipient') && { scope: result.scope })
+		};
+	}
+	return undefined;
+}
+
+function checkCommandResult(result: unknown, key: string): CommandResult | undefined {
+	if (!isRecord(result) || result.idempotencyKey !== key) return undefined;
+	if (result.status === 'applied') {
+		return { idempotencyKey: key, status: 'applied', replayed: result.replayed === true };
+	}
+	if (result.status === 'rejected' && isText(result.reason)) {
+		return {
+			idempotencyKey: key,
+			status: 'rejected',
+			code: result.code === 'idempotency-conflict' ? result.code : 'invalid',
+			reason: result.reason || 'Refused by the relay.'
 		};
 	}
 	return undefined;

@@ -5,9 +5,9 @@ import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import {
-	createLinkToken,
 	getAccount,
 	hasInitialPasswordFrom,
+	mintMessageLink,
 	setInitialPassword
 } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
@@ -39,7 +39,17 @@ export interface DeliveryOptions {
 	readonly log?: Logger;
 	/** Where an SMS's initial password waits its turn to be hashed; without one it is hashed at once. */
 	readonly hashing?: HashQueue;
+	/** The key activation links are derived from (link-key.ts). */
+	readonly linkKey: Buffer;
 }
+
+/** Why a message about an account the app suspended, deleted or wrote to again is not sent, in the admin's words. */
+export const NOT_SENT = {
+	suspended: 'Not sent: the user is suspended.',
+	deleted: 'Not sent: the user was deleted.',
+	replaced: 'Not sent: a newer message to this user replaced it before it left.',
+	revoked: 'Not sent again: the link it carries no longer works (the user was suspended meanwhile).'
+} as const;
 
 interface Job {
 	readonly id: number;
@@ -273,8 +283,11 @@ export class DeliveryLoop {
 
 	/** Sends `job`; the outcome to record, or undefined when the mailbox took and recorded it at once. */
 	async #deliver(job: Job): Promise<SendOutcome | undefined> {
-		const { db, config, sendMail, sendSms } = this.#options;
+		const { db, config, sendMail, sendSms, linkKey } = this.#options;
 		const account = getAccount(db, job.userId);
+		if (account?.isDeleted || account?.isSuspended) {
+			return { kind: 'undeliverable', reason: NOT_SENT[account.isDeleted ? 'deleted' : 'suspended'] };
+		}
 		const input: TemplateInput = {
 			template: job.template,
 			displayName: account?.displayName ?? job.payload.user.displayName,
@@ -301,9 +314,36 @@ export class DeliveryLoop {
 			return sendSms({ to: job.recipient, text, messageId, idempotencyKey: job.idempotencyKey });
 		}
 
-		// A fresh link per attempt; an earlier attempt's link stays valid, in case that mail did arrive.
-		const token = createLinkToken(db, job.userId, 'activate', config.activationTtlHours * 3_600_000, job.id);
-		const mail = renderMail({ ...input, activationUrl: `${config.publicUrl}/activate/${token}` });
+		// Every attempt of one message carries the same link (in case an earlier attempt's mail did arrive); a
+		// newer message's link kills this one, and this one kills older ones.
+		const link = transaction(db, () =>
+			mintMessageLink(
+				db,
+				linkKey,
+				{ id: job.id, idempotencyKey: job.idempotencyKey, userId: job.userId },
+				config.activationTtlHours * 3_600_000
+			)
+		);
+		if (!link.ok) {
+			// The person used this message's link: an earlier attempt did arrive.
+			if (link.reason === 'used') return { kind: 'delivered' };
+			return { kind: 'undeliverable', reason: NOT_SENT[link.reason] };
+		}
+		if (link.revoked > 0) {
+			(this.#options.log ?? silentLogger).debug(
+				'links-revoked',
+				"A new link replaced the user's earlier ones",
+				{
+					user: job.userId,
+					count: link.revoked
+				}
+			);
+		}
+		const mail = renderMail({
+			...input,
+			activationUrl: `${config.publicUrl}/activate/${link.token}`,
+			replacesEarlier: link.replacesEarlier
+		});
 		if (!sendMail) {
 			this.#toMailbox(job, { kind: 'mail', ...mail });
 			return undefined;

@@ -20,6 +20,8 @@ export interface TemplateInput {
 	readonly password?: string;
 	/** The activation link, for 'activation' and 'welcome'. */
 	readonly activationUrl?: string;
+	/** This mail's link replaced earlier ones, which no longer work: the mail says so. */
+	readonly replacesEarlier?: boolean;
 	/** The sign-in page, for 'sms-login'. */
 	readonly signInUrl: string;
 	readonly activationTtlHours: number;
@@ -32,6 +34,10 @@ export function renderMail(input: TemplateInput): MailContent {
 	const greeting = name ? `Hello ${name},` : 'Hello,';
 	const link = input.activationUrl ?? '';
 	const validity = `The link works once, for ${input.activationTtlHours} hours.`;
+	const replaced = input.replacesEarlier
+		? 'This is a new link: links in earlier messages no longer work.'
+		: undefined;
+	const replacedText = replaced ? [replaced, ''] : [];
 	if (input.template === 'welcome') {
 		const text = [
 			greeting,
@@ -43,6 +49,7 @@ export function renderMail(input: TemplateInput): MailContent {
 			'To activate your account, choose a password here:',
 			link,
 			'',
+			...replacedText,
 			validity,
 			'If you did not expect this message, you can ignore it.'
 		].join('\n');
@@ -50,6 +57,7 @@ export function renderMail(input: TemplateInput): MailContent {
 			<p>Welcome! Your account is ready.</p>
 			<p>Your license key: <strong>${input.licenseKey ?? ''}</strong></p>
 			<p><a href="${link}">Activate your account</a> by choosing a password.</p>
+			${replaced ? html`<p>${replaced}</p>` : ''}
 			<p>${validity} If you did not expect this message, you can ignore it.</p>`;
 		return { subject: 'Welcome: your license key and account activation', text, html: page('Welcome', body) };
 	}
@@ -59,12 +67,14 @@ export function renderMail(input: TemplateInput): MailContent {
 		'An account has been created for you. To activate it, choose a password here:',
 		link,
 		'',
+		...replacedText,
 		validity,
 		'If you did not expect this message, you can ignore it.'
 	].join('\n');
 	const body = html`<p>${greeting}</p>
 		<p>An account has been created for you.</p>
 		<p><a href="${link}">Activate your account</a> by choosing a password.</p>
+		${replaced ? html`<p>${replaced}</p>` : ''}
 		<p>${validity} If you did not expect this message, you can ignore it.</p>`;
 	return { subject: 'Activate your account', text, html: page('Activate your account', body) };
 }

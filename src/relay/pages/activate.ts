@@ -25,6 +25,11 @@ const LINK_PROBLEMS = {
 		title: 'This link was already used',
 		text: 'Your password has been set with this link already. Sign in with it, or ask your administrator for a new link.'
 	},
+	revoked: {
+		status: 410,
+		title: 'This link no longer works',
+		text: 'A newer message replaced this link, or your account was changed. Use the link in the newest message you received, or ask your administrator to send a new one.'
+	},
 	expired: {
 		status: 410,
 		title: 'This link has expired',
@@ -95,7 +100,10 @@ export function showActivation(db: DatabaseSync, token: string, response: Server
 	);
 }
 
-/** POST sets the password, uses the token up and records the activation, all in one transaction. */
+/**
+ * POST sets the password, uses the token up, kills the user's other links and records the activation, all
+ * in one transaction: of two POSTs of one link (or of two links) only the first sets a password.
+ */
 export async function submitActivation(
 	context: { readonly db: DatabaseSync; readonly hashing: HashQueue; readonly log: Logger },
 	token: string,
@@ -146,8 +154,9 @@ export async function submitActivation(
 		);
 	}
 	const passwordHash = await queued;
-	const isDone = transaction(db, () => {
-		if (!useLinkToken(db, check.tokenHash)) return false;
+	const used = transaction(db, () => {
+		const outcome = useLinkToken(db, check.tokenHash);
+		if (!outcome) return false;
 		setOwnPassword(db, check.userId, passwordHash);
 		recordEvent(db, { type: 'activated', userId: check.userId });
 		// After a first sign-in with an initial password, choosing one's own completes that sign-in.
@@ -155,9 +164,18 @@ export async function submitActivation(
 			recordSignIn(db, check.userId);
 			recordEvent(db, { type: 'signed-in', userId: check.userId });
 		}
-		return true;
+		return outcome;
 	});
-	if (!isDone) return problemPage(response, 'used');
+	if (!used) {
+		// Someone used it (or another link, or the account changed) while the password was hashed.
+		const now = checkLinkToken(db, token);
+		return problemPage(response, now.ok ? 'used' : now.reason);
+	}
+	log.info('activated', 'A person set their password with a link', { user: check.userId });
+	log.debug('links-revoked', "The person's other links no longer work", {
+		user: check.userId,
+		count: used.revoked
+	});
 	sendPage(
 		response,
 		200,

@@ -132,6 +132,19 @@ export async function submitSignIn(
 	}
 	// Awaited for an unknown name too: its answer takes as long as a wrong password's.
 	const isRight = await check;
+	if (account?.isSuspended) {
+		// Counted as a failure, and the same answer whether the password was right or not: a suspension
+		// reveals no password.
+		log.warn('signin-suspended', 'A sign-in to a suspended account was refused.', {
+			client,
+			account: account.userId
+		});
+		return sendPage(
+			response,
+			403,
+			form({ name, error: 'This account is suspended. Ask your administrator to reactivate it.' })
+		);
+	}
 	if (!account || !isRight) {
 		log.warn('signin-failed', 'A sign-in failed: unknown name or wrong password.', {
 			client,

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { messageLinkToken } from './link-key.ts';
 import { randomToken, sha256 } from './secrets.ts';
 
 /** The person a message is about, as the relay keeps them to open their activation link and sign them in. */
@@ -19,9 +20,16 @@ export interface Account {
 	/** When the initial password (SMS login details) was set, and when it was used to sign in (once). */
 	readonly initialPasswordSetAt: number | null;
 	readonly initialPasswordUsedAt: number | null;
+	/** Suspended by the app: no sign-in, no link, no message until reactivated. */
+	readonly isSuspended: boolean;
+	/** Deleted by the app: names and password wiped; nothing more is sent or opened for this id. */
+	readonly isDeleted: boolean;
 }
 
-/** Creates the account, or refreshes its names from the newest message (the directory is the source). */
+/**
+ * Creates the account, or refreshes its names from the newest message (the directory is the source). A
+ * deleted account keeps no names: a message about it is not delivered, so its names are not stored again.
+ */
 export function upsertAccount(db: DatabaseSync, user: AccountDetails, now = Date.now()): void {
 	db.prepare(
 		`INSERT INTO accounts (user_id, email, username, display_name, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -29,7 +37,8 @@ export function upsertAccount(db: DatabaseSync, user: AccountDetails, now = Date
 		   email = coalesce(excluded.email, email),
 		   username = coalesce(excluded.username, username),
 		   display_name = coalesce(excluded.display_name, display_name),
-		   updated_at = excluded.updated_at`
+		   updated_at = excluded.updated_at
+		 WHERE deleted_at IS NULL`
 	).run(user.id, user.email ?? null, user.username ?? null, user.displayName ?? null, now);
 }
 
@@ -42,6 +51,8 @@ interface AccountRow {
 	must_change_password: number;
 	initial_password_set_at: number | null;
 	initial_password_used_at: number | null;
+	suspended_at: number | null;
+	deleted_at: number | null;
 }
 
 function toAccount(row: AccountRow): Account {
@@ -53,7 +64,9 @@ function toAccount(row: AccountRow): Account {
 		passwordHash: row.password_hash,
 		mustChangePassword: row.must_change_password === 1,
 		initialPasswordSetAt: row.initial_password_set_at,
-		initialPasswordUsedAt: row.initial_password_used_at
+		initialPasswordUsedAt: row.initial_password_used_at,
+		isSuspended: row.suspended_at !== null,
+		isDeleted: row.deleted_at !== null
 	};
 }
 
@@ -86,7 +99,8 @@ export function setInitialPassword(
 ): void {
 	db.prepare(
 		`UPDATE accounts SET password_hash = ?, must_change_password = 1, initial_password_set_at = ?,
-		 initial_password_used_at = NULL, initial_password_message_id = ?, updated_at = ? WHERE user_id = ?`
+		 initial_password_used_at = NULL, initial_password_message_id = ?, updated_at = ?
+		 WHERE user_id = ? AND deleted_at IS NULL`
 	).run(passwordHash, now, messageId, now, userId);
 }
 
@@ -130,7 +144,7 @@ export function setOwnPassword(
 ): void {
 	db.prepare(
 		`UPDATE accounts SET password_hash = ?, must_change_password = 0, activated_at = coalesce(activated_at, ?), updated_at = ?
-		 WHERE user_id = ?`
+		 WHERE user_id = ? AND deleted_at IS NULL`
 	).run(passwordHash, now, now, userId);
 }
 
@@ -156,30 +170,117 @@ export function createLinkToken(
 	return token;
 }
 
+/**
+ * The link of one message (activation or welcome): the same token for every attempt to deliver it, derived
+ * from the link key and the message's idempotency key, with only its hash stored. Minting it revokes every
+ * other unused link of the user, in the same transaction, so at most one link per user is live. Refused when
+ * the account is suspended or deleted, or when a newer message's link exists (this message was replaced
+ * while it waited). `replacesEarlier`: the user was sent a link before, which no longer works; the mail says so.
+ */
+export function mintMessageLink(
+	db: DatabaseSync,
+	linkKey: Buffer,
+	message: { id: number; idempotencyKey: string; userId: string },
+	ttlMs: number,
+	now = Date.now()
+):
+	| { ok: true; token: string; replacesEarlier: boolean; revoked: number }
+	| { ok: false; reason: 'suspended' | 'deleted' | 'replaced' | 'revoked' | 'used' } {
+	const account = getAccount(db, message.userId);
+	if (account?.isDeleted) return { ok: false, reason: 'deleted' };
+	if (account?.isSuspended) return { ok: false, reason: 'suspended' };
+	const newer = db
+		.prepare('SELECT 1 FROM activation_tokens WHERE user_id = ? AND message_id > ? LIMIT 1')
+		.get(message.userId, message.id);
+	if (newer) return { ok: false, reason: 'replaced' };
+	const token = messageLinkToken(linkKey, message.idempotencyKey);
+	const tokenHash = sha256(token);
+	// A retry of the same message renews the link's lifetime (the new mail promises it), unless it was used
+	// or revoked meanwhile: a dead link stays dead.
+	db.prepare(
+		`INSERT INTO activation_tokens (token_hash, user_id, message_id, purpose, created_at, expires_at)
+		 VALUES (?, ?, ?, 'activate', ?, ?)
+		 ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at
+		 WHERE used_at IS NULL AND revoked_at IS NULL`
+	).run(tokenHash, message.userId, message.id, now, now + ttlMs);
+	// An earlier attempt's link that died meanwhile (the account was suspended while this one waited to be
+	// tried again), or that the person already used (so an earlier attempt did arrive), is not sent again.
+	const own = db
+		.prepare('SELECT used_at, revoked_at FROM activation_tokens WHERE token_hash = ?')
+		.get(tokenHash) as { used_at: number | null; revoked_at: number | null };
+	if (own.used_at !== null) return { ok: false, reason: 'used' };
+	if (own.revoked_at !== null) return { ok: false, reason: 'revoked' };
+	const earlier = db
+		.prepare(
+			'SELECT 1 FROM activation_tokens WHERE user_id = ? AND message_id IS NOT NULL AND message_id <> ? LIMIT 1'
+		)
+		.get(message.userId, message.id);
+	const revoked = revokeLinks(db, message.userId, now, tokenHash);
+	return { ok: true, token, replacesEarlier: earlier !== undefined, revoked };
+}
+
+/** Kills every unused link of the user (but `except`); returns how many were live or waiting. */
+export function revokeLinks(db: DatabaseSync, userId: string, now = Date.now(), except = ''): number {
+	const result = db
+		.prepare(
+			`UPDATE activation_tokens SET revoked_at = ?
+			 WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL AND token_hash <> ?`
+		)
+		.run(now, userId, except);
+	return Number(result.changes);
+}
+
 export type LinkCheck =
 	| { ok: true; userId: string; purpose: TokenPurpose; tokenHash: string }
-	| { ok: false; reason: 'unknown' | 'used' | 'expired' };
+	| { ok: false; reason: 'unknown' | 'used' | 'expired' | 'revoked' };
 
 /** What a link token opens, without using it up (a GET must not consume it: mail scanners prefetch links). */
 export function checkLinkToken(db: DatabaseSync, token: string, now = Date.now()): LinkCheck {
 	if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, reason: 'unknown' };
 	const tokenHash = sha256(token);
 	const row = db
-		.prepare('SELECT user_id, purpose, expires_at, used_at FROM activation_tokens WHERE token_hash = ?')
+		.prepare(
+			`SELECT t.user_id, t.purpose, t.expires_at, t.used_at, t.revoked_at, a.suspended_at, a.deleted_at
+			 FROM activation_tokens t LEFT JOIN accounts a ON a.user_id = t.user_id WHERE t.token_hash = ?`
+		)
 		.get(tokenHash) as
-		{ user_id: string; purpose: TokenPurpose; expires_at: number; used_at: number | null } | undefined;
+		| {
+				user_id: string;
+				purpose: TokenPurpose;
+				expires_at: number;
+				used_at: number | null;
+				revoked_at: number | null;
+				suspended_at: number | null;
+				deleted_at: number | null;
+		  }
+		| undefined;
 	if (!row) return { ok: false, reason: 'unknown' };
 	if (row.used_at !== null) return { ok: false, reason: 'used' };
+	if (row.revoked_at !== null || row.suspended_at !== null || row.deleted_at !== null)
+		return { ok: false, reason: 'revoked' };
 	if (row.expires_at <= now) return { ok: false, reason: 'expired' };
 	return { ok: true, userId: row.user_id, purpose: row.purpose, tokenHash };
 }
 
-/** Uses the token up; false when someone else used it first (the caller's transaction then rolls back). */
-export function useLinkToken(db: DatabaseSync, tokenHash: string, now = Date.now()): boolean {
-	const result = db
+/**
+ * Uses the token up and kills every other unused link of the user; false when the token was used or
+ * revoked first (two POSTs of one link: only one sets the password). Call inside the transaction that sets
+ * the password, so the caller's rollback undoes both. Returns how many other links died.
+ */
+export function useLinkToken(
+	db: DatabaseSync,
+	tokenHash: string,
+	now = Date.now()
+): false | { revoked: number } {
+	const row = db
 		.prepare(
-			'UPDATE activation_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?'
+			`UPDATE activation_tokens SET used_at = ?
+			 WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+			 RETURNING user_id`
 		)
-		.run(now, tokenHash, now);
-	return Number(result.changes) === 1;
+		.get(now, tokenHash, now) as { user_id: string } | undefined;
+	// Suspending or deleting an account revokes its links in the command's transaction: the guard above
+	// covers them too.
+	if (!row) return false;
+	return { revoked: revokeLinks(db, row.user_id, now, tokenHash) };
 }

@@ -110,5 +110,23 @@ export const MIGRATIONS: readonly string[] = [
 		expires_at INTEGER NOT NULL
 	);
 	CREATE INDEX trusted_browsers_expiry ON trusted_browsers (expires_at);
+	`,
+	// 6: a link can be revoked (a newer link, another link used, the account suspended or deleted);
+	// accounts can be suspended or deleted by the app's account commands, which are kept by idempotency key.
+	`
+	ALTER TABLE activation_tokens ADD COLUMN revoked_at INTEGER;
+	CREATE INDEX activation_tokens_user ON activation_tokens (user_id, used_at, revoked_at);
+	ALTER TABLE accounts ADD COLUMN suspended_at INTEGER;
+	ALTER TABLE accounts ADD COLUMN deleted_at INTEGER;
+	CREATE INDEX messages_user ON messages (user_id, state);
+	CREATE TABLE commands (
+		id INTEGER PRIMARY KEY,
+		idempotency_key TEXT NOT NULL UNIQUE,
+		body_hash TEXT NOT NULL,
+		device_id TEXT NOT NULL REFERENCES devices(id),
+		type TEXT NOT NULL CHECK (type IN ('suspend', 'reactivate', 'delete')),
+		user_id TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	);
 	`
 ];

@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { MessageBatchResponse, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
 import { DATABASE_FILE } from '../../../src/relay/store/database.ts';
-import { activation, freePort, startSmtp, tempRelayDir, until } from './harness.ts';
+import { activation, freePort, linkIn, startSmtp, tempRelayDir, until } from './harness.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -138,6 +138,11 @@ describe('a relay killed mid-batch', () => {
 			// Twice only for a message that was mid-send at the kill, never for any other.
 			const twice = [...counts].filter(([, count]) => count > 1).map(([id]) => id.slice(1, id.indexOf('@')));
 			for (const key of twice) expect(inFlight.has(key)).toBe(true);
+			// And with the same activation link both times: the link key outlives the process.
+			for (const key of twice) {
+				const copies = smtp.mails.filter((mail) => mail.messageId === `<${key}@127.0.0.1>`);
+				expect(new Set(copies.map((mail) => linkIn(mail.raw))).size).toBe(1);
+			}
 			expect([...counts.values()].every((count) => count <= 2)).toBe(true);
 		} finally {
 			for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -151,6 +151,8 @@ export interface TestSmtp {
 	readonly arrived: ReceivedMail[];
 	/** User names of AUTH attempts (with offerAuth). */
 	readonly logins: string[];
+	/** Mails answered with an error by failNext (the relay will try them again). */
+	readonly refused: ReceivedMail[];
 	/** Answer the next `count` DATA commands with this SMTP error code instead of accepting. */
 	failNext(count: number, code: number): void;
 	close(): Promise<void>;
@@ -161,6 +163,7 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
 	const mails: ReceivedMail[] = [];
 	const arrived: ReceivedMail[] = [];
 	const logins: string[] = [];
+	const refused: ReceivedMail[] = [];
 	let failures: { count: number; code: number } = { count: 0, code: 0 };
 	const server = new SMTPServer({
 		authOptional: true,
@@ -188,6 +191,7 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
 			});
 			const finish = (mail: ReceivedMail): void => {
 				if (failures.count > 0) {
+					refused.push(mail);
 					failures.count -= 1;
 					// Worded as real servers do, quoting the recipient.
 					const error = Object.assign(
@@ -218,6 +222,7 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
 		mails,
 		arrived,
 		logins,
+		refused,
 		failNext: (count, code) => {
 			failures = { count, code };
 		},

@@ -3,7 +3,7 @@
 // relay produce. It is not the relay (src/relay is): it only remembers what it was sent, once per key.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OutgoingMessage, RelayEvent } from '$lib/domain/relay-protocol';
+import type { AccountCommand, OutgoingMessage, RelayEvent } from '$lib/domain/relay-protocol';
 
 /** What the next POST /api/messages does instead of answering normally. */
 export type Fault =
@@ -31,6 +31,12 @@ export interface FaultRelay {
 	readonly limitedRecipients: Map<string, number>;
 	/** The event log the app pulls from; cursors are positions in it. */
 	readonly events: Omit<RelayEvent, 'cursor'>[];
+	/** Faults for the coming POST /api/commands, used up in order (only 'status' faults). */
+	readonly commandFaults: Extract<Fault, { kind: 'status' }>[];
+	/** Every command request's batch, as received (a faulted one too). */
+	readonly commandBatches: AccountCommand[][];
+	/** The authed requests in the order they came, as 'POST /api/messages' and the like. */
+	readonly requests: string[];
 	/** Whether the token has been revoked (every authed request then gets 401). */
 	isRevoked: boolean;
 	close(): Promise<void>;
@@ -62,6 +68,9 @@ export async function startFaultRelay(): Promise<FaultRelay> {
 		refusedRecipients: new Set(),
 		limitedRecipients: new Map(),
 		events: [],
+		commandFaults: [],
+		commandBatches: [],
+		requests: [],
 		replays: 0,
 		isRevoked: false
 	};
@@ -123,6 +132,23 @@ export async function startFaultRelay(): Promise<FaultRelay> {
 		if (!response.destroyed) json(response, 200, { results });
 	}
 
+	async function commands(request: IncomingMessage, response: ServerResponse) {
+		const batch = (JSON.parse(await readBody(request)) as { commands: AccountCommand[] }).commands;
+		relay.commandBatches.push(batch);
+		const fault = relay.commandFaults.shift();
+		if (fault) {
+			const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+			const body = problem(fault.code ?? 'fault', fault.message ?? `Fault ${fault.status}`);
+			return json(response, fault.status, body, headers);
+		}
+		const results = batch.map((command) => ({
+			idempotencyKey: command.idempotencyKey,
+			status: 'applied',
+			replayed: false
+		}));
+		json(response, 200, { results });
+	}
+
 	function events(url: URL, response: ServerResponse) {
 		const after = Number(url.searchParams.get('after') ?? 0);
 		const limit = Number(url.searchParams.get('limit') ?? 500);
@@ -146,7 +172,9 @@ export async function startFaultRelay(): Promise<FaultRelay> {
 			if (request.headers.authorization !== `Bearer ${token}` || relay.isRevoked) {
 				return json(response, 401, problem('unauthorized', 'This device token was revoked.'));
 			}
+			relay.requests.push(`${request.method} ${url.pathname}`);
 			if (url.pathname === '/api/messages' && request.method === 'POST') return messages(request, response);
+			if (url.pathname === '/api/commands' && request.method === 'POST') return commands(request, response);
 			if (url.pathname === '/api/events' && request.method === 'GET') return events(url, response);
 			json(response, 404, problem('not-found', 'No such route.'));
 		})();

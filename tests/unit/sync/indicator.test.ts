@@ -60,6 +60,7 @@ describe('the confirm question', () => {
 describe('the sending limit the header shows', () => {
 	const done = (flushed: Partial<FlushReport>, problem?: RelayProblem): SyncResult => ({
 		state: 'done',
+		commands: { applied: 0, failed: 0, waiting: 0 },
 		flushed: { accepted: 0, failed: 0, deferred: 0, ...flushed },
 		...(problem && { problem })
 	});

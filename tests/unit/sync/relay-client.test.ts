@@ -85,6 +85,32 @@ describe('the relay client', () => {
 		});
 	});
 
+	it('takes a commands answer only with one result per command, under its key', async () => {
+		const command = { idempotencyKey: 'k-0123456789abcdef', type: 'suspend', userId: 'u1' } as const;
+		const answering = (body: unknown) =>
+			new RelayClient({
+				baseUrl: 'http://relay.invalid',
+				token: 't',
+				fetch: () => Promise.resolve(new Response(JSON.stringify(body), { status: 200 }))
+			});
+		const applied = { idempotencyKey: command.idempotencyKey, status: 'applied', replayed: true };
+		expect(await answering({ results: [applied] }).commands([command])).toEqual({
+			ok: true,
+			value: { results: [applied] }
+		});
+		for (const results of [
+			[],
+			[{ ...applied, idempotencyKey: 'k-another-key-0000' }],
+			[{ status: 'maybe' }]
+		]) {
+			expect(await answering({ results }).commands([command])).toMatchObject({
+				ok: false,
+				kind: 'server',
+				message: expect.stringContaining('does not follow the protocol') as unknown
+			});
+		}
+	});
+
 	it('reads Retry-After as seconds or as an HTTP date', () => {
 		const now = Date.parse('2026-11-22T10:00:00Z');
 		expect(retryAfterSeconds('120', now)).toBe(120);

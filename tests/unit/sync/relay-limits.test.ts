@@ -2,6 +2,7 @@
 // in the outbox with the relay's reason, the report says the device must wait, and they go after the hour.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commandsStore } from '$lib/db/commands';
 import { eventsStore } from '$lib/db/events';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
@@ -27,6 +28,7 @@ describe('a device at its sending cap', () => {
 		const relay = relayStore(db);
 		const outbox = outboxStore(db, relay);
 		const events = eventsStore(db, relay);
+		const commands = commandsStore(db);
 		await relay.setUrl(peer.url);
 		await relay.paired(await peer.pair(), 'd1', 'Front desk');
 		const ids: number[] = [];
@@ -38,6 +40,7 @@ describe('a device at its sending cap', () => {
 		const sync = () =>
 			syncOnce({
 				outbox,
+				commands,
 				relay,
 				events,
 				origin: 'http://unused.invalid',

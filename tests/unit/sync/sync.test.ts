@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commandsStore } from '$lib/db/commands';
 import { eventsStore } from '$lib/db/events';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
@@ -23,6 +24,7 @@ async function setup(count: number) {
 	const relay = relayStore(db);
 	const outbox = outboxStore(db, relay);
 	const events = eventsStore(db, relay);
+	const commands = commandsStore(db);
 	await relay.setUrl(peer.url);
 	await relay.paired(peer.token, 'd1', 'Test device');
 	const ids: number[] = [];
@@ -33,6 +35,7 @@ async function setup(count: number) {
 	const sync = (timeoutMs = 2_000) =>
 		syncOnce({
 			outbox,
+			commands,
 			relay,
 			events,
 			origin: 'http://unused.invalid',
@@ -40,7 +43,7 @@ async function setup(count: number) {
 			random: () => 0.5,
 			timeoutMs
 		});
-	return { peer, db, users, relay, outbox, events, ids, clock, sync };
+	return { peer, db, users, relay, outbox, commands, events, ids, clock, sync };
 }
 
 /** Every message went out under one key, and no key was ever used for two different bodies. */

@@ -1,0 +1,174 @@
+import type { PromiseExtended } from 'dexie';
+import type { AccountCommand, AccountCommandType } from '$lib/domain/relay-protocol';
+import { relayUserId } from '$lib/domain/outbox';
+import type { CommandRow, RollcallDb } from './database';
+import { restoreRelay } from './relay';
+
+/** What the relay's answer means for one command that was being sent. */
+export type CommandOutcome =
+	| { kind: 'applied' }
+	| { kind: 'failed'; reason: string }
+	/** Not applied this time: try again at `at`; `isAttempt` counts it for the backoff. */
+	| { kind: 'retry'; at: number; reason: string; isAttempt: boolean };
+
+/** Up to this many users, queue() looks each up in the outbox; above, it reads the outbox's users once. */
+const BY_KEY_AT_MOST = 5_000;
+
+const STATES = new Set<CommandRow['state']>(['queued', 'sending', 'failed']);
+
+/** A stored command made whole (a damaged one is kept as failed, never sent half-read). */
+export function restoreCommand(stored: Record<string, unknown>): CommandRow {
+	const isWhole =
+		typeof stored.key === 'string' &&
+		typeof stored.relayUserId === 'string' &&
+		(stored.type === 'suspend' || stored.type === 'reactivate' || stored.type === 'delete') &&
+		STATES.has(stored.state as CommandRow['state']);
+	const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+	const row: CommandRow = {
+		seq: number(stored.seq),
+		key: String(stored.key),
+		type: stored.type as AccountCommandType,
+		userId: number(stored.userId),
+		relayUserId: String(stored.relayUserId),
+		state: isWhole ? (stored.state as CommandRow['state']) : 'failed',
+		attempts: number(stored.attempts),
+		nextAttemptAt: number(stored.nextAttemptAt),
+		createdAt: number(stored.createdAt)
+	};
+	const reason = isWhole ? stored.reason : 'This command was damaged on this device.';
+	if (typeof reason === 'string') row.reason = reason;
+	return row;
+}
+
+/** The command as the protocol sends it. */
+export function outgoingCommand(row: CommandRow): AccountCommand {
+	return { idempotencyKey: row.key, type: row.type, userId: row.relayUserId };
+}
+
+/**
+ * Commands module: the account commands waiting for the relay. They are queued inside the transaction that
+ * changes the users (users.ts), and sent in the order queued, before any message (sync-once.ts).
+ */
+export function commandsStore(db: RollcallDb) {
+	const restored = (rows: (CommandRow | undefined)[]) =>
+		rows
+			.filter((row) => row !== undefined)
+			.map((row) => restoreCommand(row as unknown as Record<string, unknown>));
+	const inState = (state: CommandRow['state']) => db.commands.where('state').equals(state);
+
+	/** Moves commands in `from` (by key) with `change`; a change to undefined removes the command. */
+	function move(
+		keys: readonly string[],
+		from: CommandRow['state'],
+		change: (row: CommandRow) => CommandRow | undefined
+	): Promise<CommandRow[]> {
+		return db.transaction('rw', db.commands, async () => {
+			const rows = restored(
+				await db.commands
+					.where('key')
+					.anyOf([...keys])
+					.toArray()
+			).filter((row) => row.state === from);
+			const kept: CommandRow[] = [];
+			const gone: number[] = [];
+			for (const row of rows) {
+				const next = change(row);
+				if (next) kept.push(next);
+				else gone.push(row.seq!);
+			}
+			await db.commands.bulkPut(kept);
+			await db.commands.bulkDelete(gone);
+			return kept;
+		});
+	}
+
+	return {
+		/** The tables a transaction must hold to call queue(). */
+		tables: () => [db.commands, db.relay, db.outbox],
+
+		/**
+		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Nothing when the
+		 * device is not paired, and only for users this device ever queued a message for: the relay knows no one
+		 * else. Returns how many were queued.
+		 */
+		queue(type: AccountCommandType, ids: readonly number[], now = Date.now()): PromiseExtended<number> {
+			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
+			// and a native promise that settles at once would let that transaction commit under it.
+			return db.relay.get('relay').then((stored) => {
+				const link = restoreRelay(stored);
+				if (!link?.token || ids.length === 0) return 0;
+				// Looking up a few users is cheapest by key; for a bulk change, one pass over the outbox's users.
+				const messaged =
+					ids.length <= BY_KEY_AT_MOST
+						? db.outbox
+								.where('userId')
+								.anyOf([...ids])
+								.keys()
+						: db.outbox.orderBy('userId').uniqueKeys();
+				return messaged.then((keys) => {
+					const known = new Set(keys);
+					const rows = ids
+						.filter((id) => known.has(id))
+						.map((userId): CommandRow => ({
+							key: crypto.randomUUID(),
+							type,
+							userId,
+							relayUserId: relayUserId(link.directoryId, userId),
+							state: 'queued',
+							attempts: 0,
+							nextAttemptAt: now,
+							createdAt: now
+						}));
+					return db.commands.bulkAdd(rows).then(() => rows.length);
+				});
+			});
+		},
+
+		/** The first waiting commands, in order, when the first is due by `now` (none may overtake it). */
+		async due(now: number, limit: number): Promise<CommandRow[]> {
+			const rows = restored(await inState('queued').limit(limit).toArray());
+			return rows[0] !== undefined && rows[0].nextAttemptAt <= now ? rows : [];
+		},
+
+		/** How many commands wait to be sent (messages wait behind them). */
+		waiting: () => inState('queued').count(),
+
+		/** When the first waiting command falls due, or undefined when none waits. */
+		async nextDueAt(): Promise<number | undefined> {
+			const first = await inState('queued').first();
+			return first && restoreCommand(first as unknown as Record<string, unknown>).nextAttemptAt;
+		},
+
+		/** Marks waiting commands as being sent, durably, before they go; returns those marked. */
+		markSending: (keys: readonly string[]) => move(keys, 'queued', (row) => ({ ...row, state: 'sending' })),
+
+		/** Commands left 'sending' by a tab that died go back to the queue, due now, under the same keys. */
+		async requeueSending(now = Date.now()): Promise<number> {
+			const keys = (await inState('sending').toArray()).map((row) => row.key);
+			return (await move(keys, 'sending', (row) => ({ ...row, state: 'queued', nextAttemptAt: now }))).length;
+		},
+
+		/** Records the relay's answers in one transaction: an applied command is done and removed. */
+		settle(outcomes: ReadonlyMap<string, CommandOutcome>): Promise<CommandRow[]> {
+			return move([...outcomes.keys()], 'sending', (row) => {
+				const outcome = outcomes.get(row.key)!;
+				if (outcome.kind === 'applied') return undefined;
+				if (outcome.kind === 'failed') {
+					return { ...row, state: 'failed', reason: outcome.reason, attempts: row.attempts + 1 };
+				}
+				return {
+					...row,
+					state: 'queued',
+					reason: outcome.reason,
+					nextAttemptAt: outcome.at,
+					attempts: row.attempts + (outcome.isAttempt ? 1 : 0)
+				};
+			});
+		},
+
+		/** Every command not yet applied, in order (for tests and a future page). */
+		list: async () => restored(await db.commands.toArray())
+	};
+}
+
+export type CommandsStore = ReturnType<typeof commandsStore>;

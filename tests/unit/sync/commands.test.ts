@@ -1,0 +1,244 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { commandsStore } from '$lib/db/commands';
+import { eventsStore } from '$lib/db/events';
+import { importsStore } from '$lib/db/imports';
+import { outboxStore } from '$lib/db/outbox';
+import { relayStore } from '$lib/db/relay';
+import { usersStore } from '$lib/db/users';
+import { relayUserId } from '$lib/domain/outbox';
+import { syncOnce } from '$lib/sync/sync-once';
+import { getAccount } from '../../../src/relay/store/accounts.ts';
+import { freshDb, person } from '../db/helpers';
+import { check } from '../db/import-helpers';
+import { startTestRelay, until, type TestRelay } from '../relay/harness';
+import { startFaultRelay } from './fault-relay';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const peers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+	for (const peer of peers.splice(0)) await peer.close();
+});
+
+/** A directory of `count` users, paired with `url`, each sent an activation (so the relay knows them). */
+async function directory(url: string, token: string, count: number) {
+	const db = freshDb('commands');
+	const users = usersStore(db);
+	const relay = relayStore(db);
+	const outbox = outboxStore(db, relay);
+	const events = eventsStore(db, relay);
+	const commands = commandsStore(db);
+	await relay.setUrl(url);
+	await relay.paired(token, 'd1', 'Test device');
+	const ids: number[] = [];
+	for (let i = 0; i < count; i++) {
+		ids.push(
+			(await users.add(person({ firstName: `P${i}`, email: `cmd${i}-${token.slice(-6)}@example.com` }))).id
+		);
+	}
+	const clock = { now: Date.now() };
+	const sync = () =>
+		syncOnce({
+			outbox,
+			commands,
+			relay,
+			events,
+			origin: 'http://unused.invalid',
+			now: () => clock.now,
+			random: () => 0.5,
+			timeoutMs: 10_000
+		});
+	return { db, users, relay, outbox, commands, events, ids, clock, sync };
+}
+
+async function withFaultRelay(count: number) {
+	const peer = await startFaultRelay();
+	peers.push(peer);
+	const app = await directory(peer.url, peer.token, count);
+	await app.outbox.queueFor(app.ids, 'activation', { now: app.clock.now });
+	expect(await app.sync()).toMatchObject({ state: 'done', flushed: { accepted: count } });
+	return { peer, ...app };
+}
+
+describe('account commands from the app', () => {
+	it('queues one command per user in the transaction that suspends, reactivates, deletes or restores them', async () => {
+		const { users, commands, relay, ids } = await withFaultRelay(3);
+		const { directoryId } = await relay.read();
+		await users.setSuspended([ids[0]!, ids[1]!], true);
+		await users.setSuspended([ids[0]!], false);
+		const { batch } = await users.remove([ids[2]!]);
+		await users.undoRemove(batch);
+		expect((await commands.list()).map((row) => [row.type, row.relayUserId])).toEqual([
+			['suspend', relayUserId(directoryId, ids[0]!)],
+			['suspend', relayUserId(directoryId, ids[1]!)],
+			['reactivate', relayUserId(directoryId, ids[0]!)],
+			['delete', relayUserId(directoryId, ids[2]!)],
+			['reactivate', relayUserId(directoryId, ids[2]!)]
+		]);
+		// Nothing changed, nothing queued: suspending a suspended user again.
+		await users.setSuspended([ids[1]!], true);
+		expect(await commands.list()).toHaveLength(5);
+	});
+
+	it('queues nothing when the device is not paired, or for users the relay was never sent', async () => {
+		const { users, commands, relay, ids } = await withFaultRelay(1);
+		const stranger = (await users.add(person({ firstName: 'S', email: 'stranger@example.com' }))).id;
+		await users.setSuspended([stranger], true);
+		expect(await commands.list()).toEqual([]);
+		await relay.unpair();
+		await users.setSuspended(ids, true);
+		await users.remove(ids);
+		expect(await commands.list()).toEqual([]);
+	});
+
+	it('finds the users the relay knows among thousands at once (a bulk change)', async () => {
+		const { db, commands, ids } = await withFaultRelay(2);
+		const many = [...Array.from({ length: 6_000 }, (_, i) => 100_000 + i), ids[1]!];
+		await db.transaction('rw', commands.tables(), () => commands.queue('suspend', many));
+		expect((await commands.list()).map((row) => row.userId)).toEqual([ids[1]]);
+	});
+
+	it('queues a delete for the users an undone import created, if they were sent a message', async () => {
+		const { db, outbox, commands, relay } = await withFaultRelay(0);
+		const table = [['Email'], ...['a', 'b', 'c'].map((name) => [`${name}.import@example.com`])];
+		const checked = await check(db, table);
+		const summary = await importsStore(db).commit(checked.rows, {
+			fileName: 'p.csv',
+			mode: 'valid-rows',
+			updateExisting: false
+		});
+		const [a, , c] = summary.createdIds as [number, number, number];
+		await outbox.queueFor([a, c], 'activation');
+		await importsStore(db).undo(summary.id);
+		const { directoryId } = await relay.read();
+		expect((await commands.list()).map((row) => [row.type, row.relayUserId])).toEqual([
+			['delete', relayUserId(directoryId, a)],
+			['delete', relayUserId(directoryId, c)]
+		]);
+	});
+
+	it('sends commands before messages, and holds messages while a command waits for its retry', async () => {
+		const { peer, users, outbox, commands, ids, clock, sync } = await withFaultRelay(2);
+		peer.requests.length = 0;
+		await users.setSuspended([ids[0]!], true, clock.now);
+		await outbox.queueFor([ids[1]!], 'activation', { now: clock.now });
+
+		peer.commandFaults.push({ kind: 'status', status: 503 });
+		const troubled = await sync();
+		expect(troubled).toMatchObject({ state: 'done', problem: { kind: 'server' }, commands: { waiting: 1 } });
+		expect(peer.requests).toEqual(['POST /api/commands']);
+		const [waiting] = await commands.list();
+		expect(waiting).toMatchObject({ state: 'queued', attempts: 1 });
+		expect(waiting!.nextAttemptAt).toBeGreaterThan(clock.now);
+
+		// Not due yet: neither the command nor the message behind it goes (events are still read).
+		peer.requests.length = 0;
+		expect(await sync()).toMatchObject({ state: 'done', commands: { waiting: 1 }, flushed: { accepted: 0 } });
+		expect(peer.requests).toEqual(['GET /api/events']);
+
+		clock.now = waiting!.nextAttemptAt;
+		peer.requests.length = 0;
+		expect(await sync()).toMatchObject({ commands: { applied: 1, waiting: 0 }, flushed: { accepted: 1 } });
+		expect(peer.requests).toEqual(['POST /api/commands', 'POST /api/messages', 'GET /api/events']);
+		expect(await commands.list()).toEqual([]);
+		// The same key every time: the relay applies it once.
+		expect(peer.commandBatches.map((batch) => batch[0]!.idempotencyKey)).toEqual([
+			waiting!.key,
+			waiting!.key
+		]);
+		expect((await outbox.counts()).sent).toBe(3);
+	});
+
+	it("waits out the relay's Retry-After, and gives up on a command the relay refuses", async () => {
+		const { peer, users, commands, ids, clock, sync } = await withFaultRelay(2);
+		await users.setSuspended([ids[0]!], true, clock.now);
+		peer.commandFaults.push({ kind: 'status', status: 429, retryAfter: '120' });
+		expect(await sync()).toMatchObject({ problem: { kind: 'rate-limited' } });
+		const [limited] = await commands.list();
+		expect(limited).toMatchObject({ state: 'queued', attempts: 0 });
+		expect(limited!.nextAttemptAt).toBeGreaterThanOrEqual(clock.now + 120_000);
+
+		clock.now += 120_000;
+		peer.commandFaults.push({ kind: 'status', status: 404, message: 'There is no API at /api/commands.' });
+		expect(await sync()).toMatchObject({ state: 'done', commands: { failed: 1, waiting: 0 } });
+		expect(await commands.list()).toEqual([
+			expect.objectContaining({
+				state: 'failed',
+				reason: 'The relay refused it: There is no API at /api/commands.'
+			})
+		]);
+	});
+});
+
+describe('account commands against the real relay', () => {
+	let relay: TestRelay;
+
+	async function mailboxLink(to: string): Promise<string> {
+		type Item = { to: string; links: string[] };
+		const read = async () => (await (await fetch(`${relay.url}/mailbox/messages.json`)).json()) as Item[];
+		await until(async () => (await read()).some((item) => item.to === to));
+		return (await read()).find((item) => item.to === to)!.links.find((link) => link.includes('/activate/'))!;
+	}
+
+	it("a suspension kills the person's link and stops a message queued after it; delete wipes the account; undo brings it back", async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		const { directoryId } = await app.relay.read();
+		const relayId = relayUserId(directoryId, id);
+		const to = (await app.users.get(id))!.email;
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 1 } });
+		const link = await mailboxLink(to);
+		expect((await fetch(link)).status).toBe(200);
+
+		await app.users.setSuspended([id], true, app.clock.now);
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		// The suspension, and again with the message (harmless: the relay already knows).
+		expect(await app.sync()).toMatchObject({ commands: { applied: 2 }, flushed: { accepted: 1 } });
+		expect(getAccount(relay.relay.db, relayId)?.isSuspended).toBe(true);
+		expect((await fetch(link)).status).toBe(410);
+		await relay.relay.delivery.settled();
+		expect(await app.sync()).toMatchObject({ state: 'done' });
+		const messages = await app.outbox.forUser(id);
+		expect(messages.map((message) => message.delivery).sort()).toEqual(['delivered', 'undeliverable']);
+		expect(messages.find((message) => message.delivery === 'undeliverable')?.reason).toBe(
+			'Not sent: the user is suspended.'
+		);
+
+		await app.users.setSuspended([id], false, app.clock.now);
+		await app.sync();
+		expect(getAccount(relay.relay.db, relayId)?.isSuspended).toBe(false);
+
+		const { batch } = await app.users.remove([id], app.clock.now);
+		await app.sync();
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: true, email: null });
+		await app.users.undoRemove(batch, app.clock.now);
+		await app.sync();
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: false });
+		expect(await app.commands.list()).toEqual([]);
+	});
+
+	it('a user suspended before any message is told to the relay with their first message, which is then not sent', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		await app.users.setSuspended([id], true, app.clock.now);
+		expect(await app.commands.list()).toEqual([]);
+
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
+		await relay.relay.delivery.settled();
+		await app.sync();
+		expect(await app.outbox.forUser(id)).toEqual([
+			expect.objectContaining({ delivery: 'undeliverable', reason: 'Not sent: the user is suspended.' })
+		]);
+		const links = relay.relay.db.prepare('SELECT count(*) AS n FROM activation_tokens').get() as {
+			n: number;
+		};
+		expect(links.n).toBe(0);
+	});
+});
