@@ -3,10 +3,12 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RelayConfig } from './config.ts';
 import { DeliveryLoop, type DeliveryOptions } from './delivery/loop.ts';
 import { smtpSender, webhookSender } from './delivery/transports.ts';
+import { ownOrigins } from './hosts.ts';
 import { createLogger, type Logger } from './log.ts';
+import { TrustedProxies } from './proxies.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
-import { createRelayServer } from './server.ts';
+import { createRelayServer, type Boundary } from './server.ts';
 import { openDatabase } from './store/database.ts';
 
 export interface Relay {
@@ -20,14 +22,20 @@ export interface Relay {
 
 const MINUTE = 60_000;
 
-export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'> {
+export interface RelayOptions
+	extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'>, Pick<Boundary, 'peerAddress' | 'timeouts'> {
 	/** Where the operator log goes; by default stdout/stderr at the configured level and format. */
 	readonly log?: Logger;
 }
 
 /** The whole relay from its settings: database, delivery loop, and the HTTP server (not yet listening). */
 export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
-	const { log = createLogger({ level: config.logLevel, format: config.logFormat }), ...tuning } = options;
+	const {
+		log = createLogger({ level: config.logLevel, format: config.logFormat }),
+		peerAddress,
+		timeouts,
+		...tuning
+	} = options;
 	const db = openDatabase(config.dataDir);
 	const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : undefined;
 	const delivery = new DeliveryLoop({
@@ -43,6 +51,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		db,
 		log,
 		publicUrl: config.publicUrl,
+		ownOrigins: ownOrigins(config.publicUrl, config.port),
 		allowedOrigins: config.allowedOrigins,
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),
@@ -55,7 +64,19 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		},
 		onAccepted: () => delivery.wake()
 	});
-	const server = createRelayServer({ staticDir: config.staticDir, routes, log });
+	const server = createRelayServer({
+		staticDir: config.staticDir,
+		routes,
+		log,
+		boundary: {
+			publicUrl: config.publicUrl,
+			listenHost: config.host,
+			trustedProxies: new TrustedProxies(config.trustedProxies),
+			connections: config.connectionLimits,
+			timeouts,
+			peerAddress
+		}
+	});
 	delivery.start();
 	return {
 		server,

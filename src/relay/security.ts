@@ -15,6 +15,13 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Sent on every response when PUBLIC_URL is https: browsers then never try plain http for this name for a
+ * year, so a network attacker cannot strip TLS from a later visit. Not includeSubDomains or preload: those
+ * bind names the relay does not own; a proxy that wants them sets its own header instead.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
+/**
  * The policy for the app's pages, scripts and workers (a worker's policy comes from its own response).
  * Scripts: only files from this origin plus the inline bootstrap scripts SvelteKit writes into the page,
  * allowed by hash. Styles allow 'unsafe-inline' because SvelteKit's page and Svelte templates use style

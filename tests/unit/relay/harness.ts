@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import type { MessageBatchResponse, OutgoingMessage } from '../../../src/lib/domain/relay-protocol.ts';
 import { readConfig } from '../../../src/relay/config.ts';
 import { createLogger } from '../../../src/relay/log.ts';
-import { createRelay, type Relay } from '../../../src/relay/relay.ts';
+import { createRelay, type Relay, type RelayOptions } from '../../../src/relay/relay.ts';
 import { createPairingCode } from '../../../src/relay/store/devices.ts';
 
 /** A port nobody listens on right now. */
@@ -44,7 +44,8 @@ export interface TestRelay {
 
 export async function startTestRelay(
 	env: Record<string, string> = {},
-	host = '127.0.0.1'
+	host = '127.0.0.1',
+	options: Pick<RelayOptions, 'peerAddress' | 'timeouts'> = {}
 ): Promise<TestRelay> {
 	const { dir, staticDir, dataDir } = await tempRelayDir();
 	const port = await freePort(host);
@@ -64,7 +65,7 @@ export async function startTestRelay(
 		format: 'json',
 		write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>)
 	});
-	const relay = createRelay(result.config, { retryBaseMs: 50, log });
+	const relay = createRelay(result.config, { retryBaseMs: 50, log, ...options });
 	await new Promise<void>((resolve) => relay.server.listen(port, host, resolve));
 
 	const send = (token: string, messages: readonly unknown[], headers: Record<string, string> = {}) =>
