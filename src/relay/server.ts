@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { capConnections, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connections.ts';
-import { allowedHosts, isAllowedHost } from './hosts.ts';
+import { allowedHosts, isAllowedHost, ownOrigins } from './hosts.ts';
 import { logRefusal, rememberPeer } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { FORWARDING_HEADERS, TrustedProxies } from './proxies.ts';
@@ -66,13 +66,14 @@ export function createRelayServer({
 	log = silentLogger,
 	boundary
 }: RelayServerOptions): Server {
-	const serveStatic = createStaticHandler({ root: staticDir });
+	// Known once the port is: the loopback names count on the port the relay actually listens on.
+	let hosts: ReadonlySet<string> = new Set();
+	let origins: readonly string[] = [];
+	const serveStatic = createStaticHandler({ root: staticDir, connectSources: () => origins });
 	const { publicUrl, listenHost, peerAddress = socketAddress } = boundary;
 	const proxies = boundary.trustedProxies ?? new TrustedProxies([]);
 	const timeouts = { ...DEFAULT_TIMEOUTS, ...boundary.timeouts };
 	const isHttps = new URL(publicUrl).protocol === 'https:';
-	// Known once the port is: the loopback names count on the port the relay actually listens on.
-	let hosts: ReadonlySet<string> = new Set();
 
 	const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
 		const peer = peerAddress(request.socket);
@@ -112,6 +113,7 @@ export function createRelayServer({
 	server.on('listening', () => {
 		const { port } = server.address() as AddressInfo;
 		hosts = allowedHosts(publicUrl, port, listenHost);
+		origins = ownOrigins(publicUrl, port);
 	});
 	capConnections(server, {
 		limits: boundary.connections ?? DEFAULT_CONNECTION_LIMITS,

@@ -119,6 +119,12 @@ describe('the names the relay answers to', () => {
 		}
 	});
 
+	it('lets the app it serves connect to it under each of its names', async () => {
+		const policy = String((await raw(relay, '/')).headers['content-security-policy']);
+		const connect = /connect-src ([^;]+)/.exec(policy)?.[1]?.split(' ');
+		expect(connect).toEqual(["'self'", relay.url, `http://localhost:${port}`, `http://[::1]:${port}`]);
+	});
+
 	it('lets a refused origin read why, and does nothing for it', async () => {
 		const origin = 'https://admin.example.net';
 		const preflight = await raw(relay, '/api/pair', {
@@ -164,13 +170,14 @@ describe('form posts', () => {
 		});
 
 	it('refuses Origin: null, a foreign origin and any cross-site or same-site post', async () => {
-		for (const headers of [
+		const posts: Record<string, string>[] = [
 			{ Origin: 'null' },
 			{ Origin: 'https://evil.example' },
 			{ 'Sec-Fetch-Site': 'cross-site' },
 			{ 'Sec-Fetch-Site': 'same-site', Origin: relay.url },
 			{ 'Sec-Fetch-Site': 'cross-site', Origin: relay.url }
-		]) {
+		];
+		for (const headers of posts) {
 			const response = await signIn(headers);
 			expect(response.status, JSON.stringify(headers)).toBe(403);
 			expect(response.headers['content-type']).toContain('text/html');
