@@ -1,7 +1,7 @@
 // Caps on open connections, so that one machine (or a botnet) opening thousands of idle sockets cannot
 // hold the relay's memory and file descriptors. Counted per TCP peer: at that level the relay knows
-// nothing else. A trusted proxy's connections carry many clients, so they count only towards the total;
-// per-client connection limits then belong at the proxy (nginx limit_conn, for example).
+// nothing else. A proxy's connections carry many clients, so a trusted proxy's (and this machine's) count
+// only towards the total; per-client connection limits then belong at the proxy (nginx limit_conn).
 import type { Server, Socket } from 'node:net';
 import type { Logger } from './log.ts';
 import { plainAddress } from './proxies.ts';
@@ -9,7 +9,7 @@ import { plainAddress } from './proxies.ts';
 export interface ConnectionLimits {
 	/** Open connections in all (MAX_CONNECTIONS). */
 	readonly total: number;
-	/** Open connections from one address (MAX_CONNECTIONS_PER_ADDRESS); trusted proxies are exempt. */
+	/** Open connections from one address (MAX_CONNECTIONS_PER_ADDRESS); loopback and trusted proxies are exempt. */
 	readonly perAddress: number;
 }
 
@@ -23,7 +23,7 @@ export interface ConnectionCapOptions {
 	readonly log: Logger;
 	/** The TCP peer's address. */
 	readonly peerAddress: (socket: Socket) => string;
-	/** Addresses counted only towards the total (trusted proxies). */
+	/** Addresses counted only towards the total (loopback, trusted proxies). */
 	readonly isExempt: (address: string) => boolean;
 	readonly now?: () => number;
 }

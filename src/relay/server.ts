@@ -4,7 +4,7 @@ import { capConnections, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from
 import { allowedHosts, isAllowedHost, ownOrigins } from './hosts.ts';
 import { logRefusal, rememberPeer } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
-import { FORWARDING_HEADERS, TrustedProxies } from './proxies.ts';
+import { FORWARDING_HEADERS, isLoopbackAddress, TrustedProxies } from './proxies.ts';
 import type { RelayRoutes } from './routes.ts';
 import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from './security.ts';
 import { createStaticHandler } from './static.ts';
@@ -119,7 +119,8 @@ export function createRelayServer({
 		limits: boundary.connections ?? DEFAULT_CONNECTION_LIMITS,
 		log,
 		peerAddress,
-		isExempt: (address) => proxies.has(address)
+		// This machine is the operator or a local proxy (trusted or not): its clients must not share one cap.
+		isExempt: (address) => isLoopbackAddress(address) || proxies.has(address)
 	});
 	return server;
 }
