@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RelayErrorBody } from '../lib/domain/relay-protocol.ts';
-import type { Logger } from './log.ts';
+import type { LogFields, Logger } from './log.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from './pages/html.ts';
 import { isLoopbackAddress, plainAddress } from './proxies.ts';
 
@@ -156,12 +156,22 @@ export function loggablePath(request: IncomingMessage): string {
 	return path.replace(/[A-Za-z0-9_-]{20,}/g, '…').slice(0, 200);
 }
 
-/** One warn line for a refused request: status, reason, client and path (never a query or token). */
-export function logRefusal(log: Logger, request: IncomingMessage, status: number, reason: string): void {
+/**
+ * One warn line for a refused request: status, reason, client and path (never a query or token), and
+ * `fields` such as the Host asked for (the logger escapes anything that could fake a line).
+ */
+export function logRefusal(
+	log: Logger,
+	request: IncomingMessage,
+	status: number,
+	reason: string,
+	fields: LogFields = {}
+): void {
 	log.warn('request-refused', `Refused ${request.method ?? 'GET'} ${loggablePath(request)}: ${reason}.`, {
 		status,
 		reason,
 		client: remoteAddress(request),
-		path: loggablePath(request)
+		path: loggablePath(request),
+		...fields
 	});
 }

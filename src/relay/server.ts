@@ -130,7 +130,8 @@ function misdirected(request: IncomingMessage, response: ServerResponse, log: Lo
 	const isMissing = request.headers.host === undefined;
 	const status = isMissing ? 400 : 421;
 	const reason = isMissing ? 'no Host header' : 'a Host the relay is not configured for';
-	logRefusal(log, request, status, reason);
+	// The name asked for tells a rebinding attempt from a PUBLIC_URL that does not match the proxy's Host.
+	logRefusal(log, request, status, reason, { host: request.headers.host?.slice(0, 100) });
 	const text = isMissing
 		? 'Bad request: the request names no host.\n'
 		: 'Misdirected request: this relay answers only at its own address (PUBLIC_URL) and on localhost.\n';

@@ -86,7 +86,8 @@ describe('the names the relay answers to', () => {
 				level: 'warn',
 				status: 421,
 				client: '127.0.0.1',
-				path: '/mailbox/messages.json'
+				path: '/mailbox/messages.json',
+				host: `attacker.example:${port}`
 			})
 		);
 	});
