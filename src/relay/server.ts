@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { capConnections, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connections.ts';
 import { allowedHosts, isAllowedHost, ownOrigins } from './hosts.ts';
-import { logRefusal, rememberPeer } from './http.ts';
+import { loggablePath, logRefusal, rememberPeer } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { FORWARDING_HEADERS, isLoopbackAddress, TrustedProxies } from './proxies.ts';
 import type { RelayRoutes } from './routes.ts';
@@ -94,10 +94,8 @@ export function createRelayServer({
 			for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 			if (isHttps) response.setHeader('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
 			handle(request, response).catch((error: unknown) => {
-				log.error(
-					'request-failed',
-					`${request.method} ${new URL(request.url ?? '/', 'http://relay.invalid').pathname} failed: ${String(error)}`
-				);
+				// The path as loggablePath gives it: an activation path holds a token.
+				log.error('request-failed', `${request.method} ${loggablePath(request)} failed: ${String(error)}`);
 				if (response.headersSent) {
 					response.destroy();
 					return;
