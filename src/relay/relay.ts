@@ -50,7 +50,6 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 	const routes = createRoutes({
 		db,
 		log,
-		publicUrl: config.publicUrl,
 		ownOrigins: ownOrigins(config.publicUrl, config.port),
 		allowedOrigins: config.allowedOrigins,
 		limits: {

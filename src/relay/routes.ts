@@ -7,7 +7,6 @@ import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } 
 import { showSignIn, submitSignIn, type SignInLimits } from './pages/signin.ts';
 
 export interface RoutesContext extends ApiContext {
-	readonly publicUrl: string;
 	/** The relay's own origins (hosts.ts ownOrigins): PUBLIC_URL's and the loopback names on its port. */
 	readonly ownOrigins: readonly string[];
 	readonly allowedOrigins: readonly string[];
