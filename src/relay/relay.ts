@@ -50,7 +50,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 	const routes = createRoutes({
 		db,
 		log,
-		ownOrigins: ownOrigins(config.publicUrl, config.port),
+		ownOrigins: ownOrigins(config.publicUrl, config.port, config.host),
 		allowedOrigins: config.allowedOrigins,
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),

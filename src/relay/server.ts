@@ -111,7 +111,7 @@ export function createRelayServer({
 	server.on('listening', () => {
 		const { port } = server.address() as AddressInfo;
 		hosts = allowedHosts(publicUrl, port, listenHost);
-		origins = ownOrigins(publicUrl, port);
+		origins = ownOrigins(publicUrl, port, listenHost);
 	});
 	capConnections(server, {
 		limits: boundary.connections ?? DEFAULT_CONNECTION_LIMITS,

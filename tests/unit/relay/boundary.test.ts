@@ -18,11 +18,11 @@ function raw(
 	path: string,
 	options: { method?: string; headers?: Record<string, string>; body?: string } = {}
 ): Promise<RawResponse> {
-	const { port } = new URL(relay.url);
+	const { hostname, port } = new URL(relay.url);
 	return new Promise((resolve, reject) => {
 		const request = httpRequest(
 			{
-				host: '127.0.0.1',
+				host: hostname,
 				port,
 				path,
 				method: options.method ?? 'GET',
@@ -124,6 +124,25 @@ describe('the names the relay answers to', () => {
 		const policy = String((await raw(relay, '/')).headers['content-security-policy']);
 		const connect = /connect-src ([^;]+)/.exec(policy)?.[1]?.split(' ');
 		expect(connect).toEqual(["'self'", relay.url, `http://localhost:${port}`, `http://[::1]:${port}`]);
+	});
+
+	it('answers HOST too when it is one address, as a name and as an origin', async () => {
+		const lan = await startTestRelay({ PUBLIC_URL: 'https://relay.example.org' }, '127.0.0.2');
+		const lanPort = new URL(lan.url).port;
+		try {
+			const response = await raw(lan, '/api/pair', {
+				method: 'POST',
+				headers: {
+					Host: `127.0.0.2:${lanPort}`,
+					Origin: `http://127.0.0.2:${lanPort}`,
+					'Content-Type': 'application/json'
+				},
+				body: JSON.stringify({ code: createPairingCode(lan.relay.db).code, deviceName: 'LAN laptop' })
+			});
+			expect(response.status).toBe(200);
+		} finally {
+			await lan.close();
+		}
 	});
 
 	it('lets a refused origin read why, and does nothing for it', async () => {
