@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseEmail } from '../lib/domain/email.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connections.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
+import { parseProxyEntry } from './proxies.ts';
 
 /** Where the relay sends mail: an SMTP server, or the built-in mailbox page. */
 export interface MailFrom {
@@ -55,6 +57,10 @@ export interface RelayConfig {
 	/** Password hashes (scrypt) running at once, and sign-ins waiting for one; see accounts/hash-queue.ts. */
 	readonly passwordHashing: { readonly atOnce: number; readonly waiting: number };
 	readonly rateLimits: RateLimits;
+	/** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES): `loopback`, addresses and CIDR ranges. */
+	readonly trustedProxies: readonly string[];
+	/** Caps on open connections (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS). */
+	readonly connectionLimits: ConnectionLimits;
 	/** Lines below this level are not logged (LOG_LEVEL, default info). */
 	readonly logLevel: LogLevel;
 	/** text for people, json (one object a line) for log collectors (LOG_FORMAT, default text). */
@@ -285,6 +291,30 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 		);
 	}
 
+	const trustedProxies: string[] = [];
+	for (const item of text('TRUSTED_PROXIES').split(',')) {
+		if (item.trim() === '') continue;
+		const entry = parseProxyEntry(item);
+		if (entry === undefined) {
+			errors.push(
+				`TRUSTED_PROXIES must be a comma-separated list of "loopback", IP addresses and ranges such as 10.0.0.0/8, but "${item.trim()}" is not one.`
+			);
+		} else {
+			trustedProxies.push(entry);
+		}
+	}
+	const connectionLimits: ConnectionLimits = {
+		total: readWholeNumber(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.total, 1, 1_000_000, errors),
+		perAddress: readWholeNumber(
+			env,
+			'MAX_CONNECTIONS_PER_ADDRESS',
+			DEFAULT_CONNECTION_LIMITS.perAddress,
+			1,
+			1_000_000,
+			errors
+		)
+	};
+
 	const logLevel = readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info', errors);
 	const logFormat = readChoice(env, 'LOG_FORMAT', LOG_FORMATS, 'text', errors);
 
@@ -307,6 +337,8 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			initialPasswordTtlHours,
 			passwordHashing,
 			rateLimits,
+			trustedProxies,
+			connectionLimits,
 			logLevel,
 			logFormat
 		}

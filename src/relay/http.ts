@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RelayErrorBody } from '../lib/domain/relay-protocol.ts';
+import type { LogFields, Logger } from './log.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from './pages/html.ts';
+import { isLoopbackAddress, plainAddress } from './proxies.ts';
 
 /** A request the relay refuses as a whole, with the status and the contract's error body. */
 export class RequestError extends Error {
@@ -38,6 +40,9 @@ export function sendError(response: ServerResponse, error: RequestError): void {
 
 export function sendPage(response: ServerResponse, status: number, document: string): void {
 	response.writeHead(status, {
+		// Not no-referrer: with it a browser sends `Origin: null` on the page's own form posts, which the
+		// relay refuses (routes.ts). same-origin still gives other sites nothing (an activation URL holds a token).
+		'Referrer-Policy': 'same-origin',
 		'Content-Type': 'text/html; charset=utf-8',
 		'Cache-Control': 'no-store',
 		'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY,
@@ -120,13 +125,65 @@ export function bearerToken(request: IncomingMessage): string | undefined {
 	return match?.[1];
 }
 
-/** Whether the TCP peer is this machine. */
-export function isLoopback(request: IncomingMessage): boolean {
-	const address = request.socket.remoteAddress ?? '';
-	return address === '::1' || /^(::ffff:)?127\./.test(address);
+/** Where a request comes from, worked out once per request by the server (server.ts). */
+export interface Peer {
+	/** The TCP peer's address. */
+	readonly peer: string;
+	/** The client's address: the peer, or the client a trusted proxy names (proxies.ts). */
+	readonly client: string;
+	/** Whether the request came through a proxy: it has a forwarding header, or the peer is a trusted proxy. */
+	readonly isProxied: boolean;
 }
 
-/** The peer's address, for per-address limits. */
+const peers = new WeakMap<IncomingMessage, Peer>();
+
+export function rememberPeer(request: IncomingMessage, peer: Peer): void {
+	peers.set(request, peer);
+}
+
+/** The request's Peer; a request the server did not see (none in the relay) counts as proxied. */
+function peerOf(request: IncomingMessage): Peer {
+	const address = request.socket.remoteAddress ?? 'unknown';
+	return peers.get(request) ?? { peer: address, client: plainAddress(address), isProxied: true };
+}
+
+/** Whether the TCP peer is this machine. */
+export function isLoopback(request: IncomingMessage): boolean {
+	return isLoopbackAddress(peerOf(request).peer);
+}
+
+/** Whether the request came through a proxy (or claims to). */
+export function isProxied(request: IncomingMessage): boolean {
+	return peerOf(request).isProxied;
+}
+
+/** The client's address, for per-address limits: behind a trusted proxy, the client the proxy names. */
 export function remoteAddress(request: IncomingMessage): string {
-	return request.socket.remoteAddress ?? 'unknown';
+	return peerOf(request).client;
+}
+
+/** The path for a log line: never the query, and no long token-like segment (activation links). */
+export function loggablePath(request: IncomingMessage): string {
+	const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
+	return path.replace(/[A-Za-z0-9_-]{20,}/g, '…').slice(0, 200);
+}
+
+/**
+ * One warn line for a refused request: status, reason, client and path (never a query or token), and
+ * `fields` such as the Host asked for (the logger escapes anything that could fake a line).
+ */
+export function logRefusal(
+	log: Logger,
+	request: IncomingMessage,
+	status: number,
+	reason: string,
+	fields: LogFields = {}
+): void {
+	log.warn('request-refused', `Refused ${request.method ?? 'GET'} ${loggablePath(request)}: ${reason}.`, {
+		status,
+		reason,
+		client: remoteAddress(request),
+		path: loggablePath(request),
+		...fields
+	});
 }

@@ -46,9 +46,13 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 server.listen(port, host, () => {
 	const address = server.address();
 	const actualPort = typeof address === 'object' && address ? address.port : port;
-	const isLocal = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
-	const shownHost = isLocal ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-	console.log(`Rollcall is running at http://${shownHost}:${actualPort}/ (listening on ${host})`);
+	console.log(`Rollcall is running at ${config.publicUrl}/ (listening on ${host}, port ${actualPort})`);
+	if (!isLoopbackName(host) && isLoopbackName(new URL(config.publicUrl).hostname)) {
+		// The relay answers only the names it is configured for (hosts.ts): other machines need PUBLIC_URL.
+		console.log(
+			'PUBLIC_URL names this machine only: set it to the address other machines open (such as https://relay.example.org). The relay answers no other name (besides HOST), and links in mail start with it.'
+		);
+	}
 	console.log(`Data: ${config.dataDir}`);
 	const smtp = config.smtpUrl
 		? smtpTransportOptions(config.smtpUrl, { plaintextHost: config.smtpPlaintextHost })
@@ -70,6 +74,10 @@ server.listen(port, host, () => {
 	}
 	relay.log.info('started', `Listening on ${host}:${actualPort}`, { publicUrl: config.publicUrl });
 });
+
+function isLoopbackName(name: string): boolean {
+	return ['localhost', '127.0.0.1', '::1', '[::1]'].includes(name);
+}
 
 function shutDown(signal: string): void {
 	relay.log.info('stopping', `${signal} received, closing.`);

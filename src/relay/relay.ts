@@ -5,10 +5,12 @@ import { DeliveryLoop, type DeliveryOptions } from './delivery/loop.ts';
 import { smtpSender, webhookSender } from './delivery/transports.ts';
 import { HashQueue } from './accounts/hash-queue.ts';
 import { SignInThrottle } from './accounts/sign-in-throttle.ts';
+import { ownOrigins } from './hosts.ts';
 import { createLogger, type Logger } from './log.ts';
+import { TrustedProxies } from './proxies.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createRoutes } from './routes.ts';
-import { createRelayServer } from './server.ts';
+import { createRelayServer, type Boundary } from './server.ts';
 import { openDatabase } from './store/database.ts';
 import { WriteHealth } from './store/write-health.ts';
 import { bodyHashKey } from './store/secrets.ts';
@@ -29,7 +31,8 @@ export interface Relay {
 
 const MINUTE = 60_000;
 
-export interface RelayOptions extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'> {
+export interface RelayOptions
+	extends Pick<DeliveryOptions, 'retryBaseMs' | 'concurrency'>, Pick<Boundary, 'peerAddress' | 'timeouts'> {
 	/** Where the operator log goes; by default stdout/stderr at the configured level and format. */
 	readonly log?: Logger;
 	/** SMTP connection, greeting and inactivity timeout (tests shorten it). */
@@ -44,6 +47,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		log = createLogger({ level: config.logLevel, format: config.logFormat }),
 		smtpTimeoutMs,
 		probeIntervalMs,
+		peerAddress,
+		timeouts,
 		...tuning
 	} = options;
 	// Before the database opens: a damaged key stops the relay with nothing left open.
@@ -83,6 +88,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		db,
 		log,
 		publicUrl: config.publicUrl,
+		ownOrigins: ownOrigins(config.publicUrl, config.port, config.host),
 		allowedOrigins: config.allowedOrigins,
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),
@@ -100,7 +106,20 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		initialPasswordTtlMs: config.initialPasswordTtlHours * 60 * MINUTE,
 		onAccepted: () => delivery.wake()
 	});
-	const server = createRelayServer({ staticDir: config.staticDir, routes, health, log });
+	const server = createRelayServer({
+		staticDir: config.staticDir,
+		routes,
+		health,
+		log,
+		boundary: {
+			publicUrl: config.publicUrl,
+			listenHost: config.host,
+			trustedProxies: new TrustedProxies(config.trustedProxies),
+			connections: config.connectionLimits,
+			timeouts,
+			peerAddress
+		}
+	});
 	delivery.start();
 	return {
 		server,

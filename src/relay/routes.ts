@@ -1,26 +1,43 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleApi, type ApiContext } from './api.ts';
 import { answerHealth } from './health.ts';
-import { RequestError, requestUrl, sendError, sendPage } from './http.ts';
+import { logRefusal, RequestError, requestUrl, sendError, sendPage } from './http.ts';
 import { html, page } from './pages/html.ts';
 import { showActivation, submitActivation } from './pages/activate.ts';
 import { mailboxItem, mailboxJson, mailboxList, mayReadMailbox, refuseMailbox } from './pages/mailbox.ts';
 import { showSignIn, submitSignIn, type SignInContext } from './pages/signin.ts';
 
 export interface RoutesContext extends ApiContext, SignInContext {
-	readonly publicUrl: string;
+	/** The relay's own origins (hosts.ts ownOrigins): PUBLIC_URL's and the loopback names on its port. */
+	readonly ownOrigins: readonly string[];
 	readonly allowedOrigins: readonly string[];
 }
 
 /** Answers the relay's own URLs; false for anything else (the app's files). */
 export type RelayRoutes = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
+/**
+ * Why a form post must be refused, or undefined. The relay's forms post only to themselves, so the
+ * browser says `Sec-Fetch-Site: same-origin` and names one of the relay's own origins. A post from another
+ * site, a sandboxed frame or a data: page (`Origin: null`) is refused. A request with neither header is
+ * let through: every current browser sends Origin on a POST, so it comes from an old browser or a tool
+ * such as curl, which is no cross-site forgery (nothing rides on a cookie here; the password is the proof).
+ */
+function formPostRefusal(request: IncomingMessage, ownOrigins: readonly string[]): string | undefined {
+	const site = request.headers['sec-fetch-site'];
+	if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+		return `the form was sent from another site (Sec-Fetch-Site: ${site.slice(0, 20)})`;
+	}
+	const origin = request.headers.origin;
+	if (origin === 'null') return 'the form was sent from a page with no origin';
+	if (origin !== undefined && !ownOrigins.includes(origin)) return 'the form was sent from another origin';
+	return undefined;
+}
+
 export function createRoutes(context: RoutesContext): RelayRoutes {
-	const ownOrigin = new URL(context.publicUrl).origin;
-	const isOwnOrigin = (request: IncomingMessage, origin: string): boolean =>
-		origin === ownOrigin ||
-		origin === `http://${request.headers.host ?? ''}` ||
-		origin === `https://${request.headers.host ?? ''}`;
+	const { log, ownOrigins, allowedOrigins } = context;
+	const mayUseApi = (origin: string): boolean =>
+		ownOrigins.includes(origin) || allowedOrigins.includes(origin);
 
 	return async (request, response) => {
 		const url = requestUrl(request);
@@ -44,18 +61,14 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 		if (path === '/api' || path.startsWith('/api/')) {
 			try {
 				const origin = request.headers.origin;
-				if (origin !== undefined) {
-					if (!isOwnOrigin(request, origin) && !context.allowedOrigins.includes(origin)) {
-						throw new RequestError(
-							403,
-							'origin-not-allowed',
-							`Pages from ${origin} may not use this relay. Add the origin to the relay's ALLOWED_ORIGINS.`
-						);
-					}
+				response.setHeader('Vary', 'Origin');
+				// Every origin's page may read the answer, a refusal included: an admin whose app runs at an
+				// origin the relay does not accept then reads why, instead of "cannot be reached". A refused
+				// origin gets nothing else: its preflight is answered, its request is not carried out.
+				if (origin !== undefined && origin !== 'null') {
 					response.setHeader('Access-Control-Allow-Origin', origin);
 					response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
 				}
-				response.setHeader('Vary', 'Origin');
 				if (method === 'OPTIONS') {
 					response.writeHead(204, {
 						'Access-Control-Allow-Methods': 'GET, POST',
@@ -64,6 +77,14 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 					});
 					response.end();
 					return true;
+				}
+				if (origin !== undefined && !mayUseApi(origin)) {
+					logRefusal(log, request, 403, 'a page from an origin not in ALLOWED_ORIGINS');
+					throw new RequestError(
+						403,
+						'origin-not-allowed',
+						`This relay does not accept requests from pages at ${origin.slice(0, 200)}. Open Rollcall at one of the relay's own addresses (${ownOrigins[0]}), or add ${origin.slice(0, 200)} to the relay's ALLOWED_ORIGINS setting and restart it.`
+					);
 				}
 				await handleApi(context, request, response, url);
 			} catch (error) {
@@ -80,16 +101,14 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 			path.startsWith('/activate/');
 		if (!isPage) return false;
 		try {
-			if (method === 'POST') {
-				// The relay's forms post only to themselves; a post from another site's page is refused.
-				const origin = request.headers.origin;
-				if (origin !== undefined && origin !== 'null' && !isOwnOrigin(request, origin)) {
-					throw new RequestError(
-						403,
-						'origin-not-allowed',
-						"This form can only be sent from the relay's own page."
-					);
-				}
+			const refusal = method === 'POST' ? formPostRefusal(request, ownOrigins) : undefined;
+			if (refusal) {
+				logRefusal(log, request, 403, refusal);
+				throw new RequestError(
+					403,
+					'origin-not-allowed',
+					"This form can only be sent from the relay's own page. Open the page again and send it from there."
+				);
 			}
 			await showPage(context, request, response, path, method);
 		} catch (error) {
@@ -135,7 +154,10 @@ async function showPage(
 		return notAllowed('GET, POST');
 	}
 	if (path.startsWith('/mailbox')) {
-		if (!mayReadMailbox(request)) return refuseMailbox(response);
+		if (!mayReadMailbox(request)) {
+			logRefusal(context.log, request, 403, 'the mailbox is for loopback peers only, not through a proxy');
+			return refuseMailbox(response);
+		}
 		if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET');
 		if (path === '/mailbox' || path === '/mailbox/') return mailboxList(context.db, response);
 		if (path === '/mailbox/messages.json') return mailboxJson(context.db, response);

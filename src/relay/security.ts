@@ -15,12 +15,23 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Sent on every response when PUBLIC_URL is https: browsers then never try plain http for this name for a
+ * year, so a network attacker cannot strip TLS from a later visit. Not includeSubDomains or preload: those
+ * bind names the relay does not own; a proxy that wants them sets its own header instead.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
+/**
  * The policy for the app's pages, scripts and workers (a worker's policy comes from its own response).
  * Scripts: only files from this origin plus the inline bootstrap scripts SvelteKit writes into the page,
  * allowed by hash. Styles allow 'unsafe-inline' because SvelteKit's page and Svelte templates use style
- * attributes; style injection is a far smaller risk than script injection.
+ * attributes; style injection is a far smaller risk than script injection. Connections: this origin and
+ * `connectSources`, so a stray script has nowhere else to send what it reads.
  */
-export function appContentSecurityPolicy(inlineScriptHashes: readonly string[] = []): string {
+export function appContentSecurityPolicy(
+	inlineScriptHashes: readonly string[] = [],
+	connectSources: readonly string[] = []
+): string {
 	const scripts = ["'self'", ...inlineScriptHashes.map((hash) => `'${hash}'`)].join(' ');
 	return [
 		"default-src 'self'",
@@ -28,7 +39,8 @@ export function appContentSecurityPolicy(inlineScriptHashes: readonly string[] =
 		"style-src 'self' 'unsafe-inline'",
 		"img-src 'self' data: blob:",
 		"font-src 'self'",
-		"connect-src 'self'",
+		// The relay under its other names (localhost, 127.0.0.1, PUBLIC_URL) is this app's relay too.
+		["connect-src 'self'", ...connectSources].join(' '),
 		"worker-src 'self'",
 		"manifest-src 'self'",
 		"object-src 'none'",

@@ -13,6 +13,8 @@ export interface StaticOptions {
 	readonly root: string;
 	/** Served for any path that names no file, so that the client-side router can render it. */
 	readonly fallback?: string;
+	/** Origins besides its own the app may connect to: the relay's other names (asked per response). */
+	readonly connectSources?: () => readonly string[];
 }
 
 /** Answers one request from the files under `root`. It always answers (404, 405...). */
@@ -44,7 +46,11 @@ class HttpError extends Error {
 	}
 }
 
-export function createStaticHandler({ root, fallback = 'index.html' }: StaticOptions): StaticHandler {
+export function createStaticHandler({
+	root,
+	fallback = 'index.html',
+	connectSources = () => []
+}: StaticOptions): StaticHandler {
 	const rootDir = path.resolve(root);
 	const cache = new Map<string, CachedFile>();
 
@@ -66,7 +72,9 @@ export function createStaticHandler({ root, fallback = 'index.html' }: StaticOpt
 				throw new HttpError(405, 'Method not allowed');
 			}
 			const found = await resolveFile(rootDir, request.url ?? '/', fallback);
-			await send(request, response, found, load);
+			await send(request, response, found, load, (hashes) =>
+				appContentSecurityPolicy(hashes, connectSources())
+			);
 		} catch (error) {
 			if (!(error instanceof HttpError)) throw error;
 			response.writeHead(error.status, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -119,7 +127,8 @@ async function send(
 	request: IncomingMessage,
 	response: ServerResponse,
 	{ file, stats, urlPath }: FoundFile,
-	load: (file: string, stats: Stats, type: string) => Promise<CachedFile>
+	load: (file: string, stats: Stats, type: string) => Promise<CachedFile>,
+	policy: (inlineScriptHashes: readonly string[] | undefined) => string
 ): Promise<void> {
 	const type = contentType(file);
 	const etag = `W/"${stats.size.toString(16)}-${Math.trunc(stats.mtimeMs).toString(16)}"`;
@@ -134,7 +143,7 @@ async function send(
 	response.setHeader('ETag', etag);
 	response.setHeader('Last-Modified', stats.mtime.toUTCString());
 	// Workers take their policy from their own script's response, so every app file carries it.
-	response.setHeader('Content-Security-Policy', appContentSecurityPolicy(entry?.scriptHashes));
+	response.setHeader('Content-Security-Policy', policy(entry?.scriptHashes));
 	if (isCompressible) response.setHeader('Vary', 'Accept-Encoding');
 
 	const ifNoneMatch = request.headers['if-none-match'];

@@ -20,6 +20,8 @@ export function relayUrlProblem(url: string): string | undefined {
 function pairingProblem(problem: RelayProblem): string {
 	if (problem.kind === 'network')
 		return `${problem.message} Check the address, and that this device is online.`;
+	// The relay is there and says (or the browser shows) that it does not take requests from this page.
+	if (problem.kind === 'blocked') return problem.message;
 	if (problem.kind === 'rate-limited') {
 		return `Too many pairing attempts: wait ${problem.retryAfterSeconds} s, then try again.`;
 	}
@@ -27,12 +29,27 @@ function pairingProblem(problem: RelayProblem): string {
 		return 'There is no Rollcall relay at this address (or it is an older one without pairing). Check the address.';
 	}
 	if (problem.kind === 'refused' && problem.status === 403) {
-		return `The relay does not accept requests from ${location.origin}: add this address to its allowed origins.`;
+		return `The relay refused this page (${location.origin}): ${problem.message}`;
 	}
 	if (problem.kind === 'refused' || problem.kind === 'unpaired') {
 		return `The relay refused this code: ${problem.message} Codes are single-use and expire: print a new one on the relay (npm run relay -- pair) and type it here.`;
 	}
 	return `The relay could not pair this device: ${problem.message}`;
+}
+
+/**
+ * Whether this page's own security policy keeps it from connecting to `origin`. The relay lets the app it
+ * serves connect only to that relay, under its names (connect-src); to the page a request it may not make
+ * fails exactly like one to a relay that is not there, so the policy is read back from this page's server
+ * (a HEAD of this page). Only a policy of plain origins is judged; anything else counts as allowing.
+ */
+async function isKeptOutByPolicy(origin: string): Promise<boolean> {
+	if (origin === location.origin) return false;
+	const response = await fetch(location.href, { method: 'HEAD', cache: 'no-store' }).catch(() => undefined);
+	const policy = response?.headers.get('content-security-policy') ?? '';
+	const sources = /(?:^|;)\s*connect-src\s+([^;]*)/.exec(policy)?.[1]?.trim().split(/\s+/);
+	if (!sources?.every((source) => source === "'self'" || URL.parse(source)?.origin === source)) return false;
+	return !sources.includes(origin);
 }
 
 /** The Settings page's Relay section: the address, the pairing form, Unpair. */
@@ -81,9 +98,15 @@ export class RelayPairing {
 		if (problem) return void (this.#message = { text: problem, isError: true });
 		await this.#run(async () => {
 			const url = this.url.trim();
-			const client = new RelayClient({ baseUrl: url || location.origin });
+			const base = url || location.origin;
+			const client = new RelayClient({ baseUrl: base });
 			const name = this.deviceName.trim();
 			const answer = await client.pair(this.code.trim().toUpperCase(), name);
+			const origin = URL.parse(base)?.origin ?? base;
+			if (!answer.ok && answer.kind === 'network' && (await isKeptOutByPolicy(origin))) {
+				const text = `This copy of Rollcall (from ${location.origin}) may only connect to the addresses of the relay that serves it, and ${base} is not one of them. Open Rollcall at ${base} and pair there, or leave the address empty.`;
+				return void (this.#message = { text, isError: true });
+			}
 			if (!answer.ok) return void (this.#message = { text: pairingProblem(answer), isError: true });
 			await relay.setUrl(url);
 			await relay.paired(answer.value.token, answer.value.deviceId, name);

@@ -16,8 +16,14 @@ import type {
 
 /** A request that did not get a usable answer, sorted by what to do about it. */
 export type RelayProblem =
-	/** No answer (offline, relay down, timeout, CORS refusal): try again later. */
+	/** No answer (offline, relay down, wrong address, timeout): try again later. */
 	| { kind: 'network'; message: string }
+	/**
+	 * The relay answered but does not take requests from this page's origin (its 403 origin-not-allowed,
+	 * or the browser kept its answer from the page): nothing was done; it helps to try again only once the
+	 * relay's ALLOWED_ORIGINS (or the app's address) changes.
+	 */
+	| { kind: 'blocked'; message: string }
 	/** 401: no token, or one the relay does not know or revoked: pair again. */
 	| { kind: 'unpaired'; message: string }
 	/** 413: the body is too big: send fewer messages at once. */
@@ -38,6 +44,8 @@ export interface RelayClientOptions {
 	/** Give up on a request after this long (ms). */
 	timeoutMs?: number;
 	fetch?: typeof fetch;
+	/** The origin of the page the app runs in (location.origin), named when the relay refuses it. */
+	pageOrigin?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -63,12 +71,14 @@ export class RelayClient {
 	readonly #token: string | undefined;
 	readonly #timeoutMs: number;
 	readonly #fetch: typeof fetch;
+	readonly #pageOrigin: string | undefined;
 
 	constructor(options: RelayClientOptions) {
 		this.#base = options.baseUrl.replace(/\/+$/u, '');
 		this.#token = options.token;
 		this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+		this.#pageOrigin = options.pageOrigin ?? globalThis.location?.origin;
 	}
 
 	/** Trades a one-time pairing code for a device token. */
@@ -172,12 +182,23 @@ export class RelayClient {
 			text = await response.text();
 		} catch (error) {
 			const isTimeout = (error as { name?: string } | null)?.name === 'TimeoutError';
+			if (isTimeout) {
+				const seconds = Math.round(this.#timeoutMs / 1000);
+				return {
+					ok: false,
+					kind: 'network',
+					message: `The relay at ${this.#base} did not answer within ${seconds} s.`
+				};
+			}
+			const seen = await this.#probe();
+			if (seen === 'unreadable') return { ok: false, kind: 'blocked', message: this.#blockedMessage() };
 			return {
 				ok: false,
 				kind: 'network',
-				message: isTimeout
-					? `The relay at ${this.#base} did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`
-					: `The relay at ${this.#base} cannot be reached (offline, or the address is wrong).`
+				message:
+					seen === 'readable'
+						? `The connection to the relay at ${this.#base} broke off before its answer arrived.`
+						: `The relay at ${this.#base} cannot be reached (offline, or the address is wrong).`
 			};
 		}
 		const body = parseJson(text);
@@ -194,7 +215,31 @@ export class RelayClient {
 			return { ok: false, kind: 'rate-limited', retryAfterSeconds: wait, message: said };
 		}
 		if (response.status >= 500) return { ok: false, kind: 'server', status: response.status, message: said };
+		if (response.status === 403 && code === 'origin-not-allowed') {
+			return { ok: false, kind: 'blocked', message: said };
+		}
 		return { ok: false, kind: 'refused', status: response.status, code, message: said };
+	}
+
+	/**
+	 * What this page can see of the relay now. A browser fails a request with the same TypeError whether
+	 * nothing answered, the connection broke, or CORS kept the answer from this page. A no-cors request is
+	 * not read, so it is never kept back: when it gets an (opaque) answer but a plain one does not, the
+	 * relay is there and refuses this page.
+	 */
+	async #probe(): Promise<'nothing' | 'unreadable' | 'readable'> {
+		const reaches = (mode: RequestMode): Promise<boolean> =>
+			this.#fetch(`${this.#base}/api/health`, { mode, signal: AbortSignal.timeout(this.#timeoutMs) }).then(
+				() => true,
+				() => false
+			);
+		if (!(await reaches('no-cors'))) return 'nothing';
+		return (await reaches('cors')) ? 'readable' : 'unreadable';
+	}
+
+	#blockedMessage(): string {
+		const page = this.#pageOrigin ?? 'this page';
+		return `The relay at ${this.#base} answers, but does not accept requests from ${page}. Open Rollcall at the relay’s own address, or add ${page} to the relay’s ALLOWED_ORIGINS setting and restart it.`;
 	}
 }
 

@@ -2,7 +2,7 @@
 // live activation links and initial passwords, so only this machine may read it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
-import { isLoopback, sendJson, sendPage } from '../http.ts';
+import { isLoopback, isProxied, sendJson, sendPage } from '../http.ts';
 import { escapeHtml, html, page } from './html.ts';
 
 interface MailboxRow {
@@ -16,10 +16,12 @@ interface MailboxRow {
 
 const LINK = /https?:\/\/[^\s<>"']+/g;
 
-/** Loopback peers only; a request that came through a proxy (which runs on this machine too) is refused. */
+/**
+ * Loopback peers only. A request that came through a proxy is refused: it has a forwarding header, or its
+ * peer is a trusted proxy (a TCP proxy on this machine adds no header; TRUSTED_PROXIES=loopback names it).
+ */
 export function mayReadMailbox(request: IncomingMessage): boolean {
-	const viaProxy = ['forwarded', 'x-forwarded-for', 'x-real-ip'].some((name) => name in request.headers);
-	return isLoopback(request) && !viaProxy;
+	return isLoopback(request) && !isProxied(request);
 }
 
 export function refuseMailbox(response: ServerResponse): void {

@@ -31,7 +31,7 @@ describe('npm run relay -- ...', () => {
 			const paired = cli('pair');
 			expect(paired.status).toBe(0);
 			const code = /Pairing code: ([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(paired.out)?.[1] ?? '';
-			expect(paired.out).toContain(`enter the relay address\n${relay.url} and this code`);
+			expect(paired.out).toContain(`otherwise enter ${relay.url} there first`);
 			const response = await fetch(`${relay.url}/api/pair`, {
 				method: 'POST',
 				body: JSON.stringify({ code, deviceName: 'Reception laptop' })

@@ -60,6 +60,8 @@ describe('the relay settings', () => {
 				initialPasswordTtlHours: 72,
 				passwordHashing: { atOnce: 2, waiting: 16 },
 				rateLimits: DEFAULT_RATE_LIMITS,
+				trustedProxies: [],
+				connectionLimits: { total: 1000, perAddress: 100 },
 				logLevel: 'info',
 				logFormat: 'text'
 			}
@@ -248,6 +250,35 @@ describe('SMTP without TLS', () => {
 				]
 			});
 		}
+	});
+});
+
+describe('the boundary settings (boundary)', () => {
+	it('reads TRUSTED_PROXIES and the connection caps', () => {
+		expect(
+			readConfig({
+				TRUSTED_PROXIES: ' loopback, 10.0.0.0/8 ,192.0.2.7, 2001:DB8::/32',
+				MAX_CONNECTIONS: '50',
+				MAX_CONNECTIONS_PER_ADDRESS: '5'
+			})
+		).toMatchObject({
+			ok: true,
+			config: {
+				trustedProxies: ['loopback', '10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+				connectionLimits: { total: 50, perAddress: 5 }
+			}
+		});
+	});
+
+	it('refuses a proxy entry that is not an address or range, in plain words', () => {
+		expect(readConfig({ TRUSTED_PROXIES: 'loopback,nginx,10.0.0.0/33', MAX_CONNECTIONS: '0' })).toEqual({
+			ok: false,
+			errors: [
+				'TRUSTED_PROXIES must be a comma-separated list of "loopback", IP addresses and ranges such as 10.0.0.0/8, but "nginx" is not one.',
+				'TRUSTED_PROXIES must be a comma-separated list of "loopback", IP addresses and ranges such as 10.0.0.0/8, but "10.0.0.0/33" is not one.',
+				'MAX_CONNECTIONS must be a whole number from 1 to 1000000, but it is "0".'
+			]
+		});
 	});
 });
 

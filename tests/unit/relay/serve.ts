@@ -32,7 +32,7 @@ export async function startRelay(files: Record<string, string | Buffer>): Promis
 		await mkdir(path.dirname(file), { recursive: true });
 		await writeFile(file, content);
 	}
-	const server: Server = createRelayServer({ staticDir });
+	const server: Server = createRelayServer({ staticDir, boundary: { publicUrl: 'http://localhost' } });
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 

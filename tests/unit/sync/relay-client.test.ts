@@ -36,6 +36,37 @@ describe('the relay client', () => {
 		});
 	});
 
+	it('tells a relay that refuses this page from one that cannot be reached', async () => {
+		const peer = await startFaultRelay();
+		relays.push(peer);
+		// A browser fails a request whose answer CORS keeps from the page with a TypeError, as if nothing
+		// answered; a no-cors request goes through (its answer is opaque).
+		const browserFetch: typeof fetch = (input, init) =>
+			init?.mode === 'no-cors' ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch'));
+		const client = new RelayClient({
+			baseUrl: peer.url,
+			fetch: browserFetch,
+			pageOrigin: 'http://127.0.0.1:4173'
+		});
+		const answer = await client.pair(PAIRING_CODE, 'Front desk');
+		expect(answer).toMatchObject({ ok: false, kind: 'blocked' });
+		const message = answer.ok ? '' : answer.message;
+		expect(message).toContain(
+			`The relay at ${peer.url} answers, but does not accept requests from http://127.0.0.1:4173.`
+		);
+		expect(message).toContain('ALLOWED_ORIGINS');
+		expect(message).not.toContain('cannot be reached');
+	});
+
+	it('passes on the relay’s own words when it refuses this page’s origin, as a problem to wait out', async () => {
+		const peer = await startFaultRelay();
+		relays.push(peer);
+		const said = 'This relay does not accept requests from pages at https://elsewhere.example.';
+		peer.faults.push({ kind: 'status', status: 403, code: 'origin-not-allowed', message: said });
+		const answer = await new RelayClient({ baseUrl: peer.url, token: peer.token }).send([]);
+		expect(answer).toEqual({ ok: false, kind: 'blocked', message: said });
+	});
+
 	it('refuses to send without a token, before any request', async () => {
 		const answer = await new RelayClient({ baseUrl: 'http://127.0.0.1:9' }).send([]);
 		expect(answer).toMatchObject({ ok: false, kind: 'unpaired' });
