@@ -175,9 +175,18 @@ describe('the import bridge', () => {
 	});
 
 	it('reports a worker that crashed', async () => {
-		const bridge = bridgeWith(() => silentApi);
+		let reached!: () => void;
+		const isReading = new Promise<void>((resolve) => (reached = resolve));
+		const bridge = bridgeWith(() => ({
+			...silentApi,
+			analyseFile: () => {
+				reached();
+				return never();
+			}
+		}));
 		const analysing = bridge.analyse(file('workflow-a.csv'), options);
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		// Crashes while it reads the file.
+		await isReading;
 		workers[0]!.dispatchEvent(new Event('error'));
 		await expect(analysing).rejects.toThrow(CRASHED);
 	});
@@ -194,14 +203,21 @@ describe('the import bridge', () => {
 	});
 
 	it('stops the worker after a while idle, and starts a new one when needed', async () => {
-		const bridge = bridgeWith(pipelineApi, { ...timing, idleMs: 50 });
-		await bridge.analyse(file('workflow-a.csv'), options);
-		expect(workers[0]!.isTerminated).toBe(false);
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		expect(workers[0]!.isTerminated).toBe(true);
-		await bridge.analyse(file('workflow-a.csv'), options);
-		expect(workers).toHaveLength(2);
-		bridge.stop();
+		// The idle time passes when the test says, not while a busy machine answers the first call.
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const bridge = bridgeWith(pipelineApi, { ...timing, idleMs: 50 });
+			await bridge.analyse(file('workflow-a.csv'), options);
+			vi.advanceTimersByTime(49);
+			expect(workers[0]!.isTerminated).toBe(false);
+			vi.advanceTimersByTime(1);
+			expect(workers[0]!.isTerminated).toBe(true);
+			await bridge.analyse(file('workflow-a.csv'), options);
+			expect(workers).toHaveLength(2);
+			bridge.stop();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('commits in the worker only the Analysis the worker holds, and passes on its message', async () => {
