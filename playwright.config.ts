@@ -6,6 +6,9 @@ const isCI = Boolean(process.env.CI);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// One folder per port: two runs side by side in one checkout (E2E_PORT apart) would otherwise share
+	// test-results/.playwright-artifacts-N, and each run deletes the other's traces as it goes.
+	outputDir: `test-results/${PORT}`,
 	fullyParallel: false,
 	forbidOnly: isCI,
 	retries: isCI ? 1 : 0,

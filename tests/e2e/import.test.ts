@@ -13,6 +13,10 @@ const CSV = [
 	'Zack;Young;zack@example.com;Lyon;45'
 ].join('\r\n');
 
+// Two axe scans, a full-page photograph, a download, an import and its undo: more work than 30 s covers on
+// a busy 2-core machine (32 s with two suites running there), as in the other files that inspect pages.
+test.describe.configure({ timeout: 90_000 });
+
 async function upload(page: Page, name: string, content: string) {
 	await page.getByLabel('Choose a file…').setInputFiles({
 		name,

@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
 import { untrack } from 'svelte';
 import { users } from '$lib/db';
-import { defaultQuery, type ListQuery, type SortKey } from '$lib/db/users';
+import { defaultQuery, type ListQuery, type SortKey, type UsersStore } from '$lib/db/users';
 import { searchTerms, type User } from '$lib/domain/user';
 import { Selection } from './selection.svelte';
 
@@ -16,6 +16,15 @@ export interface ListTuning {
 }
 
 const defaultTuning: ListTuning = { headRows: 200, walkFirstFrom: 200_000, walkRows: 2000 };
+
+/**
+ * The reads of the users table the list makes: the users module itself, except in tests, which hold a
+ * read back until they have seen what the list shows meanwhile (a machine's speed must not decide it).
+ */
+export type ListReader = Pick<
+	UsersStore,
+	'onChange' | 'keptIds' | 'head' | 'rows' | 'sites' | 'baseIds' | 'firstMatches' | 'searchIds'
+>;
 
 /** A read given up for a newer query (never shown). */
 class Superseded extends Error {}
@@ -61,6 +70,7 @@ export class UserList {
 	#ordered = new Map<string, Promise<number[]>>();
 
 	readonly #tuning: ListTuning;
+	readonly #users: ListReader;
 	/** The query of the latest read: an order read in parts stops once no query wants it. */
 	#latestQuery: ListQuery = { ...defaultQuery };
 	/** A read is running for the latest query. */
@@ -70,15 +80,16 @@ export class UserList {
 	/** False once the component that made the list is gone (nothing reads the list again then). */
 	#isAlive = true;
 
-	constructor(tuning: Partial<ListTuning> = {}) {
+	constructor(tuning: Partial<ListTuning> = {}, reader: ListReader = users) {
 		this.#tuning = { ...defaultTuning, ...tuning };
+		this.#users = reader;
 		$effect(() => () => (this.#isAlive = false));
 		// Any change to the users, here or in another tab, re-reads the list: the order cache is stale.
 		// A read already running is not thrown away: a million ids take most of a minute to read, and the
 		// relay's sign-in events alone may write every half minute, so restarting it might never end. It
 		// finishes and shows, then the list is read once more for every change that came meanwhile.
 		$effect(() =>
-			users.onChange(() => {
+			this.#users.onChange(() => {
 				this.#ordered.clear();
 				if (this.#isReading) this.#hasPendingChange = true;
 				else this.#version++;
@@ -107,7 +118,7 @@ export class UserList {
 			const complete = (async () => {
 				let onPart: ((idsSoFar: readonly number[]) => void) | undefined;
 				if (!this.#ordered.has(key)) {
-					const kept = await users.keptIds(query).catch(() => undefined);
+					const kept = await this.#users.keptIds(query).catch(() => undefined);
 					if (kept) this.#ordered.set(key, Promise.resolve(kept));
 					else if (isUnfiltered(query) && isNewList) {
 						// A failure here is the full read's failure too, which reports it.
@@ -151,14 +162,14 @@ export class UserList {
 		$effect(() => {
 			const { from, to } = this.#window;
 			const ids = this.#ids.slice(from, to);
-			const subscription = liveQuery(() => users.rows(ids)).subscribe({
+			const subscription = liveQuery(() => this.#users.rows(ids)).subscribe({
 				next: (rows) => (this.#loaded = { ids, rows, from }),
 				error: (error: unknown) => console.error('Reading rows failed', error)
 			});
 			return () => subscription.unsubscribe();
 		});
 		$effect(() => {
-			const subscription = liveQuery(() => users.sites()).subscribe({
+			const subscription = liveQuery(() => this.#users.sites()).subscribe({
 				next: (sites) => (this.#sites = sites)
 			});
 			return () => subscription.unsubscribe();
@@ -194,13 +205,13 @@ export class UserList {
 
 	/** Shows the first screen of an order before the whole order is read (while `isWanted`). */
 	async #showHead(query: ListQuery, isWanted: () => boolean): Promise<void> {
-		const { ids, total } = await users.head(query.sort, query.isDescending, this.#tuning.headRows);
+		const { ids, total } = await this.#users.head(query.sort, query.isDescending, this.#tuning.headRows);
 		if (!isWanted()) return;
 		this.#ids = ids;
 		this.#total = total;
 		this.#isPartial = false;
 		this.#isLoading = false;
-		await users.rows(ids);
+		await this.#users.rows(ids);
 	}
 
 	#base(query: ListQuery, onPart?: (idsSoFar: readonly number[]) => void): Promise<number[]> {
@@ -209,7 +220,7 @@ export class UserList {
 		if (!base) {
 			// Shared by every search of this order and filters; given up only when the latest query is of
 			// another order or filters (a read of a million ids would otherwise run on for nothing).
-			const read = users.baseIds(query, onPart, () => baseKey(this.#latestQuery) === key);
+			const read = this.#users.baseIds(query, onPart, () => baseKey(this.#latestQuery) === key);
 			this.#ordered.set(key, read);
 			read.catch(() => {
 				if (this.#ordered.get(key) === read) this.#ordered.delete(key);
@@ -231,7 +242,7 @@ export class UserList {
 		if (terms.length === 0) return base;
 		const { headRows, walkFirstFrom, walkRows } = this.#tuning;
 		if (mayShowFirst && base.length >= walkFirstFrom && terms.every((term) => term.length < 3)) {
-			const first = await users.firstMatches(base, query.search, headRows, walkRows);
+			const first = await this.#users.firstMatches(base, query.search, headRows, walkRows);
 			if (first.isAll) return first.ids;
 			if (!isWanted()) throw new Superseded();
 			this.#ids = first.ids;
@@ -239,7 +250,7 @@ export class UserList {
 			this.#isPartial = true;
 			this.#isLoading = false;
 		}
-		const ids = await users.searchIds(base, query.search, isWanted);
+		const ids = await this.#users.searchIds(base, query.search, isWanted);
 		if (!ids) throw new Superseded();
 		return ids;
 	}

@@ -38,7 +38,12 @@ export class AddUserPage {
 		return this.page.locator(`[id="${markId}"]`);
 	}
 
+	/**
+	 * Fills the person's names and email, once the form shows: clicked to from Settings, the page before
+	 * may still be on screen, and its field policy has a "First name" too (a busy machine filled that).
+	 */
 	async fill(person: Partial<Person>): Promise<void> {
+		await expect(this.heading).toBeVisible();
 		if (person.firstName !== undefined) await this.field('First name').fill(person.firstName);
 		if (person.lastName !== undefined) await this.field('Last name').fill(person.lastName);
 		if (person.email !== undefined) await this.field('Email').fill(person.email);

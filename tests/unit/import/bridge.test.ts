@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import * as Comlink from 'comlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type RollcallDb } from '../../../src/lib/db/database';
 import { usersStore } from '../../../src/lib/db/users';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
@@ -80,7 +80,12 @@ const never = () => new Promise<never>(() => undefined);
 const silentApi = { analyseFile: never, reanalyse: never, slice: never, peek: never, commit: never };
 
 const options: BridgeOptions = { policy: everything, context: gb, limits: defaultImportLimits };
-const timing = { stallMs: 200, idleMs: 300, readMsPerMb: { workbook: 0, text: 0 } };
+/**
+ * Neither the watchdog nor the idle stop fires in a test not about it: a busy machine may pause for longer
+ * than any short limit between two messages (a worker stopped for being idle between two calls, or
+ * 'stalled' while SheetJS warms up, fails a test that was right). The tests about them set their own.
+ */
+const timing = { stallMs: 60_000, idleMs: 60_000, readMsPerMb: { workbook: 0, text: 0 } };
 const file = (name: string) => new File([fixture(name)], name);
 
 let workers: FakeWorker[] = [];
@@ -153,7 +158,7 @@ describe('the import bridge', () => {
 	});
 
 	it('stops a worker that reports nothing, with the watchdog’s message', async () => {
-		const bridge = bridgeWith(() => silentApi);
+		const bridge = bridgeWith(() => silentApi, { ...timing, stallMs: 200 });
 		const started = Date.now();
 		await expect(bridge.analyse(file('workflow-a.csv'), options)).rejects.toThrow(STALLED);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
@@ -161,7 +166,7 @@ describe('the import bridge', () => {
 	});
 
 	it('stops the worker on cancel, rejecting with the signal’s reason', async () => {
-		const bridge = bridgeWith(() => silentApi, { ...timing, stallMs: 60_000 });
+		const bridge = bridgeWith(() => silentApi);
 		const abort = new AbortController();
 		const analysing = bridge.analyse(file('workflow-a.csv'), options, undefined, abort.signal);
 		abort.abort();
@@ -170,19 +175,25 @@ describe('the import bridge', () => {
 	});
 
 	it('reports a worker that crashed', async () => {
-		const bridge = bridgeWith(() => silentApi, { ...timing, stallMs: 60_000 });
+		let reached!: () => void;
+		const isReading = new Promise<void>((resolve) => (reached = resolve));
+		const bridge = bridgeWith(() => ({
+			...silentApi,
+			analyseFile: () => {
+				reached();
+				return never();
+			}
+		}));
 		const analysing = bridge.analyse(file('workflow-a.csv'), options);
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		// Crashes while it reads the file.
+		await isReading;
 		workers[0]!.dispatchEvent(new Event('error'));
 		await expect(analysing).rejects.toThrow(CRASHED);
 	});
 
 	it('cancels a call still running when another file is chosen', async () => {
 		let calls = 0;
-		const bridge = bridgeWith((log) => (calls++ === 0 ? silentApi : pipelineApi(log)), {
-			...timing,
-			stallMs: 60_000
-		});
+		const bridge = bridgeWith((log) => (calls++ === 0 ? silentApi : pipelineApi(log)));
 		const first = bridge.analyse(file('workflow-a.csv'), options);
 		const second = bridge.analyse(file('workflow-b.csv'), options);
 		await expect(first).rejects.toMatchObject({ name: 'AbortError' });
@@ -192,14 +203,21 @@ describe('the import bridge', () => {
 	});
 
 	it('stops the worker after a while idle, and starts a new one when needed', async () => {
-		const bridge = bridgeWith(pipelineApi, { ...timing, idleMs: 50 });
-		await bridge.analyse(file('workflow-a.csv'), options);
-		expect(workers[0]!.isTerminated).toBe(false);
-		await new Promise((resolve) => setTimeout(resolve, 120));
-		expect(workers[0]!.isTerminated).toBe(true);
-		await bridge.analyse(file('workflow-a.csv'), options);
-		expect(workers).toHaveLength(2);
-		bridge.stop();
+		// The idle time passes when the test says, not while a busy machine answers the first call.
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const bridge = bridgeWith(pipelineApi, { ...timing, idleMs: 50 });
+			await bridge.analyse(file('workflow-a.csv'), options);
+			vi.advanceTimersByTime(49);
+			expect(workers[0]!.isTerminated).toBe(false);
+			vi.advanceTimersByTime(1);
+			expect(workers[0]!.isTerminated).toBe(true);
+			await bridge.analyse(file('workflow-a.csv'), options);
+			expect(workers).toHaveLength(2);
+			bridge.stop();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('commits in the worker only the Analysis the worker holds, and passes on its message', async () => {
@@ -219,7 +237,7 @@ describe('the import bridge', () => {
 	});
 
 	it('gives the start of a big text file checked before the whole of it', async () => {
-		const bridge = bridgeWith(pipelineApi, { ...timing, stallMs: 10_000 });
+		const bridge = bridgeWith(pipelineApi);
 		// Long rows (a long note), so that a few thousand make the file big enough to be peeked at.
 		const note = 'n'.repeat(1000);
 		const lines = ['First name,Last name,Email,Notes'];
@@ -301,29 +319,52 @@ describe('the import bridge', () => {
 		bridge.stop();
 	});
 
-	it(
-		'keeps the watchdog quiet while the worker reads a slow directory, and stops a silent one',
-		{ timeout: 15_000 },
-		async () => {
-			/** A directory that takes 1.5 s to open (a million users on a slow tablet), past the stall time. */
-			const slowDb = () => {
+	it('keeps the watchdog quiet while the worker reads a slow directory, and stops a silent one', async () => {
+		// The watchdog's clock is the test's: it moves a heartbeat at a time, each step letting the page hear
+		// the worker, so no pause of a busy machine can make a heartbeat look late (or a silence look short).
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+		try {
+			const quick = { ...timing, stallMs: 600 };
+			/** A directory that opens when `opened` settles (a million users on a slow tablet). */
+			const slowDb = (reached: () => void, opened: Promise<void>) => {
 				const db = freshDb();
-				db.on('ready', () => new Promise<void>((resolve) => setTimeout(resolve, 1500)));
+				db.on('ready', () => {
+					reached();
+					return opened;
+				});
 				return db;
 			};
-			// Heartbeats every 50 ms against a 600 ms stall: a wide margin on a busy machine.
-			const quick = { ...timing, stallMs: 600 };
-			const heard = bridgeWith(workerApi(slowDb(), undefined, 50), quick);
-			const analysis = await heard.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true });
-			expect(analysis.rows.length).toBeGreaterThan(0);
+			const passStallTime = async (times: number) => {
+				for (let ms = 0; ms < times * quick.stallMs; ms += 50) await vi.advanceTimersByTimeAsync(50);
+			};
+
+			let reachedHeard!: () => void;
+			let open!: () => void;
+			const heardReading = new Promise<void>((resolve) => (reachedHeard = resolve));
+			const opened = new Promise<void>((resolve) => (open = resolve));
+			const heard = bridgeWith(workerApi(slowDb(reachedHeard, opened), undefined, 50), quick);
+			const analysing = heard.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true });
+			await heardReading;
+			await passStallTime(4);
+			open();
+			expect((await analysing).rows.length).toBeGreaterThan(0);
 			heard.stop();
-			const silent = bridgeWith(workerApi(slowDb(), undefined, 60_000), quick);
-			await expect(
+
+			let reachedSilent!: () => void;
+			const silentReading = new Promise<void>((resolve) => (reachedSilent = resolve));
+			const never = new Promise<void>(() => undefined);
+			const silent = bridgeWith(workerApi(slowDb(reachedSilent, never), undefined, 60_000), quick);
+			const stalled = expect(
 				silent.analyse(file('workflow-a.csv'), { ...options, readsDirectory: true })
 			).rejects.toThrow(STALLED);
+			await silentReading;
+			await passStallTime(1);
+			await stalled;
 			silent.stop();
+		} finally {
+			vi.useRealTimers();
 		}
-	);
+	});
 
 	it('says to reload when the directory cannot be read because Rollcall was updated in another tab', async () => {
 		const db = freshDb();

@@ -292,5 +292,7 @@ describe('the relay command', () => {
 		});
 		expect(run.status).toBe(1);
 		expect(run.stderr).toContain('PORT must be a whole number from 1 to 65535, but it is "99999".');
-	});
+		// Longer than the child's own 10 s: spawnSync holds the test's clock until the child ends, so a slow
+		// start (Node loading the relay: over 5 s with four suites on this 2-core machine) failed a passing run.
+	}, 20_000);
 });
