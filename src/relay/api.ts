@@ -109,6 +109,7 @@ async function pair(context: ApiContext, request: IncomingMessage, response: Ser
 		}[outcome.reason];
 		throw new RequestError(401, 'pairing-code-refused', message);
 	}
+	context.log.info('paired', 'A device was paired', { device: outcome.deviceId, name });
 	const answer: PairResponse = {
 		token: outcome.token,
 		deviceId: outcome.deviceId,

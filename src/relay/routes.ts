@@ -39,6 +39,19 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 	const mayUseApi = (origin: string): boolean =>
 		ownOrigins.includes(origin) || allowedOrigins.includes(origin);
 
+	// One line per refused request, by its code: a message can quote the request (a parser's error quotes
+	// the body, which may hold a pairing code). Refusals logged where they are decided, with a better
+	// reason, are passed through `logged`; a full disk is logged once by the write health, not per request.
+	const loggedRefusals = new WeakSet<RequestError>();
+	const noteRefusal = (error: RequestError, request: IncomingMessage): void => {
+		if (error.status === 503 || loggedRefusals.has(error)) return;
+		logRefusal(log, request, error.status, error.code);
+	};
+	const logged = (error: RequestError): RequestError => {
+		loggedRefusals.add(error);
+		return error;
+	};
+
 	return async (request, response) => {
 		const url = requestUrl(request);
 		if (!url) {
@@ -53,6 +66,7 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 				answerHealth(context.health, request, response);
 			} catch (error) {
 				if (!(error instanceof RequestError)) throw error;
+				noteRefusal(error, request);
 				sendError(response, error);
 			}
 			return true;
@@ -80,15 +94,18 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 				}
 				if (origin !== undefined && !mayUseApi(origin)) {
 					logRefusal(log, request, 403, 'a page from an origin not in ALLOWED_ORIGINS');
-					throw new RequestError(
-						403,
-						'origin-not-allowed',
-						`This relay does not accept requests from pages at ${origin.slice(0, 200)}. Open Rollcall at one of the relay's own addresses (${ownOrigins[0]}), or add ${origin.slice(0, 200)} to the relay's ALLOWED_ORIGINS setting and restart it.`
+					throw logged(
+						new RequestError(
+							403,
+							'origin-not-allowed',
+							`This relay does not accept requests from pages at ${origin.slice(0, 200)}. Open Rollcall at one of the relay's own addresses (${ownOrigins[0]}), or add ${origin.slice(0, 200)} to the relay's ALLOWED_ORIGINS setting and restart it.`
+						)
 					);
 				}
 				await handleApi(context, request, response, url);
 			} catch (error) {
 				if (!(error instanceof RequestError)) throw error;
+				noteRefusal(error, request);
 				sendError(response, error);
 			}
 			return true;
@@ -104,15 +121,18 @@ export function createRoutes(context: RoutesContext): RelayRoutes {
 			const refusal = method === 'POST' ? formPostRefusal(request, ownOrigins) : undefined;
 			if (refusal) {
 				logRefusal(log, request, 403, refusal);
-				throw new RequestError(
-					403,
-					'origin-not-allowed',
-					"This form can only be sent from the relay's own page. Open the page again and send it from there."
+				throw logged(
+					new RequestError(
+						403,
+						'origin-not-allowed',
+						"This form can only be sent from the relay's own page. Open the page again and send it from there."
+					)
 				);
 			}
 			await showPage(context, request, response, path, method);
 		} catch (error) {
 			if (!(error instanceof RequestError)) throw error;
+			noteRefusal(error, request);
 			if (response.headersSent) return true;
 			for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
 			sendPage(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../../src/relay/config.ts';
 import { createLogger, type LogLevel } from '../../../src/relay/log.ts';
+import { startTestRelay } from './harness.ts';
 
 function collect(options: { level?: LogLevel; format?: 'text' | 'json' } = {}) {
 	const lines: { line: string; level: LogLevel }[] = [];
@@ -57,5 +58,39 @@ describe('the operator log', () => {
 			'LOG_LEVEL must be one of debug, info, warn, error, but it is "loud".',
 			'LOG_FORMAT must be one of text, json, but it is "xml".'
 		]);
+	});
+});
+
+describe("the relay's log of a running relay", () => {
+	it('says when a device pairs and when a request is refused, by its code, never with the code typed', async () => {
+		const relay = await startTestRelay();
+		try {
+			await relay.pair('Front desk iPad');
+			const paired = relay.logs.find((line) => line.event === 'paired');
+			expect(paired).toMatchObject({ level: 'info', name: 'Front desk iPad' });
+			expect(typeof paired?.device).toBe('string');
+
+			const wrongCode = await fetch(`${relay.url}/api/pair`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ code: 'ABCD-EFGH', deviceName: 'Laptop' })
+			});
+			expect(wrongCode.status).toBe(401);
+			const noToken = await fetch(`${relay.url}/api/events`);
+			expect(noToken.status).toBe(401);
+			const refusals = relay.logs.filter((line) => line.event === 'request-refused');
+			expect(refusals).toEqual([
+				expect.objectContaining({
+					level: 'warn',
+					status: 401,
+					reason: 'pairing-code-refused',
+					path: '/api/pair'
+				}),
+				expect.objectContaining({ level: 'warn', status: 401, reason: 'unauthorized', path: '/api/events' })
+			]);
+			expect(JSON.stringify(relay.logs)).not.toContain('ABCD');
+		} finally {
+			await relay.close();
+		}
 	});
 });
