@@ -229,9 +229,11 @@ function checkUser(raw: unknown): Checked<ValidMessage['user']> {
 	for (const field of ['firstName', 'lastName', 'displayName'] as const) {
 		const checked = checkText(raw[field], `user.${field}`, 100);
 		if (!checked.ok) return checked;
-		const problem = checked.value === undefined ? undefined : nameProblem(checked.value, `user.${field}`);
-		if (problem) return fail(problem);
-		names[field] = checked.value;
+		// A name that is not just a name (a web or mail address, a phone number) is left out rather than
+		// refused: the mail still goes, greeting no one by name, and nothing in it can become a link. Refusing
+		// would fail an admin's whole send over one odd name ("St.Clair", "Ann #2") they cannot see coming.
+		const isJustAName = checked.value !== undefined && !nameProblem(checked.value, `user.${field}`);
+		names[field] = isJustAName ? checked.value : undefined;
 	}
 	const displayName =
 		names.displayName ?? ([names.firstName, names.lastName].filter(Boolean).join(' ') || undefined);

@@ -15,7 +15,15 @@ import { openDatabase } from '../../../src/relay/store/database.ts';
 import { createPairingCode, pairDevice } from '../../../src/relay/store/devices.ts';
 import { MIGRATIONS } from '../../../src/relay/store/migrations.ts';
 import { BODY_HASH_KEY_FILE } from '../../../src/relay/store/secrets.ts';
-import { activation, freePort, newKey, startTestRelay, tempRelayDir, type TestRelay } from './harness.ts';
+import {
+	activation,
+	freePort,
+	newKey,
+	startTestRelay,
+	tempRelayDir,
+	until,
+	type TestRelay
+} from './harness.ts';
 
 let relay: TestRelay;
 let token: string;
@@ -359,25 +367,30 @@ describe('names that reach a mail', () => {
 		return { ...message, user: { id: message.user.id, email: message.to, ...user } };
 	};
 
-	it('are refused, naming the field, when they could become a link', async () => {
-		const cases: [Record<string, string>, string, string][] = [
-			[{ displayName: 'Visit www.evil.example' }, 'user.displayName', 'looks like a web address'],
-			[{ firstName: 'https://evil.example' }, 'user.firstName', 'not ":"'],
-			[{ lastName: 'Lee@evil.example' }, 'user.lastName', 'not "@"'],
-			[{ firstName: 'Ann <b>' }, 'user.firstName', 'not "<"'],
-			[{ lastName: 'evil.example' }, 'user.lastName', 'looks like a web address ("l.example")'],
-			[{ displayName: 'Call 0800 555 0100' }, 'user.displayName', 'more than 3 digits']
+	it('are left out of the mail when they could become a link, and the mail still goes', async () => {
+		const cases: Record<string, string>[] = [
+			{ displayName: 'Visit www.evil.example' },
+			{ firstName: 'https://evil.example' },
+			{ firstName: 'Ann', lastName: 'Lee@evil.example' },
+			{ firstName: 'Ann <b>' },
+			{ lastName: 'evil.example' },
+			{ displayName: 'Call 0800 555 0100' }
 		];
-		const { results } = await relay.sendBatch(
-			token,
-			cases.map(([user]) => named(user))
-		);
-		results.forEach((result, i) => {
-			const [, field, words] = cases[i]!;
-			expect(result).toMatchObject({ status: 'rejected', code: 'invalid' });
-			const { reason } = result as Extract<MessageResult, { status: 'rejected' }>;
-			expect(reason.startsWith(field)).toBe(true);
-			expect(reason).toContain(words);
+		const messages = cases.map(named);
+		const { results } = await relay.sendBatch(token, messages);
+		expect(statuses(results)).toEqual(cases.map(() => 'accepted'));
+		const mailOf = (key: string) =>
+			relay.relay.db
+				.prepare(
+					'SELECT text, html FROM mailbox JOIN messages ON messages.id = mailbox.message_id WHERE idempotency_key = ?'
+				)
+				.get(key) as { text: string; html: string } | undefined;
+		await until(() => messages.every((message) => mailOf(message.idempotencyKey) !== undefined));
+		messages.forEach((message, i) => {
+			const mail = mailOf(message.idempotencyKey)!;
+			const greeting = i === 2 ? 'Hello Ann,\n' : 'Hello,\n';
+			expect(mail.text.startsWith(greeting), JSON.stringify(cases[i])).toBe(true);
+			for (const part of ['evil', '0800', '<b>']) expect(`${mail.text}${mail.html}`).not.toContain(part);
 		});
 	});
 
