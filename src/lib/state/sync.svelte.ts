@@ -5,6 +5,7 @@ import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
 import { indicatorOf, type Indicator } from '$lib/sync/indicator';
+import type { RelayProblem } from '$lib/sync/relay-client';
 import { limitAfter, type SendingLimit } from '$lib/sync/sending-limit';
 import { syncOnce, type SyncResult } from '$lib/sync/sync-once';
 
@@ -25,6 +26,7 @@ class SyncState {
 	#link = $state.raw<RelayLink | null>(null);
 	#isSyncing = $state(false);
 	#problem = $state<string | null>(null);
+	#problemKind = $state<RelayProblem['kind'] | null>(null);
 	#limit = $state.raw<SendingLimit | null>(null);
 	#isRunning = false;
 	#again = false;
@@ -59,6 +61,7 @@ class SyncState {
 			isRevoked: this.#link?.isRevoked === true,
 			isSyncing: this.#isSyncing,
 			problem: this.#problem,
+			problemKind: this.#problemKind,
 			limit: this.#limit?.reason ?? null
 		});
 	}
@@ -145,6 +148,7 @@ class SyncState {
 	#report(result: SyncResult): void {
 		this.#limit = limitAfter(this.#limit, result, Date.now());
 		// A wait the relay asked for is not a fault: the limit says it.
+		this.#problemKind = result.state === 'done' ? (result.problem?.kind ?? null) : null;
 		if (result.state === 'done')
 			this.#problem = result.problem?.kind === 'rate-limited' ? null : (result.problem?.message ?? null);
 		else if (result.state === 'revoked')

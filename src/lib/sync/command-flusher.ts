@@ -69,7 +69,12 @@ export async function flushCommands(options: CommandFlushOptions): Promise<Comma
 		const at = (row: CommandRow) =>
 			problem.kind === 'rate-limited'
 				? Math.max(now() + MIN_WAIT_MS, nextAttemptAt(now(), row.attempts, problem.retryAfterSeconds, random))
-				: nextAttemptAt(now(), row.attempts, undefined, random);
+				: nextAttemptAt(
+						now(),
+						row.attempts,
+						problem.kind === 'server' ? problem.retryAfterSeconds : undefined,
+						random
+					);
 		await settle(batch, (row) => ({
 			kind: 'retry',
 			reason: problem.message,

@@ -111,9 +111,13 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 				? { at: now(), isAttempt: false }
 				: problem.kind === 'rate-limited'
 					? { at: waitFor(message, now(), problem.retryAfterSeconds), isAttempt: false }
-					: { at: nextAttemptAt(now(), message.attempts, undefined, random), isAttempt: true })
+					: { at: nextAttemptAt(now(), message.attempts, serverWait(problem), random), isAttempt: true })
 		}));
 		return { ...report, problem };
+
+		function serverWait(problem: RelayProblem): number | undefined {
+			return problem.kind === 'server' ? problem.retryAfterSeconds : undefined;
+		}
 
 		function waitFor(message: OutboxMessage, time: number, seconds: number) {
 			return Math.max(time + MIN_WAIT_MS, nextAttemptAt(time, message.attempts, seconds, random));

@@ -1,4 +1,5 @@
 import type { OutboxCounts } from '$lib/db/outbox';
+import type { RelayProblem } from './relay-client';
 
 /** What the header's sync indicator says: words first (colour only repeats them), and a tone for styling. */
 export interface Indicator {
@@ -14,11 +15,20 @@ export interface SyncFacts {
 	isSyncing: boolean;
 	/** Why the last attempt to reach the relay failed, if it did. */
 	problem: string | null;
+	/** What kind of failure that was: the header names it in a few words. */
+	problemKind?: RelayProblem['kind'] | null;
 	/** Why the relay asked this device to wait (its sending cap, or too many requests), while it does. */
 	limit: string | null;
 }
 
 const number = new Intl.NumberFormat('en');
+
+/** A problem in the header's few words; the Outbox and Settings give the whole reason. */
+const PROBLEM_WORDS: Partial<Record<RelayProblem['kind'], string>> = {
+	network: 'relay unreachable',
+	blocked: 'relay refuses this app',
+	server: 'relay error, trying again'
+};
 
 /**
  * The indicator for the outbox as it is now: offline / not paired / N waiting / sending / sending limit
@@ -34,7 +44,12 @@ export function indicatorOf(facts: SyncFacts): Indicator {
 	if (!facts.isPaired) return { text: waiting ? `${many}: not paired` : 'Not paired', tone: 'waiting' };
 	if (facts.isSyncing && waiting) return { text: `Sending ${number.format(waiting)}…`, tone: 'busy' };
 	if (facts.limit && waiting) return { text: `${many}: sending limit reached`, tone: 'waiting' };
-	if (facts.problem && waiting) return { text: `${many}: relay unreachable`, tone: 'problem' };
+	if (facts.problem && waiting) {
+		return {
+			text: `${many}: ${PROBLEM_WORDS[facts.problemKind ?? 'network'] ?? 'relay problem'}`,
+			tone: 'problem'
+		};
+	}
 	if (waiting) return { text: many, tone: 'waiting' };
 	return { text: 'All sent', tone: 'ok' };
 }

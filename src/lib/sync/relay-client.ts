@@ -31,7 +31,13 @@ export type RelayProblem =
 	/** 429: wait `retryAfterSeconds`. */
 	| { kind: 'rate-limited'; retryAfterSeconds: number; message: string }
 	/** 5xx, or an answer that does not follow the protocol: try again later. */
-	| { kind: 'server'; status: number; message: string }
+	| {
+			kind: 'server';
+			status: number;
+			message: string;
+			/** A 503's Retry-After (the relay cannot write to its disk for now): wait at least this long. */
+			retryAfterSeconds?: number;
+	  }
 	/** Another 4xx: the request is wrong and sending it again will not help. */
 	| { kind: 'refused'; status: number; code: string; message: string };
 
@@ -214,7 +220,16 @@ export class RelayClient {
 			const wait = retryAfterSeconds(response.headers.get('retry-after'));
 			return { ok: false, kind: 'rate-limited', retryAfterSeconds: wait, message: said };
 		}
-		if (response.status >= 500) return { ok: false, kind: 'server', status: response.status, message: said };
+		if (response.status >= 500) {
+			const retryAfter = response.headers.get('retry-after');
+			return {
+				ok: false,
+				kind: 'server',
+				status: response.status,
+				message: said,
+				...(retryAfter === null ? {} : { retryAfterSeconds: retryAfterSeconds(retryAfter) })
+			};
+		}
 		if (response.status === 403 && code === 'origin-not-allowed') {
 			return { ok: false, kind: 'blocked', message: said };
 		}

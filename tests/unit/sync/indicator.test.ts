@@ -31,6 +31,11 @@ describe('the sync indicator', () => {
 			text: '3 waiting: relay unreachable',
 			tone: 'problem'
 		});
+		const problem = (problemKind: RelayProblem['kind']) =>
+			indicatorOf(facts({ counts: three, problem: 'the whole reason', problemKind })).text;
+		expect(problem('network')).toBe('3 waiting: relay unreachable');
+		expect(problem('blocked')).toBe('3 waiting: relay refuses this app');
+		expect(problem('server')).toBe('3 waiting: relay error, trying again');
 		expect(indicatorOf(facts({ counts: three, limit: 'This device has sent 1,000 messages…' }))).toEqual({
 			text: '3 waiting: sending limit reached',
 			tone: 'waiting'

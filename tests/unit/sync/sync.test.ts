@@ -135,6 +135,17 @@ describe('flushing the outbox to the relay', () => {
 		expect(await sync()).toMatchObject({ flushed: { accepted: 1 } });
 	});
 
+	it("waits at least a 503's Retry-After (the relay cannot write to its disk), then sends", async () => {
+		const { peer, outbox, ids, sync, clock } = await setup(1);
+		await outbox.queueFor(ids, 'activation', { now: clock.now });
+		peer.faults.push({ kind: 'status', status: 503, retryAfter: '120', message: 'The relay cannot write.' });
+		expect(await sync()).toMatchObject({ problem: { kind: 'server', status: 503, retryAfterSeconds: 120 } });
+		const [message] = await outbox.list();
+		expect(message!.nextAttemptAt - clock.now).toBe(120_000);
+		clock.now = message!.nextAttemptAt;
+		expect(await sync()).toMatchObject({ flushed: { accepted: 1 } });
+	});
+
 	it('fails messages the relay refuses (a 4xx) with its reason, instead of retrying them forever', async () => {
 		const { peer, outbox, ids, sync, clock, users } = await setup(2);
 		const bad = await users.add(person({ firstName: 'Bad', email: 'bad@example.com' }));
