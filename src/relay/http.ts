@@ -143,8 +143,11 @@ export function rememberPeer(request: IncomingMessage, peer: Peer): void {
 
 /** The request's Peer; a request the server did not see (none in the relay) counts as proxied. */
 function peerOf(request: IncomingMessage): Peer {
-	const address = request.socket.remoteAddress ?? 'unknown';
-	return peers.get(request) ?? { peer: address, client: plainAddress(address), isProxied: true };
+	const known = peers.get(request);
+	if (known) return known;
+	// The socket is gone once a refused upload's connection was closed: no address then, not a crash.
+	const address = (request.socket as IncomingMessage['socket'] | null)?.remoteAddress ?? 'unknown';
+	return { peer: address, client: plainAddress(address), isProxied: true };
 }
 
 /** Whether the TCP peer is this machine. */
