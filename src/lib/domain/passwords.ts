@@ -64,3 +64,28 @@ export function passwordRuleProblem(
 	}
 	return undefined;
 }
+
+/** What the relay knows of a person when it checks their initial password: names, username, email. */
+export interface PasswordContext {
+	readonly firstName?: string;
+	readonly lastName?: string;
+	readonly displayName?: string;
+	readonly username?: string;
+	readonly email?: string;
+}
+
+/**
+ * Why an initial password (sent by SMS) breaks the shared rules for this person, or undefined. The relay
+ * checks it against the username, the email and the name the mail greets (the display name, else first and
+ * last name): so does this, with each name on its own too.
+ */
+export function initialPasswordProblem(password: string, person: PasswordContext): string | undefined {
+	const fullName = [person.firstName, person.lastName].filter(Boolean).join(' ');
+	return passwordRuleProblem(password, [
+		person.firstName,
+		person.lastName,
+		person.displayName || fullName,
+		person.username,
+		person.email
+	]);
+}

@@ -1,7 +1,7 @@
 import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
-import { passwordRuleProblem } from '$lib/domain/passwords';
+import { initialPasswordProblem } from '$lib/domain/passwords';
 import {
 	nameOf,
 	validateField,
@@ -66,14 +66,21 @@ export class UserForm {
 	get smsProblem(): string | undefined {
 		if (!this.sendSms || !this.canSendSms) return undefined;
 		if (!this.values.mobilePhone) return 'Login details by SMS need a mobile phone.';
-		const { password, firstName, lastName, username, email } = this.values;
+		const { password } = this.values;
 		if (typeof password !== 'string' || !password) return 'Login details by SMS need a password.';
 		// The password becomes the person's own until they choose one: the relay holds it to the rules
 		// for any password, and would refuse the SMS after it was queued.
-		const known = [firstName, lastName, username, email].map((value) =>
-			typeof value === 'string' ? value : undefined
-		);
-		const problem = passwordRuleProblem(password, known);
+		const text = (key: 'firstName' | 'lastName' | 'displayName' | 'username' | 'email') => {
+			const value = this.values[key];
+			return typeof value === 'string' ? value : undefined;
+		};
+		const problem = initialPasswordProblem(password, {
+			firstName: text('firstName'),
+			lastName: text('lastName'),
+			displayName: text('displayName'),
+			username: text('username'),
+			email: text('email')
+		});
 		return problem && `The password cannot go by SMS: ${problem}`;
 	}
 

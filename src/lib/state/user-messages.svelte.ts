@@ -3,6 +3,7 @@ import { outbox } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
 import { field } from '$lib/domain/fields';
 import type { OutboxMessage } from '$lib/domain/outbox';
+import { initialPasswordProblem } from '$lib/domain/passwords';
 import type { MessageTemplate } from '$lib/domain/relay-protocol';
 import type { User } from '$lib/domain/user';
 import { settings } from './settings.svelte';
@@ -56,7 +57,8 @@ export class UserMessages {
 	}
 
 	async sendSms(user: User): Promise<void> {
-		const problem = this.passwordProblem;
+		const broken = initialPasswordProblem(this.password, user);
+		const problem = this.passwordProblem ?? (broken && `The password cannot go by SMS: ${broken}`);
 		if (problem) return void (this.#notice = { text: problem, isError: true });
 		const password = this.password.normalize('NFC');
 		await this.#queue(

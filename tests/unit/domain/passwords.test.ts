@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordRuleProblem } from '../../../src/lib/domain/passwords.ts';
+import { initialPasswordProblem, passwordRuleProblem } from '../../../src/lib/domain/passwords.ts';
 import { passwordProblem } from '../../../src/relay/accounts/password.ts';
 
 const ann = ['Ann', 'Lee', 'annlee', 'ann.lee@example.com'];
@@ -28,5 +28,18 @@ describe('the password rules the app and the relay share', () => {
 		// The relay alone knows breached and guessable passwords.
 		expect(passwordRuleProblem('Password1234567!', ann)).toBeUndefined();
 		expect(passwordProblem('Password1234567!', ann)).toMatch(/too common or too easy to guess/);
+	});
+
+	it('checks an initial password against every name the relay knows of the person', () => {
+		const jojo = { firstName: 'Jo', displayName: 'Jojo Bizarre', email: 'jb@example.com' };
+		expect(initialPasswordProblem('bizarre harbour lantern kettle', jojo)).toMatch(
+			/cannot contain your name/
+		);
+		expect(passwordProblem('bizarre harbour lantern kettle', ['jb@example.com', 'Jojo Bizarre'])).toMatch(
+			/cannot contain your name/
+		);
+		const ann = { firstName: 'Annabel', lastName: 'Leeward' };
+		expect(initialPasswordProblem('annabel leeward harbour', ann)).toMatch(/cannot contain your name/);
+		expect(initialPasswordProblem('amber kettle drifts past 9 harbours', jojo)).toBeUndefined();
 	});
 });
