@@ -85,6 +85,20 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 				answer.value.results.map((result) => [result.idempotencyKey, outcomeOf(result)])
 			);
 			await outbox.settle(outcomes, now()).then(tally);
+			const limit = report.deviceLimit;
+			if (limit) {
+				// The device reached its cap: every batch after this one would be refused too, so they wait
+				// with the rest until the relay has room, instead of costing a request each.
+				if (upcoming?.length) {
+					await settleAll(upcoming, (message) => ({
+						kind: 'retry',
+						at: waitFor(message, now(), limit.retryAfterSeconds),
+						reason: `${limit.reason} Trying again in ${waitWords(limit.retryAfterSeconds)}.`,
+						isAttempt: false
+					}));
+				}
+				return report;
+			}
 			next = upcoming;
 			continue;
 		}

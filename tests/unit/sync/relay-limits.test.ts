@@ -70,4 +70,38 @@ describe('a device at its sending cap', () => {
 		expect(await sync()).toMatchObject({ flushed: { accepted: 1, deferred: 0 } });
 		expect((await outbox.counts()).sent).toBe(3);
 	});
+
+	it('stops sending once the device is at its cap, instead of a refused request per batch', async () => {
+		const peer = await startTestRelay({
+			RATE_LIMIT_MESSAGES_PER_DEVICE_PER_HOUR: '2',
+			RATE_LIMIT_MESSAGES_PER_DEVICE_PER_DAY: '10'
+		});
+		relays.push(peer);
+		const db = freshDb('relay-limits-stop');
+		const users = usersStore(db);
+		const relay = relayStore(db);
+		const outbox = outboxStore(db, relay);
+		await relay.setUrl(peer.url);
+		await relay.paired(await peer.pair(), 'd1', 'Front desk');
+		const ids: number[] = [];
+		for (let i = 0; i < 250; i++) {
+			ids.push(
+				(await users.add(person({ firstName: 'Ann', lastName: 'Lee', email: `ann${i}@example.com` }))).id
+			);
+		}
+		await outbox.queueFor(ids, 'activation');
+		const result = await syncOnce({
+			outbox,
+			commands: commandsStore(db),
+			relay,
+			events: eventsStore(db, relay),
+			origin: 'http://unused.invalid',
+			random: () => 0
+		});
+		expect(result).toMatchObject({ state: 'done', flushed: { accepted: 2 } });
+		// One request: the first batch met the cap, and the next one (already taken) waits with it.
+		expect(peer.logs.filter((line) => line.event === 'batch-accepted')).toHaveLength(1);
+		const waiting = (await outbox.list()).filter((message) => message.state === 'queued');
+		expect(waiting.filter((message) => message.nextAttemptAt > Date.now() + 3_000_000)).toHaveLength(198);
+	}, 60_000);
 });
