@@ -254,7 +254,9 @@ export class RelayClient {
 
 	#blockedMessage(): string {
 		const page = this.#pageOrigin ?? 'this page';
-		return `The relay at ${this.#base} answers, but does not accept requests from ${page}. Open Rollcall at the relay’s own address, or add ${page} to the relay’s ALLOWED_ORIGINS setting and restart it.`;
+		// Only the browser knows why it withheld the answer: a relay that refuses this origin, or a proxy in
+		// front of it answering an error page of its own (the relay down behind it). Both are said.
+		return `Something answers at ${this.#base}, but the browser does not let ${page} read the answer. Either the relay does not accept requests from ${page} (open Rollcall at the relay’s own address, or add ${page} to the relay’s ALLOWED_ORIGINS setting and restart it), or a proxy in front of the relay answers with an error page because the relay is down.`;
 	}
 }
 

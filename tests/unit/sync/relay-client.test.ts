@@ -52,7 +52,7 @@ describe('the relay client', () => {
 		expect(answer).toMatchObject({ ok: false, kind: 'blocked' });
 		const message = answer.ok ? '' : answer.message;
 		expect(message).toContain(
-			`The relay at ${peer.url} answers, but does not accept requests from http://127.0.0.1:4173.`
+			`Something answers at ${peer.url}, but the browser does not let http://127.0.0.1:4173 read the answer.`
 		);
 		expect(message).toContain('ALLOWED_ORIGINS');
 		expect(message).not.toContain('cannot be reached');
