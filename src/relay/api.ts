@@ -14,6 +14,7 @@ import {
 import { cannotWriteError } from './health.ts';
 import { applyCommands } from './commands/apply.ts';
 import { acceptBatch } from './messages/accept.ts';
+import { checkInitialPasswords } from './messages/initial-passwords.ts';
 import type { MessageLimits } from './messages/limits.ts';
 import { batchShapeProblem, hasControlCharacters } from './messages/validate.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
@@ -173,11 +174,13 @@ async function messages(
 	// Before anything walks the messages: a message nested 100,000 deep would overflow the stack.
 	const shape = batchShapeProblem(list);
 	if (shape) throw new RequestError(400, 'bad-request', shape);
+	const passwordProblems = await checkInitialPasswords(context.db, deviceId, context.limits.messages, list);
 	const results = acceptBatch(context.db, list, {
 		deviceId,
 		limits: context.limits.messages,
 		hashKey: context.bodyHashKey,
-		log: context.log
+		log: context.log,
+		passwordProblems
 	});
 	if (results.some((result) => result.status === 'accepted' && !result.replayed)) context.onAccepted();
 	const answer: MessageBatchResponse = { results };
@@ -190,6 +193,8 @@ async function commands(
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
+	// As for messages: while the database takes no writes, refuse before the device's allowance is spent.
+	if (!context.health.isWritable) throw cannotWriteError(context.health);
 	const deviceId = authorise(context, request);
 	const body = await readJson(request, response, MAX_BATCH_BYTES);
 	const list = typeof body === 'object' && body !== null && 'commands' in body ? body.commands : undefined;

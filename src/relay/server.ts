@@ -106,9 +106,16 @@ export function createRelayServer({
 			handle(request, response).catch((error: unknown) => {
 				// A full disk is logged once by the health, not once per refused request.
 				const cannotWrite = health?.noteFailure(error) ?? false;
+				// A client that hung up mid-request is its own doing: worth a debug line, not an error per abort.
+				const isAborted =
+					(error as NodeJS.ErrnoException | null)?.code === 'ECONNRESET' ||
+					(error as Error | null)?.message === 'aborted';
 				if (!cannotWrite) {
 					// The path as loggablePath gives it: an activation path holds a token.
-					log.error('request-failed', `${request.method} ${loggablePath(request)} failed: ${String(error)}`);
+					log[isAborted ? 'debug' : 'error'](
+						isAborted ? 'request-aborted' : 'request-failed',
+						`${request.method} ${loggablePath(request)} failed: ${String(error)}`
+					);
 				}
 				if (response.headersSent) {
 					response.destroy();

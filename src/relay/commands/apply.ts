@@ -7,7 +7,7 @@ import {
 	type CommandResult
 } from '../../lib/domain/relay-protocol.ts';
 import { NOT_SENT } from '../delivery/loop.ts';
-import { revokeLinks } from '../store/accounts.ts';
+import { forgetMessagesOf, revokeLinks } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
 import { sha256 } from '../store/secrets.ts';
@@ -127,14 +127,8 @@ function applyTo(db: DatabaseSync, { type, userId }: AccountCommand, now: number
 	}
 	const linksRevoked = revokeLinks(db, userId, now);
 	const messagesStopped = stopWaitingMessages(db, userId, type === 'delete' ? 'deleted' : 'suspended', now);
-	if (type === 'delete') {
-		// The person's address and names leave the message history too (the keys and hashes stay, so a
-		// replayed message is still recognised).
-		db.prepare(
-			`UPDATE messages SET recipient = '', payload = json_object('user', json_object('id', user_id), 'values', json_object())
-			 WHERE user_id = ? AND state <> 'sending'`
-		).run(userId);
-	}
+	// A message on its way now is forgotten when it lands (the delivery loop checks).
+	if (type === 'delete') forgetMessagesOf(db, userId);
 	return { type, userId, linksRevoked, messagesStopped };
 }
 

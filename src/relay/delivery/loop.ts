@@ -5,6 +5,7 @@ import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import {
+	forgetMessagesOf,
 	getAccount,
 	hasInitialPasswordFrom,
 	mintMessageLink,
@@ -311,7 +312,14 @@ export class DeliveryLoop {
 				this.#toMailbox(job, { kind: 'sms', subject: null, text, html: null });
 				return undefined;
 			}
-			return sendSms({ to: job.recipient, text, messageId, idempotencyKey: job.idempotencyKey });
+			const outcome = await sendSms({
+				to: job.recipient,
+				text,
+				messageId,
+				idempotencyKey: job.idempotencyKey
+			});
+			// A webhook's error may echo the request: its reason is logged and shown to the admin.
+			return password === undefined ? outcome : withoutSecret(outcome, password);
 		}
 
 		// Every attempt of one message carries the same link (in case an earlier attempt's mail did arrive); a
@@ -442,12 +450,24 @@ export class DeliveryLoop {
 		db.prepare(
 			'UPDATE messages SET state = ?, finished_at = ?, last_error = ?, payload = ? WHERE id = ?'
 		).run(state, now, reason, JSON.stringify({ user: job.payload.user, values }), job.id);
+		// Deleted while this one was on its way: its address and names go the way of the rest of its history.
+		if (getAccount(db, job.userId)?.isDeleted) forgetMessagesOf(db, job.userId);
 		recordEvent(
 			db,
 			{ type: state, userId: job.userId, idempotencyKey: job.idempotencyKey, ...(reason ? { reason } : {}) },
 			now
 		);
 	}
+}
+
+/** The outcome with `secret` (as written, and as JSON writes it) cut out of its reason. */
+function withoutSecret(outcome: SendOutcome, secret: string): SendOutcome {
+	if (outcome.kind === 'delivered') return outcome;
+	let reason = outcome.reason;
+	for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) {
+		reason = reason.split(form).join('[the password]');
+	}
+	return { ...outcome, reason };
 }
 
 /** A server's reason often quotes the recipient: keep its domain, drop the person. */

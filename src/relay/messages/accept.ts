@@ -14,6 +14,11 @@ export interface AcceptOptions {
 	/** The secret the stored body hashes are keyed with (see bodyHashKey). */
 	readonly hashKey: Buffer;
 	readonly log: Logger;
+	/**
+	 * Verdicts on SMS initial passwords worked out before the batch (checkInitialPasswords), by
+	 * idempotency key; a message without one is checked here.
+	 */
+	readonly passwordProblems?: ReadonlyMap<string, string | undefined>;
 	readonly now?: number;
 }
 
@@ -75,9 +80,6 @@ export function acceptBatch(
 			if (!checked.ok)
 				return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: checked.reason };
 			const message = checked.message;
-			const weak = initialPasswordProblem(message);
-			if (weak) return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: weak };
-
 			const recipient = recipientKey(message.template, message.to);
 			const limited = limits.check(recipient);
 			if (limited) {
@@ -90,6 +92,12 @@ export function acceptBatch(
 					scope: limited.limit === 'recipient-hour' ? 'recipient' : 'device'
 				};
 			}
+
+			// After the limits: a device past its cap costs no password check.
+			const weak = options.passwordProblems?.has(key)
+				? options.passwordProblems.get(key)
+				: initialPasswordProblem(message);
+			if (weak) return { idempotencyKey: key, status: 'rejected', code: 'invalid', reason: weak };
 
 			// An address the activation mail goes to is one the person can sign in with.
 			const email = message.user.email ?? (message.template === 'sms-login' ? undefined : message.to);

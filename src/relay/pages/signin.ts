@@ -96,7 +96,15 @@ export async function submitSignIn(
 	const client = remoteAddress(request);
 	const notRight = (): void =>
 		// One message for an unknown name and a wrong password: the page does not say which accounts exist.
-		sendPage(response, 401, form({ name, error: 'The username or password is not right.' }));
+		sendPage(
+			response,
+			401,
+			form({
+				name,
+				error:
+					'The username or password is not right. If you are sure they are, ask your administrator: the account may be suspended.'
+			})
+		);
 	if (!name || !password) return notRight();
 
 	// Username and email of one account share one budget; an unknown name has its own.
@@ -132,23 +140,20 @@ export async function submitSignIn(
 	}
 	// Awaited for an unknown name too: its answer takes as long as a wrong password's.
 	const isRight = await check;
-	if (account?.isSuspended) {
-		// Counted as a failure, and the same answer whether the password was right or not: a suspension
-		// reveals no password.
-		log.warn('signin-suspended', 'A sign-in to a suspended account was refused.', {
-			client,
-			account: account.userId
-		});
-		return sendPage(
-			response,
-			403,
-			form({ name, error: 'This account is suspended. Ask your administrator to reactivate it.' })
-		);
-	}
 	if (!account || !isRight) {
 		log.warn('signin-failed', 'A sign-in failed: unknown name or wrong password.', {
 			client,
 			account: account?.userId
+		});
+		return notRight();
+	}
+	if (account.isSuspended) {
+		// The answer a wrong password gets, right password or not: the page tells no one which accounts are
+		// suspended, and a suspended account is no oracle for guessing its password. The attempt stays
+		// counted.
+		log.warn('signin-suspended', 'A sign-in to a suspended account was refused.', {
+			client,
+			account: account.userId
 		});
 		return notRight();
 	}

@@ -284,3 +284,19 @@ export function useLinkToken(
 	if (!row) return false;
 	return { revoked: revokeLinks(db, row.user_id, now, tokenHash) };
 }
+
+/**
+ * A deleted person's address and names leave the message history and the built-in mailbox (the keys and
+ * hashes stay, so a replayed message is still recognised). A message still on its way is left for the
+ * delivery loop, which calls this again when it lands.
+ */
+export function forgetMessagesOf(db: DatabaseSync, userId: string): void {
+	db.prepare(
+		`UPDATE messages SET recipient = '', recipient_key = '',
+		   payload = json_object('user', json_object('id', user_id), 'values', json_object())
+		 WHERE user_id = ? AND state <> 'sending'`
+	).run(userId);
+	db.prepare('DELETE FROM mailbox WHERE message_id IN (SELECT id FROM messages WHERE user_id = ?)').run(
+		userId
+	);
+}

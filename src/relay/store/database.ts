@@ -3,6 +3,9 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 
+/** How long a write waits for another process's lock (the CLI's, a backup's) before it counts as failed. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /** The relay's one SQLite file inside `dataDir`. */
 export const DATABASE_FILE = 'relay.sqlite';
 
@@ -13,7 +16,7 @@ export const DATABASE_FILE = 'relay.sqlite';
  */
 export function openDatabase(dataDir: string, migrations: readonly string[] = MIGRATIONS): DatabaseSync {
 	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-	const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE), { timeout: 5000 });
+	const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE), { timeout: BUSY_TIMEOUT_MS });
 	db.exec('PRAGMA journal_mode = WAL');
 	db.exec('PRAGMA synchronous = FULL');
 	db.exec('PRAGMA foreign_keys = ON');

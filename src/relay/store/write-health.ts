@@ -3,7 +3,7 @@
 // holds deliveries, and probes until a write works again.
 import type { DatabaseSync } from 'node:sqlite';
 import { silentLogger, type Logger } from '../log.ts';
-import { transaction } from './database.ts';
+import { BUSY_TIMEOUT_MS, transaction } from './database.ts';
 
 /** SQLite's primary result codes that mean "cannot write now", with what they mean for an operator. */
 const CANNOT_WRITE: ReadonlyMap<number, string> = new Map([
@@ -109,6 +109,9 @@ export class WriteHealth {
 	/** A row written and removed in one committed transaction: a real write that leaves nothing behind. */
 	#probe(): void {
 		this.#probedAt = performance.now();
+		// node:sqlite waits for a lock on the event loop itself: a probe must not wait behind another
+		// process's write (that would stall every request for the busy timeout), so it asks once and goes.
+		this.#db.exec('PRAGMA busy_timeout = 0');
 		try {
 			transaction(this.#db, () => {
 				this.#db.prepare('INSERT INTO write_probe (data) VALUES (zeroblob(?))').run(PROBE_BYTES);
@@ -117,6 +120,8 @@ export class WriteHealth {
 		} catch (error) {
 			this.#cannotWrite(writeProblem(error) ?? 'an unexpected database error', error);
 			return;
+		} finally {
+			this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
 		}
 		if (this.#problem === undefined) return;
 		this.#problem = undefined;
