@@ -63,12 +63,16 @@ export function commandsStore(db: RollcallDb) {
 		change: (row: CommandRow) => CommandRow | undefined
 	): Promise<CommandRow[]> {
 		return db.transaction('rw', db.commands, async () => {
+			// Read by key (random UUIDs), so put back in queue order: the relay applies a batch in the order
+			// it is sent, and a suspend must stay ahead of the reactivate queued after it.
 			const rows = restored(
 				await db.commands
 					.where('key')
 					.anyOf([...keys])
 					.toArray()
-			).filter((row) => row.state === from);
+			)
+				.filter((row) => row.state === from)
+				.sort((a, b) => a.seq! - b.seq!);
 			const kept: CommandRow[] = [];
 			const gone: number[] = [];
 			for (const row of rows) {
@@ -87,16 +91,18 @@ export function commandsStore(db: RollcallDb) {
 		tables: () => [db.commands, db.relay, db.outbox],
 
 		/**
-		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Nothing when the
-		 * device is not paired, and only for users this device ever queued a message for: the relay knows no one
-		 * else. Returns how many were queued.
+		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Only for users
+		 * this device ever queued a message for (the relay may know them; it knows no one else), and whether
+		 * the device is paired or not: like a message, a command waits for the pairing, and the relay must
+		 * hear of a suspension before a message queued while unpaired reaches it. Returns how many were queued.
 		 */
 		queue(type: AccountCommandType, ids: readonly number[], now = Date.now()): PromiseExtended<number> {
 			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
 			// and a native promise that settles at once would let that transaction commit under it.
 			return db.relay.get('relay').then((stored) => {
 				const link = restoreRelay(stored);
-				if (!link?.token || ids.length === 0) return 0;
+				// No relay record yet: no message was ever queued (queueFor creates it), so the relay knows no one.
+				if (!link || ids.length === 0) return 0;
 				// Looking up a few users is cheapest by key; for a bulk change, one pass over the outbox's users.
 				const messaged =
 					ids.length <= BY_KEY_AT_MOST

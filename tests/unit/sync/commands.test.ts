@@ -73,7 +73,8 @@ describe('account commands from the app', () => {
 			['suspend', relayUserId(directoryId, ids[0]!)],
 			['suspend', relayUserId(directoryId, ids[1]!)],
 			['reactivate', relayUserId(directoryId, ids[0]!)],
-			['delete', relayUserId(directoryId, ids[2]!)],
+			// A deletion that can still be undone suspends; the wipe waits for the trash to be emptied.
+			['suspend', relayUserId(directoryId, ids[2]!)],
 			['reactivate', relayUserId(directoryId, ids[2]!)]
 		]);
 		// Nothing changed, nothing queued: suspending a suspended user again.
@@ -81,15 +82,14 @@ describe('account commands from the app', () => {
 		expect(await commands.list()).toHaveLength(5);
 	});
 
-	it('queues nothing when the device is not paired, or for users the relay was never sent', async () => {
+	it('queues nothing for users the relay was never sent, and queues while unpaired for those it was', async () => {
 		const { users, commands, relay, ids } = await withFaultRelay(1);
 		const stranger = (await users.add(person({ firstName: 'S', email: 'stranger@example.com' }))).id;
 		await users.setSuspended([stranger], true);
 		expect(await commands.list()).toEqual([]);
 		await relay.unpair();
 		await users.setSuspended(ids, true);
-		await users.remove(ids);
-		expect(await commands.list()).toEqual([]);
+		expect((await commands.list()).map((row) => [row.type, row.userId])).toEqual([['suspend', ids[0]]]);
 	});
 
 	it('finds the users the relay knows among thousands at once (a bulk change)', async () => {
@@ -214,10 +214,16 @@ describe('account commands against the real relay', () => {
 
 		const { batch } = await app.users.remove([id], app.clock.now);
 		await app.sync();
-		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: true, email: null });
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isSuspended: true, isDeleted: false });
 		await app.users.undoRemove(batch, app.clock.now);
 		await app.sync();
-		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: false });
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isSuspended: false, isDeleted: false });
+		expect(await app.commands.list()).toEqual([]);
+
+		await app.users.remove([id], app.clock.now);
+		await app.users.purgeTrash(app.clock.now + 1, app.clock.now);
+		await app.sync();
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: true, email: null });
 		expect(await app.commands.list()).toEqual([]);
 	});
 
@@ -240,5 +246,142 @@ describe('account commands against the real relay', () => {
 			n: number;
 		};
 		expect(links.n).toBe(0);
+	});
+	it("applies each user's suspend and reactivate of one round in the order they were queued", async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 12);
+		await app.outbox.queueFor(app.ids, 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 12 } });
+		for (const id of app.ids) {
+			await app.users.setSuspended([id], true, app.clock.now);
+			await app.users.setSuspended([id], false, app.clock.now);
+		}
+		expect(await app.sync()).toMatchObject({ commands: { applied: 24, waiting: 0 } });
+		const { directoryId } = await app.relay.read();
+		expect((await app.users.rows(app.ids)).map((user) => user?.status)).toEqual(app.ids.map(() => 'Pending'));
+		expect(
+			app.ids.map((id) => getAccount(relay.relay.db, relayUserId(directoryId, id))?.isSuspended)
+		).toEqual(app.ids.map(() => false));
+	});
+
+	it('a user suspended while the device is unpaired is suspended on the relay before a message queued meanwhile', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		await app.relay.unpair();
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		await app.users.setSuspended([id], true, app.clock.now);
+		await app.relay.paired(await relay.pair('Again'), 'd2', 'Again');
+
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
+		await relay.relay.delivery.settled();
+		await app.sync();
+		expect(await app.outbox.forUser(id)).toEqual([
+			expect.objectContaining({ delivery: 'undeliverable', reason: 'Not sent: the user is suspended.' })
+		]);
+		const links = relay.relay.db.prepare('SELECT count(*) AS n FROM activation_tokens').get() as {
+			n: number;
+		};
+		expect(links.n).toBe(0);
+	});
+
+	it('a suspension made while unpaired reaches the relay once the device is paired again', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		const to = (await app.users.get(id))!.email;
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 1 } });
+		const link = await mailboxLink(to);
+
+		await app.relay.unpair();
+		await app.users.setSuspended([id], true, app.clock.now);
+		expect(await app.sync()).toEqual({ state: 'unpaired' });
+		await app.relay.paired(await relay.pair('Again'), 'd2', 'Again');
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1, waiting: 0 } });
+		const { directoryId } = await app.relay.read();
+		expect(getAccount(relay.relay.db, relayUserId(directoryId, id))?.isSuspended).toBe(true);
+		expect((await fetch(link)).status).toBe(410);
+	});
+
+	describe('undoing a deletion', () => {
+		const PASSWORD = 'lantern orchard pebble';
+		const signIn = async (name: string) => {
+			const response = await fetch(`${relay.url}/signin`, {
+				method: 'POST',
+				body: new URLSearchParams({ name, password: PASSWORD }),
+				redirect: 'manual'
+			});
+			return (await response.text()).includes('You are signed in');
+		};
+
+		/** A person who set their password through the link the app had sent. */
+		async function activated() {
+			relay = await startTestRelay();
+			peers.push(relay);
+			const app = await directory(relay.url, await relay.pair(), 1);
+			const [id] = app.ids as [number];
+			const to = (await app.users.get(id))!.email;
+			await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+			await app.sync();
+			const link = await mailboxLink(to);
+			const set = await fetch(link, {
+				method: 'POST',
+				body: new URLSearchParams({ password: PASSWORD, confirm: PASSWORD })
+			});
+			expect(set.status).toBe(200);
+			expect(await signIn(to)).toBe(true);
+			const { directoryId } = await app.relay.read();
+			return { ...app, id, to, relayId: relayUserId(directoryId, id) };
+		}
+
+		it('leaves the person able to sign in, while the deletion only suspended them', async () => {
+			const app = await activated();
+			const { batch } = await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			expect(getAccount(relay.relay.db, app.relayId)).toMatchObject({ isSuspended: true, isDeleted: false });
+			expect(await signIn(app.to)).toBe(false);
+
+			expect(await app.users.undoRemove(batch, app.clock.now)).toBe(1);
+			await app.sync();
+			expect(await signIn(app.to)).toBe(true);
+			expect(await app.commands.list()).toEqual([]);
+		});
+
+		it('keeps a user who was Suspended before the deletion suspended on the relay', async () => {
+			const app = await activated();
+			await app.users.setSuspended([app.id], true, app.clock.now);
+			await app.sync();
+			const { batch } = await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			await app.users.undoRemove(batch, app.clock.now);
+			expect(await app.commands.list()).toEqual([]);
+			await app.sync();
+			expect((await app.users.get(app.id))?.status).toBe('Suspended');
+			expect(getAccount(relay.relay.db, app.relayId)?.isSuspended).toBe(true);
+			expect(await signIn(app.to)).toBe(false);
+		});
+
+		it('sends the wipe once the trash is emptied: the deletion can no longer be undone', async () => {
+			const app = await activated();
+			await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			expect(await app.users.purgeTrash(app.clock.now + 1, app.clock.now)).toBe(1);
+			expect((await app.commands.list()).map((row) => row.type)).toEqual(['delete']);
+			await app.sync();
+			expect(getAccount(relay.relay.db, app.relayId)).toMatchObject({
+				isDeleted: true,
+				email: null,
+				username: null
+			});
+			const hash = relay.relay.db
+				.prepare('SELECT password_hash FROM accounts WHERE user_id = ?')
+				.get(app.relayId) as { password_hash: string | null };
+			expect(hash.password_hash).toBeNull();
+			expect(await signIn(app.to)).toBe(false);
+		});
 	});
 });
