@@ -130,10 +130,22 @@ export function commandsStore(db: RollcallDb) {
 			});
 		},
 
-		/** The first waiting commands, in order, when the first is due by `now` (none may overtake it). */
-		async due(now: number, limit: number): Promise<CommandRow[]> {
-			const rows = restored(await inState('queued').limit(limit).toArray());
-			return rows[0] !== undefined && rows[0].nextAttemptAt <= now ? rows : [];
+		/**
+		 * The first waiting commands, in order, when the first is due by `now` (none may overtake it). A
+		 * damaged one among them is written back as failed on the way: left 'queued' on disk, it would be
+		 * counted as waiting forever and hold every message behind it.
+		 */
+		due(now: number, limit: number): Promise<CommandRow[]> {
+			return db.transaction('rw', db.commands, async () => {
+				for (;;) {
+					const rows = restored(await inState('queued').limit(limit).toArray());
+					const damaged = rows.filter((row) => row.state !== 'queued');
+					if (damaged.length === 0) return rows[0] !== undefined && rows[0].nextAttemptAt <= now ? rows : [];
+					for (const row of damaged) {
+						await db.commands.update(row.seq, { state: 'failed', reason: row.reason });
+					}
+				}
+			});
 		},
 
 		/** How many commands wait to be sent (messages wait behind them). */

@@ -150,6 +150,31 @@ describe('account commands from the app', () => {
 		expect((await outbox.counts()).sent).toBe(3);
 	});
 
+	it('writes a damaged command back as failed, so it holds no message', async () => {
+		const { db, peer, outbox, commands, ids, clock, sync } = await withFaultRelay(1);
+		// As an older or broken build might have left it: a type no relay knows, still 'queued' on disk.
+		const seq = await db.commands.add({
+			key: 'damaged-command-key-0001',
+			type: 'explode' as unknown as 'suspend',
+			userId: ids[0]!,
+			relayUserId: 'x',
+			state: 'queued',
+			attempts: 0,
+			nextAttemptAt: clock.now,
+			createdAt: clock.now
+		});
+		expect(await commands.waiting()).toBe(1);
+		await outbox.queueFor(ids, 'activation', { now: clock.now });
+		peer.commandBatches.length = 0;
+		expect(await sync()).toMatchObject({ commands: { waiting: 0 }, flushed: { accepted: 1 } });
+		expect(peer.commandBatches).toEqual([]);
+		expect(await db.commands.get(seq)).toMatchObject({
+			state: 'failed',
+			reason: 'This command was damaged on this device.'
+		});
+		expect(await commands.waiting()).toBe(0);
+	});
+
 	it("waits out the relay's Retry-After, and gives up on a command the relay refuses", async () => {
 		const { peer, users, commands, ids, clock, sync } = await withFaultRelay(2);
 		await users.setSuspended([ids[0]!], true, clock.now);
