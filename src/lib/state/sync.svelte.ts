@@ -31,7 +31,7 @@ class SyncState {
 	#isRunning = false;
 	#again = false;
 	#wake: ReturnType<typeof setTimeout> | undefined;
-	#commandsWaiting = 0;
+	#commandsWaiting = $state(0);
 
 	get counts(): OutboxCounts {
 		return this.#counts;
@@ -56,6 +56,7 @@ class SyncState {
 	get indicator(): Indicator {
 		return indicatorOf({
 			counts: this.#counts,
+			commandsWaiting: this.#commandsWaiting,
 			isOnline: connectivity.isOnline,
 			isPaired: this.isPaired,
 			isRevoked: this.#link?.isRevoked === true,
