@@ -86,7 +86,7 @@ export function commandsStore(db: RollcallDb) {
 		});
 	}
 
-	return {
+	const store = {
 		/** The tables a transaction must hold to call queue(). */
 		tables: () => [db.commands, db.relay, db.outbox],
 
@@ -184,9 +184,40 @@ export function commandsStore(db: RollcallDb) {
 			});
 		},
 
-		/** Every command not yet applied, in order (for tests and a future page). */
+		/** The commands the relay refused or that were damaged, in order: the Outbox page shows them. */
+		failed: async () => restored(await inState('failed').toArray()),
+
+		/**
+		 * Tries the refused commands again: each user gets one fresh command saying what the app shows now
+		 * (suspend for a Suspended or deleted-but-restorable user, reactivate for one who is not, delete
+		 * for one gone for good), queued behind the others. Sending the old command again could undo a
+		 * later one already applied (a stale suspend after a reactivate). Returns how many were queued.
+		 */
+		retryFailed(now = Date.now()): Promise<number> {
+			return db.transaction('rw', [db.users, db.trash, ...store.tables()], async () => {
+				const failed = restored(await inState('failed').toArray());
+				const ids = [...new Set(failed.map((row) => row.userId))];
+				const users = await db.users.bulkGet(ids);
+				const trashed = new Set((await db.trash.toArray()).map((row) => row.user.id));
+				const byType: Record<AccountCommandType, number[]> = { suspend: [], reactivate: [], delete: [] };
+				ids.forEach((id, i) => {
+					const user = users[i];
+					const type = user ? (user.status === 'Suspended' ? 'suspend' : 'reactivate') : 'delete';
+					byType[!user && trashed.has(id) ? 'suspend' : type].push(id);
+				});
+				await db.commands.bulkDelete(failed.map((row) => row.seq!));
+				let queued = 0;
+				for (const type of ['suspend', 'reactivate', 'delete'] as const) {
+					queued += await store.queue(type, byType[type], now);
+				}
+				return queued;
+			});
+		},
+
+		/** Every command not yet applied, in order (for tests). */
 		list: async () => restored(await db.commands.toArray())
 	};
+	return store;
 }
 
 export type CommandsStore = ReturnType<typeof commandsStore>;

@@ -196,6 +196,43 @@ describe('account commands from the app', () => {
 	});
 });
 
+describe('account commands the relay refused', () => {
+	it('are listed, and Retry sends each user one fresh command saying what the app shows now', async () => {
+		const { peer, users, commands, relay, ids, clock, sync } = await withFaultRelay(4);
+		const [kept, reactivated, trashed, purged] = ids as [number, number, number, number];
+		await users.setSuspended(ids, true, clock.now);
+		await users.remove([purged], clock.now - 10);
+		await users.remove([trashed], clock.now);
+		peer.commandFaults.push({ kind: 'status', status: 404, message: 'There is no API at /api/commands.' });
+		expect(await sync()).toMatchObject({ commands: { failed: 6, waiting: 0 } });
+		expect(await commands.failed()).toHaveLength(6);
+		expect(new Set((await commands.failed()).map((row) => row.reason))).toEqual(
+			new Set(['The relay refused it: There is no API at /api/commands.'])
+		);
+
+		// Meanwhile: one is reactivated (applied), one deleted for good. Sending the old suspend again would
+		// suspend the reactivated user on the relay behind the app's back.
+		await users.setSuspended([reactivated], false, clock.now);
+		expect(await users.purgeTrash(clock.now - 5, clock.now)).toBe(1);
+		expect(await sync()).toMatchObject({ commands: { applied: 2 } });
+		peer.commandBatches.length = 0;
+
+		expect(await commands.retryFailed(clock.now)).toBe(4);
+		expect(await commands.failed()).toEqual([]);
+		expect(await sync()).toMatchObject({ commands: { applied: 4, waiting: 0 } });
+		const sent = peer.commandBatches.flat();
+		const { directoryId } = await relay.read();
+		expect(sent.map((command) => [command.type, command.userId]).sort()).toEqual(
+			[
+				['suspend', relayUserId(directoryId, kept)],
+				['reactivate', relayUserId(directoryId, reactivated)],
+				['suspend', relayUserId(directoryId, trashed)],
+				['delete', relayUserId(directoryId, purged)]
+			].sort()
+		);
+	});
+});
+
 describe('account commands against the real relay', () => {
 	let relay: TestRelay;
 
