@@ -63,12 +63,16 @@ export function commandsStore(db: RollcallDb) {
 		change: (row: CommandRow) => CommandRow | undefined
 	): Promise<CommandRow[]> {
 		return db.transaction('rw', db.commands, async () => {
+			// Read by key (random UUIDs), so put back in queue order: the relay applies a batch in the order
+			// it is sent, and a suspend must stay ahead of the reactivate queued after it.
 			const rows = restored(
 				await db.commands
 					.where('key')
 					.anyOf([...keys])
 					.toArray()
-			).filter((row) => row.state === from);
+			)
+				.filter((row) => row.state === from)
+				.sort((a, b) => a.seq! - b.seq!);
 			const kept: CommandRow[] = [];
 			const gone: number[] = [];
 			for (const row of rows) {
@@ -82,21 +86,23 @@ export function commandsStore(db: RollcallDb) {
 		});
 	}
 
-	return {
+	const store = {
 		/** The tables a transaction must hold to call queue(). */
 		tables: () => [db.commands, db.relay, db.outbox],
 
 		/**
-		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Nothing when the
-		 * device is not paired, and only for users this device ever queued a message for: the relay knows no one
-		 * else. Returns how many were queued.
+		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Only for users
+		 * this device ever queued a message for (the relay may know them; it knows no one else), and whether
+		 * the device is paired or not: like a message, a command waits for the pairing, and the relay must
+		 * hear of a suspension before a message queued while unpaired reaches it. Returns how many were queued.
 		 */
 		queue(type: AccountCommandType, ids: readonly number[], now = Date.now()): PromiseExtended<number> {
 			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
 			// and a native promise that settles at once would let that transaction commit under it.
 			return db.relay.get('relay').then((stored) => {
 				const link = restoreRelay(stored);
-				if (!link?.token || ids.length === 0) return 0;
+				// No relay record yet: no message was ever queued (queueFor creates it), so the relay knows no one.
+				if (!link || ids.length === 0) return 0;
 				// Looking up a few users is cheapest by key; for a bulk change, one pass over the outbox's users.
 				const messaged =
 					ids.length <= BY_KEY_AT_MOST
@@ -124,10 +130,22 @@ export function commandsStore(db: RollcallDb) {
 			});
 		},
 
-		/** The first waiting commands, in order, when the first is due by `now` (none may overtake it). */
-		async due(now: number, limit: number): Promise<CommandRow[]> {
-			const rows = restored(await inState('queued').limit(limit).toArray());
-			return rows[0] !== undefined && rows[0].nextAttemptAt <= now ? rows : [];
+		/**
+		 * The first waiting commands, in order, when the first is due by `now` (none may overtake it). A
+		 * damaged one among them is written back as failed on the way: left 'queued' on disk, it would be
+		 * counted as waiting forever and hold every message behind it.
+		 */
+		due(now: number, limit: number): Promise<CommandRow[]> {
+			return db.transaction('rw', db.commands, async () => {
+				for (;;) {
+					const rows = restored(await inState('queued').limit(limit).toArray());
+					const damaged = rows.filter((row) => row.state !== 'queued');
+					if (damaged.length === 0) return rows[0] !== undefined && rows[0].nextAttemptAt <= now ? rows : [];
+					for (const row of damaged) {
+						await db.commands.update(row.seq, { state: 'failed', reason: row.reason });
+					}
+				}
+			});
 		},
 
 		/** How many commands wait to be sent (messages wait behind them). */
@@ -166,9 +184,40 @@ export function commandsStore(db: RollcallDb) {
 			});
 		},
 
-		/** Every command not yet applied, in order (for tests and a future page). */
+		/** The commands the relay refused or that were damaged, in order: the Outbox page shows them. */
+		failed: async () => restored(await inState('failed').toArray()),
+
+		/**
+		 * Tries the refused commands again: each user gets one fresh command saying what the app shows now
+		 * (suspend for a Suspended or deleted-but-restorable user, reactivate for one who is not, delete
+		 * for one gone for good), queued behind the others. Sending the old command again could undo a
+		 * later one already applied (a stale suspend after a reactivate). Returns how many were queued.
+		 */
+		retryFailed(now = Date.now()): Promise<number> {
+			return db.transaction('rw', [db.users, db.trash, ...store.tables()], async () => {
+				const failed = restored(await inState('failed').toArray());
+				const ids = [...new Set(failed.map((row) => row.userId))];
+				const users = await db.users.bulkGet(ids);
+				const trashed = new Set((await db.trash.toArray()).map((row) => row.user.id));
+				const byType: Record<AccountCommandType, number[]> = { suspend: [], reactivate: [], delete: [] };
+				ids.forEach((id, i) => {
+					const user = users[i];
+					const type = user ? (user.status === 'Suspended' ? 'suspend' : 'reactivate') : 'delete';
+					byType[!user && trashed.has(id) ? 'suspend' : type].push(id);
+				});
+				await db.commands.bulkDelete(failed.map((row) => row.seq!));
+				let queued = 0;
+				for (const type of ['suspend', 'reactivate', 'delete'] as const) {
+					queued += await store.queue(type, byType[type], now);
+				}
+				return queued;
+			});
+		},
+
+		/** Every command not yet applied, in order (for tests). */
 		list: async () => restored(await db.commands.toArray())
 	};
+	return store;
 }
 
 export type CommandsStore = ReturnType<typeof commandsStore>;

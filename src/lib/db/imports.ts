@@ -494,7 +494,8 @@ export function importsStore(db: RollcallDb) {
 					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
 				);
 				const removed = deleted.reduce((sum, count) => sum + count, 0);
-				// The relay forgets the accounts of created users it was sent a message about.
+				// The relay forgets the accounts of created users it was sent a message about, at once: unlike a
+				// deletion (users.ts), an import's undo cannot itself be undone, so there is nothing to keep.
 				const messaged = await Dexie.Promise.all(
 					pairs.map(([first, last]) => db.outbox.where('userId').between(first, last, true, true).keys())
 				);

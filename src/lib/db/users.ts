@@ -470,8 +470,10 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		/**
-		 * Deletes users, keeping them in the trash so the deletion can be undone; returns the batch. The
-		 * relay is told to delete their accounts in the same transaction.
+		 * Deletes users, keeping them in the trash so the deletion can be undone; returns the batch. While it
+		 * can be undone the relay is told to suspend their accounts (their links die, they cannot sign in,
+		 * nothing waiting is sent), in the same transaction; the wipe itself waits for purgeTrash, so an undo
+		 * gives the person back an account they can still sign in to.
 		 */
 		async remove(ids: number[], now = Date.now()): Promise<{ batch: string; count: number }> {
 			const batch = `${now}-${Math.random().toString(36).slice(2, 10)}`;
@@ -480,7 +482,7 @@ export function usersStore(db: RollcallDb) {
 				await db.trash.bulkAdd(users.map((user) => ({ batch, deletedAt: now, user })));
 				await db.users.bulkDelete(users.map((u) => u.id));
 				await commands.queue(
-					'delete',
+					'suspend',
 					users.map((u) => u.id),
 					now
 				);
@@ -490,8 +492,8 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * Puts back the users of a deletion, all or none: if one's email or username was taken since,
-		 * nothing is restored and the error says who is in the way. The relay is told to reactivate their
-		 * accounts; the deletion wiped their passwords there, so a new activation brings them back in.
+		 * nothing is restored and the error says who is in the way. The relay is told to reactivate the
+		 * accounts the deletion suspended, but not of users who were Suspended before it: those stay so.
 		 */
 		async undoRemove(batch: string, now = Date.now()): Promise<number> {
 			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
@@ -509,15 +511,29 @@ export function usersStore(db: RollcallDb) {
 				await db.trash.where('batch').equals(batch).delete();
 				await commands.queue(
 					'reactivate',
-					rows.map((r) => r.user.id),
+					rows.filter((r) => r.user.status !== 'Suspended').map((r) => r.user.id),
 					now
 				);
 				return rows.length;
 			});
 		},
 
-		/** Forgets deletions older than the given time: they can no longer be undone. */
-		purgeTrash: (before: number) => db.trash.where('deletedAt').below(before).delete()
+		/**
+		 * Forgets deletions older than `before`: they can no longer be undone, so the relay is now told to
+		 * delete those accounts (wipe the password, address and names), in the same transaction.
+		 */
+		purgeTrash(before: number, now = Date.now()): Promise<number> {
+			return db.transaction('rw', [db.trash, ...commands.tables()], async () => {
+				const rows = await db.trash.where('deletedAt').below(before).toArray();
+				await db.trash.where('deletedAt').below(before).delete();
+				await commands.queue(
+					'delete',
+					rows.map((row) => row.user.id),
+					now
+				);
+				return rows.length;
+			});
+		}
 	};
 }
 

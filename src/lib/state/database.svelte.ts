@@ -1,6 +1,8 @@
 import { db, users } from '$lib/db';
 
 const DAY = 24 * 60 * 60 * 1000;
+/** How often an open tab empties the trash: the relay wipes a deleted account only then. */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * The database connection as the admin needs to know it: a newer Rollcall in another tab may need to
@@ -30,10 +32,14 @@ class DatabaseState {
 		db.on('ready', () => {
 			this.#isBlocked = false;
 		});
-		// Deletions older than a day can no longer be undone.
-		users
-			.purgeTrash(Date.now() - DAY)
-			.catch((error: unknown) => console.warn('Emptying the trash failed', error));
+		// Deletions older than a day can no longer be undone: the relay is then told to wipe the accounts. On
+		// start and every hour, or a tab left open for days would never send the wipe.
+		const purge = () =>
+			users
+				.purgeTrash(Date.now() - DAY)
+				.catch((error: unknown) => console.warn('Emptying the trash failed', error));
+		void purge();
+		setInterval(() => void purge(), PURGE_EVERY_MS);
 	}
 }
 

@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import { browser } from '$app/environment';
 import { commands, outbox, relay, relayEvents } from '$lib/db';
+import type { CommandRow } from '$lib/db/database';
 import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
@@ -31,7 +32,8 @@ class SyncState {
 	#isRunning = false;
 	#again = false;
 	#wake: ReturnType<typeof setTimeout> | undefined;
-	#commandsWaiting = 0;
+	#commandsWaiting = $state(0);
+	#failedCommands = $state.raw<CommandRow[]>([]);
 
 	get counts(): OutboxCounts {
 		return this.#counts;
@@ -53,9 +55,14 @@ class SyncState {
 	get limit(): SendingLimit | null {
 		return this.#limit;
 	}
+	/** Account changes the relay refused (or damaged on this device): the relay does not know of them. */
+	get failedCommands(): readonly CommandRow[] {
+		return this.#failedCommands;
+	}
 	get indicator(): Indicator {
 		return indicatorOf({
 			counts: this.#counts,
+			commandsWaiting: this.#commandsWaiting,
 			isOnline: connectivity.isOnline,
 			isPaired: this.isPaired,
 			isRevoked: this.#link?.isRevoked === true,
@@ -86,6 +93,10 @@ class SyncState {
 					this.#commandsWaiting = waiting;
 				},
 				error: (error: unknown) => console.error('Reading the account commands failed', error)
+			}),
+			liveQuery(() => commands.failed()).subscribe({
+				next: (failed) => (this.#failedCommands = failed),
+				error: (error: unknown) => console.error('Reading the account commands failed', error)
 			})
 		];
 		const kick = () => this.kick();
@@ -101,6 +112,16 @@ class SyncState {
 			clearInterval(timer);
 			clearTimeout(this.#wake);
 		};
+	}
+
+	/** Queues the refused account changes again (each user's as the app shows them now) and sends them. */
+	async retryCommands(): Promise<void> {
+		try {
+			await commands.retryFailed();
+		} catch (error) {
+			this.#problem = `Retrying failed on this device: ${error instanceof Error ? error.message : String(error)}`;
+		}
+		this.kick();
 	}
 
 	/** Sends what is due now (a run already going runs once more when it ends). */

@@ -9,6 +9,8 @@ export interface Indicator {
 
 export interface SyncFacts {
 	counts: OutboxCounts;
+	/** Account changes (suspend, reactivate, delete) waiting for the relay: they wait like messages. */
+	commandsWaiting: number;
 	isOnline: boolean;
 	isPaired: boolean;
 	isRevoked: boolean;
@@ -32,11 +34,12 @@ const PROBLEM_WORDS: Partial<Record<RelayProblem['kind'], string>> = {
 
 /**
  * The indicator for the outbox as it is now: offline / not paired / N waiting / sending / sending limit
- * reached / all sent / error.
+ * reached / all sent / error. "Waiting" counts the account changes too: "All sent" while a suspension has
+ * not reached the relay would tell the admin the person is locked out when they are not yet.
  */
 export function indicatorOf(facts: SyncFacts): Indicator {
 	const { counts } = facts;
-	const waiting = counts.queued + counts.sending;
+	const waiting = counts.queued + counts.sending + facts.commandsWaiting;
 	const many = `${number.format(waiting)} waiting`;
 	if (counts.failed > 0) return { text: `${number.format(counts.failed)} failed`, tone: 'problem' };
 	if (facts.isRevoked) return { text: waiting ? `${many}: pair again` : 'Pair again', tone: 'problem' };

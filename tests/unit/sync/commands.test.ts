@@ -73,7 +73,8 @@ describe('account commands from the app', () => {
 			['suspend', relayUserId(directoryId, ids[0]!)],
 			['suspend', relayUserId(directoryId, ids[1]!)],
 			['reactivate', relayUserId(directoryId, ids[0]!)],
-			['delete', relayUserId(directoryId, ids[2]!)],
+			// A deletion that can still be undone suspends; the wipe waits for the trash to be emptied.
+			['suspend', relayUserId(directoryId, ids[2]!)],
 			['reactivate', relayUserId(directoryId, ids[2]!)]
 		]);
 		// Nothing changed, nothing queued: suspending a suspended user again.
@@ -81,15 +82,14 @@ describe('account commands from the app', () => {
 		expect(await commands.list()).toHaveLength(5);
 	});
 
-	it('queues nothing when the device is not paired, or for users the relay was never sent', async () => {
+	it('queues nothing for users the relay was never sent, and queues while unpaired for those it was', async () => {
 		const { users, commands, relay, ids } = await withFaultRelay(1);
 		const stranger = (await users.add(person({ firstName: 'S', email: 'stranger@example.com' }))).id;
 		await users.setSuspended([stranger], true);
 		expect(await commands.list()).toEqual([]);
 		await relay.unpair();
 		await users.setSuspended(ids, true);
-		await users.remove(ids);
-		expect(await commands.list()).toEqual([]);
+		expect((await commands.list()).map((row) => [row.type, row.userId])).toEqual([['suspend', ids[0]]]);
 	});
 
 	it('finds the users the relay knows among thousands at once (a bulk change)', async () => {
@@ -150,6 +150,31 @@ describe('account commands from the app', () => {
 		expect((await outbox.counts()).sent).toBe(3);
 	});
 
+	it('writes a damaged command back as failed, so it holds no message', async () => {
+		const { db, peer, outbox, commands, ids, clock, sync } = await withFaultRelay(1);
+		// As an older or broken build might have left it: a type no relay knows, still 'queued' on disk.
+		const seq = await db.commands.add({
+			key: 'damaged-command-key-0001',
+			type: 'explode' as unknown as 'suspend',
+			userId: ids[0]!,
+			relayUserId: 'x',
+			state: 'queued',
+			attempts: 0,
+			nextAttemptAt: clock.now,
+			createdAt: clock.now
+		});
+		expect(await commands.waiting()).toBe(1);
+		await outbox.queueFor(ids, 'activation', { now: clock.now });
+		peer.commandBatches.length = 0;
+		expect(await sync()).toMatchObject({ commands: { waiting: 0 }, flushed: { accepted: 1 } });
+		expect(peer.commandBatches).toEqual([]);
+		expect(await db.commands.get(seq)).toMatchObject({
+			state: 'failed',
+			reason: 'This command was damaged on this device.'
+		});
+		expect(await commands.waiting()).toBe(0);
+	});
+
 	it("waits out the relay's Retry-After, and gives up on a command the relay refuses", async () => {
 		const { peer, users, commands, ids, clock, sync } = await withFaultRelay(2);
 		await users.setSuspended([ids[0]!], true, clock.now);
@@ -168,6 +193,43 @@ describe('account commands from the app', () => {
 				reason: 'The relay refused it: There is no API at /api/commands.'
 			})
 		]);
+	});
+});
+
+describe('account commands the relay refused', () => {
+	it('are listed, and Retry sends each user one fresh command saying what the app shows now', async () => {
+		const { peer, users, commands, relay, ids, clock, sync } = await withFaultRelay(4);
+		const [kept, reactivated, trashed, purged] = ids as [number, number, number, number];
+		await users.setSuspended(ids, true, clock.now);
+		await users.remove([purged], clock.now - 10);
+		await users.remove([trashed], clock.now);
+		peer.commandFaults.push({ kind: 'status', status: 404, message: 'There is no API at /api/commands.' });
+		expect(await sync()).toMatchObject({ commands: { failed: 6, waiting: 0 } });
+		expect(await commands.failed()).toHaveLength(6);
+		expect(new Set((await commands.failed()).map((row) => row.reason))).toEqual(
+			new Set(['The relay refused it: There is no API at /api/commands.'])
+		);
+
+		// Meanwhile: one is reactivated (applied), one deleted for good. Sending the old suspend again would
+		// suspend the reactivated user on the relay behind the app's back.
+		await users.setSuspended([reactivated], false, clock.now);
+		expect(await users.purgeTrash(clock.now - 5, clock.now)).toBe(1);
+		expect(await sync()).toMatchObject({ commands: { applied: 2 } });
+		peer.commandBatches.length = 0;
+
+		expect(await commands.retryFailed(clock.now)).toBe(4);
+		expect(await commands.failed()).toEqual([]);
+		expect(await sync()).toMatchObject({ commands: { applied: 4, waiting: 0 } });
+		const sent = peer.commandBatches.flat();
+		const { directoryId } = await relay.read();
+		expect(sent.map((command) => [command.type, command.userId]).sort()).toEqual(
+			[
+				['suspend', relayUserId(directoryId, kept)],
+				['reactivate', relayUserId(directoryId, reactivated)],
+				['suspend', relayUserId(directoryId, trashed)],
+				['delete', relayUserId(directoryId, purged)]
+			].sort()
+		);
 	});
 });
 
@@ -214,10 +276,16 @@ describe('account commands against the real relay', () => {
 
 		const { batch } = await app.users.remove([id], app.clock.now);
 		await app.sync();
-		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: true, email: null });
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isSuspended: true, isDeleted: false });
 		await app.users.undoRemove(batch, app.clock.now);
 		await app.sync();
-		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: false });
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isSuspended: false, isDeleted: false });
+		expect(await app.commands.list()).toEqual([]);
+
+		await app.users.remove([id], app.clock.now);
+		await app.users.purgeTrash(app.clock.now + 1, app.clock.now);
+		await app.sync();
+		expect(getAccount(relay.relay.db, relayId)).toMatchObject({ isDeleted: true, email: null });
 		expect(await app.commands.list()).toEqual([]);
 	});
 
@@ -240,5 +308,142 @@ describe('account commands against the real relay', () => {
 			n: number;
 		};
 		expect(links.n).toBe(0);
+	});
+	it("applies each user's suspend and reactivate of one round in the order they were queued", async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 12);
+		await app.outbox.queueFor(app.ids, 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 12 } });
+		for (const id of app.ids) {
+			await app.users.setSuspended([id], true, app.clock.now);
+			await app.users.setSuspended([id], false, app.clock.now);
+		}
+		expect(await app.sync()).toMatchObject({ commands: { applied: 24, waiting: 0 } });
+		const { directoryId } = await app.relay.read();
+		expect((await app.users.rows(app.ids)).map((user) => user?.status)).toEqual(app.ids.map(() => 'Pending'));
+		expect(
+			app.ids.map((id) => getAccount(relay.relay.db, relayUserId(directoryId, id))?.isSuspended)
+		).toEqual(app.ids.map(() => false));
+	});
+
+	it('a user suspended while the device is unpaired is suspended on the relay before a message queued meanwhile', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		await app.relay.unpair();
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		await app.users.setSuspended([id], true, app.clock.now);
+		await app.relay.paired(await relay.pair('Again'), 'd2', 'Again');
+
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
+		await relay.relay.delivery.settled();
+		await app.sync();
+		expect(await app.outbox.forUser(id)).toEqual([
+			expect.objectContaining({ delivery: 'undeliverable', reason: 'Not sent: the user is suspended.' })
+		]);
+		const links = relay.relay.db.prepare('SELECT count(*) AS n FROM activation_tokens').get() as {
+			n: number;
+		};
+		expect(links.n).toBe(0);
+	});
+
+	it('a suspension made while unpaired reaches the relay once the device is paired again', async () => {
+		relay = await startTestRelay();
+		peers.push(relay);
+		const app = await directory(relay.url, await relay.pair(), 1);
+		const [id] = app.ids as [number];
+		const to = (await app.users.get(id))!.email;
+		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 1 } });
+		const link = await mailboxLink(to);
+
+		await app.relay.unpair();
+		await app.users.setSuspended([id], true, app.clock.now);
+		expect(await app.sync()).toEqual({ state: 'unpaired' });
+		await app.relay.paired(await relay.pair('Again'), 'd2', 'Again');
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1, waiting: 0 } });
+		const { directoryId } = await app.relay.read();
+		expect(getAccount(relay.relay.db, relayUserId(directoryId, id))?.isSuspended).toBe(true);
+		expect((await fetch(link)).status).toBe(410);
+	});
+
+	describe('undoing a deletion', () => {
+		const PASSWORD = 'lantern orchard pebble';
+		const signIn = async (name: string) => {
+			const response = await fetch(`${relay.url}/signin`, {
+				method: 'POST',
+				body: new URLSearchParams({ name, password: PASSWORD }),
+				redirect: 'manual'
+			});
+			return (await response.text()).includes('You are signed in');
+		};
+
+		/** A person who set their password through the link the app had sent. */
+		async function activated() {
+			relay = await startTestRelay();
+			peers.push(relay);
+			const app = await directory(relay.url, await relay.pair(), 1);
+			const [id] = app.ids as [number];
+			const to = (await app.users.get(id))!.email;
+			await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+			await app.sync();
+			const link = await mailboxLink(to);
+			const set = await fetch(link, {
+				method: 'POST',
+				body: new URLSearchParams({ password: PASSWORD, confirm: PASSWORD })
+			});
+			expect(set.status).toBe(200);
+			expect(await signIn(to)).toBe(true);
+			const { directoryId } = await app.relay.read();
+			return { ...app, id, to, relayId: relayUserId(directoryId, id) };
+		}
+
+		it('leaves the person able to sign in, while the deletion only suspended them', async () => {
+			const app = await activated();
+			const { batch } = await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			expect(getAccount(relay.relay.db, app.relayId)).toMatchObject({ isSuspended: true, isDeleted: false });
+			expect(await signIn(app.to)).toBe(false);
+
+			expect(await app.users.undoRemove(batch, app.clock.now)).toBe(1);
+			await app.sync();
+			expect(await signIn(app.to)).toBe(true);
+			expect(await app.commands.list()).toEqual([]);
+		});
+
+		it('keeps a user who was Suspended before the deletion suspended on the relay', async () => {
+			const app = await activated();
+			await app.users.setSuspended([app.id], true, app.clock.now);
+			await app.sync();
+			const { batch } = await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			await app.users.undoRemove(batch, app.clock.now);
+			expect(await app.commands.list()).toEqual([]);
+			await app.sync();
+			expect((await app.users.get(app.id))?.status).toBe('Suspended');
+			expect(getAccount(relay.relay.db, app.relayId)?.isSuspended).toBe(true);
+			expect(await signIn(app.to)).toBe(false);
+		});
+
+		it('sends the wipe once the trash is emptied: the deletion can no longer be undone', async () => {
+			const app = await activated();
+			await app.users.remove([app.id], app.clock.now);
+			await app.sync();
+			expect(await app.users.purgeTrash(app.clock.now + 1, app.clock.now)).toBe(1);
+			expect((await app.commands.list()).map((row) => row.type)).toEqual(['delete']);
+			await app.sync();
+			expect(getAccount(relay.relay.db, app.relayId)).toMatchObject({
+				isDeleted: true,
+				email: null,
+				username: null
+			});
+			const hash = relay.relay.db
+				.prepare('SELECT password_hash FROM accounts WHERE user_id = ?')
+				.get(app.relayId) as { password_hash: string | null };
+			expect(hash.password_hash).toBeNull();
+			expect(await signIn(app.to)).toBe(false);
+		});
 	});
 });

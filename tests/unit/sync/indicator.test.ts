@@ -9,6 +9,7 @@ import type { SyncResult } from '$lib/sync/sync-once';
 const none = { queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
 const facts = (changes: Partial<SyncFacts>): SyncFacts => ({
 	counts: none,
+	commandsWaiting: 0,
 	isOnline: true,
 	isPaired: true,
 	isRevoked: false,
@@ -47,6 +48,15 @@ describe('the sync indicator', () => {
 		});
 		expect(indicatorOf(facts({ counts: three, isPaired: false, isRevoked: true })).text).toBe(
 			'3 waiting: pair again'
+		);
+	});
+
+	it('counts account changes waiting for the relay as waiting, never "All sent"', () => {
+		expect(indicatorOf(facts({ commandsWaiting: 1 }))).toEqual({ text: '1 waiting', tone: 'waiting' });
+		expect(indicatorOf(facts({ counts: { ...none, queued: 2 }, commandsWaiting: 1 })).text).toBe('3 waiting');
+		expect(indicatorOf(facts({ commandsWaiting: 1, isPaired: false })).text).toBe('1 waiting: not paired');
+		expect(indicatorOf(facts({ commandsWaiting: 1, problem: 'down' })).text).toBe(
+			'1 waiting: relay unreachable'
 		);
 	});
 });
