@@ -127,10 +127,13 @@ export class People {
 	#next: number;
 	readonly #asciiFirst = FIRST_NAMES.map(asciiPart);
 	readonly #asciiLast = LAST_NAMES.map(asciiPart);
+	readonly #hasSuspended: boolean;
 
-	constructor(from = 0, seed = 20_261_122) {
+	/** `hasSuspended: false` makes the one user in ten who would be Suspended Pending instead. */
+	constructor(from = 0, seed = 20_261_122, { hasSuspended = true }: { hasSuspended?: boolean } = {}) {
 		this.#random = generator(seed + from);
 		this.#next = from;
+		this.#hasSuspended = hasSuspended;
 	}
 
 	#pick<T>(list: readonly T[]): T {
@@ -182,7 +185,8 @@ export class People {
 
 		const createdAt = NOW - Math.floor(r() * 730 * DAY);
 		const roll = r();
-		const status: UserStatus = roll < 0.6 ? 'Active' : roll < 0.9 ? 'Pending' : 'Suspended';
+		const status: UserStatus =
+			roll < 0.6 ? 'Active' : roll < 0.9 || !this.#hasSuspended ? 'Pending' : 'Suspended';
 		const activated = status === 'Active' || (status === 'Suspended' && r() < 0.7);
 		const activatedAt = activated ? createdAt + Math.floor(r() * 7 * DAY) : null;
 		const lastLoginAt = activatedAt === null ? 0 : Math.min(NOW, activatedAt + Math.floor(r() * 400 * DAY));
