@@ -152,25 +152,42 @@ function authorise(context: ApiContext, request: IncomingMessage): string {
 	return check.deviceId;
 }
 
+/**
+ * The device and the `field` array of a batch request, or the whole-request refusal: 503 while the database
+ * takes no writes (before the device's allowance is spent), 401/429 for the token, 400 for the body's
+ * shape, 413 past `max` items.
+ */
+async function readBatch(
+	context: ApiContext,
+	request: IncomingMessage,
+	response: ServerResponse,
+	field: 'messages' | 'commands',
+	max: number
+): Promise<{ deviceId: string; list: unknown[] }> {
+	if (!context.health.isWritable) throw cannotWriteError(context.health);
+	const deviceId = authorise(context, request);
+	const body = await readJson(request, response, MAX_BATCH_BYTES);
+	const list: unknown =
+		typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+	if (!Array.isArray(list)) {
+		throw new RequestError(400, 'bad-request', `The body must be a JSON object with a "${field}" array.`);
+	}
+	if (list.length > max) {
+		throw new RequestError(
+			413,
+			`too-many-${field}`,
+			`At most ${max} ${field} per request; this one has ${list.length}.`
+		);
+	}
+	return { deviceId, list: list as unknown[] };
+}
+
 async function messages(
 	context: ApiContext,
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
-	if (!context.health.isWritable) throw cannotWriteError(context.health);
-	const deviceId = authorise(context, request);
-	const body = await readJson(request, response, MAX_BATCH_BYTES);
-	const list = typeof body === 'object' && body !== null && 'messages' in body ? body.messages : undefined;
-	if (!Array.isArray(list)) {
-		throw new RequestError(400, 'bad-request', 'The body must be a JSON object with a "messages" array.');
-	}
-	if (list.length > MAX_BATCH_MESSAGES) {
-		throw new RequestError(
-			413,
-			'too-many-messages',
-			`At most ${MAX_BATCH_MESSAGES} messages per request; this one has ${list.length}.`
-		);
-	}
+	const { deviceId, list } = await readBatch(context, request, response, 'messages', MAX_BATCH_MESSAGES);
 	// Before anything walks the messages: a message nested 100,000 deep would overflow the stack.
 	const shape = batchShapeProblem(list);
 	if (shape) throw new RequestError(400, 'bad-request', shape);
@@ -193,21 +210,7 @@ async function commands(
 	request: IncomingMessage,
 	response: ServerResponse
 ): Promise<void> {
-	// As for messages: while the database takes no writes, refuse before the device's allowance is spent.
-	if (!context.health.isWritable) throw cannotWriteError(context.health);
-	const deviceId = authorise(context, request);
-	const body = await readJson(request, response, MAX_BATCH_BYTES);
-	const list = typeof body === 'object' && body !== null && 'commands' in body ? body.commands : undefined;
-	if (!Array.isArray(list)) {
-		throw new RequestError(400, 'bad-request', 'The body must be a JSON object with a "commands" array.');
-	}
-	if (list.length > MAX_BATCH_COMMANDS) {
-		throw new RequestError(
-			413,
-			'too-many-commands',
-			`At most ${MAX_BATCH_COMMANDS} commands per request; this one has ${list.length}.`
-		);
-	}
+	const { deviceId, list } = await readBatch(context, request, response, 'commands', MAX_BATCH_COMMANDS);
 	const results = applyCommands(context.db, list, {
 		deviceId,
 		onApplied: (applied) => {

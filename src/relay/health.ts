@@ -3,7 +3,7 @@
 // relay, which protocol) and answers while the disk is full, so the app tells "refused for now" from
 // "cannot be reached".
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestError, sendError, sendJson, sendPage } from './http.ts';
+import { RequestError, requestUrl, sendError, sendJson, sendPage } from './http.ts';
 import { html, page } from './pages/html.ts';
 import type { WriteHealth } from './store/write-health.ts';
 
@@ -32,7 +32,7 @@ export function refuseCannotWrite(
 	request: IncomingMessage,
 	response: ServerResponse
 ): void {
-	const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
+	const path = requestUrl(request)?.pathname ?? '/';
 	if (path === '/api' || path.startsWith('/api/')) return sendError(response, cannotWriteError(health));
 	response.setHeader('Retry-After', String(health.retryAfterSeconds));
 	sendPage(

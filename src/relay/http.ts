@@ -167,7 +167,7 @@ export function remoteAddress(request: IncomingMessage): string {
 
 /** The path for a log line: never the query, and no long token-like segment (activation links). */
 export function loggablePath(request: IncomingMessage): string {
-	const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
+	const path = requestUrl(request)?.pathname ?? '(unreadable address)';
 	return path.replace(/[A-Za-z0-9_-]{20,}/g, '…').slice(0, 200);
 }
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfig } from './config.ts';
-import { smtpTransportOptions } from './delivery/transports.ts';
+import { isLoopbackHost, smtpTransportOptions } from './delivery/transports.ts';
 import { pairingInstructions } from './pairing-message.ts';
 import { createRelay } from './relay.ts';
 import { createPairingCode } from './store/devices.ts';
@@ -47,7 +47,7 @@ server.listen(port, host, () => {
 	const address = server.address();
 	const actualPort = typeof address === 'object' && address ? address.port : port;
 	console.log(`Rollcall is running at ${config.publicUrl}/ (listening on ${host}, port ${actualPort})`);
-	if (!isLoopbackName(host) && isLoopbackName(new URL(config.publicUrl).hostname)) {
+	if (!isLoopbackHost(host) && isLoopbackHost(new URL(config.publicUrl).hostname)) {
 		// The relay answers only the names it is configured for (hosts.ts): other machines need PUBLIC_URL.
 		console.log(
 			'PUBLIC_URL names this machine only: set it to the address other machines open (such as https://relay.example.org). The relay answers no other name (besides HOST), and links in mail start with it.'
@@ -74,10 +74,6 @@ server.listen(port, host, () => {
 	}
 	relay.log.info('started', `Listening on ${host}:${actualPort}`, { publicUrl: config.publicUrl });
 });
-
-function isLoopbackName(name: string): boolean {
-	return ['localhost', '127.0.0.1', '::1', '[::1]'].includes(name);
-}
 
 function shutDown(signal: string): void {
 	relay.log.info('stopping', `${signal} received, closing.`);

@@ -340,6 +340,21 @@ describe('account commands', () => {
 		for (const row of history) expect(`${row.recipient} ${row.payload}`).not.toMatch(/delete@|Ann|Lee/);
 	});
 
+	it('applies a command once when the same request arrives eight times at once', async () => {
+		const batch = [command('suspend', 'u-cmd-burst')];
+		const answers = await Promise.all(Array.from({ length: 8 }, () => commandResults(batch)));
+		expect(answers.flat().filter((result) => result.status === 'applied' && !result.replayed)).toHaveLength(
+			1
+		);
+		expect(answers.flat().every((result) => result.status === 'applied')).toBe(true);
+		const rows = relay.relay.db
+			.prepare("SELECT count(*) AS n FROM commands WHERE user_id = 'u-cmd-burst'")
+			.get() as {
+			n: number;
+		};
+		expect(rows.n).toBe(1);
+	});
+
 	it('answers a repeated command with its first answer and refuses a key reused for another', async () => {
 		const key = newKey();
 		expect(await commandResults([command('suspend', 'u-cmd-idem', key)])).toEqual([

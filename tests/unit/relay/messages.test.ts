@@ -91,11 +91,11 @@ describe('the shape of a message', () => {
 });
 
 /** The status line of a request sent as written (fetch would refuse or rewrite these targets). */
-function rawStatus(url: string, requestLine: string): Promise<string> {
+function rawStatus(url: string, requestLine: string, host?: string): Promise<string> {
 	const { hostname, port } = new URL(url);
 	return new Promise((resolve, reject) => {
 		const socket = connect(Number(port), hostname, () =>
-			socket.write(`${requestLine}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`)
+			socket.write(`${requestLine}\r\nHost: ${host ?? `${hostname}:${port}`}\r\nConnection: close\r\n\r\n`)
 		);
 		let answer = '';
 		socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
@@ -113,6 +113,10 @@ describe('the mailbox JSON route', () => {
 		]) {
 			for (const method of ['GET', 'HEAD']) {
 				expect(await rawStatus(relay.url, `${method} ${target} HTTP/1.1`)).toBe('HTTP/1.1 400 Bad Request');
+				// Refused for its Host first, and logged: the log line must not choke on the target either.
+				expect(await rawStatus(relay.url, `${method} ${target} HTTP/1.1`, 'attacker.example')).toBe(
+					'HTTP/1.1 421 Misdirected Request'
+				);
 			}
 		}
 		expect(await rawStatus(relay.url, 'GET /mailbox/messages.json?after=%ZZ&limit=-1 HTTP/1.1')).toBe(

@@ -8,6 +8,7 @@ import type { EventPage } from '../../../src/lib/domain/relay-protocol.ts';
 import {
 	activation,
 	linkIn,
+	newKey,
 	startSmtp,
 	startTestRelay,
 	timesSent,
@@ -79,6 +80,16 @@ describe('a full disk', () => {
 			});
 			// An app that retries during the outage spends none of a recipient's hourly budget (2 here).
 			for (let i = 0; i < 3; i++) expect((await relay.send(token, during)).status).toBe(503);
+			// Account commands are refused the same way, before anything is written.
+			const suspend = await fetch(`${relay.url}/api/commands`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+				body: JSON.stringify({
+					commands: [{ idempotencyKey: newKey(), type: 'suspend', userId: 'u-outage' }]
+				})
+			});
+			expect(suspend.status).toBe(503);
+			expect(suspend.headers.get('retry-after')).not.toBeNull();
 			// The app's own question still has an answer: this is a relay, refusing for now.
 			expect((await fetch(`${relay.url}/api/health`)).status).toBe(200);
 
