@@ -37,11 +37,6 @@ export class RateLimiter {
 		bucket.tokens = Math.min(this.#limit, bucket.tokens + 1);
 	}
 
-	/** Forgets `key` (a successful sign-in clears its failures). */
-	reset(key: string): void {
-		this.#buckets.delete(key);
-	}
-
 	#refill(key: string): { tokens: number; at: number } {
 		const now = this.#now();
 		let bucket = this.#buckets.get(key);

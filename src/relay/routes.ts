@@ -21,7 +21,8 @@ export type RelayRoutes = (request: IncomingMessage, response: ServerResponse) =
  * browser says `Sec-Fetch-Site: same-origin` and names one of the relay's own origins. A post from another
  * site, a sandboxed frame or a data: page (`Origin: null`) is refused. A request with neither header is
  * let through: every current browser sends Origin on a POST, so it comes from an old browser or a tool
- * such as curl, which is no cross-site forgery (nothing rides on a cookie here; the password is the proof).
+ * such as curl, which is no cross-site forgery (the one cookie, the trusted browser's, is SameSite=Strict and
+ * only eases throttling; the password is the proof).
  */
 function formPostRefusal(request: IncomingMessage, ownOrigins: readonly string[]): string | undefined {
 	const site = request.headers['sec-fetch-site'];

@@ -75,17 +75,18 @@ export interface PasswordContext {
 }
 
 /**
- * Why an initial password (sent by SMS) breaks the shared rules for this person, or undefined. The relay
+ * Why an initial password cannot go by SMS for this person (it breaks the shared rules), or undefined. The relay
  * checks it against the username, the email and the name the mail greets (the display name, else first and
  * last name): so does this, with each name on its own too.
  */
 export function initialPasswordProblem(password: string, person: PasswordContext): string | undefined {
 	const fullName = [person.firstName, person.lastName].filter(Boolean).join(' ');
-	return passwordRuleProblem(password, [
+	const problem = passwordRuleProblem(password, [
 		person.firstName,
 		person.lastName,
 		person.displayName || fullName,
 		person.username,
 		person.email
 	]);
+	return problem && `The password cannot go by SMS: ${problem}`;
 }

@@ -74,14 +74,13 @@ export class UserForm {
 			const value = this.values[key];
 			return typeof value === 'string' ? value : undefined;
 		};
-		const problem = initialPasswordProblem(password, {
+		return initialPasswordProblem(password, {
 			firstName: text('firstName'),
 			lastName: text('lastName'),
 			displayName: text('displayName'),
 			username: text('username'),
 			email: text('email')
 		});
-		return problem && `The password cannot go by SMS: ${problem}`;
 	}
 
 	get isSaving(): boolean {

@@ -57,8 +57,7 @@ export class UserMessages {
 	}
 
 	async sendSms(user: User): Promise<void> {
-		const broken = initialPasswordProblem(this.password, user);
-		const problem = this.passwordProblem ?? (broken && `The password cannot go by SMS: ${broken}`);
+		const problem = this.passwordProblem ?? initialPasswordProblem(this.password, user);
 		if (problem) return void (this.#notice = { text: problem, isError: true });
 		const password = this.password.normalize('NFC');
 		await this.#queue(

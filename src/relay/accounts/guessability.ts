@@ -18,9 +18,9 @@ let checker: ZxcvbnFactory | undefined;
 
 /**
  * The dictionaries take about half a second to load (more on a busy machine), so they load on the first
- * check, not at start-up; `loadPasswordDictionaries` loads them earlier where that suits.
+ * check, not at start-up.
  */
-export function loadPasswordDictionaries(): ZxcvbnFactory {
+function loadPasswordDictionaries(): ZxcvbnFactory {
 	if (checker) return checker;
 	const require = createRequire(import.meta.url);
 	const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as Core;

@@ -338,14 +338,10 @@ export class DeliveryLoop {
 			return { kind: 'undeliverable', reason: NOT_SENT[link.reason] };
 		}
 		if (link.revoked > 0) {
-			(this.#options.log ?? silentLogger).debug(
-				'links-revoked',
-				"A new link replaced the user's earlier ones",
-				{
-					user: job.userId,
-					count: link.revoked
-				}
-			);
+			this.#log.debug('links-revoked', "A new link replaced the user's earlier ones", {
+				user: job.userId,
+				count: link.revoked
+			});
 		}
 		const mail = renderMail({
 			...input,

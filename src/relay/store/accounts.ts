@@ -17,9 +17,8 @@ export interface Account {
 	readonly displayName: string | null;
 	readonly passwordHash: string | null;
 	readonly mustChangePassword: boolean;
-	/** When the initial password (SMS login details) was set, and when it was used to sign in (once). */
+	/** When the initial password (SMS login details) was set; it signs in once (useInitialPassword). */
 	readonly initialPasswordSetAt: number | null;
-	readonly initialPasswordUsedAt: number | null;
 	/** Suspended by the app: no sign-in, no link, no message until reactivated. */
 	readonly isSuspended: boolean;
 	/** Deleted by the app: names and password wiped; nothing more is sent or opened for this id. */
@@ -50,7 +49,6 @@ interface AccountRow {
 	password_hash: string | null;
 	must_change_password: number;
 	initial_password_set_at: number | null;
-	initial_password_used_at: number | null;
 	suspended_at: number | null;
 	deleted_at: number | null;
 }
@@ -64,7 +62,6 @@ function toAccount(row: AccountRow): Account {
 		passwordHash: row.password_hash,
 		mustChangePassword: row.must_change_password === 1,
 		initialPasswordSetAt: row.initial_password_set_at,
-		initialPasswordUsedAt: row.initial_password_used_at,
 		isSuspended: row.suspended_at !== null,
 		isDeleted: row.deleted_at !== null
 	};

@@ -1,29 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHmac } from 'node:crypto';
+import { loadKeyFile } from './secrets.ts';
 
 /** The file in the data folder that holds the key activation links are derived from. */
 export const LINK_KEY_FILE = 'link-key';
 
 /**
- * The relay's link key: 32 random bytes made on first start and kept beside the database, never in it, so
- * a copy of relay.sqlite alone (idempotency keys and link hashes) opens no link. Created with 'wx' so a
- * relay and a CLI starting at once agree on one key; readable by the relay's user only.
+ * The relay's link key, kept beside the database and never in it, so a copy of relay.sqlite alone
+ * (idempotency keys and link hashes) opens no link.
  */
 export function loadLinkKey(dataDir: string): Buffer {
-	const file = path.join(dataDir, LINK_KEY_FILE);
-	try {
-		writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-	}
-	const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-	if (key.length < 32) {
-		throw new Error(
-			`The link key in ${file} is damaged (shorter than 32 bytes). Delete the file to make a new one; links already sent then stop working.`
-		);
-	}
-	return key;
+	return loadKeyFile(dataDir, LINK_KEY_FILE, 'links already sent then stop working');
 }
 
 /**

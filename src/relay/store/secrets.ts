@@ -35,8 +35,21 @@ export const BODY_HASH_KEY_FILE = 'body-hash.key';
  * the database so that a copy of the database alone cannot be used to check guesses of a hashed body.
  */
 export function bodyHashKey(dataDir: string): Buffer {
+	return loadKeyFile(
+		dataDir,
+		BODY_HASH_KEY_FILE,
+		'a message accepted before then and sent again is then refused as a conflict'
+	);
+}
+
+/**
+ * A 32-byte secret kept in `name` beside the database, never in it: made on first use with 'wx' (so a relay
+ * and a CLI starting at once agree on one key), readable by the relay's user only. A damaged file stops
+ * the relay with what to do and what deleting it costs (`ifLost`).
+ */
+export function loadKeyFile(dataDir: string, name: string, ifLost: string): Buffer {
 	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-	const file = path.join(dataDir, BODY_HASH_KEY_FILE);
+	const file = path.join(dataDir, name);
 	try {
 		writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
 	} catch (error) {
@@ -45,7 +58,7 @@ export function bodyHashKey(dataDir: string): Buffer {
 	const text = readFileSync(file, 'utf8').trim();
 	if (!/^[0-9a-f]{64}$/.test(text)) {
 		throw new Error(
-			`${file} is damaged: it must hold the 64 hex digits the relay wrote there. Restore it from a backup, or delete it to start a new one (a message accepted before then and sent again is then refused as a conflict).`
+			`${file} is damaged: it must hold the 64 hex digits the relay wrote there. Restore it from a backup, or delete it to start a new one (${ifLost}).`
 		);
 	}
 	return Buffer.from(text, 'hex');

@@ -39,7 +39,9 @@ describe('the password rules the app and the relay share', () => {
 			/cannot contain your name/
 		);
 		const ann = { firstName: 'Annabel', lastName: 'Leeward' };
-		expect(initialPasswordProblem('annabel leeward harbour', ann)).toMatch(/cannot contain your name/);
+		expect(initialPasswordProblem('annabel leeward harbour', ann)).toMatch(
+			/^The password cannot go by SMS: The password cannot contain your name/
+		);
 		expect(initialPasswordProblem('amber kettle drifts past 9 harbours', jojo)).toBeUndefined();
 	});
 });

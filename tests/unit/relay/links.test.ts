@@ -238,7 +238,9 @@ describe('one live link per person', () => {
 			expect(loadLinkKey(dir).equals(key)).toBe(true);
 			expect(statSync(path.join(dir, LINK_KEY_FILE)).mode & 0o777).toBe(0o600);
 			writeFileSync(path.join(dir, LINK_KEY_FILE), 'short');
-			expect(() => loadLinkKey(dir)).toThrow(/is damaged .* Delete the file to make a new one/);
+			expect(() => loadLinkKey(dir)).toThrow(
+				/link-key is damaged: .* delete it to start a new one \(links already sent then stop working\)/
+			);
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}

@@ -121,7 +121,7 @@ describe('RateLimiter', () => {
 		now = 30_000;
 		expect(limiter.take('a')).toBe(0);
 		expect(limiter.peek('a')).toBe(30);
-		limiter.reset('a');
+		limiter.give('a');
 		expect(limiter.peek('a')).toBe(0);
 	});
 });
