@@ -1,7 +1,7 @@
 import { outgoingCommand, type CommandOutcome, type CommandsStore } from '$lib/db/commands';
 import type { CommandRow } from '$lib/db/database';
-import { nextAttemptAt } from '$lib/domain/backoff';
 import { MAX_BATCH_COMMANDS } from '$lib/domain/relay-protocol';
+import { retryAt } from './flusher';
 import type { RelayClient, RelayProblem } from './relay-client';
 
 export interface CommandFlushOptions {
@@ -20,9 +20,6 @@ export interface CommandFlushReport {
 	waiting: number;
 	problem?: RelayProblem;
 }
-
-/** A rate limit of 0 s must not turn into a busy loop against the relay. */
-const MIN_WAIT_MS = 1_000;
 
 /**
  * Sends the waiting account commands in the order they were queued, batch by batch, each batch marked
@@ -66,21 +63,12 @@ export async function flushCommands(options: CommandFlushOptions): Promise<Comma
 			await settle(batch, () => ({ kind: 'failed', reason: `The relay refused it: ${problem.message}` }));
 			continue;
 		}
-		const at = (row: CommandRow) =>
-			problem.kind === 'rate-limited'
-				? Math.max(now() + MIN_WAIT_MS, nextAttemptAt(now(), row.attempts, problem.retryAfterSeconds, random))
-				: nextAttemptAt(
-						now(),
-						row.attempts,
-						problem.kind === 'server' ? problem.retryAfterSeconds : undefined,
-						random
-					);
 		await settle(batch, (row) => ({
 			kind: 'retry',
 			reason: problem.message,
 			...(problem.kind === 'unpaired'
 				? { at: now(), isAttempt: false }
-				: { at: at(row), isAttempt: problem.kind !== 'rate-limited' })
+				: { at: retryAt(problem, row.attempts, now(), random), isAttempt: problem.kind !== 'rate-limited' })
 		}));
 		return { ...report, waiting: await commands.waiting(), problem };
 	}

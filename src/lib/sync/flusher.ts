@@ -27,6 +27,21 @@ export interface FlushReport {
 
 /** A rate limit of 0 s must not turn into a busy loop against the relay. */
 const MIN_WAIT_MS = 1_000;
+
+/** When to try again after a wait the relay asked for: its Retry-After, at least a second. */
+export function waitAtLeast(now: number, attempts: number, seconds: number, random: () => number): number {
+	return Math.max(now + MIN_WAIT_MS, nextAttemptAt(now, attempts, seconds, random));
+}
+
+/**
+ * When to try again after `problem`, for something sent `attempts` times: a rate limit's wait, else the
+ * backoff, with a 503's Retry-After (the relay's disk is full) as its floor.
+ */
+export function retryAt(problem: RelayProblem, attempts: number, now: number, random: () => number): number {
+	if (problem.kind === 'rate-limited') return waitAtLeast(now, attempts, problem.retryAfterSeconds, random);
+	const floor = problem.kind === 'server' ? problem.retryAfterSeconds : undefined;
+	return nextAttemptAt(now, attempts, floor, random);
+}
 const encoder = new TextEncoder();
 
 /**
@@ -123,18 +138,15 @@ export async function flush(options: FlushOptions): Promise<FlushReport> {
 			reason: problem.message,
 			...(problem.kind === 'unpaired'
 				? { at: now(), isAttempt: false }
-				: problem.kind === 'rate-limited'
-					? { at: waitFor(message, now(), problem.retryAfterSeconds), isAttempt: false }
-					: { at: nextAttemptAt(now(), message.attempts, serverWait(problem), random), isAttempt: true })
+				: {
+						at: retryAt(problem, message.attempts, now(), random),
+						isAttempt: problem.kind !== 'rate-limited'
+					})
 		}));
 		return { ...report, problem };
 
-		function serverWait(problem: RelayProblem): number | undefined {
-			return problem.kind === 'server' ? problem.retryAfterSeconds : undefined;
-		}
-
 		function waitFor(message: OutboxMessage, time: number, seconds: number) {
-			return Math.max(time + MIN_WAIT_MS, nextAttemptAt(time, message.attempts, seconds, random));
+			return waitAtLeast(time, message.attempts, seconds, random);
 		}
 
 		function outcomeOf(result: MessageResult): SendOutcome {
