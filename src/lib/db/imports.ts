@@ -1,7 +1,7 @@
 import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
 import { emailKey } from '$lib/domain/email';
-import { fields as registry } from '$lib/domain/fields';
-import { nameOf, userKeys, type User, type UserFields } from '$lib/domain/user';
+import { isCustomKey, fields as registry } from '$lib/domain/fields';
+import { customValues, nameOf, userKeys, type User, type UserFields } from '$lib/domain/user';
 import type { CheckedRow } from '$lib/import/rows';
 import type {
 	ImportChangeRow,
@@ -84,6 +84,7 @@ const CHUNK = 500;
 
 type StoredKey = keyof UserFields;
 const storedKeys = new Set(registry.filter((def) => !def.isSensitive).map((def) => def.key as StoredKey));
+const isStored = (key: string) => storedKeys.has(key as StoredKey) || isCustomKey(key);
 
 /** What every batch of one commit shares. */
 interface Job {
@@ -114,10 +115,10 @@ function defined<T extends object>(record: T): T {
 	return record;
 }
 
-/** Only the registry's stored fields of a checked row: never the password, never an unknown key. */
+/** Only the stored fields of a checked row (the registry's and custom attributes): never the password. */
 function storedValues(values: Partial<UserFields>): Partial<UserFields> {
-	const picked: Record<string, unknown> = {};
-	for (const key of storedKeys) if (values[key] !== undefined) picked[key] = values[key];
+	const picked: Partial<UserFields> = Object.fromEntries(customValues(values));
+	for (const key of storedKeys) if (values[key] !== undefined) Object.assign(picked, { [key]: values[key] });
 	return picked;
 }
 
@@ -141,7 +142,7 @@ function newUser(row: CheckedRow, hasPassword: boolean, now: number): Omit<User,
 function updatedUser(current: User, row: CheckedRow, hasPassword: boolean, now: number) {
 	const wrote: ImportedValues = {};
 	for (const key of row.changes ?? []) {
-		if (!storedKeys.has(key as StoredKey)) continue;
+		if (!isStored(key)) continue;
 		const value = row.values[key as StoredKey];
 		// An empty cell never erases a stored value (the check leaves them out of changes already).
 		if (value === undefined || value === '') continue;

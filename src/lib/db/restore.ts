@@ -1,4 +1,4 @@
-import { fields, type FieldDef } from '$lib/domain/fields';
+import { CUSTOM_VALUE_MAX, fields, isCustomKey, type FieldDef } from '$lib/domain/fields';
 import { userKeys, userStatuses, type User, type UserFields, type UserStatus } from '$lib/domain/user';
 
 const time = (value: unknown, fallback: number) =>
@@ -14,8 +14,8 @@ function restoreValue(def: FieldDef, value: unknown): string | boolean | undefin
 
 /**
  * Every user read from an older schema passes here: each registry field is checked against its type
- * and gets its default when missing, and the derived keys are computed again, so nothing downstream
- * meets a half-formed row. Sensitive fields are never kept.
+ * and gets its default when missing, custom attributes are kept when they are text, and the derived keys
+ * are computed again, so nothing downstream meets a half-formed row. Sensitive fields are never kept.
  */
 export function restoreUser(stored: Record<string, unknown>): User {
 	const values: Record<string, string | boolean> = {};
@@ -23,6 +23,12 @@ export function restoreUser(stored: Record<string, unknown>): User {
 		if (def.isSensitive) continue;
 		const value = restoreValue(def, stored[def.key]);
 		if (value !== undefined) values[def.key] = value;
+	}
+	// Custom attributes are text; whatever else sits under such a key did not come from Rollcall.
+	for (const [key, value] of Object.entries(stored)) {
+		if (isCustomKey(key) && typeof value === 'string' && value !== '' && value.length <= CUSTOM_VALUE_MAX) {
+			values[key] = value;
+		}
 	}
 	const restored = { email: '', ...values } as UserFields;
 	const createdAt = time(stored.createdAt, Date.now());

@@ -3,8 +3,8 @@ import { formatPhone, parsePhone, type CountryCode } from './phone';
 import { fail, ok, type Parsed } from './result';
 import { cleanText, parseText } from './text';
 
-/** Every field a Rollcall user can have. The registry below is the only place that lists them. */
-export type FieldKey =
+/** Every built-in field a Rollcall user can have. The registry below is the only place that lists them. */
+export type BuiltinFieldKey =
 	| 'firstName'
 	| 'lastName'
 	| 'displayName'
@@ -22,6 +22,33 @@ export type FieldKey =
 	| 'udid'
 	| 'inGlobalAddressBook';
 
+/**
+ * A custom attribute the admin added (a column of their files Rollcall has no field for): 'custom:' and its
+ * name. The name is part of the key so that wherever a key travels (a policy, a stored user, a worker
+ * message) the field it names is known without a second list; the policy's custom keys are the list.
+ */
+export type CustomFieldKey = `custom:${string}`;
+
+export type FieldKey = BuiltinFieldKey | CustomFieldKey;
+
+const CUSTOM_PREFIX = 'custom:';
+
+/** The longest name of a custom attribute, and of its value. */
+export const CUSTOM_NAME_MAX = 64;
+export const CUSTOM_VALUE_MAX = 1024;
+
+export function isCustomKey(key: string): key is CustomFieldKey {
+	return key.startsWith(CUSTOM_PREFIX) && key.length > CUSTOM_PREFIX.length;
+}
+
+/** The name of a custom attribute, from its key. */
+export const customName = (key: CustomFieldKey) => key.slice(CUSTOM_PREFIX.length);
+
+/** The key of the custom attribute named `name` (trimmed, inner spaces collapsed). */
+export function customKey(name: string): CustomFieldKey {
+	return `${CUSTOM_PREFIX}${name.trim().replace(/\s+/gu, ' ')}`;
+}
+
 /** How a field is entered and shown: drives the form control and the list cell. */
 export type FieldType = 'text' | 'email' | 'password' | 'phone' | 'choice' | 'boolean';
 
@@ -38,6 +65,8 @@ export type UserType = (typeof userTypes)[number];
 
 export interface FieldDef {
 	key: FieldKey;
+	/** A custom attribute the admin added, not a built-in field. */
+	isCustom?: boolean;
 	/** The label the admin sees, in the form, the list and the templates. */
 	label: string;
 	type: FieldType;
@@ -299,12 +328,26 @@ export const fields: readonly FieldDef[] = [
 	}
 ];
 
-const byKey = new Map(fields.map((field) => [field.key, field]));
-
-export function field(key: FieldKey): FieldDef {
-	const found = byKey.get(key);
-	if (!found) throw new Error(`Unknown field ${key}`);
-	return found;
+/** A custom attribute: free text under the name the admin gave it, listed, searched and exported like any field. */
+function customField(key: CustomFieldKey): FieldDef {
+	const label = customName(key);
+	return {
+		...textField(key, label, CUSTOM_VALUE_MAX, { autocomplete: 'off', aliases: [] }),
+		isCustom: true,
+		isListed: true
+	};
 }
 
-export const fieldKeys: readonly FieldKey[] = fields.map((f) => f.key);
+const byKey = new Map<FieldKey, FieldDef>(fields.map((field) => [field.key, field]));
+
+/** The definition of a field, built-in or custom (a custom one is made from its key the first time). */
+export function field(key: FieldKey): FieldDef {
+	const found = byKey.get(key);
+	if (found) return found;
+	if (!isCustomKey(key)) throw new Error(`Unknown field ${key}`);
+	const made = customField(key);
+	byKey.set(key, made);
+	return made;
+}
+
+export const fieldKeys: readonly BuiltinFieldKey[] = fields.map((f) => f.key as BuiltinFieldKey);

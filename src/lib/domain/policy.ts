@@ -1,10 +1,25 @@
-import { fields, type FieldKey } from './fields';
+import {
+	CUSTOM_NAME_MAX,
+	customKey,
+	customName,
+	field,
+	fields,
+	isCustomKey,
+	type BuiltinFieldKey,
+	type CustomFieldKey,
+	type FieldDef,
+	type FieldKey
+} from './fields';
 
 /** What the organisation asks of a field. Hidden fields are not asked, imported or exported. */
 export type Requirement = 'required' | 'optional' | 'hidden';
 export const requirements: readonly Requirement[] = ['required', 'optional', 'hidden'];
 
-export type FieldPolicy = Record<FieldKey, Requirement>;
+/**
+ * What the organisation asks of each field: every built-in field, and one entry per custom attribute the
+ * admin added (its key names it, see CustomFieldKey): the policy's custom keys are the list of them.
+ */
+export type FieldPolicy = Record<BuiltinFieldKey, Requirement> & Partial<Record<CustomFieldKey, Requirement>>;
 
 export interface PolicyPreset {
 	id: 'rollcall' | 'portal' | 'groups' | 'multi-customer' | 'field-heavy';
@@ -13,11 +28,15 @@ export interface PolicyPreset {
 	policy: FieldPolicy;
 }
 
-function policyOf(required: FieldKey[], optional: FieldKey[]): FieldPolicy {
+function policyOf(required: BuiltinFieldKey[], optional: BuiltinFieldKey[]): FieldPolicy {
 	return Object.fromEntries(
 		fields.map((f) => [
 			f.key,
-			required.includes(f.key) ? 'required' : optional.includes(f.key) ? 'optional' : 'hidden'
+			required.includes(f.key as BuiltinFieldKey)
+				? 'required'
+				: optional.includes(f.key as BuiltinFieldKey)
+					? 'optional'
+					: 'hidden'
 		])
 	) as FieldPolicy;
 }
@@ -74,14 +93,30 @@ export const presets: readonly PolicyPreset[] = [
 
 export const defaultPolicy: FieldPolicy = presets[0]!.policy;
 
-/** The preset a policy is exactly equal to, if any: the Settings page names it. */
+/** What the policy asks of a field; a custom attribute it does not know (deleted meanwhile) is hidden. */
+export function requirementOf(policy: FieldPolicy, key: FieldKey): Requirement {
+	return policy[key] ?? 'hidden';
+}
+
+/** The custom attributes the policy knows, in the order they were added. */
+export function customKeys(policy: FieldPolicy): CustomFieldKey[] {
+	return Object.keys(policy).filter(isCustomKey);
+}
+
+/** Every field of the organisation: the registry's built-in fields, then its custom attributes. */
+export function fieldsOf(policy: FieldPolicy): FieldDef[] {
+	return [...fields, ...customKeys(policy).map(field)];
+}
+
+/** The preset a policy is exactly equal to, if any (custom attributes aside): the Settings page names it. */
 export function matchingPreset(policy: FieldPolicy): PolicyPreset | undefined {
 	return presets.find((preset) => fields.every((f) => preset.policy[f.key] === policy[f.key]));
 }
 
 /**
  * Brings any stored or imported policy to a complete, valid one: unknown keys dropped, missing or
- * unreadable entries taken from the default, and the identity field (email) always required.
+ * unreadable entries taken from the default, the identity field (email) always required, and custom
+ * attributes kept when their key is well formed.
  */
 export function restorePolicy(stored: unknown): FieldPolicy {
 	const source = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
@@ -93,10 +128,17 @@ export function restorePolicy(stored: unknown): FieldPolicy {
 		}
 		if (f.isIdentity) policy[f.key] = 'required';
 	}
+	for (const [key, value] of Object.entries(source)) {
+		if (!isCustomKey(key) || customKey(customName(key)) !== key) continue;
+		if (customName(key).length > CUSTOM_NAME_MAX) continue;
+		if (typeof value === 'string' && (requirements as readonly string[]).includes(value)) {
+			policy[key] = value as Requirement;
+		}
+	}
 	return policy;
 }
 
-/** The fields the admin sees, in registry order. */
-export function visibleFields(policy: FieldPolicy) {
-	return fields.filter((f) => policy[f.key] !== 'hidden');
+/** The fields the admin sees, in registry order, custom attributes last. */
+export function visibleFields(policy: FieldPolicy): FieldDef[] {
+	return fieldsOf(policy).filter((f) => policy[f.key] !== 'hidden');
 }

@@ -1,6 +1,14 @@
 import { emailKey } from './email';
-import { field, fields, type FieldContext, type FieldKey, type FieldValue, type UserType } from './fields';
-import type { FieldPolicy } from './policy';
+import {
+	field,
+	isCustomKey,
+	type CustomFieldKey,
+	type FieldContext,
+	type FieldKey,
+	type FieldValue,
+	type UserType
+} from './fields';
+import { fieldsOf, type FieldPolicy } from './policy';
 import { foldText } from './text';
 
 export const userStatuses = ['Pending', 'Active', 'Suspended'] as const;
@@ -23,6 +31,15 @@ export interface UserFields {
 	customerCode?: string;
 	udid?: string;
 	inGlobalAddressBook: boolean;
+	/** Custom attributes, each under its own key (see CustomFieldKey): text, never empty. */
+	[key: CustomFieldKey]: string | undefined;
+}
+
+/** The custom attributes a user has values for, whatever the policy says of them now. */
+export function customValues(user: Partial<UserFields>): [CustomFieldKey, string][] {
+	return Object.entries(user).filter(
+		(entry): entry is [CustomFieldKey, string] => isCustomKey(entry[0]) && typeof entry[1] === 'string'
+	);
 }
 
 /** Keys derived from the fields, stored beside them so IndexedDB can sort, search and keep them unique. */
@@ -32,7 +49,7 @@ export interface UserKeys {
 	emailKey: string;
 	usernameKey?: string;
 	customerCodeKey?: string;
-	/** Folded word prefixes a search can start with: names, email, username. */
+	/** Folded word prefixes a search can start with: names, email, username, custom attributes. */
 	searchWords: string[];
 }
 
@@ -89,7 +106,7 @@ export function validateUser(input: UserInput, policy: FieldPolicy, context: Fie
 	const values: Record<string, FieldValue | undefined> = {};
 	const errors: FieldErrors = {};
 	let password: string | undefined;
-	for (const def of fields) {
+	for (const def of fieldsOf(policy)) {
 		if (policy[def.key] === 'hidden') continue;
 		const { value, error } = validateField(def.key, input[def.key], policy, context);
 		if (error) errors[def.key] = error;
@@ -97,7 +114,8 @@ export function validateUser(input: UserInput, policy: FieldPolicy, context: Fie
 		else values[def.key] = value;
 	}
 	return {
-		values: values,
+		// Built from the policy's fields, each value checked by its field's parse: a Partial<UserFields>.
+		values: values as Partial<UserFields>,
 		password,
 		errors,
 		isValid: Object.keys(errors).length === 0
@@ -124,7 +142,8 @@ export function userKeys(user: UserFields): UserKeys {
 		...words(user.firstName),
 		...words(user.lastName),
 		email,
-		...words(email.split('@')[0])
+		...words(email.split('@')[0]),
+		...customValues(user).flatMap(([, value]) => words(value))
 	]);
 	const username = user.username ? foldText(user.username) : undefined;
 	if (username) searchWords.add(username);

@@ -1,4 +1,4 @@
-import type { FieldDef, FieldKey } from '$lib/domain/fields';
+import type { BuiltinFieldKey, FieldDef } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import { escapeFormula } from './formula';
 import { writeXlsx } from './xlsx-writer';
@@ -15,7 +15,7 @@ export const SENSITIVE_PLACEHOLDER = 'Choose a password';
  * Two example users, valid under the registry whatever the policy and default country: phones in
  * international form, a customer code with leading zeros, accents that only survive as UTF-8.
  */
-const examples: Record<FieldKey, readonly [string, string]> = {
+const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 	firstName: ['Ada', 'José'],
 	lastName: ['Lovelace', 'Núñez'],
 	displayName: ['Ada Lovelace', 'José Núñez'],
@@ -44,7 +44,7 @@ function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][]
 	const people = options.example ? [0, 1] : [];
 	return [
 		shown.map((def) => headerOf(def, policy)),
-		...people.map((i) => shown.map((def) => examples[def.key][i]!))
+		...people.map((i) => shown.map((def) => (def.isCustom ? '' : examples[def.key as BuiltinFieldKey][i]!)))
 	];
 }
 

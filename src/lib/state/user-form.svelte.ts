@@ -193,9 +193,10 @@ export class UserForm {
 	 */
 	#changed(values: Partial<UserFields>): Partial<UserFields> {
 		const existing = this.existing as Partial<UserFields> | undefined;
-		return Object.fromEntries(
-			Object.entries(values).filter(([key, value]) => existing?.[key as keyof UserFields] !== value)
+		const changed = Object.entries(values).filter(
+			([key, value]) => existing?.[key as keyof UserFields] !== value
 		);
+		return Object.fromEntries(changed) as Partial<UserFields>;
 	}
 
 	/** The fields still wrong, in form order, for the summary above the form. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fieldKeys, type FieldKey } from '../../../src/lib/domain/fields';
+import { customKey, field, fieldKeys, type FieldKey } from '../../../src/lib/domain/fields';
 import {
+	customKeys,
+	fieldsOf,
+	requirementOf,
 	defaultPolicy,
 	matchingPreset,
 	presets,
@@ -156,5 +159,49 @@ describe('visibleFields', () => {
 			'userType',
 			'site'
 		]);
+	});
+});
+
+describe('custom attributes in the policy', () => {
+	const base = preset('rollcall').policy;
+
+	it('keeps well-formed custom keys, after the built-in fields, and drops malformed ones', () => {
+		const restored = restorePolicy({
+			...base,
+			'custom:Badge colour': 'optional',
+			'custom:Cost ctr.': 'hidden',
+			'custom: padded': 'optional',
+			'custom:': 'optional',
+			'custom:Too  many spaces': 'optional',
+			'custom:Bad value': 'sometimes',
+			[`custom:${'x'.repeat(65)}`]: 'optional'
+		});
+		expect(customKeys(restored)).toEqual(['custom:Badge colour', 'custom:Cost ctr.']);
+		expect(
+			fieldsOf(restored)
+				.slice(-2)
+				.map((f) => [f.label, f.isCustom])
+		).toEqual([
+			['Badge colour', true],
+			['Cost ctr.', true]
+		]);
+		expect(visibleFields(restored).at(-1)?.key).toBe('custom:Badge colour');
+	});
+
+	it('names a custom field by its key, as free text the validator checks', () => {
+		const def = field(customKey('  Badge   colour '));
+		expect(def.key).toBe('custom:Badge colour');
+		expect(def.label).toBe('Badge colour');
+		expect(def.parse('  blue  ', { defaultCountry: 'GB' })).toEqual({ ok: true, value: 'blue' });
+		expect(def.parse('x'.repeat(1025), { defaultCountry: 'GB' }).ok).toBe(false);
+	});
+
+	it('treats a custom attribute the policy no longer knows as hidden', () => {
+		expect(requirementOf(base, 'custom:Gone')).toBe('hidden');
+		expect(requirementOf({ ...base, 'custom:Here': 'required' }, 'custom:Here')).toBe('required');
+	});
+
+	it('still matches a preset when the admin added custom attributes', () => {
+		expect(matchingPreset({ ...base, 'custom:Badge colour': 'optional' })?.id).toBe('rollcall');
 	});
 });

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { field, fieldKeys, fields, type FieldContext, type FieldKey } from '../../../src/lib/domain/fields';
+import {
+	field,
+	fieldKeys,
+	fields,
+	type FieldContext,
+	type BuiltinFieldKey,
+	type FieldKey
+} from '../../../src/lib/domain/fields';
 import { defaultPolicy, presets, restorePolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import {
+	customValues,
 	nameOf,
 	searchTerms,
 	userKeys,
@@ -237,7 +245,10 @@ describe('validateUser: the policy decides', () => {
 	it('never throws, and every message names its field (any input, any policy)', () => {
 		const requirement = fc.constantFrom('required' as const, 'optional' as const, 'hidden' as const);
 		const policy = fc.record(
-			Object.fromEntries(fieldKeys.map((key) => [key, requirement])) as Record<FieldKey, typeof requirement>
+			Object.fromEntries(fieldKeys.map((key) => [key, requirement])) as Record<
+				BuiltinFieldKey,
+				typeof requirement
+			>
 		);
 		const input = fc.dictionary(
 			fc.constantFrom(...fieldKeys),
@@ -247,12 +258,12 @@ describe('validateUser: the policy decides', () => {
 			fc.property(input, policy, (raw, p) => {
 				const result = validateUser(raw, p, gb);
 				expect(result.isValid).toBe(Object.keys(result.errors).length === 0);
-				for (const [key, message] of Object.entries(result.errors)) {
-					expect(p[key as FieldKey]).not.toBe('hidden');
+				for (const [key, message] of Object.entries(result.errors) as [BuiltinFieldKey, string][]) {
+					expect(p[key]).not.toBe('hidden');
 					expect(message.toLowerCase()).toContain(field(key as FieldKey).label.toLowerCase());
 				}
 				expect(result.values).not.toHaveProperty('password');
-				for (const f of fields.filter((f) => p[f.key] === 'hidden')) {
+				for (const f of fields.filter((f) => p[f.key as BuiltinFieldKey] === 'hidden')) {
 					expect(result.values).not.toHaveProperty(f.key);
 				}
 				for (const f of fields.filter((f) => f.type !== 'boolean' && f.key in result.values)) {
@@ -405,5 +416,21 @@ describe('searchTerms', () => {
 		])
 	)('does not find %s by %j', (_name, user, query) => {
 		expect(finds(user, query)).toBe(false);
+	});
+});
+
+describe('custom attributes on a user', () => {
+	it('are validated, kept and searched like any text field', () => {
+		const policy = { ...defaultPolicy, 'custom:Badge colour': 'optional' as const };
+		const result = validateUser(
+			{ firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', 'custom:Badge colour': ' Sky blue ' },
+			policy,
+			gb
+		);
+		expect(result.isValid).toBe(true);
+		expect(result.values['custom:Badge colour']).toBe('Sky blue');
+		const keys = userKeys({ ...(result.values as UserFields) });
+		expect(keys.searchWords).toEqual(expect.arrayContaining(['sky', 'blue']));
+		expect(customValues(result.values)).toEqual([['custom:Badge colour', 'Sky blue']]);
 	});
 });

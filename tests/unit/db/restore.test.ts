@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { restoreUser } from '$lib/db/restore';
+
+describe('restoreUser', () => {
+	it('keeps custom attributes that are text and drops anything else under such keys', () => {
+		const user = restoreUser({
+			id: 7,
+			email: 'ann@example.com',
+			'custom:Badge colour': 'Teal',
+			'custom:Empty': '',
+			'custom:Number': 42,
+			'custom:Huge': 'x'.repeat(1025),
+			'notcustom:Thing': 'dropped'
+		});
+		expect(Object.keys(user).filter((key) => key.includes(':'))).toEqual(['custom:Badge colour']);
+		expect(user.searchWords).toContain('teal');
+	});
+});
