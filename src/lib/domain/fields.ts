@@ -20,7 +20,20 @@ export type BuiltinFieldKey =
 	| 'department'
 	| 'customerCode'
 	| 'udid'
-	| 'inGlobalAddressBook';
+	| 'inGlobalAddressBook'
+	| 'streetAddress'
+	| 'city'
+	| 'region'
+	| 'postalCode'
+	| 'country'
+	| 'office'
+	| 'employeeNumber'
+	| 'costCenter'
+	| 'division'
+	| 'organization'
+	| 'manager'
+	| 'preferredLanguage'
+	| 'timeZone';
 
 /**
  * A custom attribute the admin added (a column of their files Rollcall has no field for): 'custom:' and its
@@ -261,7 +274,7 @@ export const fields: readonly FieldDef[] = [
 		isListed: true,
 		hint: 'Left empty: HQ.',
 		autocomplete: 'off',
-		aliases: ['site', 'location', 'office', 'physical delivery office name']
+		aliases: ['site', 'location']
 	}),
 	phoneField('mobilePhone', 'Mobile phone', 'tel', [
 		'mobile phone',
@@ -283,7 +296,7 @@ export const fields: readonly FieldDef[] = [
 	]),
 	textField('company', 'Company', 128, {
 		autocomplete: 'organization',
-		aliases: ['company', 'company name', 'organization', 'organisation']
+		aliases: ['company', 'company name']
 	}),
 	textField('jobTitle', 'Job title', 128, {
 		autocomplete: 'organization-title',
@@ -325,7 +338,70 @@ export const fields: readonly FieldDef[] = [
 		autocomplete: 'off',
 		parse: (raw, _context) => parseBoolean(raw, 'In global address book'),
 		format: asText
-	}
+	},
+	// The attributes the big directories share (SCIM 2.0 core and enterprise User, RFC 7643): hidden by
+	// every preset, turned on by the admin (or by an import whose file has them) so lists keep them.
+	textField('streetAddress', 'Street address', 1023, {
+		autocomplete: 'street-address',
+		aliases: ['street address', 'streetaddress', 'address', 'street']
+	}),
+	textField('city', 'City', 128, {
+		autocomplete: 'address-level2',
+		aliases: ['city', 'town', 'locality', 'l']
+	}),
+	textField('region', 'State or region', 128, {
+		autocomplete: 'address-level1',
+		aliases: [
+			'state',
+			'state or region',
+			'state or province',
+			'state province',
+			'province',
+			'region',
+			'county',
+			'st'
+		]
+	}),
+	textField('postalCode', 'Postal code', 40, {
+		hint: 'Kept exactly as typed, leading zeros too.',
+		autocomplete: 'postal-code',
+		aliases: ['postal code', 'postalcode', 'zip', 'zip code', 'zipcode', 'zip or postal code', 'postcode']
+	}),
+	textField('country', 'Country', 128, {
+		autocomplete: 'country',
+		aliases: ['country', 'country or region', 'country region', 'country code', 'countrycode', 'c', 'co']
+	}),
+	textField('office', 'Office', 128, {
+		autocomplete: 'off',
+		aliases: ['office', 'office number', 'office location', 'physical delivery office name']
+	}),
+	textField('employeeNumber', 'Employee number', 64, {
+		hint: 'Kept exactly as typed, leading zeros too.',
+		autocomplete: 'off',
+		aliases: ['employee number', 'employeenumber', 'employee id', 'employeeid', 'employee no']
+	}),
+	textField('costCenter', 'Cost centre', 64, {
+		autocomplete: 'off',
+		aliases: ['cost center', 'cost centre', 'costcenter']
+	}),
+	textField('division', 'Division', 128, { autocomplete: 'off', aliases: ['division'] }),
+	textField('organization', 'Organisation', 128, {
+		autocomplete: 'off',
+		aliases: ['organization', 'organisation']
+	}),
+	textField('manager', 'Manager', 320, {
+		hint: "The manager's email.",
+		autocomplete: 'off',
+		aliases: ['manager', 'manager email', 'manageremail']
+	}),
+	textField('preferredLanguage', 'Preferred language', 35, {
+		autocomplete: 'language',
+		aliases: ['preferred language', 'preferredlanguage', 'language']
+	}),
+	textField('timeZone', 'Time zone', 64, {
+		autocomplete: 'off',
+		aliases: ['time zone', 'timezone']
+	})
 ];
 
 /** A custom attribute: free text under the name the admin gave it, listed, searched and exported like any field. */

@@ -3,21 +3,7 @@
  * without asking, so those files import with no manual work. Compared without spaces.
  */
 export const foreignColumns: Record<string, readonly string[]> = {
-	'Microsoft 365': [
-		'accountenabled',
-		'blocksignin',
-		'usagelocation',
-		'streetaddress',
-		'stateorprovince',
-		'countryorregion',
-		'city',
-		'ziporpostalcode',
-		'postalcode',
-		'state',
-		'country',
-		'fax',
-		'faxnumber'
-	],
+	'Microsoft 365': ['accountenabled', 'blocksignin', 'usagelocation', 'fax', 'faxnumber'],
 	'Google Workspace': [
 		'passwordhashfunction',
 		'orgunitpath',
@@ -29,10 +15,7 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'homephone',
 		'workaddress',
 		'homeaddress',
-		'employeeid',
 		'employeetype',
-		'manageremail',
-		'costcenter',
 		'buildingid',
 		'floorname',
 		'floorsection',
@@ -41,25 +24,15 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'advancedprotectionprogramenrollment'
 	],
 	Okta: [
-		'streetaddress',
-		'city',
-		'state',
 		'middlename',
 		'honorificprefix',
 		'honorificsuffix',
 		'nickname',
 		'profileurl',
 		'secondemail',
-		'zipcode',
-		'countrycode',
 		'postaladdress',
-		'preferredlanguage',
 		'locale',
-		'timezone',
-		'employeenumber',
-		'division',
-		'managerid',
-		'manager'
+		'managerid'
 	],
 	'Active Directory': [
 		'cn',
@@ -94,5 +67,7 @@ export const fallbackAliases = new Set([
 	'mail',
 	'telephonenumber',
 	'mobile',
-	'physicaldeliveryofficename'
+	'physicaldeliveryofficename',
+	// Active Directory: 'co' is the country's name beside 'c', its ISO code.
+	'co'
 ]);

@@ -31,7 +31,20 @@ const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 	department: ['Research', 'Operations'],
 	customerCode: ['000123', '004567'],
 	udid: ['00008030-001A2B3C4D5E6F70', '2B6F0CC904D137BE2E1730235F5664094B831186'],
-	inGlobalAddressBook: ['Yes', 'No']
+	inGlobalAddressBook: ['Yes', 'No'],
+	streetAddress: ['12 Analytical Row', '5 rue de la République'],
+	city: ['London', 'Lyon'],
+	region: ['Greater London', 'Auvergne-Rhône-Alpes'],
+	postalCode: ['EC1A 1BB', '06000'],
+	country: ['GB', 'FR'],
+	office: ['2nd floor', 'Bâtiment B'],
+	employeeNumber: ['000042', '007001'],
+	costCenter: ['CC-100', 'CC-200'],
+	division: ['Engineering', 'Services'],
+	organization: ['Example Ltd', 'Example SAS'],
+	manager: ['grace.hopper@example.com', 'ada.lovelace@example.com'],
+	preferredLanguage: ['en-GB', 'fr-FR'],
+	timeZone: ['Europe/London', 'Europe/Paris']
 };
 
 /** A column's header: the field's label, with ' *' when the policy requires it (headers.ts reads both). */

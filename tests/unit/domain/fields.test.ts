@@ -5,6 +5,7 @@ import {
 	fields,
 	userTypes,
 	type FieldContext,
+	type BuiltinFieldKey,
 	type FieldKey,
 	type FieldValue
 } from '../../../src/lib/domain/fields';
@@ -38,7 +39,20 @@ describe('the field registry', () => {
 			'department',
 			'customerCode',
 			'udid',
-			'inGlobalAddressBook'
+			'inGlobalAddressBook',
+			'streetAddress',
+			'city',
+			'region',
+			'postalCode',
+			'country',
+			'office',
+			'employeeNumber',
+			'costCenter',
+			'division',
+			'organization',
+			'manager',
+			'preferredLanguage',
+			'timeZone'
 		]);
 		expect(new Set(fields.map((f) => f.label)).size).toBe(fields.length);
 	});
@@ -98,7 +112,7 @@ describe('the field registry', () => {
 });
 
 /** A valid raw value for every field: the registry must read each and read back what it shows. */
-const samples: Record<FieldKey, string> = {
+const samples: Record<BuiltinFieldKey, string> = {
 	firstName: ' Élodie ',
 	lastName: "O'Brien",
 	displayName: 'Élodie O’Brien',
@@ -114,7 +128,20 @@ const samples: Record<FieldKey, string> = {
 	department: 'R&D',
 	customerCode: '000123',
 	udid: '00008030-001a2b3c4d5e6f70',
-	inGlobalAddressBook: 'yes'
+	inGlobalAddressBook: 'yes',
+	streetAddress: '1 Main St, Apt 2',
+	city: 'Zürich',
+	region: 'ZH',
+	postalCode: '08001',
+	country: 'CH',
+	office: 'B-204',
+	employeeNumber: '000417',
+	costCenter: '4100',
+	division: 'Retail',
+	organization: 'Acme Group',
+	manager: 'boss@example.com',
+	preferredLanguage: 'de-CH',
+	timeZone: 'Europe/Zurich'
 };
 
 describe('parse and format', () => {

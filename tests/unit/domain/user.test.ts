@@ -230,7 +230,20 @@ describe('validateUser: the policy decides', () => {
 				department: 'x'.repeat(129),
 				customerCode: 'x'.repeat(65),
 				udid: '1234',
-				inGlobalAddressBook: 'perhaps'
+				inGlobalAddressBook: 'perhaps',
+				streetAddress: 'x'.repeat(1024),
+				city: 'x'.repeat(129),
+				region: 'x'.repeat(129),
+				postalCode: 'x'.repeat(41),
+				country: 'x'.repeat(129),
+				office: 'x'.repeat(129),
+				employeeNumber: 'x'.repeat(65),
+				costCenter: 'x'.repeat(65),
+				division: 'x'.repeat(129),
+				organization: 'x'.repeat(129),
+				manager: 'x'.repeat(321),
+				preferredLanguage: 'x'.repeat(36),
+				timeZone: 'x'.repeat(65)
 			},
 			everything,
 			gb

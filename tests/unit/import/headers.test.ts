@@ -126,7 +126,10 @@ describe('templates of other systems map with no manual work', () => {
 			'Work Phone': 'businessPhone',
 			'Mobile Phone': 'mobilePhone',
 			'Employee Title': 'jobTitle',
-			Department: 'department'
+			'Employee ID': 'employeeNumber',
+			'Manager Email': 'manager',
+			Department: 'department',
+			'Cost Center': 'costCenter'
 		});
 		expect(mapping.columns.filter((c) => c.status !== 'mapped').every((c) => c.status === 'ignored')).toBe(
 			true
@@ -153,12 +156,23 @@ describe('templates of other systems map with no manual work', () => {
 			displayName: 'displayName',
 			mobilePhone: 'mobilePhone',
 			primaryPhone: 'businessPhone',
+			streetAddress: 'streetAddress',
+			city: 'city',
+			state: 'region',
+			zipCode: 'postalCode',
+			countryCode: 'country',
+			preferredLanguage: 'preferredLanguage',
+			timezone: 'timeZone',
 			userType: 'userType',
-			organization: 'company',
-			department: 'department'
+			employeeNumber: 'employeeNumber',
+			costCenter: 'costCenter',
+			organization: 'organization',
+			division: 'division',
+			department: 'department',
+			manager: 'manager'
 		});
-		expect(mapping.columns.find((c) => c.header === 'streetAddress')?.reason).toBe(
-			'A column of Microsoft 365 and Okta files that Rollcall has no field for.'
+		expect(mapping.columns.find((c) => c.header === 'managerId')?.reason).toBe(
+			'A column of Okta files that Rollcall has no field for.'
 		);
 	});
 
@@ -226,7 +240,7 @@ describe('templates of other systems map with no manual work', () => {
 			phone: 'businessPhone',
 			role: 'ignored',
 			restriction: 'ignored',
-			organization: 'company',
+			organization: 'organization',
 			tags: 'ignored'
 		});
 	});

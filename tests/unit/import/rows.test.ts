@@ -121,7 +121,7 @@ describe('validating rows with the registry', () => {
 		expect(result.rows[0]?.values).toMatchObject({
 			displayName: 'Chris Green',
 			email: 'chris@contoso.com',
-			site: 'London',
+			office: 'London',
 			businessPhone: '+442079460958'
 		});
 	});
