@@ -1,4 +1,6 @@
+import { countryName, countryNames, parseCountry } from './country';
 import { parseEmail } from './email';
+import { languageName, languageSuggestions, parseLanguage, parseTimeZone, timeZoneNames } from './locale';
 import { formatPhone, parsePhone, type CountryCode } from './phone';
 import { fail, ok, type Parsed } from './result';
 import { cleanText, parseText } from './text';
@@ -67,6 +69,16 @@ export type FieldType = 'text' | 'email' | 'password' | 'phone' | 'choice' | 'bo
 
 export type FieldValue = string | boolean;
 
+/** Where a field sits among the others, so long lists (the policy, the form) read in parts. */
+export const fieldGroups = [
+	'Person',
+	'Organisation',
+	'Address',
+	'Language and time',
+	'Custom attributes'
+] as const;
+export type FieldGroup = (typeof fieldGroups)[number];
+
 /** What parsing needs to know about the organisation. */
 export interface FieldContext {
 	/** Country assumed for phone numbers typed without +code. */
@@ -78,6 +90,8 @@ export type UserType = (typeof userTypes)[number];
 
 export interface FieldDef {
 	key: FieldKey;
+	/** The part of the policy and the form it is shown in. */
+	group: FieldGroup;
 	/** A custom attribute the admin added, not a built-in field. */
 	isCustom?: boolean;
 	/** The label the admin sees, in the form, the list and the templates. */
@@ -102,6 +116,8 @@ export interface FieldDef {
 	/** HTML autocomplete token and virtual-keyboard hint for the form. */
 	autocomplete: string;
 	inputMode?: 'text' | 'email' | 'tel';
+	/** Values the form suggests as the admin types (a datalist): names it reads, not the only ones allowed. */
+	suggestions?: () => readonly string[];
 	/** Normalises and validates one non-empty raw value. */
 	parse(raw: string, context: FieldContext): Parsed<FieldValue>;
 	/** The value as the admin reads it. */
@@ -118,6 +134,7 @@ function textField(
 ): FieldDef {
 	return {
 		key,
+		group: 'Person',
 		label,
 		type: 'text',
 		isSensitive: false,
@@ -132,6 +149,7 @@ function textField(
 function phoneField(key: FieldKey, label: string, autocomplete: string, aliases: string[]): FieldDef {
 	return {
 		key,
+		group: 'Person',
 		label,
 		type: 'phone',
 		hint: 'With +country code for numbers abroad.',
@@ -189,6 +207,20 @@ function parseBoolean(raw: string, label: string): Parsed<boolean> {
 	return fail(`${label} must be Yes or No.`);
 }
 
+/** Active Directory exports name a manager by distinguished name ('CN=Jane Roe,OU=Staff,DC=example,DC=com'). */
+const DISTINGUISHED_NAME = /^\s*CN=(?:\\.|[^,\\])+,\s*(?:OU|DC|CN|O|L)=/iu;
+
+/** A manager is named by email, the one key every directory (Google, Okta, SCIM) can find them by. */
+function parseManager(raw: string): Parsed<string> {
+	if (DISTINGUISHED_NAME.test(raw)) {
+		return fail(
+			"Manager is an Active Directory name (CN=...), not an email: give the manager's email instead."
+		);
+	}
+	const email = parseEmail(raw);
+	return email.ok ? email : fail(`Manager needs the manager's email address. ${email.message}`);
+}
+
 /** The field registry: every field once, in the order the form and the templates show them. */
 export const fields: readonly FieldDef[] = [
 	textField('firstName', 'First name', 64, {
@@ -206,6 +238,7 @@ export const fields: readonly FieldDef[] = [
 	}),
 	{
 		key: 'email',
+		group: 'Person',
 		label: 'Email',
 		type: 'email',
 		isSensitive: false,
@@ -229,6 +262,7 @@ export const fields: readonly FieldDef[] = [
 	},
 	{
 		key: 'username',
+		group: 'Person',
 		label: 'Username',
 		type: 'text',
 		hint: 'The name used to sign in.',
@@ -243,6 +277,7 @@ export const fields: readonly FieldDef[] = [
 	},
 	{
 		key: 'password',
+		group: 'Person',
 		label: 'Password',
 		type: 'password',
 		hint: 'At least 8 characters. Never shown again or exported.',
@@ -256,6 +291,7 @@ export const fields: readonly FieldDef[] = [
 	},
 	{
 		key: 'userType',
+		group: 'Person',
 		label: 'User type',
 		type: 'choice',
 		choices: userTypes,
@@ -295,14 +331,17 @@ export const fields: readonly FieldDef[] = [
 		'primary phone'
 	]),
 	textField('company', 'Company', 128, {
+		group: 'Organisation',
 		autocomplete: 'organization',
 		aliases: ['company', 'company name']
 	}),
 	textField('jobTitle', 'Job title', 128, {
+		group: 'Organisation',
 		autocomplete: 'organization-title',
 		aliases: ['job title', 'jobtitle', 'title', 'position', 'employee title']
 	}),
 	textField('department', 'Department', 128, {
+		group: 'Organisation',
 		isListed: true,
 		autocomplete: 'off',
 		aliases: ['department', 'dept']
@@ -315,6 +354,7 @@ export const fields: readonly FieldDef[] = [
 	}),
 	{
 		key: 'udid',
+		group: 'Person',
 		label: 'UDID',
 		type: 'text',
 		hint: "The device's unique identifier.",
@@ -328,6 +368,7 @@ export const fields: readonly FieldDef[] = [
 	},
 	{
 		key: 'inGlobalAddressBook',
+		group: 'Person',
 		label: 'In global address book',
 		type: 'boolean',
 		defaultValue: false,
@@ -342,14 +383,17 @@ export const fields: readonly FieldDef[] = [
 	// The attributes the big directories share (SCIM 2.0 core and enterprise User, RFC 7643): hidden by
 	// every preset, turned on by the admin (or by an import whose file has them) so lists keep them.
 	textField('streetAddress', 'Street address', 1023, {
+		group: 'Address',
 		autocomplete: 'street-address',
 		aliases: ['street address', 'streetaddress', 'address', 'street']
 	}),
 	textField('city', 'City', 128, {
+		group: 'Address',
 		autocomplete: 'address-level2',
 		aliases: ['city', 'town', 'locality', 'l']
 	}),
 	textField('region', 'State or region', 128, {
+		group: 'Address',
 		autocomplete: 'address-level1',
 		aliases: [
 			'state',
@@ -363,43 +407,69 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('postalCode', 'Postal code', 40, {
+		group: 'Address',
 		hint: 'Kept exactly as typed, leading zeros too.',
 		autocomplete: 'postal-code',
 		aliases: ['postal code', 'postalcode', 'zip', 'zip code', 'zipcode', 'zip or postal code', 'postcode']
 	}),
 	textField('country', 'Country', 128, {
-		autocomplete: 'country',
+		group: 'Address',
+		hint: 'A name (Germany, Deutschland) or an ISO code (DE); kept as the two-letter code.',
+		autocomplete: 'country-name',
+		suggestions: countryNames,
+		parse: (raw) => parseCountry(raw),
+		format: (value) => countryName(asText(value)),
 		aliases: ['country', 'country or region', 'country region', 'country code', 'countrycode', 'c', 'co']
 	}),
 	textField('office', 'Office', 128, {
+		group: 'Organisation',
 		autocomplete: 'off',
 		aliases: ['office', 'office number', 'office location', 'physical delivery office name']
 	}),
 	textField('employeeNumber', 'Employee number', 64, {
+		group: 'Organisation',
 		hint: 'Kept exactly as typed, leading zeros too.',
 		autocomplete: 'off',
 		aliases: ['employee number', 'employeenumber', 'employee id', 'employeeid', 'employee no']
 	}),
 	textField('costCenter', 'Cost centre', 64, {
+		group: 'Organisation',
 		autocomplete: 'off',
 		aliases: ['cost center', 'cost centre', 'costcenter']
 	}),
-	textField('division', 'Division', 128, { autocomplete: 'off', aliases: ['division'] }),
+	textField('division', 'Division', 128, {
+		group: 'Organisation',
+		autocomplete: 'off',
+		aliases: ['division']
+	}),
 	textField('organization', 'Organisation', 128, {
+		group: 'Organisation',
 		autocomplete: 'off',
 		aliases: ['organization', 'organisation']
 	}),
 	textField('manager', 'Manager', 320, {
+		group: 'Organisation',
 		hint: "The manager's email.",
 		autocomplete: 'off',
+		inputMode: 'email',
+		parse: parseManager,
 		aliases: ['manager', 'manager email', 'manageremail']
 	}),
 	textField('preferredLanguage', 'Preferred language', 35, {
+		group: 'Language and time',
+		hint: 'A language code (en-GB) or name (English).',
 		autocomplete: 'language',
+		suggestions: languageSuggestions,
+		parse: (raw) => parseLanguage(raw),
+		format: (value) => languageName(asText(value)),
 		aliases: ['preferred language', 'preferredlanguage', 'language']
 	}),
 	textField('timeZone', 'Time zone', 64, {
+		group: 'Language and time',
+		hint: 'Its IANA name, such as Europe/London.',
 		autocomplete: 'off',
+		suggestions: timeZoneNames,
+		parse: (raw) => parseTimeZone(raw),
 		aliases: ['time zone', 'timezone']
 	})
 ];
@@ -409,6 +479,7 @@ function customField(key: CustomFieldKey): FieldDef {
 	const label = customName(key);
 	return {
 		...textField(key, label, CUSTOM_VALUE_MAX, { autocomplete: 'off', aliases: [] }),
+		group: 'Custom attributes',
 		isCustom: true,
 		isListed: true
 	};

@@ -49,3 +49,9 @@ export function foldText(value: string): string {
 		.replace(/\s+/gu, ' ')
 		.trim();
 }
+
+/** A value quoted in a message, cut short so a pasted paragraph does not fill the error list. */
+export function quoted(value: string, max = 40): string {
+	const chars = [...value];
+	return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value}"`;
+}

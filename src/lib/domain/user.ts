@@ -1,3 +1,4 @@
+import { parseCountry } from './country';
 import { emailKey } from './email';
 import {
 	field,
@@ -8,6 +9,7 @@ import {
 	type FieldValue,
 	type UserType
 } from './fields';
+import { isCountryCode } from './phone';
 import { fieldsOf, type FieldPolicy } from './policy';
 import { foldText } from './text';
 
@@ -31,6 +33,23 @@ export interface UserFields {
 	customerCode?: string;
 	udid?: string;
 	inGlobalAddressBook: boolean;
+	streetAddress?: string;
+	city?: string;
+	region?: string;
+	postalCode?: string;
+	/** ISO 3166-1 alpha-2. */
+	country?: string;
+	office?: string;
+	employeeNumber?: string;
+	costCenter?: string;
+	division?: string;
+	organization?: string;
+	/** The manager's email. */
+	manager?: string;
+	/** A canonical BCP 47 tag. */
+	preferredLanguage?: string;
+	/** An IANA time zone name. */
+	timeZone?: string;
 	/** Custom attributes, each under its own key (see CustomFieldKey): text, never empty. */
 	[key: CustomFieldKey]: string | undefined;
 }
@@ -101,14 +120,31 @@ export function validateField(
 	return parsed.ok ? { value: parsed.value } : { error: parsed.message };
 }
 
+/**
+ * The context one user's values are read and shown in: the person's own country, when the policy keeps
+ * one and it has phone numbers, is where their numbers typed without +code are (a Lyon office's
+ * '06 12 34 56 78' in a British organisation); otherwise the organisation's default country.
+ */
+export function contextOf(
+	input: UserInput | Partial<UserFields>,
+	policy: FieldPolicy,
+	context: FieldContext
+): FieldContext {
+	const raw = input.country;
+	if (policy.country === 'hidden' || typeof raw !== 'string' || raw.trim() === '') return context;
+	const country = parseCountry(raw);
+	return country.ok && isCountryCode(country.value) ? { defaultCountry: country.value } : context;
+}
+
 /** Validates a whole form or import row under the policy; uniqueness is checked against the directory apart. */
 export function validateUser(input: UserInput, policy: FieldPolicy, context: FieldContext): ValidatedUser {
 	const values: Record<string, FieldValue | undefined> = {};
 	const errors: FieldErrors = {};
 	let password: string | undefined;
+	const own = contextOf(input, policy, context);
 	for (const def of fieldsOf(policy)) {
 		if (policy[def.key] === 'hidden') continue;
-		const { value, error } = validateField(def.key, input[def.key], policy, context);
+		const { value, error } = validateField(def.key, input[def.key], policy, own);
 		if (error) errors[def.key] = error;
 		else if (def.isSensitive) password = typeof value === 'string' ? value : undefined;
 		else values[def.key] = value;

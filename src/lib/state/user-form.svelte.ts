@@ -1,8 +1,9 @@
 import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
-import { field, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
+import { field, type FieldContext, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
 import { initialPasswordProblem } from '$lib/domain/passwords';
 import {
+	contextOf,
 	nameOf,
 	validateField,
 	validateUser,
@@ -90,8 +91,13 @@ export class UserForm {
 		return this.#saveError;
 	}
 
+	/** The context this person's values are read in: their own country's phone numbers (see contextOf). */
+	get context(): FieldContext {
+		return contextOf(this.values, settings.policy, settings.context);
+	}
+
 	errorOf(key: FieldKey): string | undefined {
-		const { error } = validateField(key, this.values[key], settings.policy, settings.context);
+		const { error } = validateField(key, this.values[key], settings.policy, this.context);
 		return error ?? this.#taken[key];
 	}
 
@@ -104,14 +110,14 @@ export class UserForm {
 		// An empty optional field says nothing: its default (HQ, Standard) is shown by the hint or the select.
 		if (raw === undefined || raw === '' || def.type === 'boolean' || def.type === 'choice')
 			return { state: 'none' };
-		const { value } = validateField(key, raw, settings.policy, settings.context);
+		const { value } = validateField(key, raw, settings.policy, this.context);
 		if (value === undefined || value === '') return { state: 'none' };
 		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
 		if (def.isUnique) {
 			if (this.#pending[key]) return { state: 'none' };
 			return { state: 'valid', text: `${def.label} is available.` };
 		}
-		const shown = def.format(value, settings.context);
+		const shown = def.format(value, this.context);
 		return { state: 'valid', text: shown === value ? 'Looks good.' : `Will be saved as ${shown}.` };
 	}
 
@@ -129,7 +135,7 @@ export class UserForm {
 		this.#checks[key] = check;
 		delete this.#taken[key];
 		this.#pending[key] = false;
-		const { value, error } = validateField(key, raw, settings.policy, settings.context);
+		const { value, error } = validateField(key, raw, settings.policy, this.context);
 		if (error || typeof value !== 'string' || value === '') return;
 		this.#pending[key] = true;
 		try {

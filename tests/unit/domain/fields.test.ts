@@ -393,3 +393,91 @@ describe('global address book field', () => {
 		expect(field('inGlobalAddressBook').defaultValue).toBe(false);
 	});
 });
+
+describe('the fields other directories carry', () => {
+	it.each<[FieldKey, ...Case]>([
+		['manager', ' Jane.Roe@Example.COM ', 'Jane.Roe@example.com'],
+		['country', 'Deutschland', 'DE'],
+		['country', 'co', 'CO'],
+		['preferredLanguage', 'en_GB', 'en-GB'],
+		['timeZone', 'europe/paris', 'Europe/Paris'],
+		// text, exactly as typed: a postal code or an employee number is not a number
+		['postalCode', '01234', '01234'],
+		['postalCode', ' SW1A  1AA ', 'SW1A 1AA'],
+		['employeeNumber', '000417', '000417']
+	])('%s reads %j as %j', (key, raw, expected) => {
+		expect(parse(key, raw)).toEqual({ ok: true, value: expected });
+	});
+
+	it.each<[FieldKey, ...Bad]>([
+		[
+			'manager',
+			'CN=Jane Roe,OU=Staff,DC=example,DC=com',
+			"Manager is an Active Directory name (CN=...), not an email: give the manager's email instead."
+		],
+		[
+			'manager',
+			'cn=Roe\\, Jane,ou=Staff,dc=example,dc=com',
+			"Manager is an Active Directory name (CN=...), not an email: give the manager's email instead."
+		],
+		[
+			'manager',
+			'Jane Roe',
+			"Manager needs the manager's email address. An email address cannot contain spaces."
+		],
+		[
+			'manager',
+			'jane.roe',
+			"Manager needs the manager's email address. An email address needs an @, as in name@example.com."
+		],
+		[
+			'country',
+			'Atlantis',
+			'Country "Atlantis" is not a country Rollcall knows: give its name (United Kingdom) or its two-letter code (GB).'
+		],
+		[
+			'country',
+			'x'.repeat(200),
+			`Country "${'x'.repeat(39)}…" is not a country Rollcall knows: give its name (United Kingdom) or its two-letter code (GB).`
+		],
+		[
+			'timeZone',
+			'CET+1',
+			'Time zone "CET+1" is not a time zone Rollcall knows: give its IANA name, such as Europe/London or America/New_York.'
+		]
+	])('%s refuses %j', (key, raw, message) => {
+		expect(parse(key, raw)).toEqual({ ok: false, message });
+	});
+
+	it('shows countries and languages by name, and reads the name back', () => {
+		expect(field('country').format('GB', gb)).toBe('United Kingdom');
+		expect(field('preferredLanguage').format('fr-CA', gb)).toBe('French (Canada)');
+		expect(field('timeZone').format('Europe/Paris', gb)).toBe('Europe/Paris');
+	});
+
+	it('suggests names for country, language and time zone in the form, and the browser knows the tokens', () => {
+		expect(field('country').suggestions?.()).toContain('Germany');
+		expect(field('preferredLanguage').suggestions?.()).toContain('English');
+		expect(field('timeZone').suggestions?.()).toContain('Europe/London');
+		expect(field('country').autocomplete).toBe('country-name');
+		expect(field('streetAddress').autocomplete).toBe('street-address');
+		expect(field('postalCode').autocomplete).toBe('postal-code');
+		expect(field('manager').inputMode).toBe('email');
+	});
+
+	it('puts every field in a group, the new ones in Address, Organisation and Language and time', () => {
+		expect(fields.filter((f) => f.group === 'Address').map((f) => f.key)).toEqual([
+			'streetAddress',
+			'city',
+			'region',
+			'postalCode',
+			'country'
+		]);
+		expect(fields.filter((f) => f.group === 'Language and time').map((f) => f.key)).toEqual([
+			'preferredLanguage',
+			'timeZone'
+		]);
+		expect(field('manager').group).toBe('Organisation');
+		expect(field('custom:Badge colour').group).toBe('Custom attributes');
+	});
+});

@@ -10,6 +10,7 @@ import {
 } from '../../../src/lib/domain/fields';
 import { defaultPolicy, presets, restorePolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import {
+	contextOf,
 	customValues,
 	nameOf,
 	searchTerms,
@@ -285,6 +286,49 @@ describe('validateUser: the policy decides', () => {
 			}),
 			{ numRuns: 500 }
 		);
+	});
+});
+
+describe("a person's own country for their phone numbers", () => {
+	const withCountry: FieldPolicy = { ...defaultPolicy, country: 'optional' };
+	const row = (country: string): UserInput => ({
+		firstName: 'Élise',
+		lastName: 'Roux',
+		email: 'elise@example.com',
+		mobilePhone: '06 12 34 56 78',
+		country
+	});
+
+	it('reads a number typed without +code as one of the country the row gives', () => {
+		const result = validateUser(row('France'), withCountry, gb);
+		expect(result.errors).toEqual({});
+		expect(result.values).toMatchObject({ country: 'FR', mobilePhone: '+33612345678' });
+	});
+
+	it("falls back to the organisation's country when the row gives none, or one the policy hides", () => {
+		expect(validateUser(row(''), withCountry, gb).errors.mobilePhone).toBe(
+			'Mobile phone is not a valid GB number; for another country start with + and its code.'
+		);
+		expect(validateUser(row('FR'), defaultPolicy, gb).errors.mobilePhone).toBeDefined();
+		expect(contextOf({ country: 'FR' }, defaultPolicy, gb)).toBe(gb);
+	});
+
+	it('names the country in the message when the number is not one of it', () => {
+		const result = validateUser(row('United States'), withCountry, gb);
+		expect(result.errors.mobilePhone).toBe(
+			'Mobile phone is not a valid US number; for another country start with + and its code.'
+		);
+	});
+
+	it('keeps numbers with +code as they are, and an unknown country is its own error', () => {
+		const result = validateUser({ ...row('Atlantis'), mobilePhone: '+44 7400 123456' }, withCountry, gb);
+		expect(result.values.mobilePhone).toBe('+447400123456');
+		expect(Object.keys(result.errors)).toEqual(['country']);
+	});
+
+	it('gives the stored country as the context a user is shown in', () => {
+		expect(contextOf({ country: 'US' }, withCountry, gb)).toEqual({ defaultCountry: 'US' });
+		expect(contextOf({}, withCountry, gb)).toBe(gb);
 	});
 });
 
