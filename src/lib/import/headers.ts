@@ -23,6 +23,8 @@ export interface ColumnMapping {
 	isChosen: boolean;
 	/** Guessed from a loose alias ('Name'), which gives way to a column that names the field exactly. */
 	isFallback?: boolean;
+	/** The field this ignored column names, which the policy hides: the import offers to turn it on. */
+	hiddenField?: FieldKey;
 }
 
 export interface HeaderMapping {
@@ -175,7 +177,12 @@ function mapColumn(header: string, index: number, policy: FieldPolicy, options: 
 	}
 	const label = field(guess.field).label;
 	if (policy[guess.field] === 'hidden') {
-		return { ...base, status: 'ignored', reason: `${label} is hidden by the field policy.` };
+		return {
+			...base,
+			status: 'ignored',
+			reason: `${label} is hidden by the field policy.`,
+			hiddenField: guess.field
+		};
 	}
 	return {
 		...base,
@@ -184,6 +191,11 @@ function mapColumn(header: string, index: number, policy: FieldPolicy, options: 
 		reason: `Recognised as ${label}.`,
 		isFallback: guess.isFallback
 	};
+}
+
+/** The fields the policy hides that columns of the file name, each once, in column order. */
+export function hiddenFields(mapping: HeaderMapping): FieldKey[] {
+	return [...new Set(mapping.columns.flatMap((c) => (c.hiddenField ? [c.hiddenField] : [])))];
 }
 
 /** "column C ("Email")", as an admin finds it in a spreadsheet. */

@@ -3,7 +3,14 @@
  * without asking, so those files import with no manual work. Compared without spaces.
  */
 export const foreignColumns: Record<string, readonly string[]> = {
-	'Microsoft 365': ['accountenabled', 'blocksignin', 'usagelocation', 'fax', 'faxnumber'],
+	'Microsoft 365': [
+		'accountenabled',
+		'blocksignin',
+		'usagelocation',
+		'fax',
+		'faxnumber',
+		'alternateemailaddress'
+	],
 	'Google Workspace': [
 		'passwordhashfunction',
 		'orgunitpath',

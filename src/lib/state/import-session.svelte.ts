@@ -1,6 +1,9 @@
 import { imports, outbox } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
+import { storageErrorMessage } from '$lib/db/errors';
+import type { FieldKey } from '$lib/domain/fields';
+import type { Requirement } from '$lib/domain/policy';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
@@ -112,6 +115,20 @@ export class ImportSession {
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
 		this.#choices = new Map([...this.#choices, [column, target]]);
 		return this.#read();
+	}
+	/**
+	 * Turns on fields the policy hides that the file has columns for ('Turn on City'): each becomes
+	 * optional in the policy, for the form and every later import too, and the file is mapped again.
+	 */
+	async turnOn(keys: readonly FieldKey[]): Promise<void> {
+		const turnedOn = Object.fromEntries(keys.map((key) => [key, 'optional' satisfies Requirement]));
+		try {
+			await settings.save({ policy: { ...settings.policy, ...turnedOn } });
+		} catch (error) {
+			this.#error = storageErrorMessage(error);
+			return;
+		}
+		await this.#read();
 	}
 	setDelimiter(delimiter: Delimiter): Promise<void> {
 		this.#delimiter = delimiter;
