@@ -414,7 +414,7 @@ export const fields: readonly FieldDef[] = [
 	}),
 	textField('country', 'Country', 128, {
 		group: 'Address',
-		hint: 'A name (Germany, Deutschland) or an ISO code (DE); kept as the two-letter code.',
+		hint: 'A name (Germany, Deutschland) or a code (DE).',
 		autocomplete: 'country-name',
 		suggestions: countryNames,
 		parse: (raw) => parseCountry(raw),
