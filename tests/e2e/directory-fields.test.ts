@@ -88,6 +88,7 @@ test('add a user with a country typed as a name in their language', async ({ pag
 
 	// An unknown country is refused with its name in the message.
 	await user.edit.click();
+	await expect(user.field('Country')).toHaveValue('Germany');
 	await user.field('Country').fill('Atlantis');
 	await user.save.click();
 	await expect(page.getByRole('alert')).toContainText('Country "Atlantis" is not a country Rollcall knows');

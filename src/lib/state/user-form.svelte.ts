@@ -46,7 +46,11 @@ export class UserForm {
 		if (existing) {
 			for (const f of this.fields) {
 				const value = existing[f.key as keyof User];
-				if (typeof value === 'string' || typeof value === 'boolean') this.values[f.key] = value;
+				if (typeof value === 'boolean') this.values[f.key] = value;
+				// A field with suggestions is edited as they offer it and the user's page shows it ('Germany',
+				// not 'DE'): the registry reads what it shows back as the same value.
+				else if (typeof value === 'string')
+					this.values[f.key] = f.suggestions ? f.format(value, settings.context) : value;
 			}
 		}
 	}
