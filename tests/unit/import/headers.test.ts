@@ -417,16 +417,16 @@ describe('custom attributes', () => {
 	};
 
 	it('maps a header that names one, as other headers are compared, and asks for a required one', () => {
-		expect(
-			outcome(['Email', 'First name', 'Last name', 'BADGE-COLOUR *', 'Locker', 'Wing'], policy)
-		).toEqual({
-			Email: 'email',
-			'First name': 'firstName',
-			'Last name': 'lastName',
-			'BADGE-COLOUR *': 'custom:Badge colour',
-			Locker: 'ignored',
-			Wing: 'unmapped'
-		});
+		expect(outcome(['Email', 'First name', 'Last name', 'BADGE-COLOUR *', 'Locker', 'Wing'], policy)).toEqual(
+			{
+				Email: 'email',
+				'First name': 'firstName',
+				'Last name': 'lastName',
+				'BADGE-COLOUR *': 'custom:Badge colour',
+				Locker: 'ignored',
+				Wing: 'unmapped'
+			}
+		);
 		const mapping = mapHeaders(['Email', 'First name', 'Last name'], policy);
 		expect(mapping.missing).toEqual(['custom:Shoe size']);
 		expect(mapping.problems).toContain('No column for Shoe size, which is required.');
