@@ -87,6 +87,19 @@ export function normaliseHeader(header: string): string {
 }
 
 /**
+ * The name a column's header gives a new custom attribute: as written (case and accents kept), without the
+ * marks a template puts on it ('*', [Required], a trailing 'Required'), which normaliseHeader ignores too.
+ */
+export function nameFromHeader(header: string): string {
+	return header
+		.replace(/\*/gu, ' ')
+		.replace(GROUP, (group, inner: string) => (DECORATION.test(words(inner)) ? ' ' : group))
+		.replace(/\s(?:required|mandatory|optional)\s*$/iu, ' ')
+		.replace(/\s+/gu, ' ')
+		.trim();
+}
+
+/**
  * What a header may name, most specific first: the attribute in brackets of a Microsoft 365 template
  * ("First name [givenName]"), then the words outside brackets, then the whole header.
  */

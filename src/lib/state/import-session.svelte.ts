@@ -4,7 +4,7 @@ import type { ImportMode } from '$lib/db/database';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
-import { columnLetter, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
+import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -125,7 +125,7 @@ export class ImportSession {
 	 * column to it. The attribute stays in Settings even when this import is not completed.
 	 */
 	async keepAsNewField(column: Pick<ColumnMapping, 'index' | 'header'>): Promise<void> {
-		const result = await customAttributeActions.add(column.header);
+		const result = await customAttributeActions.add(nameFromHeader(column.header));
 		if (!result.ok) {
 			const named = `Column ${columnLetter(column.index)} ("${column.header.trim()}")`;
 			this.#mappingProblem = `${named} cannot be kept as a new field: ${result.message}`;

@@ -5,6 +5,7 @@ import {
 	columnLetter,
 	customNameProblem,
 	guessColumn,
+	nameFromHeader,
 	headerCandidates,
 	mapHeaders,
 	normaliseHeader,
@@ -478,5 +479,19 @@ describe('customNameProblem', () => {
 		expect(customNameProblem('x'.repeat(65), policy)).toMatch(/65 characters long; a name has at most 64/u);
 		expect(customNameProblem('x'.repeat(64), policy)).toBeUndefined();
 		expect(customNameProblem('badge colour', policy, 'custom:Badge colour')).toBeUndefined();
+	});
+});
+
+describe('nameFromHeader', () => {
+	it.each([
+		['  Badge   colour ', 'Badge colour'],
+		['Badge colour *', 'Badge colour'],
+		['Shoe size [Required]', 'Shoe size'],
+		['Locker (optional)', 'Locker'],
+		['Cost centre Required', 'Cost centre'],
+		['Région (FR)', 'Région (FR)']
+	])('%j -> %j', (header, name) => {
+		expect(nameFromHeader(header)).toBe(name);
+		expect(normaliseHeader(name)).toBe(normaliseHeader(header));
 	});
 });
