@@ -92,3 +92,37 @@ test('keep a column as a new field, then see, search, edit, rename and delete it
 	await list.search.fill('plum');
 	await expect(list.rows).toHaveCount(0);
 });
+
+test('an attribute renamed in another tab while a file waits is not written under its old name', async ({
+	page,
+	context
+}) => {
+	const importPage = new ImportPage(page);
+	await importPage.goto();
+	await importPage.choose({ name: 'badges.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf-8') });
+	const column = importPage
+		.verify('badges.csv')
+		.getByRole('row')
+		.filter({ has: page.getByRole('rowheader', { name: 'Badge colour' }) });
+	await column.getByRole('combobox').selectOption({ label: 'Keep as a new field' });
+	await expect(column).toContainText('Mapped to Badge colour by you.');
+
+	const other = await context.newPage();
+	const settings = new SettingsPage(other);
+	await settings.goto();
+	await new CustomAttributesSection(other).rename('Badge colour', 'Lanyard colour');
+	await other.close();
+
+	await importPage.complete.click();
+	await expect(column).toContainText('Badge colour is no longer a custom attribute');
+	await expect(importPage.complete).toBeDisabled();
+	await column.getByRole('combobox').selectOption({ label: 'Lanyard colour' });
+	await importPage.complete.click();
+	await expect(importPage.summary).toContainText('3 users created');
+
+	const list = new UsersPage(page);
+	await list.goto();
+	await list.search.fill('teal');
+	await list.expectNames(['Ann Archer']);
+	await expect(list.columnHeader('Lanyard colour')).toBeVisible();
+});

@@ -3,6 +3,7 @@ import {
 	customName,
 	field,
 	fields,
+	isCustomKey,
 	type CustomFieldKey,
 	type FieldKey
 } from '$lib/domain/fields';
@@ -216,6 +217,14 @@ function mapColumn(
 	const base = { index, header, normalised: normaliseHeader(header), isChosen: false };
 	const choice = options.choices?.get(index);
 	if (choice === 'ignored') return { ...base, status: 'ignored', reason: 'Ignored by you.', isChosen: true };
+	if (choice && isCustomKey(choice) && !customKeys(policy).includes(choice)) {
+		return {
+			...base,
+			status: 'error',
+			reason: `${customName(choice)} is no longer a custom attribute (renamed or deleted in Settings): choose this column's field again, or Ignore.`,
+			isChosen: true
+		};
+	}
 	if (choice) {
 		const hidden = requirementOf(policy, choice) === 'hidden';
 		return {

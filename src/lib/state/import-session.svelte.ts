@@ -6,6 +6,7 @@ import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { customAttributeActions } from './custom-attributes.svelte';
+import { requirementOf } from '$lib/domain/policy';
 import { download } from './download';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
@@ -209,6 +210,16 @@ export class ImportSession {
 		const analysis = this.#analysis;
 		const file = this.#file;
 		if (!analysis || !file || this.blocker) return;
+		// A custom attribute renamed or deleted since the file was read (Settings, another tab): its values
+		// must not be stored under a name the policy no longer knows. Read again: the mapping then says so.
+		if (
+			analysis.mapping.columns.some(
+				(c) => c.status === 'mapped' && c.field && requirementOf(settings.policy, c.field) === 'hidden'
+			)
+		) {
+			await this.#read();
+			return;
+		}
 		this.#step = 'saving';
 		this.#error = null;
 		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };

@@ -443,7 +443,10 @@ describe('custom attributes', () => {
 		expect(chosen.columns.map((c) => [c.status, c.reason])).toEqual([
 			['mapped', 'Recognised as Email.'],
 			['mapped', 'Mapped to Badge colour by you.'],
-			['error', 'Gone is hidden by the field policy; choose another field or Ignore.']
+			[
+				'error',
+				"Gone is no longer a custom attribute (renamed or deleted in Settings): choose this column's field again, or Ignore."
+			]
 		]);
 	});
 
