@@ -1,7 +1,6 @@
 import type { SortKey } from '$lib/db/users';
 import type { FieldContext } from '$lib/domain/fields';
-import type { FieldPolicy } from '$lib/domain/policy';
-import { fields } from '$lib/domain/fields';
+import { fieldsOf, type FieldPolicy } from '$lib/domain/policy';
 import { nameOf, type User } from '$lib/domain/user';
 import { formatMoment } from '$lib/components/format';
 
@@ -19,16 +18,20 @@ export interface Column {
 
 const SORTABLE: Partial<Record<string, SortKey>> = { userType: 'userType', site: 'site' };
 
-/** The list's columns: name and email, the registry's listed fields the policy shows, status, last login. */
+/**
+ * The list's columns: name and email, the listed fields the policy shows (the registry's, then the custom
+ * attributes), status, last login.
+ */
 export function listColumns(policy: FieldPolicy, context: FieldContext): Column[] {
-	const listed = fields
+	const listed = fieldsOf(policy)
 		.filter((f) => f.isListed && policy[f.key] !== 'hidden')
 		.map<Column>((f) => ({
 			id: f.key,
 			label: f.label,
 			sort: SORTABLE[f.key],
 			isSecondary: true,
-			width: 'minmax(7.5rem, 1fr)',
+			// Narrow enough that name, email, status and last login stay on screen with ten of them.
+			width: 'minmax(4rem, 1fr)',
 			text: (user) => {
 				const value = user[f.key as keyof User];
 				return value === undefined || value === null ? '' : f.format(value as string | boolean, context);

@@ -4,6 +4,7 @@ import type { Result } from 'axe-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AddUserPage } from './pages/add-user-page';
+import { CustomAttributesSection } from './pages/custom-attributes-section';
 import { everyone, nameOf, people } from './pages/people';
 import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
@@ -121,6 +122,16 @@ for (const viewport of viewports) {
 
 			await new SettingsPage(page).goto();
 			await inspector.check('settings');
+			// Custom attributes: one listed (and in the policy's table), one being renamed, a refused name.
+			const custom = new CustomAttributesSection(page);
+			await custom.addAttribute('Badge colour');
+			await custom.addAttribute('Locker');
+			await custom.startRename('Locker', 'First name');
+			await custom.region.getByRole('button', { name: 'Save name' }).click();
+			await expect(custom.problem).toBeVisible();
+			await inspector.check('settings-custom-attributes');
+			await custom.askDelete('Badge colour');
+			await inspector.check('settings-custom-delete', { fullPage: false });
 			inspector.expectNoViolations();
 		});
 

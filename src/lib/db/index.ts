@@ -1,5 +1,6 @@
 import { commandsStore } from './commands';
 import { createDb } from './database';
+import { customAttributesStore } from './custom-attributes';
 import { eventsStore } from './events';
 import { importsStore } from './imports';
 import { outboxStore } from './outbox';
@@ -16,3 +17,4 @@ export const relay = relayStore(db);
 export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
+export const customAttributes = customAttributesStore(db);

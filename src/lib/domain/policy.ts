@@ -142,3 +142,20 @@ export function restorePolicy(stored: unknown): FieldPolicy {
 export function visibleFields(policy: FieldPolicy): FieldDef[] {
 	return fieldsOf(policy).filter((f) => policy[f.key] !== 'hidden');
 }
+
+/** The policy's custom attributes and what it asks of each: kept when a preset replaces the rest. */
+export function customEntries(policy: FieldPolicy): Partial<Record<CustomFieldKey, Requirement>> {
+	return Object.fromEntries(customKeys(policy).map((key) => [key, policy[key]]));
+}
+
+/** The policy with `from` renamed `to`, in the same place among the custom attributes, asking the same. */
+export function renameCustom(policy: FieldPolicy, from: CustomFieldKey, to: CustomFieldKey): FieldPolicy {
+	return Object.fromEntries(
+		Object.entries(policy).map(([key, requirement]) => [key === from ? to : key, requirement])
+	) as FieldPolicy;
+}
+
+/** The policy without the custom attribute `key`. */
+export function withoutCustom(policy: FieldPolicy, key: CustomFieldKey): FieldPolicy {
+	return Object.fromEntries(Object.entries(policy).filter(([other]) => other !== key)) as FieldPolicy;
+}

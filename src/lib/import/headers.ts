@@ -1,5 +1,13 @@
-import { field, fields, type FieldKey } from '$lib/domain/fields';
-import type { FieldPolicy } from '$lib/domain/policy';
+import {
+	CUSTOM_NAME_MAX,
+	customName,
+	field,
+	fields,
+	isCustomKey,
+	type CustomFieldKey,
+	type FieldKey
+} from '$lib/domain/fields';
+import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
 import { fallbackAliases, foreignColumns } from './known-columns';
 
 /** Where a file's column goes: a field, or nowhere. */
@@ -82,6 +90,19 @@ export function normaliseHeader(header: string): string {
 }
 
 /**
+ * The name a column's header gives a new custom attribute: as written (case and accents kept), without the
+ * marks a template puts on it ('*', [Required], a trailing 'Required'), which normaliseHeader ignores too.
+ */
+export function nameFromHeader(header: string): string {
+	return header
+		.replace(/\*/gu, ' ')
+		.replace(GROUP, (group, inner: string) => (DECORATION.test(words(inner)) ? ' ' : group))
+		.replace(/\s(?:required|mandatory|optional)\s*$/iu, ' ')
+		.replace(/\s+/gu, ' ')
+		.trim();
+}
+
+/**
  * What a header may name, most specific first: the attribute in brackets of a Microsoft 365 template
  * ("First name [givenName]"), then the words outside brackets, then the whole header.
  */
@@ -127,18 +148,87 @@ export function guessColumn(header: string): ColumnGuess | undefined {
 	return undefined;
 }
 
+/** A custom attribute's name as a header naming it is compared. */
+const customMatch = (name: string) => compact(normaliseHeader(name));
+
+/** The policy's custom attributes by the name a header must have to map to one. */
+const customIndex = (policy: FieldPolicy) =>
+	new Map(customKeys(policy).map((key) => [customMatch(customName(key)), key]));
+
 const PROTOTYPE_NAMES = new Set(['proto', 'constructor', 'prototype']);
 
 const isPrototypeName = (header: string) =>
 	PROTOTYPE_NAMES.has(compact(words(header))) || PROTOTYPE_NAMES.has(header.trim().toLowerCase());
 
+/**
+ * Why `name` cannot name a custom attribute, or undefined when it can. A name an import would map to a
+ * built-in field (its label or an alias, compared as headers are), or to another custom attribute, is
+ * refused: a column of that name could then only ever reach one of the two. `renaming` is the attribute
+ * being renamed, which may keep its own name in other letters ('badge colour' to 'Badge colour').
+ */
+export function customNameProblem(
+	name: string,
+	policy: FieldPolicy,
+	renaming?: CustomFieldKey
+): string | undefined {
+	const trimmed = name.trim().replace(/\s+/gu, ' ');
+	if (trimmed === '') return 'Type a name for the attribute.';
+	if (trimmed.length > CUSTOM_NAME_MAX) {
+		return `"${trimmed.slice(0, 20)}…" is ${trimmed.length} characters long; a name has at most ${CUSTOM_NAME_MAX}.`;
+	}
+	const compared = customMatch(trimmed);
+	if (compared === '' || isPrototypeName(trimmed)) {
+		return `"${trimmed}" cannot be matched to a column of a file: use letters or digits.`;
+	}
+	const guess = guessColumn(trimmed);
+	const builtin =
+		guess && 'field' in guess ? field(guess.field) : fields.find((f) => customMatch(f.label) === compared);
+	if (builtin) return `"${trimmed}" is already the name of the field ${builtin.label}: choose another name.`;
+	const other = customKeys(policy).find(
+		(key) => key !== renaming && customMatch(customName(key)) === compared
+	);
+	if (other) {
+		return `"${trimmed}" is already the name of the custom attribute ${customName(other)}: choose another name.`;
+	}
+	return undefined;
+}
+
+/** A column whose header names one of the policy's custom attributes, or undefined. */
+function customColumn(
+	base: Omit<ColumnMapping, 'status' | 'reason'>,
+	policy: FieldPolicy,
+	customs: ReadonlyMap<string, CustomFieldKey>
+): ColumnMapping | undefined {
+	const key = customs.get(compact(base.normalised));
+	if (!key) return undefined;
+	const label = customName(key);
+	if (requirementOf(policy, key) === 'hidden') {
+		return { ...base, status: 'ignored', reason: `${label} is hidden by the field policy.` };
+	}
+	return { ...base, status: 'mapped', field: key, reason: `Recognised as ${label}.` };
+}
+
 /** The column before any comparison with the others: chosen, blank, dangerous, guessed or unknown. */
-function mapColumn(header: string, index: number, policy: FieldPolicy, options: MapOptions): ColumnMapping {
+function mapColumn(
+	header: string,
+	index: number,
+	policy: FieldPolicy,
+	options: MapOptions,
+	customs: ReadonlyMap<string, CustomFieldKey>
+): ColumnMapping {
 	const base = { index, header, normalised: normaliseHeader(header), isChosen: false };
 	const choice = options.choices?.get(index);
 	if (choice === 'ignored') return { ...base, status: 'ignored', reason: 'Ignored by you.', isChosen: true };
+	if (choice && isCustomKey(choice) && !customKeys(policy).includes(choice)) {
+		return {
+			...base,
+			status: 'error',
+			reason: `${customName(choice)} is no longer a custom attribute (renamed or deleted in Settings): choose this column's field again, or Ignore.`,
+			isChosen: true
+		};
+	}
 	if (choice) {
-		const hidden = policy[choice] === 'hidden';
+		const hidden = requirementOf(policy, choice) === 'hidden';
 		return {
 			...base,
 			status: hidden ? 'error' : 'mapped',
@@ -163,6 +253,9 @@ function mapColumn(header: string, index: number, policy: FieldPolicy, options: 
 		};
 	}
 	const guess = guessColumn(header);
+	// A built-in field wins (a custom attribute never has its name); a custom one wins over other systems'.
+	const custom = guess && 'field' in guess ? undefined : customColumn(base, policy, customs);
+	if (custom) return custom;
 	if (!guess) {
 		return { ...base, status: 'unmapped', reason: 'Unknown column: choose its field, or Ignore.' };
 	}
@@ -249,11 +342,14 @@ export function mapHeaders(
 	policy: FieldPolicy,
 	options: MapOptions = {}
 ): HeaderMapping {
-	const columns = headers.map((header, i) => mapColumn(header, i, policy, options));
+	const customs = customIndex(policy);
+	const columns = headers.map((header, i) => mapColumn(header, i, policy, options, customs));
 	yieldFallbacks(columns);
 	markDuplicates(columns);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
-	const missing = fields.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key)).map((f) => f.key);
+	const missing = fieldsOf(policy)
+		.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key))
+		.map((f) => f.key);
 	const problems = [
 		...columns
 			.filter((c) => c.status === 'error' || c.status === 'unmapped')

@@ -47,6 +47,10 @@ const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 	timeZone: ['Europe/London', 'Europe/Paris']
 };
 
+/** An example value: the registry's, or for a custom attribute (any text) its name and the person's number. */
+const exampleOf = (def: FieldDef, person: number) =>
+	def.isCustom ? `${def.label} ${person + 1}` : examples[def.key as BuiltinFieldKey][person]!;
+
 /** A column's header: the field's label, with ' *' when the policy requires it (headers.ts reads both). */
 const headerOf = (def: FieldDef, policy: FieldPolicy) =>
 	policy[def.key] === 'required' ? `${def.label} *` : def.label;
@@ -57,7 +61,7 @@ function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][]
 	const people = options.example ? [0, 1] : [];
 	return [
 		shown.map((def) => headerOf(def, policy)),
-		...people.map((i) => shown.map((def) => (def.isCustom ? '' : examples[def.key as BuiltinFieldKey][i]!)))
+		...people.map((i) => shown.map((def) => exampleOf(def, i)))
 	];
 }
 

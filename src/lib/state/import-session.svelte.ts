@@ -7,7 +7,9 @@ import type { Requirement } from '$lib/domain/policy';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
-import type { ColumnTarget } from '$lib/import/headers';
+import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
+import { customAttributeActions } from './custom-attributes.svelte';
+import { requirementOf } from '$lib/domain/policy';
 import { download } from './download';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
@@ -52,6 +54,7 @@ export class ImportSession {
 	#delimiter = $state<Delimiter | undefined>(undefined);
 	#sheet = $state<string | undefined>(undefined);
 	#choices = $state.raw<ReadonlyMap<number, ColumnTarget>>(NO_CHOICES);
+	#mappingProblem = $state<string | null>(null);
 	#abort: AbortController | null = null;
 
 	get step(): ImportStep {
@@ -74,6 +77,10 @@ export class ImportSession {
 	}
 	get summary(): ImportSummary | null {
 		return this.#summary;
+	}
+	/** Why a column could not be kept as a new field (its header names one already, say). */
+	get mappingProblem(): string | null {
+		return this.#mappingProblem;
 	}
 	get updateExisting(): boolean {
 		return this.#updateExisting;
@@ -112,6 +119,7 @@ export class ImportSession {
 	}
 
 	setMapping(column: number, target: ColumnTarget): Promise<void> {
+		this.#mappingProblem = null;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
 		this.#choices = new Map([...this.#choices, [column, target]]);
 		return this.#read();
@@ -130,6 +138,20 @@ export class ImportSession {
 		}
 		await this.#read();
 	}
+	/**
+	 * "Keep as a new field": adds an optional custom attribute named after the column's header and maps the
+	 * column to it. The attribute stays in Settings even when this import is not completed.
+	 */
+	async keepAsNewField(column: Pick<ColumnMapping, 'index' | 'header'>): Promise<void> {
+		const result = await customAttributeActions.add(nameFromHeader(column.header));
+		if (!result.ok) {
+			const named = `Column ${columnLetter(column.index)} ("${column.header.trim()}")`;
+			this.#mappingProblem = `${named} cannot be kept as a new field: ${result.message}`;
+			return;
+		}
+		await this.setMapping(column.index, result.key);
+	}
+
 	setDelimiter(delimiter: Delimiter): Promise<void> {
 		this.#delimiter = delimiter;
 		return this.#read();
@@ -205,6 +227,16 @@ export class ImportSession {
 		const analysis = this.#analysis;
 		const file = this.#file;
 		if (!analysis || !file || this.blocker) return;
+		// A custom attribute renamed or deleted since the file was read (Settings, another tab): its values
+		// must not be stored under a name the policy no longer knows. Read again: the mapping then says so.
+		if (
+			analysis.mapping.columns.some(
+				(c) => c.status === 'mapped' && c.field && requirementOf(settings.policy, c.field) === 'hidden'
+			)
+		) {
+			await this.#read();
+			return;
+		}
 		this.#step = 'saving';
 		this.#error = null;
 		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };
@@ -283,5 +315,6 @@ export class ImportSession {
 		this.#delimiter = undefined;
 		this.#sheet = undefined;
 		this.#choices = NO_CHOICES;
+		this.#mappingProblem = null;
 	}
 }

@@ -39,6 +39,11 @@ class SettingsState {
 		});
 	}
 
+	/** Shows changes another module stored already (with other tables, in one transaction): see save. */
+	applied(changes: Partial<Settings>): void {
+		this.#value = { ...this.#value, ...changes };
+	}
+
 	/**
 	 * Stores changes, and shows them at once: the live query catches up a moment later, and a second
 	 * change made before it does must build on the first, not on what was stored before it.

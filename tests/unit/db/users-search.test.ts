@@ -83,6 +83,28 @@ describe('search', () => {
 	});
 });
 
+describe('search by a custom attribute', () => {
+	it('finds users by the words of their custom values, kept current when edited or cleared', async () => {
+		const users = usersStore(freshDb('custom-search'));
+		const ann = await users.add(
+			person({ firstName: 'Ann', email: 'ann@example.com', 'custom:Badge colour': 'Sea green' })
+		);
+		const bob = await users.add(
+			person({ firstName: 'Bob', email: 'bob@example.com', 'custom:Locker': 'B-12' })
+		);
+		const base = await users.listIds(query());
+		expect(await users.searchIds(base, 'green')).toEqual([ann.id]);
+		expect(await users.listIds(query({ search: 'SEA GR' }))).toEqual([ann.id]);
+		expect(await users.listIds(query({ search: 'b-12' }))).toEqual([bob.id]);
+		await users.update(ann.id, { 'custom:Badge colour': 'Teal' });
+		expect(await users.listIds(query({ search: 'green' }))).toEqual([]);
+		expect(await users.listIds(query({ search: 'teal' }))).toEqual([ann.id]);
+		await users.update(ann.id, { 'custom:Badge colour': undefined });
+		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
+		expect(await users.get(ann.id)).not.toHaveProperty('custom:Badge colour');
+	});
+});
+
 describe('reading an order in parts', () => {
 	it('gives the same order as one read of the index, both ways, and shows each part as it comes', async () => {
 		const db = freshDb('order-parts');

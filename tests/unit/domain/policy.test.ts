@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { customKey, field, fieldKeys, type FieldKey } from '../../../src/lib/domain/fields';
 import {
+	customEntries,
 	customKeys,
 	fieldsOf,
+	renameCustom,
+	withoutCustom,
 	requirementOf,
 	defaultPolicy,
 	matchingPreset,
@@ -203,5 +206,24 @@ describe('custom attributes in the policy', () => {
 
 	it('still matches a preset when the admin added custom attributes', () => {
 		expect(matchingPreset({ ...base, 'custom:Badge colour': 'optional' })?.id).toBe('rollcall');
+	});
+});
+
+describe('changing the custom attributes of a policy', () => {
+	const base = { ...preset('rollcall').policy, 'custom:A': 'optional', 'custom:B': 'required' } as const;
+
+	it('renames one in its place, asking the same, and removes one, leaving the built-in fields alone', () => {
+		const renamed = renameCustom(base, 'custom:A', 'custom:Z');
+		expect(customKeys(renamed)).toEqual(['custom:Z', 'custom:B']);
+		expect(renamed['custom:Z']).toBe('optional');
+		expect(customKeys(withoutCustom(base, 'custom:A'))).toEqual(['custom:B']);
+		expect(matchingPreset(withoutCustom(renamed, 'custom:B'))?.id).toBe('rollcall');
+	});
+
+	it('keeps them when a preset replaces the built-in fields', () => {
+		const portal = preset('portal').policy;
+		const applied = { ...portal, ...customEntries(base) };
+		expect(customEntries(applied)).toEqual({ 'custom:A': 'optional', 'custom:B': 'required' });
+		expect(matchingPreset(applied)?.id).toBe('portal');
 	});
 });

@@ -3,7 +3,9 @@ import { fields, type FieldKey } from '../../../src/lib/domain/fields';
 import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import {
 	columnLetter,
+	customNameProblem,
 	guessColumn,
+	nameFromHeader,
 	headerCandidates,
 	mapHeaders,
 	normaliseHeader,
@@ -404,5 +406,95 @@ describe('columnLetter', () => {
 		[16383, 'XFD']
 	])('%i -> %s', (index, letters) => {
 		expect(columnLetter(index)).toBe(letters);
+	});
+});
+
+describe('custom attributes', () => {
+	const policy: FieldPolicy = {
+		...defaultPolicy,
+		'custom:Badge colour': 'optional',
+		'custom:Locker': 'hidden',
+		'custom:Shoe size': 'required'
+	};
+
+	it('maps a header that names one, as other headers are compared, and asks for a required one', () => {
+		expect(outcome(['Email', 'First name', 'Last name', 'BADGE-COLOUR *', 'Locker', 'Wing'], policy)).toEqual(
+			{
+				Email: 'email',
+				'First name': 'firstName',
+				'Last name': 'lastName',
+				'BADGE-COLOUR *': 'custom:Badge colour',
+				Locker: 'ignored',
+				Wing: 'unmapped'
+			}
+		);
+		const mapping = mapHeaders(['Email', 'First name', 'Last name'], policy);
+		expect(mapping.missing).toEqual(['custom:Shoe size']);
+		expect(mapping.problems).toContain('No column for Shoe size, which is required.');
+	});
+
+	it('takes a column chosen for one, and says when it is hidden or unknown to the policy', () => {
+		const chosen = mapHeaders(['Email', 'Colour', 'Box'], policy, {
+			choices: new Map<number, ColumnTarget>([
+				[1, 'custom:Badge colour'],
+				[2, 'custom:Gone']
+			])
+		});
+		expect(chosen.columns.map((c) => [c.status, c.reason])).toEqual([
+			['mapped', 'Recognised as Email.'],
+			['mapped', 'Mapped to Badge colour by you.'],
+			[
+				'error',
+				"Gone is no longer a custom attribute (renamed or deleted in Settings): choose this column's field again, or Ignore."
+			]
+		]);
+	});
+
+	it('wins over a column of another system, never over a built-in field', () => {
+		const withForeign = { ...defaultPolicy, 'custom:Employee type': 'optional' as const };
+		expect(outcome(['Employee type'], withForeign)).toEqual({ 'Employee type': 'custom:Employee type' });
+	});
+});
+
+describe('customNameProblem', () => {
+	const policy: FieldPolicy = { ...defaultPolicy, 'custom:Badge colour': 'optional' };
+
+	it.each([
+		['Locker', undefined],
+		['  Shoe   size ', undefined],
+		['', 'Type a name for the attribute.'],
+		['***', '"***" cannot be matched to a column of a file: use letters or digits.'],
+		['E-mail address', '"E-mail address" is already the name of the field Email: choose another name.'],
+		['FIRST NAME*', '"FIRST NAME*" is already the name of the field First name: choose another name.'],
+		[
+			'Badge Colour',
+			'"Badge Colour" is already the name of the custom attribute Badge colour: choose another name.'
+		],
+		[
+			'badge-colöur',
+			'"badge-colöur" is already the name of the custom attribute Badge colour: choose another name.'
+		]
+	])('%j -> %j', (name, problem) => {
+		expect(customNameProblem(name, policy)).toBe(problem);
+	});
+
+	it('refuses a name over 64 characters, and lets an attribute keep its own name in other letters', () => {
+		expect(customNameProblem('x'.repeat(65), policy)).toMatch(/65 characters long; a name has at most 64/u);
+		expect(customNameProblem('x'.repeat(64), policy)).toBeUndefined();
+		expect(customNameProblem('badge colour', policy, 'custom:Badge colour')).toBeUndefined();
+	});
+});
+
+describe('nameFromHeader', () => {
+	it.each([
+		['  Badge   colour ', 'Badge colour'],
+		['Badge colour *', 'Badge colour'],
+		['Shoe size [Required]', 'Shoe size'],
+		['Locker (optional)', 'Locker'],
+		['Cost centre Required', 'Cost centre'],
+		['Région (FR)', 'Région (FR)']
+	])('%j -> %j', (header, name) => {
+		expect(nameFromHeader(header)).toBe(name);
+		expect(normaliseHeader(name)).toBe(normaliseHeader(header));
 	});
 });

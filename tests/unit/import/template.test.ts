@@ -135,6 +135,25 @@ describe('csvTemplate', () => {
 		const { table } = readCsv(csvTemplate(portal, { example: true }));
 		expect(table.headers).toEqual(['First name *', 'Last name *', 'Email *', 'Company']);
 	});
+
+	it('has the visible custom attributes as columns, after the others, mapped back and valid', () => {
+		const portal = presets.find((p) => p.id === 'portal')!.policy;
+		const policy: FieldPolicy = {
+			...portal,
+			'custom:Badge colour': 'required',
+			'custom:Locker': 'optional',
+			'custom:Secret': 'hidden'
+		};
+		const { table } = readCsv(csvTemplate(policy, { example: true }));
+		expect(table.headers.slice(-2)).toEqual(['Badge colour *', 'Locker']);
+		const mapping = expectExactMapping(table.headers, policy);
+		const checked = checkRows(table.rows, mapping, { policy, context: { defaultCountry: 'GB' } });
+		expect(checked.errors).toEqual([]);
+		expect(checked.rows.map((row) => row.values['custom:Badge colour'])).toEqual([
+			'Badge colour 1',
+			'Badge colour 2'
+		]);
+	});
 });
 
 /**
