@@ -273,10 +273,16 @@ export function backupStore(db: RollcallDb) {
 			});
 		},
 
-		/** When the last backup was made here, or restored from (ms since the epoch). */
-		async lastBackupAt(): Promise<number | undefined> {
-			const value = (await db.settings.get(LAST_BACKUP_KEY))?.value;
-			return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+		/**
+		 * When the last backup was made here, or restored from (ms since the epoch), and how many users there
+		 * are: what the reminder needs.
+		 */
+		async status(): Promise<{ lastBackupAt: number | undefined; userCount: number }> {
+			return db.transaction('r', db.settings, db.users, async () => {
+				const value = (await db.settings.get(LAST_BACKUP_KEY))?.value;
+				const lastBackupAt = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+				return { lastBackupAt, userCount: await db.users.count() };
+			});
 		},
 
 		/** Records that the backup made at `at` was saved. */

@@ -1,3 +1,4 @@
+import { backupStore } from './backup';
 import { commandsStore } from './commands';
 import { createDb } from './database';
 import { eventsStore } from './events';
@@ -16,3 +17,4 @@ export const relay = relayStore(db);
 export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
+export const backups = backupStore(db);
