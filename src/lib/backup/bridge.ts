@@ -3,9 +3,11 @@ import { fail, type Parsed } from '$lib/domain/result';
 import type { BackupWorkerApi, MadeFile, OpenedFile } from './worker-api';
 
 /**
- * The page's side of the backup worker, and the only module that starts it. The worker starts on first
- * use and stops once a backup is made or a restore is over (nothing is kept warm: backups are rare).
- * A crash (out of memory on a huge directory) rejects with the admin's sentence instead of hanging.
+ * The page's side of the backup worker, and the only module that starts it. The Backup section starts it
+ * when it shows (`warm`: loading the worker's code and opening the database take a second on a slow
+ * tablet, better spent before the click than after) and lets it go when it is left (`release`); it also
+ * stops once a backup is made or a restore is over. A crash (out of memory on a huge directory) rejects
+ * with the admin's sentence instead of hanging.
  */
 
 export type { MadeFile, OpenedFile };
@@ -20,16 +22,24 @@ export function createBackupBridge(start: () => Worker = startWorker) {
 	let worker: Worker | undefined;
 	let remote: Comlink.Remote<BackupWorkerApi> | undefined;
 
+	/** Calls running in the worker: stopping it under one would abort a restore's transaction. */
+	let running = 0;
+
 	function stop(): void {
 		worker?.terminate();
 		worker = remote = undefined;
 	}
 
+	function connect(): Comlink.Remote<BackupWorkerApi> {
+		worker ??= start();
+		return (remote ??= Comlink.wrap<BackupWorkerApi>(worker));
+	}
+
 	/** Runs one call in the worker, rejecting if the worker dies under it. */
 	async function run<T>(call: (api: Comlink.Remote<BackupWorkerApi>) => Promise<T>): Promise<T> {
-		worker ??= start();
-		remote ??= Comlink.wrap<BackupWorkerApi>(worker);
-		const current = worker;
+		const api = connect();
+		const current = worker!;
+		running += 1;
 		let onCrash: ((event: Event) => void) | undefined;
 		const crashed = new Promise<never>((_, reject) => {
 			onCrash = (event: Event) => {
@@ -40,8 +50,9 @@ export function createBackupBridge(start: () => Worker = startWorker) {
 			current.addEventListener('error', onCrash);
 		});
 		try {
-			return await Promise.race([call(remote), crashed]);
+			return await Promise.race([call(api), crashed]);
 		} finally {
+			running -= 1;
 			current.removeEventListener('error', onCrash!);
 		}
 	}
@@ -86,7 +97,20 @@ export function createBackupBridge(start: () => Worker = startWorker) {
 		},
 
 		/** The admin did not confirm: the worker forgets the file. */
-		close: stop
+		close: stop,
+
+		/** Starts the worker and opens the database ahead of a click. */
+		warm: (): void => {
+			if (worker) return;
+			connect()
+				.ready()
+				.catch(() => stop());
+		},
+
+		/** The Backup section is left: the worker goes, unless a backup or restore is running in it. */
+		release: (): void => {
+			if (running === 0) stop();
+		}
 	};
 }
 
@@ -100,3 +124,7 @@ export const openBackupFile = bridge.open;
 export const restoreBackup = bridge.restore;
 /** Forgets the file opened. */
 export const closeBackupFile = bridge.close;
+/** Starts the backup worker ahead of use. */
+export const warmBackupWorker = bridge.warm;
+/** Stops the backup worker unless it is working. */
+export const releaseBackupWorker = bridge.release;

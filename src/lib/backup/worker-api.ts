@@ -48,6 +48,11 @@ export function createBackupWorkerApi(open: () => RollcallDb = () => createDb())
 			void progress?.(done, total);
 
 	return {
+		/** Opens the database, so that the first real call starts at once. */
+		async ready(): Promise<void> {
+			await (db ??= open()).open();
+		},
+
 		async backup(progress?: Progress, now = Date.now()): Promise<MadeFile> {
 			const made = await store().make(report(progress));
 			const exported = new Uint8Array(await made.exported.arrayBuffer());
