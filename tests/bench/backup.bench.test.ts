@@ -332,6 +332,18 @@ function section(r: BackupResults): string {
 		`| restore: file chosen -> confirmation (read, checksum, parse, check) | ${seconds(r.restoreCheck?.ms)} | | | ${longest(r.restoreCheck)} |`,
 		`| restore: Replace -> "Restored" (one transaction) | ${seconds(r.restoreWrite?.ms)} | ${ratio(r.restoreWrite?.ms, r.put?.ms)} | | ${longest(r.restoreWrite)} |`,
 		`| restore, both steps | ${seconds(restoreMs)} | ${ratio(restoreMs, r.put?.ms)} | <= 1.3x | |`,
+		'',
+		"How: the raw figures run on the page's main thread (a getAll per store in one read transaction; a clear and a",
+		'put per record in one read-write transaction with strict durability, as the app writes). The backup runs in the',
+		'backup worker (started when the Backup section shows): every table but the lists cache read in 10,000-row',
+		'chunks in one read transaction, written as JSON (Blob per chunk), SHA-256, handed to the browser. The restore',
+		'reads the file on the page, hands it to the worker, checks header, length and SHA-256, parses it and runs every',
+		'record through the restore functions the tables use on read (restoreUser works out the search and sort keys',
+		'again: most of the check step), then, after Replace, clears and writes every table in one transaction. The',
+		'ratios compare figures of the same run; the machine is shared (see the load averages), so absolute times vary.',
+		'dexie-export-import (4.4.0) is not used: its importInto clears each table in a transaction of its own before',
+		'importing (not atomic), and its exportDB adds typeson annotations that only its importInto reads back; the',
+		'backup keeps its file format (a unit test imports a backup with its importInto).',
 		r.error ? `\n**The run failed:** ${r.error}` : '',
 		END_MARKER
 	];
