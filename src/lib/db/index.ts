@@ -1,3 +1,4 @@
+import { backupStore } from './backup';
 import { commandsStore } from './commands';
 import { createDb } from './database';
 import { customAttributesStore } from './custom-attributes';
@@ -18,3 +19,4 @@ export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
 export const customAttributes = customAttributesStore(db);
+export const backups = backupStore(db);

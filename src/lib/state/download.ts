@@ -1,6 +1,7 @@
-/** Hands bytes to the browser as a file download, named as given. */
-export function download(bytes: Uint8Array, name: string, type: string): void {
-	const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+/** Hands bytes (or a Blob, kept as it is: a backup may be large) to the browser as a file download. */
+export function download(data: Uint8Array | Blob, name: string, type: string): void {
+	const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>], { type });
+	const url = URL.createObjectURL(blob);
 	const link = document.createElement('a');
 	link.href = url;
 	link.download = name;

@@ -1,0 +1,290 @@
+// Backup and restore of the whole database, as a Dexie export (dexie-export-import's file format:
+// formatName "dexie", the tables' schemas, then each table's rows), so the body of a backup is a file that
+// library's importInto can read. Neither half uses the library itself, after trying it (4.4.0):
+// - exportDB runs every row through typeson, which adds `$types` annotations to rows (an array setting came
+//   out as "arrayNonindexKeys"), so its files can only be read back by its own importInto (TSON is private),
+//   and the walk costs time on 100,000 users. Rollcall's rows are plain JSON: they are written as they are.
+// - importInto is not atomic: clearTablesBeforeImport clears each table in a transaction of its own before
+//   the import's transaction, so a file failing half-way leaves the device empty; and called inside our own
+//   transaction, its first read of the file (FileReader, outside any transaction) commits ours early.
+// The file must be read whole for its checksum anyway, so restore() gets the checked rows and writes them in
+// ONE transaction over every table: clear, add, or (on any error) nothing at all.
+import { Dexie, type Table } from 'dexie';
+import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import type { User } from '$lib/domain/user';
+import { restoreCommand } from './commands';
+import type { RollcallDb } from './database';
+import { LISTS_TABLE } from './lists';
+import { restoreMessage } from './outbox';
+import { restoreRelay } from './relay';
+import { restoreUser } from './restore';
+
+/** The settings row holding when the last backup was made (or restored from). */
+const LAST_BACKUP_KEY = 'lastBackupAt';
+/** Rows read per step of a backup, between progress reports. */
+const BACKUP_CHUNK = 10_000;
+/** Rows written per step of a restore, between progress reports. */
+const RESTORE_CHUNK = 5_000;
+/** The relay record's key (one record). */
+const RELAY_KEY = 'relay';
+
+/** Progress of a backup or a restore: records done of the total. */
+export type BackupProgress = (done: number, total: number) => void;
+
+/** What a backup holds, as made here. */
+export interface MadeBackup {
+	/** exportDB's JSON. */
+	exported: Blob;
+	counts: BackupCounts;
+	passwordMessagesLeftOut: number;
+}
+
+/** A table's schema as Dexie declares it ('++id, &emailKey, …'), as dexie-export-import writes it. */
+const schemaOf = (table: Table) =>
+	[table.schema.primKey, ...table.schema.indexes].map((index) => index.src).join(',');
+
+/** Reads a table in primary-key order, CHUNK rows at a time, inside the caller's transaction. */
+async function eachChunk(table: Table, visit: (rows: unknown[]) => void): Promise<void> {
+	const keyPath = table.schema.primKey.keyPath as string;
+	let last: unknown;
+	for (;;) {
+		const rows: unknown[] = await (
+			last === undefined ? table.limit(BACKUP_CHUNK) : table.where(':id').above(last).limit(BACKUP_CHUNK)
+		).toArray();
+		if (rows.length) visit(rows);
+		if (rows.length < BACKUP_CHUNK) return;
+		last = Dexie.getByKeyPath(rows.at(-1) as object, keyPath);
+	}
+}
+
+/**
+ * The relay record as a backup carries it: the directory id names this directory's users to the relay; the
+ * token, device and cursor are this device's own (a secret, and a position in this device's reading).
+ */
+function shareableRelay(row: unknown): unknown {
+	const relay = restoreRelay(row as Record<string, unknown>);
+	return relay ? { key: RELAY_KEY, directoryId: relay.directoryId } : row;
+}
+
+/** What this device holds that a restore would replace. */
+export interface DeviceCounts {
+	users: number;
+	trash: number;
+	/** Messages and account commands not yet sent (waiting, sending, or failed with a Retry). */
+	unsent: number;
+	imports: number;
+}
+
+const hasPassword = (value: unknown) =>
+	typeof (value as { values?: { password?: unknown } }).values?.password === 'string';
+
+/** A backed-up user made whole by restoreUser (custom attributes kept); undefined without a valid id. */
+function restoreBackedUpUser(stored: unknown): User | undefined {
+	if (typeof stored !== 'object' || stored === null) return undefined;
+	const row = stored as Record<string, unknown>;
+	if (!Number.isSafeInteger(row.id) || (row.id as number) < 1) return undefined;
+	return restoreUser(row);
+}
+
+const hasId = (key: string) => (row: unknown) =>
+	typeof row === 'object' && row !== null && Number.isSafeInteger((row as Record<string, unknown>)[key]);
+
+/**
+ * Each table's rows of a backup, checked and restored as each table module restores what it reads; a row
+ * that cannot be made whole refuses the file (naming the table and row) rather than being dropped unseen.
+ */
+function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unknown[]>> {
+	const out = new Map<string, unknown[]>();
+	const bad = (table: string, index: number) =>
+		fail(`“${name}” cannot be restored: record ${index + 1} of its ${table} is damaged.`);
+	for (const [table, rows] of backup.tables) {
+		let restored: unknown[];
+		if (table === 'users') {
+			restored = rows.map(restoreBackedUpUser);
+		} else if (table === 'trash') {
+			restored = rows.map((row) => {
+				const stored = row as Record<string, unknown> | null;
+				const user = restoreBackedUpUser(stored?.user);
+				if (!hasId('id')(row) || !user || typeof stored?.batch !== 'string') return undefined;
+				return { ...stored, user };
+			});
+		} else if (table === 'outbox') {
+			restored = rows.map((row) =>
+				typeof (row as { key?: unknown } | null)?.key === 'string'
+					? restoreMessage(row as Record<string, unknown>)
+					: undefined
+			);
+		} else if (table === 'commands') {
+			restored = rows.map((row) =>
+				hasId('seq')(row) ? restoreCommand(row as Record<string, unknown>) : undefined
+			);
+		} else if (table === 'imports' || table === 'importChanges') {
+			restored = rows.map((row) => (hasId('id')(row) ? row : undefined));
+		} else if (table === 'settings') {
+			restored = rows.map((row) =>
+				typeof (row as { key?: unknown } | null)?.key === 'string' ? row : undefined
+			);
+		} else if (table === 'relay') {
+			restored = rows.map((row) => restoreRelay(row as Record<string, unknown>));
+		} else {
+			return fail(
+				`“${name}” cannot be restored: it holds “${table}”, which this version of Rollcall does not know.`
+			);
+		}
+		const damaged = restored.findIndex((row) => row === undefined);
+		if (damaged !== -1) return bad(table, damaged);
+		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
+		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
+	}
+	return ok(out);
+}
+
+/** Backup module: makes the backup, restores one, and remembers when the last was made. */
+export function backupStore(db: RollcallDb) {
+	return {
+		/**
+		 * The whole database as a Dexie export, without what must never leave the device: the relay's token
+		 * and this device's identity (only the directory id goes, so users keep their relay ids on another
+		 * device), queued messages carrying a password (counted), and the lists cache (rebuilt on read).
+		 */
+		async make(onProgress?: BackupProgress): Promise<MadeBackup> {
+			const counts: BackupCounts = {};
+			let passwordMessagesLeftOut = 0;
+			const tables = db.tables.filter((table) => table.name !== LISTS_TABLE);
+			const exported = await db.transaction('r', tables, async () => {
+				const rowCounts = await Promise.all(tables.map((table) => table.count()));
+				const total = rowCounts.reduce((sum, n) => sum + n, 0);
+				const outline = JSON.stringify({
+					formatName: 'dexie',
+					formatVersion: 1,
+					data: {
+						databaseName: db.name,
+						databaseVersion: db.verno,
+						tables: tables.map((table, i) => ({
+							name: table.name,
+							schema: schemaOf(table),
+							rowCount: rowCounts[i]
+						})),
+						data: []
+					}
+				});
+				const parts: BlobPart[] = [outline.slice(0, outline.lastIndexOf(']'))];
+				let done = 0;
+				for (const [i, table] of tables.entries()) {
+					parts.push(`${i ? ',' : ''}{"tableName":${JSON.stringify(table.name)},"inbound":true,"rows":[`);
+					let isFirst = true;
+					await eachChunk(table, (rows) => {
+						const kept: unknown[] = [];
+						for (const row of rows) {
+							if (table.name === 'outbox' && hasPassword(row)) passwordMessagesLeftOut++;
+							else kept.push(table.name === 'relay' ? shareableRelay(row) : row);
+						}
+						counts[table.name] = (counts[table.name] ?? 0) + kept.length;
+						// A Blob per chunk: the browser may keep it on disk rather than in memory.
+						if (kept.length)
+							parts.push(new Blob([`${isFirst ? '' : ','}${JSON.stringify(kept).slice(1, -1)}`]));
+						isFirst &&= kept.length === 0;
+						done += rows.length;
+						onProgress?.(done, total);
+					});
+					parts.push(']}');
+				}
+				parts.push(outline.slice(outline.lastIndexOf(']')));
+				return new Blob(parts, { type: 'application/json' });
+			});
+			return { exported, counts, passwordMessagesLeftOut };
+		},
+
+		/** Checks a backup's rows; the refusal names the file, table and record. */
+		check: checkedRows,
+
+		/** What a restore would replace here, for the confirmation. */
+		async deviceCounts(): Promise<DeviceCounts> {
+			return db.transaction('r', [db.users, db.trash, db.outbox, db.commands, db.imports], async () => {
+				const [users, trash, waiting, sending, failed, commands, imports] = await Promise.all([
+					db.users.count(),
+					db.trash.count(),
+					db.outbox
+						.where('[state+nextAttemptAt]')
+						.between(['queued', -Infinity], ['queued', Infinity])
+						.count(),
+					db.outbox
+						.where('[state+nextAttemptAt]')
+						.between(['sending', -Infinity], ['sending', Infinity])
+						.count(),
+					db.outbox
+						.where('[state+nextAttemptAt]')
+						.between(['failed', -Infinity], ['failed', Infinity])
+						.count(),
+					db.commands.count(),
+					db.imports.count()
+				]);
+				return { users, trash, unsent: waiting + sending + failed + commands, imports };
+			});
+		},
+
+		/**
+		 * Replaces everything with the checked rows of a backup, in one transaction: all or nothing. This
+		 * device keeps its own relay pairing (token, device, relay address) and takes the backup's directory
+		 * id, so the restored users keep the ids the relay knows them by; the event cursor starts again (events
+		 * are applied idempotently, and those after the backup was made must reach the restored users).
+		 */
+		async restore(
+			rows: Map<string, unknown[]>,
+			createdAt: number,
+			onProgress?: BackupProgress
+		): Promise<void> {
+			const total = [...rows.values()].reduce((sum, list) => sum + list.length, 0);
+			await db.transaction('rw', db.tables, async (tx) => {
+				const mine = restoreRelay(await db.relay.get(RELAY_KEY));
+				// Through Dexie: the clears mark every table changed for live queries in every tab, and replace
+				// the lists' generation (lists.ts), so no list read before the restore is used after it.
+				for (const table of db.tables) await table.clear();
+				// The checked rows go straight to the object stores of this same transaction, as the bench's raw
+				// baseline does: Dexie's bulkAdd would work out every row's index keys again for live queries,
+				// which the clears have already told that everything changed. A failing add aborts it all.
+				let done = 0;
+				for (const [name, list] of rows) {
+					if (name === 'relay') continue;
+					const store = tx.idbtrans.objectStore(name);
+					for (const row of list) {
+						const request = store.add(row);
+						done += 1;
+						if (done % RESTORE_CHUNK === 0 || done === total) {
+							const reached = done;
+							request.onsuccess = () => onProgress?.(reached, total);
+						}
+					}
+				}
+				const theirs = restoreRelay(rows.get('relay')?.[0] as Record<string, unknown> | undefined);
+				const directoryId = theirs?.directoryId ?? mine?.directoryId;
+				if (directoryId) {
+					const relay: Record<string, unknown> = { ...mine, key: RELAY_KEY, directoryId, cursor: undefined };
+					for (const [key, value] of Object.entries(relay)) if (value === undefined) delete relay[key];
+					await db.relay.put(relay as { key: 'relay'; directoryId: string });
+				}
+				await db.settings.put({ key: LAST_BACKUP_KEY, value: createdAt });
+			});
+		},
+
+		/**
+		 * When the last backup was made here, or restored from (ms since the epoch), and how many users there
+		 * are: what the reminder needs.
+		 */
+		async status(): Promise<{ lastBackupAt: number | undefined; userCount: number }> {
+			return db.transaction('r', db.settings, db.users, async () => {
+				const value = (await db.settings.get(LAST_BACKUP_KEY))?.value;
+				const lastBackupAt = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+				return { lastBackupAt, userCount: await db.users.count() };
+			});
+		},
+
+		/** Records that the backup made at `at` was saved. */
+		async saved(at: number): Promise<void> {
+			await db.settings.put({ key: LAST_BACKUP_KEY, value: at });
+		}
+	};
+}
+
+export type BackupStore = ReturnType<typeof backupStore>;

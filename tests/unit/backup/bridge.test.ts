@@ -1,0 +1,106 @@
+import 'fake-indexeddb/auto';
+import './node-self';
+import * as Comlink from 'comlink';
+import { describe, expect, it } from 'vitest';
+import { CRASHED, createBackupBridge } from '$lib/backup/bridge';
+import { createBackupWorkerApi, type BackupWorkerApi } from '$lib/backup/worker-api';
+import { usersStore } from '$lib/db/users';
+import { freshDb, person } from '../db/helpers';
+
+/** The worker's stand-in: the same Comlink protocol over a MessageChannel (Node has no module workers). */
+class FakeWorker extends EventTarget {
+	isTerminated = false;
+	readonly #port: MessagePort;
+
+	constructor(api: object) {
+		super();
+		const { port1, port2 } = new MessageChannel();
+		Comlink.expose(api, port2);
+		this.#port = port1;
+	}
+	postMessage(message: unknown, transfer: Transferable[] = []): void {
+		this.#port.postMessage(message, transfer);
+	}
+	override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+		if (type === 'message') this.#port.addEventListener(type, listener as EventListener);
+		else super.addEventListener(type, listener);
+	}
+	override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+		if (type === 'message') this.#port.removeEventListener(type, listener as EventListener);
+		else super.removeEventListener(type, listener);
+	}
+	terminate(): void {
+		this.isTerminated = true;
+		this.#port.close();
+	}
+}
+
+function setup(api: (real: BackupWorkerApi) => object = (real) => real) {
+	const db = freshDb('backup-bridge');
+	const workers: FakeWorker[] = [];
+	const bridge = createBackupBridge(() => {
+		const worker = new FakeWorker(api(createBackupWorkerApi(() => db)));
+		workers.push(worker);
+		return worker as unknown as Worker;
+	});
+	return { db, bridge, workers };
+}
+
+const fileOf = async (blob: Blob, name: string) => new File([await blob.arrayBuffer()], name);
+
+describe('backup bridge', () => {
+	it('makes a backup in the worker with progress, restores it, and stops the worker after each', async () => {
+		const { db, bridge, workers } = setup();
+		await usersStore(db).add(person({ firstName: 'Ann', email: 'ann@example.com' }));
+		let finished: (reached: number[]) => void = () => {};
+		const reported = new Promise<number[]>((resolve) => (finished = resolve));
+		const made = await bridge.backup((done, total) => done === total && finished([done, total]));
+		expect(made.meta.counts.users).toBe(1);
+		// Progress comes over its own channel: it may land after the answer.
+		expect(await reported).toEqual([1, 1]);
+		expect(workers.map((w) => w.isTerminated)).toEqual([true]);
+
+		const opened = await bridge.open(await fileOf(made.file, made.name));
+		expect(opened).toMatchObject({ ok: true, value: { counts: { users: 1 }, device: { users: 1 } } });
+		expect(await bridge.restore()).toEqual({ ok: true, value: { users: 1 } });
+		expect(workers.map((w) => w.isTerminated)).toEqual([true, true]);
+	});
+
+	it('refuses a file that is not a backup, naming it, and stops the worker', async () => {
+		const { bridge, workers } = setup();
+		const opened = await bridge.open(new File(['a,b\n1,2\n'], 'list.json'));
+		expect(opened.ok ? '' : opened.message).toMatch(/^“list\.json” looks like a spreadsheet/u);
+		expect(workers[0]!.isTerminated).toBe(true);
+	});
+
+	it('keeps a warm worker while it works when the section is left, and stops an idle one', async () => {
+		let release: () => void = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const { bridge, workers } = setup((real) => ({
+			...real,
+			async backup(...args: Parameters<BackupWorkerApi['backup']>) {
+				await held;
+				return real.backup(...args);
+			}
+		}));
+		bridge.warm();
+		expect(workers).toHaveLength(1);
+		const making = bridge.backup();
+		bridge.release();
+		expect(workers[0]!.isTerminated).toBe(false);
+		release();
+		await making;
+		expect(workers[0]!.isTerminated).toBe(true);
+		bridge.warm();
+		bridge.release();
+		expect(workers[1]!.isTerminated).toBe(true);
+	});
+
+	it('rejects with the admin’s sentence when the worker dies', async () => {
+		const { bridge, workers } = setup((real) => ({ ...real, backup: () => new Promise(() => {}) }));
+		const making = bridge.backup();
+		workers[0]!.dispatchEvent(new Event('error', { cancelable: true }));
+		await expect(making).rejects.toThrow(CRASHED);
+		expect(workers[0]!.isTerminated).toBe(true);
+	});
+});
