@@ -214,6 +214,9 @@ function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
 const SLICE = 1_000;
 const PROGRESS_EVERY_MS = 100;
 
+/** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
+const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
+
 const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
 	mapHeaders(headers, options.policy, {
 		choices: options.choices,
@@ -237,7 +240,8 @@ export function uniqueKeysOf(
 		const column = columns.find((c) => c.status === 'mapped' && c.field === field);
 		const keys = new Set<string>();
 		for (const cells of column ? source.rows : []) {
-			const cell = unescapeFormula(cells[column!.index] ?? '');
+			const raw = cells[column!.index] ?? '';
+			const cell = isVerbatim(source.format) ? raw : unescapeFormula(raw);
 			if (cell.trim() !== '') keys.add(toKey(cell));
 		}
 		found[field] = [...keys];
@@ -256,7 +260,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		policy: options.policy,
 		context: options.context,
 		directory: options.directory,
-		updateExisting: options.updateExisting
+		updateExisting: options.updateExisting,
+		isVerbatim: isVerbatim(source.format)
 	});
 	const total = rows.length;
 	const progress = options.onProgress ?? (() => undefined);
