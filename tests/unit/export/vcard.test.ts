@@ -150,6 +150,15 @@ describe('vCard import', () => {
 		});
 	});
 
+	it('refuses vCard 2.1, whose quoted-printable values would be read garbled', () => {
+		const card = 'BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:Jos=C3=A9;\r\nEND:VCARD\r\n';
+		expect(readVcard(card, 'old.vcf')).toEqual({
+			ok: false,
+			message:
+				'“old.vcf”, card 1, is vCard 2.1, which Rollcall does not read. Export the contacts as vCard 3.0 or 4.0 (most address books offer it), then import that file.'
+		});
+	});
+
 	it('names the file and the card when a card is cut short or empty', () => {
 		expect(readVcard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n', 'cut.vcf')).toEqual({
 			ok: false,
