@@ -8,7 +8,7 @@ import {
 	type FieldKey
 } from '$lib/domain/fields';
 import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
-import { fallbackAliases, foreignColumns } from './known-columns';
+import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns } from './known-columns';
 
 /** Where a file's column goes: a field, or nowhere. */
 export type ColumnTarget = FieldKey | 'ignored';
@@ -50,6 +50,8 @@ export interface MapOptions {
 	choices?: ReadonlyMap<number, ColumnTarget>;
 	/** Whether a column has no value in any row: a blank-headed empty column is ignored, not an error. */
 	isColumnEmpty?: (index: number) => boolean;
+	/** Whether a column's values are all email addresses (see signInNameAsEmail). */
+	isEmailColumn?: (index: number) => boolean;
 }
 
 /** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
@@ -265,7 +267,9 @@ function mapColumn(
 			status: 'ignored',
 			reason: guess.systems.includes('Rollcall')
 				? 'The Errors column of a Rollcall errors file.'
-				: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
+				: guess.systems.includes(ROLLCALL_EXPORT)
+					? 'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
+					: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
 		};
 	}
 	const label = field(guess.field).label;
@@ -310,6 +314,25 @@ function yieldFallbacks(columns: ColumnMapping[]): void {
 	}
 }
 
+/**
+ * Microsoft 365's 'User Name' is the sign-in address, in email form, and its files have no other email
+ * column. When no column names the email, a username column whose values are all addresses is taken as
+ * the email (a file with both, as workflow C's, keeps 'User name' as the username).
+ */
+function signInNameAsEmail(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
+	if (columns.some((c) => c.field === 'email' && c.status === 'mapped')) return;
+	const column = columns.find((c) => {
+		const guess = c.isChosen || c.status === 'error' ? undefined : guessColumn(c.header);
+		return guess && 'field' in guess && guess.field === 'username' && options.isEmailColumn?.(c.index);
+	});
+	if (!column || policy.email === 'hidden') return;
+	column.status = 'mapped';
+	column.field = 'email';
+	column.isFallback = false;
+	column.reason =
+		'Recognised as Email: every value is an address (Microsoft 365 names the sign-in address User Name).';
+}
+
 /** Marks the second and later of two identical headers, and of two columns for the same field. */
 function markDuplicates(columns: ColumnMapping[]): void {
 	const byHeader = new Map<string, ColumnMapping>();
@@ -345,6 +368,7 @@ export function mapHeaders(
 	const customs = customIndex(policy);
 	const columns = headers.map((header, i) => mapColumn(header, i, policy, options, customs));
 	yieldFallbacks(columns);
+	signInNameAsEmail(columns, policy, options);
 	markDuplicates(columns);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fieldsOf(policy)
