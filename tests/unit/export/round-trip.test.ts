@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customKey, customName, isCustomKey, type FieldKey } from '../../../src/lib/domain/fields';
+import { customKey, isCustomKey, type FieldKey } from '../../../src/lib/domain/fields';
 import { fieldsOf, visibleFields, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { userStatuses, validateUser, type User, type UserInput } from '../../../src/lib/domain/user';
 import { valueOf } from '../../../src/lib/export/values';
 import { createWriter, type ExportFormat, type ExportRequest } from '../../../src/lib/export/writer';
-import type { ColumnTarget } from '../../../src/lib/import/headers';
 import { analyseSource, readSource } from '../../../src/lib/import/pipeline';
 import { NOW, gb, storedUser } from './helpers';
 
@@ -159,25 +158,12 @@ function exported(users: readonly User[], format: ExportFormat, delimiter: ',' |
 	return { name: writer.fileName(1, 1), bytes, included };
 }
 
-/** The custom attributes' columns, mapped as 'Keep as a new field' does (until they map by name on their own). */
-function customChoices(headers: readonly string[]): Map<number, ColumnTarget> {
-	const choices = new Map<number, ColumnTarget>();
-	headers.forEach((header, index) => {
-		const key = CUSTOM.find((k) => customName(k) === header);
-		if (key) choices.set(index, key);
-	});
-	return choices;
-}
-
 /** Imports a file into an empty directory: the values each row would store. */
 function imported(file: { name: string; bytes: Uint8Array }) {
 	const source = readSource(file, { limits: { maxFileBytes: 100 * 1024 * 1024, maxRows: 10_000 } });
 	if (!source.ok) throw new Error(source.message);
-	const analysis = analyseSource(source.value, {
-		policy,
-		context: gb,
-		choices: customChoices(source.value.headers)
-	});
+	// No choices: every column, custom attributes included, maps by its header alone.
+	const analysis = analyseSource(source.value, { policy, context: gb });
 	expect(analysis.mapping.problems).toEqual([]);
 	expect(analysis.errors).toEqual([]);
 	return analysis.rows.filter((row) => row.status !== 'blank').map((row) => row.values);
