@@ -1,11 +1,11 @@
 import type { User } from '$lib/domain/user';
-import { ZipWriter } from '$lib/files/zip-writer';
 import type { ExportWriter } from './writer';
+import { ZipStream } from './zip-stream';
 
 /**
  * Runs an export: feeds the users, a page at a time, through a writer and hands the bytes on as they
- * come, so that only a page (or, when the file is split, one part) is ever held. A format with a limit
- * of users per file (Microsoft 365's 249) is split into parts laid into one .zip as each is done.
+ * come, so that only a page is ever held. A format with a limit of users per file (Microsoft 365's 249)
+ * is split into parts written one after the other into one .zip.
  */
 
 /** What an export reads and where its bytes go. */
@@ -65,24 +65,26 @@ export async function runExport(run: ExportRun): Promise<ExportOutcome> {
 		await run.write(writer.end());
 		return { ...outputOf(writer, total), count: written, files: 1 };
 	}
-	// Split: each part is held until it is closed (a ZIP entry's size and checksum come first).
-	const zip = new ZipWriter();
+	// Split: each part is an entry of one ZIP, written as it comes.
+	const zip = new ZipStream();
 	let part = 0;
-	let pieces: Uint8Array[] = [];
 	let inPart = 0;
+	const open = async () => {
+		await run.write(zip.open(writer.fileName(++part, parts)));
+		await run.write(zip.data(writer.begin(part)));
+	};
 	const close = async () => {
-		pieces.push(writer.end());
-		for (const bytes of zip.add({ name: writer.fileName(part, parts), data: pieces })) await run.write(bytes);
-		pieces = [];
+		await run.write(zip.data(writer.end()));
+		await run.write(zip.close());
 		inPart = 0;
 	};
 	for await (const page of run.pages) {
 		signal?.throwIfAborted();
 		const users = included(page);
 		for (let at = 0; at < users.length;) {
-			if (inPart === 0) pieces.push(writer.begin(++part));
+			if (inPart === 0) await open();
 			const take = Math.min(users.length - at, writer.maxUsersPerFile - inPart);
-			pieces.push(writer.write(users.slice(at, at + take)));
+			await run.write(zip.data(writer.write(users.slice(at, at + take))));
 			[at, inPart, written] = [at + take, inPart + take, written + take];
 			if (inPart === writer.maxUsersPerFile) await close();
 		}
@@ -90,10 +92,8 @@ export async function runExport(run: ExportRun): Promise<ExportOutcome> {
 		run.onProgress?.(done, total);
 	}
 	signal?.throwIfAborted();
-	if (inPart > 0 || part === 0) {
-		if (part === 0) pieces.push(writer.begin(++part));
-		await close();
-	}
-	await run.write(zip.end());
+	if (part === 0) await open();
+	if (inPart > 0 || written === 0) await close();
+	await run.write(zip.finish());
 	return { ...outputOf(writer, total), count: written, files: part };
 }

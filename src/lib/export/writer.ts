@@ -2,7 +2,10 @@ import type { FieldContext } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
 import type { User } from '$lib/domain/user';
 import { csvPieces } from './csv';
-import { tableShape, type ExportShape, type TableShape } from './shapes';
+import { scimPieces } from './scim';
+import { tableShape, type ExportShape } from './shapes';
+import { vcardNotes, vcardPieces } from './vcard';
+import { XLSX_MAX_ROWS, xlsxPieces } from './xlsx';
 
 export { exportShapes, type ExportShape } from './shapes';
 
@@ -61,37 +64,101 @@ export function exportFileName(prefix: string, now: number, extension: string, p
 	return `${prefix}-users-${dateOf(now)}${suffix}.${extension}`;
 }
 
-function csvWriter(request: ExportRequest, shape: TableShape): ExportWriter {
-	const pieces = csvPieces(shape, request.delimiter);
+const MIME = {
+	csv: 'text/csv;charset=utf-8',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	scim: 'application/scim+json',
+	vcard: 'text/vcard;charset=utf-8'
+} as const satisfies Record<ExportFormat, string>;
+
+const EXTENSION = { csv: 'csv', xlsx: 'xlsx', scim: 'json', vcard: 'vcf' } as const satisfies Record<
+	ExportFormat,
+	string
+>;
+
+interface Pieces {
+	begin(): Uint8Array;
+	write(users: readonly User[]): Uint8Array;
+	end(): Uint8Array;
+}
+
+/** The writer around a format's pieces: the name, type, cap, notes and who is included. */
+function writerOf(
+	request: ExportRequest,
+	pieces: Pieces,
+	rest: Pick<ExportWriter, 'maxUsersPerFile' | 'notes' | 'includes'> & { prefix: string }
+): ExportWriter {
+	const { format, now } = request;
 	return {
-		maxUsersPerFile: shape.maxUsersPerFile,
-		fileName: (part, parts) => exportFileName(shape.shape, request.now, 'csv', part, parts),
-		mimeType: 'text/csv;charset=utf-8',
-		notes: shape.notes,
-		includes: () => true,
+		maxUsersPerFile: rest.maxUsersPerFile,
+		fileName: (part, parts) => exportFileName(rest.prefix, now, EXTENSION[format], part, parts),
+		mimeType: MIME[format],
+		notes: rest.notes,
+		includes: rest.includes,
 		begin: () => pieces.begin(),
 		write: (users) => pieces.write(users),
 		end: () => pieces.end()
 	};
 }
 
+const everyone = () => true;
+
 /** The writer of one export. */
 export function createWriter(request: ExportRequest): ExportWriter {
-	switch (request.format) {
-		case 'csv':
-			return csvWriter(request, tableShape(request.shape, request.policy));
-		default:
-			throw new Error(`${request.format} exports are not written yet.`);
+	const { format, policy } = request;
+	if (format === 'csv' || format === 'xlsx') {
+		const shape = tableShape(request.shape, policy);
+		const pieces = format === 'csv' ? csvPieces(shape, request.delimiter) : xlsxPieces(shape);
+		const { maxUsersPerFile, notes } = shape;
+		return writerOf(request, pieces, { maxUsersPerFile, notes, includes: everyone, prefix: shape.shape });
 	}
+	if (format === 'scim') {
+		const pieces = scimPieces(policy, request.total);
+		return writerOf(request, pieces, {
+			maxUsersPerFile: Infinity,
+			notes: [],
+			includes: everyone,
+			prefix: 'rollcall'
+		});
+	}
+	const pieces = vcardPieces(policy);
+	return writerOf(request, pieces, {
+		maxUsersPerFile: Infinity,
+		notes: vcardNotes(policy),
+		includes: pieces.includes,
+		prefix: 'rollcall'
+	});
 }
 
 /**
+ * The most cells an XLSX export may have: what Rollcall's own import reads in one sheet
+ * (DEFAULT_MAX_CELLS in import/xlsx.ts, which the page cannot import: it pulls SheetJS in), so every
+ * workbook Rollcall writes it can read back. A test keeps the two equal.
+ */
+export const XLSX_MAX_CELLS = 2_000_000;
+
+const count = (n: number) => n.toLocaleString('en');
+
+/**
  * Why a format cannot be written at this size, in the admin's words and offering CSV, or undefined.
- * Checked before starting. The shape and policy, when given, say how many columns there are.
+ * Checked before starting. CSV, SCIM and vCard stream with no limit; an XLSX sheet has a row limit, and
+ * Rollcall reads back at most XLSX_MAX_CELLS cells of one (the shape and policy, when given, say how many
+ * columns there are; else the fewest any export has, Rollcall's own with only the email shown).
  */
 export function exportLimit(
 	request: Pick<ExportRequest, 'format' | 'total'> & Partial<ExportRequest>
 ): string | undefined {
-	void request;
+	if (request.format !== 'xlsx') return undefined;
+	const shape = request.policy ? tableShape(request.shape ?? 'rollcall', request.policy) : undefined;
+	const perFile = Math.min(request.total, shape?.maxUsersPerFile ?? Infinity);
+	const rows = perFile + (shape ? shape.preamble.length + 1 : 1);
+	const columns = shape?.columns.length ?? 4;
+	const instead = 'Export as CSV instead: Excel opens it too.';
+	if (rows > XLSX_MAX_ROWS) {
+		return `An Excel sheet holds at most ${count(XLSX_MAX_ROWS - 1)} users, and this export has ${count(perFile)}. ${instead}`;
+	}
+	if (perFile * columns > XLSX_MAX_CELLS) {
+		return `An XLSX of ${count(perFile)} users with ${count(columns)} columns would have ${count(perFile * columns)} cells: more than Rollcall can read back from one sheet (${count(XLSX_MAX_CELLS)}), and more than a tablet's spreadsheet app opens comfortably. ${instead}`;
+	}
 	return undefined;
 }

@@ -1,6 +1,6 @@
 import { field, fields, type FieldKey } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
-import { fallbackAliases, foreignColumns } from './known-columns';
+import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns } from './known-columns';
 
 /** Where a file's column goes: a field, or nowhere. */
 export type ColumnTarget = FieldKey | 'ignored';
@@ -170,7 +170,9 @@ function mapColumn(header: string, index: number, policy: FieldPolicy, options: 
 			status: 'ignored',
 			reason: guess.systems.includes('Rollcall')
 				? 'The Errors column of a Rollcall errors file.'
-				: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
+				: guess.systems.includes(ROLLCALL_EXPORT)
+					? 'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
+					: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
 		};
 	}
 	const label = field(guess.field).label;

@@ -1,3 +1,6 @@
+/** The 'system' of the columns only Rollcall's exports have. */
+export const ROLLCALL_EXPORT = 'Rollcall export';
+
 /**
  * Columns of the templates and exports of other systems that Rollcall keeps no field for: ignored
  * without asking, so those files import with no manual work. Compared without spaces.
@@ -51,7 +54,10 @@ export const foreignColumns: Record<string, readonly string[]> = {
 	],
 	Zendesk: ['role', 'externalid', 'details', 'notes', 'restriction', 'tags', 'brand', 'organizationid'],
 	// The column a Rollcall errors file adds, when the admin uploads the corrected file again.
-	Rollcall: ['errors']
+	Rollcall: ['errors'],
+	// What Rollcall's own exports add to the fields (export/shapes.ts EXPORT_ONLY_HEADERS): set by Rollcall
+	// itself, so a list exported and imported again maps with no manual step.
+	[ROLLCALL_EXPORT]: ['status', 'activated', 'lastlogin']
 };
 
 /**

@@ -25,6 +25,7 @@ import {
 	type UniqueField
 } from './rows';
 import { DEFAULT_MAX_CELLS, NOT_A_SPREADSHEET, WEB_PAGE, readWorkbook, type WorkbookFormat } from './xlsx';
+import { readStructured, structuredFormat, type StructuredFormat } from './structured';
 import { defaultZipLimits, detectContainer } from './zip';
 
 /**
@@ -32,7 +33,7 @@ import { defaultZipLimits, detectContainer } from './zip';
  * text, its header mapping and every row checked out; or one message saying why the file cannot be read.
  */
 
-export type ImportFormat = 'csv' | WorkbookFormat;
+export type ImportFormat = 'csv' | WorkbookFormat | StructuredFormat;
 
 export interface FileInput {
 	name: string;
@@ -153,6 +154,16 @@ function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> 
 	return ok({ format, sheets, sheet, headerRow, headers, rows });
 }
 
+/** A SCIM JSON or vCard file as a table, each user a row under the headers its values name. */
+function readUsers(input: FileInput, options: ReadOptions, format: StructuredFormat): Parsed<SourceTable> {
+	const table = readStructured(input.name, input.bytes, format);
+	if (!table.ok) return table;
+	const { headers, rows } = table.value;
+	if (rows.length > options.limits.maxRows)
+		return fail(overLimit('The file', rows.length, options.limits.maxRows));
+	return ok({ format, preamble: [], headerRow: 1, headers, rows });
+}
+
 /**
  * Reads a file into a table of text, choosing the reader by the bytes (a CSV named .xls is read as
  * CSV; a web page named .xls is refused): CSV/TSV/TXT through decodeText and parseCsv, workbooks
@@ -169,8 +180,10 @@ export function readSource(input: FileInput, options: ReadOptions): Parsed<Sourc
 			return readSheet(input, options);
 		case 'markup':
 			return fail(WEB_PAGE);
-		case 'text':
-			return readText(input, options);
+		case 'text': {
+			const structured = structuredFormat(input.name, input.bytes);
+			return structured ? readUsers(input, options, structured) : readText(input, options);
+		}
 		case 'binary': {
 			const decoded = decodeText(input.bytes);
 			return fail(WORKBOOK_NAME.test(input.name) || decoded.ok ? NOT_A_SPREADSHEET : decoded.message);
@@ -201,6 +214,9 @@ function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
 const SLICE = 1_000;
 const PROGRESS_EVERY_MS = 100;
 
+/** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
+const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
+
 const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
 	mapHeaders(headers, options.policy, {
 		choices: options.choices,
@@ -224,7 +240,8 @@ export function uniqueKeysOf(
 		const column = columns.find((c) => c.status === 'mapped' && c.field === field);
 		const keys = new Set<string>();
 		for (const cells of column ? source.rows : []) {
-			const cell = unescapeFormula(cells[column!.index] ?? '');
+			const raw = cells[column!.index] ?? '';
+			const cell = isVerbatim(source.format) ? raw : unescapeFormula(raw);
 			if (cell.trim() !== '') keys.add(toKey(cell));
 		}
 		found[field] = [...keys];
@@ -243,7 +260,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		policy: options.policy,
 		context: options.context,
 		directory: options.directory,
-		updateExisting: options.updateExisting
+		updateExisting: options.updateExisting,
+		isVerbatim: isVerbatim(source.format)
 	});
 	const total = rows.length;
 	const progress = options.onProgress ?? (() => undefined);

@@ -73,6 +73,11 @@ export interface CheckOptions {
 	updateExisting?: boolean;
 	/** The admin's row number of rows[0]: 2, or the table's headerRow + 1 under a preamble. */
 	firstRow?: number;
+	/**
+	 * Whether cells are taken exactly as they are: true for SCIM JSON and vCard, which no spreadsheet
+	 * opens and Rollcall never formula-escapes. Cells of tables are unescaped (formula.ts).
+	 */
+	isVerbatim?: boolean;
 }
 
 function find(lookup: Lookup | undefined, key: string | undefined): ExistingUser | undefined {
@@ -143,7 +148,8 @@ export class RowChecker {
 		const input: UserInput = {};
 		for (const [key, index] of this.#columnOf) {
 			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
-			const cell = field(key).isSensitive ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
+			const isVerbatim = field(key).isSensitive || this.#options.isVerbatim;
+			const cell = isVerbatim ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
 			if (cell.includes('\uFFFD') && !field(key).isSensitive) {
 				errors.push(
 					this.#error(

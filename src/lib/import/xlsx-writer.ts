@@ -22,12 +22,12 @@ export interface Sheet {
 export const LIST_LAST_ROW = 10_000;
 
 // cellXfs indexes in styles.xml: 1 is Text (numFmtId 49, '@'), 2 is bold Text.
-const TEXT = 1;
-const BOLD_TEXT = 2;
+export const TEXT = 1;
+export const BOLD_TEXT = 2;
 
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+export const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+export const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PACKAGE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
@@ -151,12 +151,13 @@ export function writeXlsx(sheets: readonly Sheet[]): Uint8Array {
 }
 
 /**
- * writeXlsx one piece at a time: the generator pauses after every ROWS_PER_PIECE rows, so the page
- * can let other work run while it writes a 100,000-row errors file; it returns the workbook's bytes.
+ * The parts of a workbook other than its sheets (content types, relationships, workbook, styles), by
+ * path in the ZIP; the sheets are 'xl/worksheets/sheet1.xml' and on. The export's streaming writer
+ * shares them.
  */
-export function* writeXlsxInSteps(sheets: readonly Sheet[]): Generator<void, Uint8Array> {
-	const sheetPaths = sheets.map((_, i) => `worksheets/sheet${i + 1}.xml`);
-	const parts: Record<string, string> = {
+export function packageParts(sheetNames: readonly string[]): Record<string, string> {
+	const sheetPaths = sheetNames.map((_, i) => `worksheets/sheet${i + 1}.xml`);
+	return {
 		'[Content_Types].xml':
 			`${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
@@ -170,16 +171,25 @@ export function* writeXlsxInSteps(sheets: readonly Sheet[]): Generator<void, Uin
 		'_rels/.rels': relationships([relationship('rId1', 'officeDocument', 'xl/workbook.xml')]),
 		'xl/workbook.xml':
 			`${XML_HEAD}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>` +
-			sheets
-				.map((sheet, i) => `<sheet name="${xmlText(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+			sheetNames
+				.map((name, i) => `<sheet name="${xmlText(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
 				.join('') +
 			'</sheets></workbook>',
 		'xl/_rels/workbook.xml.rels': relationships([
 			...sheetPaths.map((path, i) => relationship(`rId${i + 1}`, 'worksheet', path)),
-			relationship(`rId${sheets.length + 1}`, 'styles', 'styles.xml')
+			relationship(`rId${sheetNames.length + 1}`, 'styles', 'styles.xml')
 		]),
 		'xl/styles.xml': STYLES
 	};
+}
+
+/**
+ * writeXlsx one piece at a time: the generator pauses after every ROWS_PER_PIECE rows, so the page
+ * can let other work run while it writes a 100,000-row errors file; it returns the workbook's bytes.
+ */
+export function* writeXlsxInSteps(sheets: readonly Sheet[]): Generator<void, Uint8Array> {
+	const sheetPaths = sheets.map((_, i) => `worksheets/sheet${i + 1}.xml`);
+	const parts = packageParts(sheets.map((sheet) => sheet.name));
 	const encoder = new TextEncoder();
 	const files: ZipFile[] = Object.entries(parts).map(([name, xml]) => ({ name, data: encoder.encode(xml) }));
 	for (const [i, sheet] of sheets.entries()) {

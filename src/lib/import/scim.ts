@@ -1,0 +1,163 @@
+import { customKey, customName, field, type FieldKey } from '$lib/domain/fields';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
+import {
+	SCIM_CORE,
+	SCIM_CUSTOM,
+	SCIM_ROLLCALL,
+	SCIM_STATUS,
+	extensionFields,
+	scimAddress,
+	scimAttributes,
+	scimPhones
+} from '$lib/export/scim-schema';
+import { TableBuilder, type TextTable } from './table-builder';
+
+/**
+ * Reads SCIM 2.0 users (RFC 7643) into the table the import maps: a ListResponse, an array of User
+ * resources, or one User. Attribute names and extension URNs are matched case-insensitively, as the RFC
+ * says. Each value becomes the text the registry parses, under the field's label, so the mapping is
+ * the same as for a spreadsheet; custom attributes of Rollcall's extension come under their names.
+ */
+
+/** Deeper than any SCIM document (a User is 4 levels deep): refused before JSON.parse walks it. */
+export const MAX_JSON_DEPTH = 32;
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An attribute of an object, its name compared case-insensitively. */
+function get(node: unknown, name: string): unknown {
+	if (!isObject(node)) return undefined;
+	if (Object.hasOwn(node, name)) return node[name];
+	const lower = name.toLowerCase();
+	const found = Object.keys(node).find((key) => key.toLowerCase() === lower);
+	return found === undefined ? undefined : node[found];
+}
+
+const getPath = (node: unknown, path: readonly string[]) => path.reduce(get, node);
+
+/** A JSON value as a cell: text as it is, numbers as written, booleans as Yes or No, anything else empty. */
+function cellOf(value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+	return '';
+}
+
+/** How deep the text's arrays and objects nest, found without parsing (strings skipped). */
+function nestingDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i++;
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+		else if (c === 0x7d || c === 0x5d) depth--;
+		if (deepest > MAX_JSON_DEPTH) return deepest;
+	}
+	return deepest;
+}
+
+/** The entry of a multi-valued attribute to read: of the type asked for, then the primary one, then the first. */
+function pick(list: unknown, type?: string): JsonObject | undefined {
+	if (!Array.isArray(list)) return undefined;
+	const items = list.filter(isObject);
+	const ofType = (item: JsonObject) => type !== undefined && cellOf(get(item, 'type')).toLowerCase() === type;
+	const isPrimary = (item: JsonObject) => get(item, 'primary') === true;
+	return (
+		items.find((i) => ofType(i) && isPrimary(i)) ?? items.find(ofType) ?? items.find(isPrimary) ?? items[0]
+	);
+}
+
+/** A phone number without the tel: of an RFC 3966 URI (which the SCIM RFC recommends). */
+const phoneOf = (value: string) => value.replace(/^tel:/iu, '');
+
+const isUser = (node: JsonObject) => {
+	const schemas = get(node, 'schemas');
+	if (Array.isArray(schemas))
+		return schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCIM_CORE.toLowerCase());
+	return get(node, 'userName') !== undefined;
+};
+
+/** One User resource as cells by column (a field's label, a custom attribute's name, or a status column). */
+function readUser(user: JsonObject, table: TableBuilder): void {
+	const cells = new Map<string, string>();
+	const put = (key: FieldKey, value: string) => {
+		if (value !== '') cells.set(field(key).label, value);
+	};
+	for (const { path, key } of scimAttributes) put(key, cellOf(getPath(user, path)));
+	put('email', cellOf(get(pick(get(user, 'emails'), 'work'), 'value')));
+	const phones = get(user, 'phoneNumbers');
+	for (const { type, key } of scimPhones) {
+		const phone = Array.isArray(phones)
+			? phones.filter(isObject).find((item) => cellOf(get(item, 'type')).toLowerCase() === type)
+			: undefined;
+		put(key, phoneOf(cellOf(get(phone, 'value'))));
+	}
+	const address = pick(get(user, 'addresses'), 'work');
+	for (const { attribute, key } of scimAddress) put(key, cellOf(get(address, attribute)));
+	const extension = get(user, SCIM_ROLLCALL);
+	// Rollcall's own file says whether userName was the username or stood in for a missing one.
+	put('username', cellOf(isObject(extension) ? get(extension, 'username') : get(user, 'userName')));
+	for (const def of extensionFields)
+		if (def.key !== 'username') put(def.key, cellOf(get(extension, def.key)));
+	const custom = get(extension, SCIM_CUSTOM);
+	if (isObject(custom)) {
+		for (const [name, value] of Object.entries(custom)) {
+			const text = cellOf(value);
+			if (text !== '') cells.set(customName(customKey(name)), text);
+		}
+	}
+	const active = get(user, 'active');
+	const status = cellOf(get(extension, SCIM_STATUS.status)) || (active === false ? 'Suspended' : '');
+	if (status) cells.set(EXPORT_ONLY_HEADERS.status, status);
+	const activated = cellOf(get(extension, SCIM_STATUS.activatedAt));
+	if (activated) cells.set(EXPORT_ONLY_HEADERS.activatedAt, activated);
+	const lastLogin = cellOf(get(extension, SCIM_STATUS.lastLoginAt));
+	if (lastLogin) cells.set(EXPORT_ONLY_HEADERS.lastLoginAt, lastLogin);
+	table.add(cells);
+}
+
+/** The users of a SCIM JSON file as a table of text, or why the file is not one. */
+export function readScim(text: string, fileName: string): Parsed<TextTable> {
+	const name = `“${fileName}”`;
+	if (nestingDepth(text) > MAX_JSON_DEPTH) {
+		return fail(
+			`${name} nests objects more than ${MAX_JSON_DEPTH} levels deep, which no SCIM file does: it cannot be read.`
+		);
+	}
+	let document: unknown;
+	try {
+		document = JSON.parse(text);
+	} catch (error) {
+		const why = error instanceof Error ? error.message : String(error);
+		return fail(`${name} is not valid JSON (${why}). Export it again, or check that the download finished.`);
+	}
+	const listed = Array.isArray(document) ? document : get(document, 'Resources');
+	const resources = Array.isArray(listed)
+		? listed
+		: isObject(document) && isUser(document)
+			? [document]
+			: undefined;
+	if (!resources) {
+		return fail(
+			`${name} is JSON but not SCIM users: Rollcall reads a SCIM ListResponse (with "Resources"), an array of SCIM Users, or one User.`
+		);
+	}
+	const users = resources.filter((item): item is JsonObject => isObject(item) && isUser(item));
+	if (users.length === 0) {
+		return fail(
+			`${name} has no SCIM User in it (a User has "userName" or the core User schema in "schemas").`
+		);
+	}
+	const table = new TableBuilder();
+	for (const user of users) readUser(user, table);
+	return ok(table.finish());
+}

@@ -1,0 +1,167 @@
+import { customKey, customName, field, type FieldKey } from '$lib/domain/fields';
+import { fail, ok, type Parsed } from '$lib/domain/result';
+import { nameOf } from '$lib/domain/user';
+import { VCARD_CUSTOM, VCARD_FIELD, VCARD_PRODID, vcardAddress, vcardExtraFields } from '$lib/export/vcard';
+import { TableBuilder, type TextTable } from './table-builder';
+
+/**
+ * Reads vCards (4.0, RFC 6350, and 3.0, RFC 2426: several cards a file, folded lines, escapes) into the
+ * table the import maps, one row a card, columns named by the registry's labels. Rollcall's own cards
+ * (their PRODID says so) also give back the fields they carry in X-ROLLCALL- properties.
+ */
+
+interface ContentLine {
+	name: string;
+	/** Parameter values by upper-case name; a 2.1/3.0 bare parameter ('TEL;WORK:') counts as a TYPE. */
+	params: Map<string, string[]>;
+	value: string;
+}
+
+/** Splits on a separator that is not escaped with a backslash; the parts stay escaped. */
+function splitUnescaped(value: string, separator: ',' | ';'): string[] {
+	const parts: string[] = [];
+	let current = '';
+	for (let i = 0; i < value.length; i++) {
+		const c = value[i]!;
+		if (c === '\\' && i + 1 < value.length) {
+			current += c + value[i + 1]!;
+			i++;
+		} else if (c === separator) {
+			parts.push(current);
+			current = '';
+		} else current += c;
+	}
+	parts.push(current);
+	return parts;
+}
+
+/** Undoes text escaping (§3.4): \\ \, \; and \n or \N. */
+export function unescapeVcardText(value: string): string {
+	return value.replace(/\\([\\,;nN])/gu, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+}
+
+/** 'name;param=a,b;param="x:y":value' into its parts; undefined for a line with no colon. */
+function parseLine(line: string): ContentLine | undefined {
+	let inQuotes = false;
+	let colon = -1;
+	for (let i = 0; i < line.length; i++) {
+		if (line[i] === '"') inQuotes = !inQuotes;
+		else if (line[i] === ':' && !inQuotes) {
+			colon = i;
+			break;
+		}
+	}
+	if (colon < 0) return undefined;
+	const [rawName = '', ...rawParams] = line.slice(0, colon).split(';');
+	// A group prefix ('item1.EMAIL', as Apple writes) says nothing Rollcall needs.
+	const name = rawName.slice(rawName.lastIndexOf('.') + 1).toUpperCase();
+	const params = new Map<string, string[]>();
+	for (const param of rawParams) {
+		const equals = param.indexOf('=');
+		const key = equals < 0 ? 'TYPE' : param.slice(0, equals).toUpperCase();
+		const values = (equals < 0 ? param : param.slice(equals + 1))
+			.split(',')
+			.map((v) => v.replace(/^"|"$/gu, '').toLowerCase());
+		params.set(key, [...(params.get(key) ?? []), ...values]);
+	}
+	return { name, params, value: line.slice(colon + 1) };
+}
+
+const typesOf = (line: ContentLine) => line.params.get('TYPE') ?? [];
+const isPreferred = (line: ContentLine) =>
+	typesOf(line).includes('pref') || line.params.get('PREF')?.[0] === '1';
+
+/** The line to read among several of a property: of the type asked for, then preferred, then the first. */
+function pick(lines: readonly ContentLine[], type: string): ContentLine | undefined {
+	return lines.find((l) => typesOf(l).includes(type)) ?? lines.find(isPreferred) ?? lines[0];
+}
+
+/** A phone without the tel: of a 4.0 URI value. */
+const phoneOf = (value: string) => unescapeVcardText(value).replace(/^tel:/iu, '');
+
+const extraKeys = new Map<string, FieldKey>(vcardExtraFields.map((def) => [def.key, def.key]));
+
+function readCard(lines: readonly ContentLine[], table: TableBuilder): void {
+	const cells = new Map<string, string>();
+	const put = (key: FieldKey, value: string) => {
+		if (value !== '') cells.set(field(key).label, value);
+	};
+	const all = (name: string) => lines.filter((line) => line.name === name);
+	const first = (name: string) => all(name)[0];
+	const components = (line: ContentLine | undefined) =>
+		line ? splitUnescaped(line.value, ';').map(unescapeVcardText) : [];
+
+	const [family = '', given = ''] = components(first('N'));
+	put('firstName', given);
+	put('lastName', family);
+	put('email', unescapeVcardText(pick(all('EMAIL'), 'work')?.value ?? ''));
+	const phones = all('TEL').filter((l) => !typesOf(l).some((t) => t === 'fax' || t === 'pager'));
+	const mobile = phones.find((l) => typesOf(l).includes('cell'));
+	const business = pick(
+		phones.filter((l) => l !== mobile),
+		'work'
+	);
+	put('mobilePhone', phoneOf(mobile?.value ?? ''));
+	put('businessPhone', phoneOf(business?.value ?? ''));
+	const [company = '', department = ''] = components(first('ORG'));
+	put('company', company);
+	put('department', department);
+	put('jobTitle', unescapeVcardText(first('TITLE')?.value ?? ''));
+	// ADR: PO box; extended address; street; locality; region; postal code; country.
+	const address = components(pick(all('ADR'), 'work')).slice(2);
+	vcardAddress.forEach((key, i) => put(key, address[i] ?? ''));
+
+	for (const line of all(VCARD_FIELD)) {
+		const [name = '', value = ''] = components(line);
+		const key = extraKeys.get(name);
+		if (key) put(key, value);
+	}
+	for (const line of all(VCARD_CUSTOM)) {
+		const [name = '', value = ''] = components(line);
+		if (name.trim() !== '' && value !== '') cells.set(customName(customKey(name)), value);
+	}
+	const isRollcall = unescapeVcardText(first('PRODID')?.value ?? '') === VCARD_PRODID;
+	const fn = unescapeVcardText(first('FN')?.value ?? '');
+	// Rollcall's cards carry the display name in an X- property; elsewhere FN is the display name,
+	// unless it is only the name Rollcall lists the person under anyway.
+	const listed = nameOf({
+		firstName: given,
+		lastName: family,
+		username: cells.get(field('username').label),
+		email: cells.get(field('email').label) ?? ''
+	});
+	if (!isRollcall && fn !== listed) put('displayName', fn);
+	table.add(cells);
+}
+
+/** The cards of a vCard file as a table of text, or why the file is not one. */
+export function readVcard(text: string, fileName: string): Parsed<TextTable> {
+	const name = `“${fileName}”`;
+	// Unfolding (§3.2): a line break followed by one space or tab joins the lines.
+	const lines = text.replace(/\r\n[ \t]|\n[ \t]|\r[ \t]/gu, '').split(/\r\n|\n|\r/u);
+	const table = new TableBuilder();
+	let card: ContentLine[] | undefined;
+	let cards = 0;
+	for (const [index, raw] of lines.entries()) {
+		if (raw.trim() === '') continue;
+		const line = parseLine(raw);
+		if (!line) {
+			if (card)
+				return fail(
+					`${name}, card ${cards + 1}: line ${index + 1} is not a vCard property (it has no colon).`
+				);
+			continue;
+		}
+		if (line.name === 'BEGIN' && line.value.trim().toUpperCase() === 'VCARD') {
+			if (card) return fail(`${name}: card ${cards + 1} has no END:VCARD before the next card begins.`);
+			card = [];
+		} else if (line.name === 'END' && line.value.trim().toUpperCase() === 'VCARD' && card) {
+			readCard(card, table);
+			cards++;
+			card = undefined;
+		} else card?.push(line);
+	}
+	if (card) return fail(`${name}: card ${cards + 1} has no END:VCARD (was the file cut short?).`);
+	if (cards === 0) return fail(`${name} has no vCard in it (BEGIN:VCARD ... END:VCARD).`);
+	return ok(table.finish());
+}
