@@ -68,6 +68,13 @@ interface ExportResults extends SectionLog {
 const results: ExportResults = { startedAt: Date.now(), load: [], errors: [], samples: [], seeding: [] };
 const section = <T>(name: string, run: () => Promise<T>) => timedSection(results, name, run);
 
+/** Adds a sample and rewrites the section at once: a run cut short keeps what it measured. */
+function keep(sample: ExportSample): void {
+	results.samples.push(sample);
+	results.finishedAt = Date.now();
+	writeSection(REPORT, results);
+}
+
 let server: RunningServer;
 let context: BrowserContext;
 let page: Page;
@@ -203,7 +210,7 @@ describe('Export benchmarks', () => {
 					for (let i = 0; i < EXPORT_RUNS; i++) runs.push(await exportOnce(format, USERS, false));
 					// The run with the longest main-thread task stands for all of them.
 					const worst = [...runs].sort((a, b) => b.tasks.longestWall - a.tasks.longestWall)[0]!;
-					results.samples.push({
+					keep({
 						name: formats[format].name,
 						measuredAt: new Date().toISOString(),
 						users: USERS,
@@ -225,7 +232,7 @@ describe('Export benchmarks', () => {
 			await section(`csv export of ${MILLION.toLocaleString('en')} users`, async () => {
 				const floorMs = await floor(MILLION);
 				const run = await exportOnce('csv', MILLION, true);
-				results.samples.push({
+				keep({
 					name: `${formats.csv.name}, heap sampled`,
 					measuredAt: new Date().toISOString(),
 					users: MILLION,
@@ -285,10 +292,10 @@ function render(r: ExportResults): string {
 function writeSection(file: string, r: ExportResults): void {
 	const earlier = existsSync(KEPT) ? (JSON.parse(readFileSync(KEPT, 'utf8')) as ExportSample[]) : [];
 	const names = new Set(r.samples.map((s) => s.name));
-	r.samples = [...earlier.filter((s) => !names.has(s.name)), ...r.samples];
+	const samples = [...earlier.filter((s) => !names.has(s.name)), ...r.samples];
 	mkdirSync(path.dirname(KEPT), { recursive: true });
-	writeFileSync(KEPT, JSON.stringify(r.samples));
-	const text = render(r);
+	writeFileSync(KEPT, JSON.stringify(samples));
+	const text = render({ ...r, samples });
 	const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
 	const start = current.indexOf('<!-- export-bench:start');
 	const end = current.indexOf(END_MARKER);
