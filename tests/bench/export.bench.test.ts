@@ -143,19 +143,21 @@ async function exportOnce(format: keyof typeof formats, users: number, withMemor
 	await page.getByRole('button', { name: 'Export…' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Export users' });
 	await dialog.getByRole('combobox', { name: 'Format' }).selectOption({ label: formats[format].label });
-	// From 50,000 users the dialog offers to write straight into a chosen file: headless Chromium's save
-	// picker cannot be answered, so the file downloads (its bytes kept in Blob parts until then).
-	const toFile = dialog.getByRole('checkbox', { name: /^Choose where to save it/ });
-	if (await toFile.isVisible()) await toFile.uncheck();
 	await page.waitForFunction(
 		(n) => document.querySelector('dialog[open]')?.textContent?.includes(n),
 		users.toLocaleString('en')
 	);
+	// Once the count is read (it sets the default): from 50,000 users the dialog offers to write straight
+	// into a chosen file. Headless Chromium's save picker cannot be answered, so the file downloads.
+	const toFile = dialog.getByRole('checkbox', { name: /^Choose where to save it/ });
+	if (await toFile.isVisible()) await toFile.uncheck();
 	const exportButton = dialog.getByRole('button', { name: 'Export', exact: true });
 	await expect.poll(() => exportButton.isEnabled()).toBe(true);
+	console.log(`[bench] ${format}: exporting`);
 	const stopMemory = withMemory ? await sampleMemory(page) : undefined;
 	const downloading = page.waitForEvent('download', { timeout: 30 * 60_000 });
 	const { result: ms, tasks } = await traced(page, () => page.evaluate(clickExport));
+	console.log(`[bench] ${format}: saved in ${Math.round(ms)} ms`);
 	const memory = await stopMemory?.();
 	const download = await downloading;
 	const file = await download.path();
@@ -193,6 +195,8 @@ describe('Export benchmarks', () => {
 		// The list's probes: waitForList reads what the list shows from them.
 		await context.addInitScript(installProbes);
 		page = context.pages()[0] ?? (await context.newPage());
+		page.on('pageerror', (error) => console.log(`[bench] page error: ${error.message}`));
+		page.on('console', (m) => m.type() !== 'error' || console.log(`[bench] console: ${m.text()}`));
 		await seedTo(USERS, 0);
 	});
 

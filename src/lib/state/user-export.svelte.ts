@@ -48,8 +48,8 @@ export class UserExport {
 	format = $state<ExportFormat>('csv');
 	shape = $state<ExportShape>('rollcall');
 	delimiter = $state<',' | ';'>(',');
-	/** Write straight into a file the admin chooses (only where the browser can). */
-	isToFile = $state(false);
+	/** The admin's choice of writing straight into a file; undefined until they make one. */
+	#isToFile = $state<boolean | undefined>();
 	#everyone = $state(0);
 	#plan = $state.raw<ExportPlan | undefined>();
 	#phase = $state<ExportPhase>('choosing');
@@ -119,6 +119,16 @@ export class UserExport {
 	get message(): string {
 		return this.#message;
 	}
+	/**
+	 * Write straight into a file the admin chooses (only where the browser can): by default for a big
+	 * export, until the admin says otherwise.
+	 */
+	get isToFile(): boolean {
+		return this.canWriteToFile && (this.#isToFile ?? this.count >= BIG_EXPORT);
+	}
+	set isToFile(isToFile: boolean) {
+		this.#isToFile = isToFile;
+	}
 	/** Whether this browser can write straight into a file the admin chooses. */
 	get canWriteToFile(): boolean {
 		return savePicker() !== undefined;
@@ -130,13 +140,13 @@ export class UserExport {
 		this.#phase = 'choosing';
 		this.#message = '';
 		this.#plan = undefined;
+		this.#isToFile = undefined;
 		this.isOpen = true;
 		try {
 			this.#everyone = await users.count();
 		} catch (error) {
 			this.#fail(error);
 		}
-		this.isToFile = this.canWriteToFile && this.count >= BIG_EXPORT;
 	}
 
 	/** Closes the dialog; a running export is cancelled (nothing is saved). */
