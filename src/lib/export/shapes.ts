@@ -7,6 +7,15 @@ import { countryName, isoTime, textOf } from './values';
 export const exportShapes = ['rollcall', 'microsoft-365', 'entra', 'google', 'okta'] as const;
 export type ExportShape = (typeof exportShapes)[number];
 
+/** What the admin calls each shape, for the 'Shaped for' choice. */
+export const shapeNames: Record<ExportShape, string> = {
+	rollcall: 'Rollcall',
+	'microsoft-365': 'Microsoft 365',
+	entra: 'Microsoft Entra ID',
+	google: 'Google Workspace',
+	okta: 'Okta'
+};
+
 /** One column of a shaped file: its header, exactly as the vendor's template has it, and its cell. */
 export interface ShapeColumn {
 	header: string;
@@ -69,7 +78,7 @@ function rollcallShape(policy: FieldPolicy): TableShape {
 		.map((def): ShapeColumn => ({ header: def.label, cell: (user) => textOf(user, def.key) }));
 	return {
 		shape: 'rollcall',
-		name: 'Rollcall',
+		name: shapeNames['rollcall'],
 		preamble: [],
 		columns: [
 			...fieldColumns,
@@ -97,7 +106,7 @@ function microsoft365Shape(policy: FieldPolicy): TableShape {
 	const c = columnsFor(policy);
 	return {
 		shape: 'microsoft-365',
-		name: 'Microsoft 365',
+		name: shapeNames['microsoft-365'],
 		preamble: [],
 		columns: [
 			// The sign-in name (UPN): an address in email form, which is what Rollcall's email is.
@@ -132,7 +141,7 @@ function entraShape(policy: FieldPolicy): TableShape {
 	const c = columnsFor(policy);
 	return {
 		shape: 'entra',
-		name: 'Microsoft Entra ID',
+		name: shapeNames['entra'],
 		preamble: [['version:v1.0']],
 		columns: [
 			c.computed('Name [displayName] Required', displayNameOf),
@@ -172,7 +181,7 @@ function googleShape(policy: FieldPolicy): TableShape {
 	const c = columnsFor(policy);
 	return {
 		shape: 'google',
-		name: 'Google Workspace',
+		name: shapeNames['google'],
 		preamble: [],
 		columns: [
 			c.field('First Name [Required]', 'firstName'),
@@ -227,7 +236,7 @@ function oktaShape(policy: FieldPolicy): TableShape {
 	const c = columnsFor(policy);
 	return {
 		shape: 'okta',
-		name: 'Okta',
+		name: shapeNames['okta'],
 		preamble: [],
 		columns: [
 			// Okta's login is in email form by default.

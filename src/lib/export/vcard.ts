@@ -76,7 +76,13 @@ export function vcardLines(user: User, shown: ReadonlySet<FieldKey>): string[] {
 	const esc = escapeVcardText;
 	const lines = ['BEGIN:VCARD', 'VERSION:4.0', `PRODID:${VCARD_PRODID}`];
 	// FN is required: the display name, else the name Rollcall lists the person under.
-	lines.push(`FN:${esc(text('displayName') || nameOf({ ...user, displayName: undefined }))}`);
+	const listed = nameOf({
+		firstName: text('firstName'),
+		lastName: text('lastName'),
+		username: text('username'),
+		email: user.email
+	});
+	lines.push(`FN:${esc(text('displayName') || listed)}`);
 	lines.push(`N:${esc(text('lastName'))};${esc(text('firstName'))};;;`);
 	if (text('company') || text('department'))
 		lines.push(`ORG:${esc(text('company'))};${esc(text('department'))}`);

@@ -7,7 +7,7 @@ import { tableShape, type ExportShape } from './shapes';
 import { vcardNotes, vcardPieces } from './vcard';
 import { XLSX_MAX_ROWS, xlsxPieces } from './xlsx';
 
-export { exportShapes, type ExportShape } from './shapes';
+export { exportShapes, shapeNames, type ExportShape } from './shapes';
 
 /**
  * The pure core of an export: one writer per file format, fed pages of users, giving back bytes. The

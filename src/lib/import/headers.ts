@@ -40,6 +40,8 @@ export interface MapOptions {
 	choices?: ReadonlyMap<number, ColumnTarget>;
 	/** Whether a column has no value in any row: a blank-headed empty column is ignored, not an error. */
 	isColumnEmpty?: (index: number) => boolean;
+	/** Whether a column's values are all email addresses (see signInNameAsEmail). */
+	isEmailColumn?: (index: number) => boolean;
 }
 
 /** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
@@ -207,6 +209,25 @@ function yieldFallbacks(columns: ColumnMapping[]): void {
 	}
 }
 
+/**
+ * Microsoft 365's 'User Name' is the sign-in address, in email form, and its files have no other email
+ * column. When no column names the email, a username column whose values are all addresses is taken as
+ * the email (a file with both, as workflow C's, keeps 'User name' as the username).
+ */
+function signInNameAsEmail(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
+	if (columns.some((c) => c.field === 'email' && c.status === 'mapped')) return;
+	const column = columns.find((c) => {
+		const guess = c.isChosen || c.status === 'error' ? undefined : guessColumn(c.header);
+		return guess && 'field' in guess && guess.field === 'username' && options.isEmailColumn?.(c.index);
+	});
+	if (!column || policy.email === 'hidden') return;
+	column.status = 'mapped';
+	column.field = 'email';
+	column.isFallback = false;
+	column.reason =
+		'Recognised as Email: every value is an address (Microsoft 365 names the sign-in address User Name).';
+}
+
 /** Marks the second and later of two identical headers, and of two columns for the same field. */
 function markDuplicates(columns: ColumnMapping[]): void {
 	const byHeader = new Map<string, ColumnMapping>();
@@ -241,6 +262,7 @@ export function mapHeaders(
 ): HeaderMapping {
 	const columns = headers.map((header, i) => mapColumn(header, i, policy, options));
 	yieldFallbacks(columns);
+	signInNameAsEmail(columns, policy, options);
 	markDuplicates(columns);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fields.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key)).map((f) => f.key);

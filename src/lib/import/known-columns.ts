@@ -6,7 +6,14 @@ export const ROLLCALL_EXPORT = 'Rollcall export';
  * without asking, so those files import with no manual work. Compared without spaces.
  */
 export const foreignColumns: Record<string, readonly string[]> = {
-	'Microsoft 365': ['accountenabled', 'blocksignin', 'usagelocation', 'fax', 'faxnumber'],
+	'Microsoft 365': [
+		'accountenabled',
+		'blocksignin',
+		'usagelocation',
+		'fax',
+		'faxnumber',
+		'alternateemailaddress'
+	],
 	'Google Workspace': [
 		'passwordhashfunction',
 		'orgunitpath',
@@ -24,6 +31,7 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'floorsection',
 		'changepasswordatnextsignin',
 		'newstatus',
+		'newlicenses',
 		'advancedprotectionprogramenrollment'
 	],
 	Okta: [

@@ -214,13 +214,29 @@ function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
 const SLICE = 1_000;
 const PROGRESS_EVERY_MS = 100;
 
+/** An address's shape (name@domain.tld): enough to tell a column of addresses from one of usernames. */
+const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
+
+/** Whether a column has values and every one of them is an email address. */
+function isEmailColumn(rows: readonly (readonly string[])[], index: number): boolean {
+	let hasValue = false;
+	for (const cells of rows) {
+		const cell = (cells[index] ?? '').trim();
+		if (cell === '') continue;
+		if (!ADDRESS.test(cell)) return false;
+		hasValue = true;
+	}
+	return hasValue;
+}
+
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
 
 const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
 	mapHeaders(headers, options.policy, {
 		choices: options.choices,
-		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === '')
+		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
+		isEmailColumn: (index) => isEmailColumn(rows, index)
 	});
 
 /**

@@ -155,6 +155,11 @@ export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 		if (line.name === 'BEGIN' && line.value.trim().toUpperCase() === 'VCARD') {
 			if (card) return fail(`${name}: card ${cards + 1} has no END:VCARD before the next card begins.`);
 			card = [];
+		} else if (line.name === 'VERSION' && line.value.trim() === '2.1' && card) {
+			// 2.1 folds and encodes differently (quoted-printable, other charsets): read as 3.0 it would garble names.
+			return fail(
+				`${name}, card ${cards + 1}, is vCard 2.1, which Rollcall does not read. Export the contacts as vCard 3.0 or 4.0 (most address books offer it), then import that file.`
+			);
 		} else if (line.name === 'END' && line.value.trim().toUpperCase() === 'VCARD' && card) {
 			readCard(card, table);
 			cards++;

@@ -271,6 +271,15 @@ function tableOf(sheet: WorkSheet | undefined, extent: Extent): string[][] {
 	return table;
 }
 
+/**
+ * Microsoft Entra's bulk-create template has 'version:v1.0' alone on the row above its header (csv.ts
+ * knows it too); a workbook saved from it, or Rollcall's Entra-shaped XLSX export, keeps it there.
+ */
+const isVersionRow = (cells: readonly string[] | undefined) =>
+	cells !== undefined &&
+	/^version:v[\d.]+$/u.test(cells[0] ?? '') &&
+	cells.slice(1).every((cell) => cell === '');
+
 /** Reads the chosen sheet; SheetJS may throw, which readWorkbook turns into a message. */
 function readSheet(bytes: Uint8Array, options: WorkbookOptions): Parsed<SheetTable> {
 	const recognised = recognise(bytes, options.zipLimits);
@@ -308,8 +317,10 @@ function readSheet(bytes: Uint8Array, options: WorkbookOptions): Parsed<SheetTab
 		const hint = others.length ? ` Choose another sheet: ${others.join(', ')}.` : '';
 		return fail(`The sheet "${sheet.value}" is empty.${hint}`);
 	}
-	const [headers = [], ...rows] = tableOf(worksheet, extent);
-	return ok({ format, sheets, sheet: sheet.value, headerRow: extent.first + 1, headers, rows });
+	const table = tableOf(worksheet, extent);
+	const skip = isVersionRow(table[0]) ? 1 : 0;
+	const [headers = [], ...rows] = table.slice(skip);
+	return ok({ format, sheets, sheet: sheet.value, headerRow: extent.first + 1 + skip, headers, rows });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FieldContext } from '../../../src/lib/domain/fields';
+import type { FieldContext, FieldKey, FieldValue } from '../../../src/lib/domain/fields';
 import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { userKeys, type User, type UserFields } from '../../../src/lib/domain/user';
 import type { ExportRequest } from '../../../src/lib/export/writer';
@@ -9,8 +9,12 @@ export const gb: FieldContext = { defaultCountry: 'GB' };
 export const NOW = Date.UTC(2026, 11, 7, 9, 30);
 
 /** A stored user: the fields given, the keys derived, timestamps pinned. */
-export function storedUser(fields: Partial<UserFields> & { email: string }, rest: Partial<User> = {}): User {
-	const values: UserFields = { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...fields };
+export function storedUser(
+	fields: Partial<Record<FieldKey, FieldValue>> & { email: string },
+	rest: Partial<User> = {}
+): User {
+	// The registry's newer fields are stored flat on the user like the others (UserFields lists the older ones).
+	const values = { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...fields } as UserFields;
 	return {
 		...values,
 		...userKeys(values),

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { customKey } from '../../../src/lib/domain/fields';
+import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
+import { createWriter } from '../../../src/lib/export/writer';
+import { MAX_JSON_DEPTH, readScim } from '../../../src/lib/import/scim';
+import { readSource } from '../../../src/lib/import/pipeline';
+import type { Parsed } from '../../../src/lib/domain/result';
+import { request, storedUser, text, writeAll } from './helpers';
+
+const messageOf = (result: Parsed<unknown>) => (result.ok ? 'read without a problem' : result.message);
+
+const policy: FieldPolicy = {
+	...defaultPolicy,
+	costCenter: 'optional',
+	manager: 'optional',
+	city: 'optional',
+	country: 'optional',
+	customerCode: 'optional',
+	[customKey('Badge colour')]: 'optional'
+};
+
+const ada = storedUser(
+	{
+		firstName: 'Ada',
+		lastName: 'Lovelace',
+		email: 'ada@example.com',
+		mobilePhone: '+447911123456',
+		businessPhone: '+442079460958',
+		company: 'Example Ltd',
+		department: 'Research',
+		costCenter: 'CC-1',
+		manager: 'grace@example.com',
+		city: 'London',
+		country: 'GB',
+		customerCode: '000123',
+		[customKey('Badge colour')]: 'red'
+	},
+	{ status: 'Suspended', lastLoginAt: 0 }
+);
+
+describe('SCIM export', () => {
+	it('is a ListResponse of core Users with the enterprise and Rollcall extensions', () => {
+		const writer = createWriter(request({ format: 'scim', total: 2 }, policy));
+		const document = JSON.parse(text(writeAll(writer, [ada, { ...ada, id: 2, email: 'b@example.com' }]))) as {
+			Resources: unknown[];
+		};
+		expect(document).toMatchObject({
+			schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+			totalResults: 2,
+			startIndex: 1,
+			itemsPerPage: 2
+		});
+		expect(document.Resources).toHaveLength(2);
+		expect(document.Resources[0]).toEqual({
+			schemas: [
+				'urn:ietf:params:scim:schemas:core:2.0:User',
+				'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+				'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User'
+			],
+			id: '1',
+			userName: 'ada@example.com',
+			name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Ada Lovelace' },
+			userType: 'Standard',
+			active: false,
+			emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
+			phoneNumbers: [
+				{ value: '+447911123456', type: 'mobile' },
+				{ value: '+442079460958', type: 'work' }
+			],
+			addresses: [{ type: 'work', locality: 'London', country: 'GB', primary: true }],
+			meta: {
+				resourceType: 'User',
+				created: '2026-01-02T03:04:05.000Z',
+				lastModified: '2026-02-02T03:04:05.000Z'
+			},
+			'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+				department: 'Research',
+				costCenter: 'CC-1',
+				manager: { value: 'grace@example.com' }
+			},
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User': {
+				site: 'HQ',
+				company: 'Example Ltd',
+				customerCode: '000123',
+				status: 'Suspended',
+				activatedAt: '2026-01-03T08:00:00.000Z',
+				lastLoginAt: null,
+				customAttributes: { 'Badge colour': 'red' }
+			}
+		});
+		expect(writer.fileName(1, 1)).toBe('rollcall-users-2026-12-07.json');
+		expect(writer.mimeType).toBe('application/scim+json');
+	});
+
+	it('is valid JSON with no users too', () => {
+		const writer = createWriter(request({ format: 'scim', total: 0 }));
+		expect(JSON.parse(text(writeAll(writer, [])))).toMatchObject({ totalResults: 0, Resources: [] });
+	});
+});
+
+describe('SCIM import', () => {
+	const okta = {
+		schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+		USERNAME: 'bjensen@example.com',
+		Name: { GivenName: 'Barbara', familyname: 'Jensen' },
+		displayName: 'Babs Jensen',
+		Emails: [
+			{ value: 'home@example.com', type: 'home' },
+			{ value: 'bjensen@example.com', type: 'Work', primary: true }
+		],
+		phoneNumbers: [{ value: 'tel:+1-201-555-0123', type: 'work' }],
+		'URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER': {
+			employeeNumber: 701984,
+			department: 'Tour'
+		}
+	};
+
+	it('reads a ListResponse, an array of Users and one User, names compared case-insensitively', () => {
+		for (const document of [
+			{ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, resources: [okta] },
+			[okta],
+			okta
+		]) {
+			const table = readScim(JSON.stringify(document), 'users.json');
+			expect(table).toEqual({
+				ok: true,
+				value: {
+					headers: [
+						'First name',
+						'Last name',
+						'Display name',
+						'Email',
+						'Username',
+						'Business phone',
+						'Department',
+						'Employee number'
+					],
+					rows: [
+						[
+							'Barbara',
+							'Jensen',
+							'Babs Jensen',
+							'bjensen@example.com',
+							'bjensen@example.com',
+							'+1-201-555-0123',
+							'Tour',
+							'701984'
+						]
+					]
+				}
+			});
+		}
+	});
+
+	it('skips resources that are not Users (a Group), and says so when none is', () => {
+		const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Tour' };
+		const both = readScim(JSON.stringify({ Resources: [group, okta] }), 'x.json');
+		expect(both.ok && both.value.rows).toHaveLength(1);
+		const none = readScim(JSON.stringify({ Resources: [group] }), 'groups.json');
+		expect(messageOf(none)).toMatch('“groups.json” has no SCIM User');
+	});
+
+	it('names the file when it is not JSON, not SCIM, or nested too deep', () => {
+		expect(messageOf(readScim('{"Resources": [', 'cut.json'))).toMatch(/^“cut\.json” is not valid JSON/u);
+		expect(messageOf(readScim('{"name": "a config file"}', 'config.json'))).toMatch(
+			/^“config\.json” is JSON but not SCIM users/u
+		);
+		const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+		expect(messageOf(readScim(deep, 'deep.json'))).toMatch('“deep.json” nests');
+		// A million brackets would overflow a recursive parser: refused before JSON.parse sees them.
+		expect(readScim('['.repeat(1_000_000), 'bomb.json').ok).toBe(false);
+		// Brackets inside strings are text, not nesting.
+		expect(readScim(JSON.stringify({ ...okta, title: '[[[[{{{{'.repeat(20) }), 'ok.json').ok).toBe(true);
+	});
+
+	it('is chosen by content or by name, and the file-size limit applies first', () => {
+		const bytes = new TextEncoder().encode(JSON.stringify([okta]));
+		const limits = { maxFileBytes: 1 << 20, maxRows: 10 };
+		expect(readSource({ name: 'export.txt', bytes }, { limits })).toMatchObject({
+			ok: true,
+			value: { format: 'scim' }
+		});
+		const notJson = new TextEncoder().encode('First name,Email\r\nAda,ada@example.com\r\n');
+		expect(messageOf(readSource({ name: 'users.json', bytes: notJson }, { limits }))).toMatch(
+			/^“users\.json” is not valid JSON/u
+		);
+		expect(
+			messageOf(readSource({ name: 'x.json', bytes }, { limits: { ...limits, maxFileBytes: 10 } }))
+		).toMatch(/^The file is/u);
+		const many = new TextEncoder().encode(JSON.stringify(Array.from({ length: 11 }, () => okta)));
+		expect(messageOf(readSource({ name: 'x.json', bytes: many }, { limits }))).toMatch('11 rows');
+	});
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { presets } from '../../../src/lib/domain/policy';
+import { escapeVcardText, foldLine } from '../../../src/lib/export/vcard';
+import { createWriter } from '../../../src/lib/export/writer';
+import { readVcard, unescapeVcardText } from '../../../src/lib/import/vcard';
+import { request, storedUser, text, writeAll } from './helpers';
+
+const fieldHeavy = presets.find((p) => p.id === 'field-heavy')!.policy;
+const decoder = new TextDecoder();
+
+describe('vCard export', () => {
+	const ada = storedUser({
+		firstName: 'Ada',
+		lastName: 'Lovelace',
+		email: 'ada@example.com',
+		mobilePhone: '+447911123456',
+		businessPhone: '+442079460958;ext=12',
+		company: 'Example; Ltd',
+		jobTitle: 'Engineer, first class',
+		inGlobalAddressBook: true
+	});
+	const hidden = storedUser({
+		firstName: 'Not',
+		lastName: 'Listed',
+		email: 'no@example.com',
+		inGlobalAddressBook: false
+	});
+
+	it('writes the address book only, as RFC 6350 cards with CRLF line ends', () => {
+		const writer = createWriter(request({ format: 'vcard' }, fieldHeavy));
+		expect(writer.includes(ada)).toBe(true);
+		expect(writer.includes(hidden)).toBe(false);
+		const vcf = text(writeAll(writer, [ada, hidden]));
+		expect(vcf.split('\r\n').slice(0, -1)).toEqual([
+			'BEGIN:VCARD',
+			'VERSION:4.0',
+			'PRODID:-//Rollcall//Rollcall export//EN',
+			'FN:Ada Lovelace',
+			'N:Lovelace;Ada;;;',
+			'ORG:Example\\; Ltd;',
+			'EMAIL;TYPE=work:ada@example.com',
+			'TEL;VALUE=uri;TYPE=cell:tel:+447911123456',
+			'TEL;VALUE=uri;TYPE="work,voice":tel:+442079460958;ext=12',
+			'X-ROLLCALL-FIELD:inGlobalAddressBook;Yes',
+			'END:VCARD'
+		]);
+		expect(vcf).not.toContain('no@example.com');
+		expect(writer.fileName(1, 1)).toBe('rollcall-users-2026-12-07.vcf');
+		expect(writer.notes).toEqual(['Only users in the global address book are in this file.']);
+	});
+
+	it('writes everyone when the policy hides the address book flag, and says so', () => {
+		const writer = createWriter(request({ format: 'vcard' }));
+		expect(writer.includes(hidden)).toBe(true);
+		expect(writer.notes[0]).toMatch(/Every user/u);
+	});
+
+	it('folds at 75 octets without splitting a UTF-8 sequence, and unfolds to the same line', () => {
+		for (const line of [
+			'FN:' + 'é'.repeat(100),
+			'NOTE:' + '😀'.repeat(60),
+			'TITLE:' + 'a'.repeat(74),
+			'X:' + 'ab'.repeat(200)
+		]) {
+			const folded = foldLine(line);
+			const physical = decoder.decode(folded).split('\r\n').slice(0, -1);
+			for (const [i, part] of physical.entries()) {
+				expect(new TextEncoder().encode(part).length).toBeLessThanOrEqual(75);
+				if (i > 0) expect(part.startsWith(' ')).toBe(true);
+				expect(part).not.toContain('\uFFFD');
+			}
+			expect(physical.map((p, i) => (i > 0 ? p.slice(1) : p)).join('')).toBe(line);
+		}
+		expect(decoder.decode(foldLine('FN:short'))).toBe('FN:short\r\n');
+	});
+
+	it('escapes text values and reads them back', () => {
+		const value = 'a\\b,c;d\ne';
+		expect(escapeVcardText(value)).toBe('a\\\\b\\,c\\;d\\ne');
+		expect(unescapeVcardText(escapeVcardText(value))).toBe(value);
+	});
+});
+
+describe('vCard import', () => {
+	it('reads vCard 3.0 and 4.0 cards: folded lines, escapes, groups, TYPE forms, several cards', () => {
+		const file = [
+			'BEGIN:VCARD',
+			'VERSION:3.0',
+			'N:Mustermann;Erika;;Dr.;',
+			'FN:Dr. Erika Mustermann',
+			'ORG:Contoso GmbH;Einkauf',
+			'TITLE:Sachbearbeiterin\\, Einkauf',
+			'item1.EMAIL;TYPE=INTERNET;TYPE=HOME:erika@home.example',
+			'EMAIL;TYPE=INTERNET,WORK:erika.mustermann@contoso.example',
+			'TEL;TYPE=WORK,VOICE:+49 89 1234-0',
+			'TEL;TYPE=CELL:+49 151 0000000',
+			'TEL;TYPE=WORK,FAX:+49 89 1234-99',
+			'ADR;TYPE=WORK:;;Hauptstr. 1;München;BY;80331;',
+			' Deutschland',
+			'END:VCARD',
+			'begin:vcard',
+			'version:4.0',
+			'fn:Max Muster',
+			'n:Muster;Max;;;',
+			'email;type=work:max@contoso.example',
+			'tel;value=uri;type="cell":tel:+49-151-1111111',
+			'end:vcard',
+			''
+		].join('\r\n');
+		expect(readVcard(file, 'contacts.vcf')).toEqual({
+			ok: true,
+			value: {
+				headers: [
+					'First name',
+					'Last name',
+					'Display name',
+					'Email',
+					'Mobile phone',
+					'Business phone',
+					'Company',
+					'Job title',
+					'Department',
+					'Street address',
+					'City',
+					'State or region',
+					'Postal code',
+					'Country'
+				],
+				rows: [
+					[
+						'Erika',
+						'Mustermann',
+						'Dr. Erika Mustermann',
+						'erika.mustermann@contoso.example',
+						'+49 151 0000000',
+						'+49 89 1234-0',
+						'Contoso GmbH',
+						'Sachbearbeiterin, Einkauf',
+						'Einkauf',
+						'Hauptstr. 1',
+						'München',
+						'BY',
+						'80331',
+						'Deutschland'
+					],
+					// FN is only the first and last name: no display name of its own.
+					['Max', 'Muster', '', 'max@contoso.example', '+49-151-1111111', '', '', '', '', '', '', '', '', '']
+				]
+			}
+		});
+	});
+
+	it('refuses vCard 2.1, whose quoted-printable values would be read garbled', () => {
+		const card = 'BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:Jos=C3=A9;\r\nEND:VCARD\r\n';
+		expect(readVcard(card, 'old.vcf')).toEqual({
+			ok: false,
+			message:
+				'“old.vcf”, card 1, is vCard 2.1, which Rollcall does not read. Export the contacts as vCard 3.0 or 4.0 (most address books offer it), then import that file.'
+		});
+	});
+
+	it('names the file and the card when a card is cut short or empty', () => {
+		expect(readVcard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n', 'cut.vcf')).toEqual({
+			ok: false,
+			message: '“cut.vcf”: card 1 has no END:VCARD (was the file cut short?).'
+		});
+		expect(readVcard('BEGIN:VCARD\r\nFN:A\r\nBEGIN:VCARD\r\n', 'x.vcf')).toMatchObject({ ok: false });
+		expect(readVcard('hello\r\n', 'notes.vcf')).toEqual({
+			ok: false,
+			message: '“notes.vcf” has no vCard in it (BEGIN:VCARD ... END:VCARD).'
+		});
+	});
+});
