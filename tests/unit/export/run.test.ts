@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { usersStore, type ExportScope } from '$lib/db/users';
 import { userKeys, type User } from '$lib/domain/user';
@@ -189,7 +190,7 @@ describe('exportPages', () => {
 	});
 });
 
-/** The files of a stored ZIP, as text, read through its central directory. */
+/** The files of a ZIP (stored or deflated), as text, read through its central directory. */
 function unzip(zip: Uint8Array): Map<string, string> {
 	const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
 	const end = zip.length - 22;
@@ -198,12 +199,14 @@ function unzip(zip: Uint8Array): Map<string, string> {
 	let at = view.getUint32(end + 16, true);
 	const files = new Map<string, string>();
 	for (let i = 0; i < count; i++) {
-		const size = view.getUint32(at + 24, true);
+		const method = view.getUint16(at + 10, true);
+		const compressed = view.getUint32(at + 20, true);
 		const nameLength = view.getUint16(at + 28, true);
 		const offset = view.getUint32(at + 42, true);
 		const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength));
 		const dataAt = offset + 30 + view.getUint16(offset + 26, true) + view.getUint16(offset + 28, true);
-		files.set(name, new TextDecoder().decode(zip.subarray(dataAt, dataAt + size)));
+		const data = zip.subarray(dataAt, dataAt + compressed);
+		files.set(name, new TextDecoder().decode(method === 8 ? inflateRawSync(data) : data));
 		at += 46 + nameLength;
 	}
 	return files;
