@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AddUserPage } from './pages/add-user-page';
 import { CustomAttributesSection } from './pages/custom-attributes-section';
+import { ExportDialog } from './pages/export-dialog';
 import { everyone, nameOf, people } from './pages/people';
 import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
@@ -156,6 +157,15 @@ for (const viewport of viewports) {
 			await expect(list.dialog).toBeVisible();
 			await inspector.check('users-confirm-delete', { fullPage: false });
 			await list.dialog.getByRole('button', { name: 'Cancel' }).click();
+
+			// The export dialog, on the selection, shaped for Microsoft 365 (with its notes).
+			const exporting = new ExportDialog(page);
+			await exporting.openForSelection();
+			await exporting.choose('CSV', 'Microsoft 365');
+			await expect(exporting.exportButton).toBeEnabled();
+			await inspector.check('users-export', { fullPage: false });
+			await page.keyboard.press('Escape');
+			await expect(exporting.dialog).toBeHidden();
 
 			await list.row('Élodie Martin').getByRole('link', { name: 'Élodie Martin' }).click();
 			const user = new UserPage(page);

@@ -49,6 +49,15 @@ const SORT_INDEX: Record<SortKey, string> = {
 	createdAt: '[createdAt+nameKey]'
 };
 
+/** Which users an export reads: every one, or those with these ids (in any order). */
+export type ExportScope = { kind: 'everyone' } | { kind: 'ids'; ids: readonly number[] | Uint32Array };
+
+/**
+ * A run of sorted ids spanning at most this many times their count is read as one key range (IndexedDB's
+ * getAll, as fast as a raw read) and the ids not asked for are dropped; a sparser run is read key by key.
+ */
+const DENSE_RANGE = 2;
+
 /** Keys looked up per transaction by byKeys. */
 const KEY_LOOKUP_CHUNK = 5_000;
 
@@ -440,6 +449,47 @@ export function usersStore(db: RollcallDb) {
 
 		/** The rows at the given ids, in that order (undefined for one deleted meanwhile). */
 		rows: (ids: number[]) => db.users.bulkGet(ids),
+
+		/** How many users an export of `scope` reads at most (some may be deleted while it runs). */
+		async exportCount(scope: ExportScope): Promise<number> {
+			return scope.kind === 'ids' ? new Set(scope.ids).size : db.users.count();
+		},
+
+		/**
+		 * The users of `scope`, `pageSize` at a time, in the order they were added (their ids): each page is
+		 * its own short read, so an export of a million users never holds them all, nor the admin's writes.
+		 * 'everyone' means those there when the export began; a user deleted meanwhile is left out.
+		 */
+		async *exportPages(scope: ExportScope, pageSize: number): AsyncGenerator<User[]> {
+			if (scope.kind === 'everyone') {
+				const last = await db.users.orderBy(':id').lastKey();
+				if (last === undefined) return;
+				let after = -Infinity;
+				for (;;) {
+					const page = await db.users
+						.where(':id')
+						.between(after, last, false, true)
+						.limit(pageSize)
+						.toArray();
+					if (page.length === 0) return;
+					yield page;
+					after = page.at(-1)!.id;
+				}
+			}
+			const ids = Float64Array.from(new Set(scope.ids)).sort();
+			for (let start = 0; start < ids.length; start += pageSize) {
+				const chunk = ids.subarray(start, start + pageSize);
+				const [first, last] = [chunk[0]!, chunk.at(-1)!];
+				if (last - first + 1 <= chunk.length * DENSE_RANGE) {
+					const wanted = new Set(chunk);
+					const range = await db.users.where(':id').between(first, last, true, true).toArray();
+					yield range.filter((user) => wanted.has(user.id));
+				} else {
+					const found = await db.users.bulkGet([...chunk]);
+					yield found.filter((user): user is User => user !== undefined);
+				}
+			}
+		},
 
 		/** Every site in use, for the list's filter. */
 		async sites(): Promise<string[]> {

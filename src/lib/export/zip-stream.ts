@@ -1,4 +1,4 @@
-import { DOS_DATE, DOS_TIME, crc32, record } from '$lib/import/xlsx-writer';
+import { DOS_DATE, DOS_TIME, crc32, record } from '$lib/files/zip-writer';
 
 /**
  * A ZIP archive written front to back with nothing kept but a few numbers per entry: each entry's sizes

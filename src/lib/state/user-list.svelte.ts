@@ -199,6 +199,10 @@ export class UserList {
 	get sites(): readonly string[] {
 		return this.#sites;
 	}
+	/** Whether a search or a filter narrows the list (else it holds every user). */
+	get isNarrowed(): boolean {
+		return !isUnfiltered(this.query);
+	}
 	get selectedCount(): number {
 		return this.selection.count(this.count);
 	}
@@ -278,6 +282,11 @@ export class UserList {
 	 * change to the users that came meanwhile.
 	 */
 	async selectedIds(): Promise<number[]> {
+		return this.selection.resolve(await this.matchingIds());
+	}
+
+	/** Every id the query matches, in list order, read as selectedIds reads them. */
+	async matchingIds(): Promise<readonly number[]> {
 		for (;;) {
 			const complete = this.#complete;
 			let ids: readonly number[];
@@ -293,7 +302,7 @@ export class UserList {
 				await new Promise((resolve) => setTimeout(resolve, 0));
 				continue;
 			}
-			return this.selection.resolve(ids);
+			return ids;
 		}
 	}
 }

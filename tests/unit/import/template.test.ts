@@ -18,7 +18,8 @@ import {
 	templateFileName,
 	xlsxTemplate
 } from '../../../src/lib/import/template';
-import { crc32, LIST_LAST_ROW, writeXlsx, xmlText, zipStored } from '../../../src/lib/import/xlsx-writer';
+import { crc32, zipStored } from '../../../src/lib/files/zip-writer';
+import { LIST_LAST_ROW, writeXlsx, xmlText } from '../../../src/lib/import/xlsx-writer';
 import { everything } from './helpers';
 
 const allRequired = Object.fromEntries(fieldKeys.map((key) => [key, 'required'])) as FieldPolicy;
