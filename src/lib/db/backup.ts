@@ -79,12 +79,42 @@ export interface DeviceCounts {
 const hasPassword = (value: unknown) =>
 	typeof (value as { values?: { password?: unknown } }).values?.password === 'string';
 
-/** A backed-up user made whole by restoreUser (custom attributes kept); undefined without a valid id. */
+/** A backed-up user made whole by restoreUser (custom attributes kept); undefined without an id or email. */
 function restoreBackedUpUser(stored: unknown): User | undefined {
 	if (typeof stored !== 'object' || stored === null) return undefined;
 	const row = stored as Record<string, unknown>;
 	if (!Number.isSafeInteger(row.id) || (row.id as number) < 1) return undefined;
-	return restoreUser(row);
+	const user = restoreUser(row);
+	return user.emailKey ? user : undefined;
+}
+
+/** The users table's unique keys, as the admin names them. */
+const uniqueUserKeys = [
+	['id', 'id'],
+	['emailKey', 'email'],
+	['usernameKey', 'username'],
+	['customerCodeKey', 'customer code']
+] as const;
+
+/**
+ * Two users of a file sharing a unique key (keys computed again by restoreUser, so a crafted file cannot
+ * dodge the check), in the admin's words; found here, before the question, rather than as the database's
+ * constraint error after it.
+ */
+function sharedUserKey(name: string, users: User[]): string | undefined {
+	for (const [key, label] of uniqueUserKeys) {
+		const seen = new Map<unknown, number>();
+		for (const [index, user] of users.entries()) {
+			const value = user[key];
+			if (value === undefined) continue;
+			const first = seen.get(value);
+			if (first !== undefined) {
+				return `“${name}” cannot be restored: records ${first + 1} and ${index + 1} of its users have the same ${label} (${value}).`;
+			}
+			seen.set(value, index);
+		}
+	}
+	return undefined;
 }
 
 const hasId = (key: string) => (row: unknown) =>
@@ -134,6 +164,8 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		}
 		const damaged = restored.findIndex((row) => row === undefined);
 		if (damaged !== -1) return bad(table, damaged);
+		const shared = table === 'users' ? sharedUserKey(name, restored as User[]) : undefined;
+		if (shared) return fail(shared);
 		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
 		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
 	}

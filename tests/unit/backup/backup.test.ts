@@ -300,3 +300,44 @@ describe('restore refuses, and changes nothing', () => {
 		);
 	});
 });
+
+describe('restore refuses a crafted file before asking (a right checksum is easy to compute)', () => {
+	async function openedMessage(name: string, bytes: Uint8Array): Promise<string> {
+		const target = freshDb('backup-crafted');
+		const opened = await createBackupWorkerApi(() => target).open({ name, bytes });
+		expect(opened.ok).toBe(false);
+		return opened.ok ? '' : opened.message;
+	}
+	const usersOf = (exported: DexieExport) =>
+		exported.data.data.find((t) => t.tableName === 'users')!.rows as Record<string, unknown>[];
+
+	it('two users with one email in other letters, naming both records and the email', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			usersOf(exported)[2]!.email = 'ANN@Example.com';
+		});
+		expect(await openedMessage('dup.json', crafted)).toBe(
+			'“dup.json” cannot be restored: records 1 and 3 of its users have the same email (ann@example.com).'
+		);
+	});
+
+	it('two users with one id', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			usersOf(exported)[1]!.id = usersOf(exported)[0]!.id;
+		});
+		expect(await openedMessage('ids.json', crafted)).toBe(
+			'“ids.json” cannot be restored: records 1 and 2 of its users have the same id (1).'
+		);
+	});
+
+	it('a user without an email', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			delete usersOf(exported)[1]!.email;
+		});
+		expect(await openedMessage('none.json', crafted)).toBe(
+			'“none.json” cannot be restored: record 2 of its users is damaged.'
+		);
+	});
+});
