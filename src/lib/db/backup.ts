@@ -11,10 +11,11 @@
 // ONE transaction over every table: clear, add, or (on any error) nothing at all.
 import { Dexie, type Table } from 'dexie';
 import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
+import { field, fieldKeys, isCustomKey, type FieldKey } from '$lib/domain/fields';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
-import type { RollcallDb } from './database';
+import type { ImportChangeRow, ImportedValues, RollcallDb } from './database';
 import { LISTS_TABLE } from './lists';
 import { restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -120,6 +121,51 @@ function sharedUserKey(name: string, users: User[]): string | undefined {
 const hasId = (key: string) => (row: unknown) =>
 	typeof row === 'object' && row !== null && Number.isSafeInteger((row as Record<string, unknown>)[key]);
 
+const isFieldKey = (key: string): key is FieldKey =>
+	isCustomKey(key) || (fieldKeys as readonly string[]).includes(key);
+
+/** What an import wrote, kept to fields' values: undo copies these keys back from the user before it. */
+function restoreWritten(wrote: Record<string, unknown>): ImportedValues {
+	const kept: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(wrote)) {
+		const isValue = typeof value === 'string' || typeof value === 'boolean';
+		if (
+			key === 'hasPassword'
+				? typeof value === 'boolean'
+				: isValue && isFieldKey(key) && !field(key).isSensitive
+		) {
+			kept[key] = value;
+		}
+	}
+	return kept as ImportedValues;
+}
+
+/**
+ * An import's record of its changes as its undo reads it: ids, created ids, and each updated user made
+ * whole by restoreUser with only field values in what the import wrote, since undo writes those keys of
+ * the user before it back over the live user (an id, a password or a number there would be stored).
+ */
+function restoreImportChange(stored: unknown): ImportChangeRow | undefined {
+	if (!hasId('id')(stored) || !hasId('importId')(stored)) return undefined;
+	const { id, importId, created, updated } = stored as Record<string, unknown>;
+	const row = { id, importId } as ImportChangeRow;
+	if (created !== undefined) {
+		if (!Array.isArray(created) || !created.every((n) => Number.isSafeInteger(n))) return undefined;
+		row.created = created as number[];
+	}
+	if (updated !== undefined) {
+		if (!Array.isArray(updated)) return undefined;
+		row.updated = [];
+		for (const entry of updated as unknown[]) {
+			const { before, wrote } = (entry ?? {}) as Record<string, unknown>;
+			const user = restoreBackedUpUser(before);
+			if (!user || typeof wrote !== 'object' || wrote === null) return undefined;
+			row.updated.push({ before: user, wrote: restoreWritten(wrote as Record<string, unknown>) });
+		}
+	}
+	return row;
+}
+
 /**
  * Each table's rows of a backup, checked and restored as each table module restores what it reads; a row
  * that cannot be made whole refuses the file (naming the table and row) rather than being dropped unseen.
@@ -149,7 +195,9 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 			restored = rows.map((row) =>
 				hasId('seq')(row) ? restoreCommand(row as Record<string, unknown>) : undefined
 			);
-		} else if (table === 'imports' || table === 'importChanges') {
+		} else if (table === 'importChanges') {
+			restored = rows.map(restoreImportChange);
+		} else if (table === 'imports') {
 			restored = rows.map((row) => (hasId('id')(row) ? row : undefined));
 		} else if (table === 'settings') {
 			restored = rows.map((row) =>

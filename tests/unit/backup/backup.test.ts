@@ -341,3 +341,35 @@ describe('restore refuses a crafted file before asking (a right checksum is easy
 		);
 	});
 });
+
+describe('restore of an import’s undo record from a crafted file', () => {
+	it('keeps users as restoreUser makes them and only field values in what the import wrote', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const users = exported.data.data.find((t) => t.tableName === 'users')!.rows;
+			const bob = users[1] as Record<string, unknown>;
+			const changes = exported.data.data.find((t) => t.tableName === 'importChanges')!;
+			changes.rows.push(
+				JSON.parse(
+					JSON.stringify({
+						id: 2,
+						importId: 1,
+						updated: [
+							{
+								before: { ...bob, firstName: 42, password: PASSWORD, status: 'Owner' },
+								wrote: { firstName: 'Bob', id: bob.id, status: 'Pending', hasPassword: false }
+							}
+						]
+					}).replace('"wrote":{', '"wrote":{"__proto__":{"polluted":true},')
+				)
+			);
+		});
+		const target = freshDb('backup-undo-record');
+		expect(await restoreInto(target, 'crafted.json', crafted)).toMatchObject({ ok: true });
+		const [entry] = (await target.importChanges.get(2))!.updated!;
+		expect(entry!.before).not.toHaveProperty('password');
+		expect(entry!.before).toMatchObject({ status: 'Pending' });
+		expect(entry!.before.firstName).toBeUndefined();
+		expect(Object.keys(entry!.wrote)).toEqual(['firstName', 'hasPassword']);
+	});
+});
