@@ -15,7 +15,7 @@ import { field, fieldKeys, isCustomKey, type FieldKey } from '$lib/domain/fields
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
-import type { ImportChangeRow, ImportedValues, RollcallDb } from './database';
+import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb } from './database';
 import { LISTS_TABLE } from './lists';
 import { restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -166,6 +166,22 @@ function restoreImportChange(stored: unknown): ImportChangeRow | undefined {
 	return row;
 }
 
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+const importCounts = ['created', 'updated', 'unchanged', 'skipped', 'errors'] as const;
+
+/** An import's history entry with what the Import page shows of it (a crafted one lacked counts), or undefined. */
+function restoreImportRecord(stored: unknown): ImportRow | undefined {
+	if (!hasId('id')(stored)) return undefined;
+	const row = stored as Record<string, unknown>;
+	const counts = (row.counts ?? {}) as Record<string, unknown>;
+	const isWhole =
+		typeof row.fileName === 'string' &&
+		Number.isFinite(row.at) &&
+		(row.status === 'done' || row.status === 'undone') &&
+		importCounts.every((key) => isCount(counts[key]));
+	return isWhole ? (row as unknown as ImportRow) : undefined;
+}
+
 /**
  * Each table's rows of a backup, checked and restored as each table module restores what it reads; a row
  * that cannot be made whole refuses the file (naming the table and row) rather than being dropped unseen.
@@ -198,7 +214,7 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		} else if (table === 'importChanges') {
 			restored = rows.map(restoreImportChange);
 		} else if (table === 'imports') {
-			restored = rows.map((row) => (hasId('id')(row) ? row : undefined));
+			restored = rows.map(restoreImportRecord);
 		} else if (table === 'settings') {
 			restored = rows.map((row) =>
 				typeof (row as { key?: unknown } | null)?.key === 'string' ? row : undefined

@@ -331,6 +331,17 @@ describe('restore refuses a crafted file before asking (a right checksum is easy
 		);
 	});
 
+	it('an import history entry without its counts, which the Import page would fail to show', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const imports = exported.data.data.find((t) => t.tableName === 'imports')!;
+			imports.rows.push({ id: 2, at: 3_000, fileName: 'x.csv', status: 'done' });
+		});
+		expect(await openedMessage('history.json', crafted)).toBe(
+			'“history.json” cannot be restored: record 2 of its imports is damaged.'
+		);
+	});
+
 	it('a user without an email', async () => {
 		const { bytes } = await made(await populated());
 		const crafted = await resealed(bytes, (exported) => {
