@@ -233,6 +233,16 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
 		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
 	}
+	// A deleted user goes back under its own id when its deletion is undone: one a user has could never.
+	const userIds = new Map((out.get('users') as User[] | undefined)?.map((user, i) => [user.id, i]));
+	const trash = (out.get('trash') ?? []) as { user: User }[];
+	const clash = trash.findIndex((row) => userIds.has(row.user.id));
+	if (clash !== -1) {
+		const { id } = trash[clash]!.user;
+		return fail(
+			`“${name}” cannot be restored: record ${clash + 1} of its trash is a deleted user with the id of record ${userIds.get(id)! + 1} of its users (${id}).`
+		);
+	}
 	return ok(out);
 }
 

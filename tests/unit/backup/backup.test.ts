@@ -342,6 +342,17 @@ describe('restore refuses a crafted file before asking (a right checksum is easy
 		);
 	});
 
+	it('a deleted user with the id of a user, whose undo could then never put it back', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const trash = exported.data.data.find((t) => t.tableName === 'trash')!;
+			(trash.rows[0] as { user: { id: unknown } }).user.id = usersOf(exported)[1]!.id;
+		});
+		expect(await openedMessage('trash.json', crafted)).toBe(
+			'“trash.json” cannot be restored: record 1 of its trash is a deleted user with the id of record 2 of its users (2).'
+		);
+	});
+
 	it('a user without an email', async () => {
 		const { bytes } = await made(await populated());
 		const crafted = await resealed(bytes, (exported) => {
