@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { fail, type Parsed } from '$lib/domain/result';
+import { checkBackupHead, HEADER_MAX_BYTES } from './format';
 import type { BackupWorkerApi, MadeFile, OpenedFile } from './worker-api';
 
 /**
@@ -70,10 +71,20 @@ export function createBackupBridge(start: () => Worker = startWorker) {
 			}
 		},
 
-		/** Reads and checks a backup file; the worker holds it until restore() or close(). */
+		/**
+		 * Reads and checks a backup file; the worker holds it until restore() or close(). Its header and size
+		 * are checked first, so a large file that is not a backup (or not the one its header describes) is
+		 * refused without being read whole into memory.
+		 */
 		open: async (file: File): Promise<Parsed<OpenedFile>> => {
 			let bytes: Uint8Array;
 			try {
+				const start = new Uint8Array(await file.slice(0, HEADER_MAX_BYTES).arrayBuffer());
+				const head = checkBackupHead(file.name, start, file.size);
+				if (!head.ok) {
+					stop();
+					return head;
+				}
 				bytes = new Uint8Array(await file.arrayBuffer());
 			} catch {
 				return fail(`“${file.name}” could not be read. Choose it again.`);

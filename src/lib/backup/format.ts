@@ -146,19 +146,23 @@ function isMeta(value: unknown): value is BackupMeta {
 	);
 }
 
+/** Bytes a header line fits in with room to spare: a file's first line is looked for in as many. */
+export const HEADER_MAX_BYTES = 64 * 1024;
+
 /**
- * Reads and checks a backup file: Rollcall's header, a format this version reads, every byte present and
- * matching the checksum, and a Dexie export inside. A refusal is the admin's sentence naming the file.
- * `newestSchema` is this app's database version: a backup of a newer schema is refused.
+ * Checks a file's header from its first bytes (`start`: the whole file, or its first HEADER_MAX_BYTES)
+ * and its size: Rollcall's header, a format this version reads, and as many bytes as the header says.
+ * So a file that is not a backup, or has more or fewer bytes than its header says, is refused before a
+ * large file is read whole into memory. Gives the header and where its line ends.
  */
-export async function openBackup(
+export function checkBackupHead(
 	name: string,
-	bytes: Uint8Array,
-	newestSchema: number
-): Promise<Parsed<OpenedBackup>> {
-	if (bytes.length === 0) return fail(`“${name}” is empty: it is not a Rollcall backup. ${NOT_A_BACKUP}`);
-	const end = bytes.indexOf(NEWLINE);
-	const lineBytes = bytes.subarray(0, end === -1 ? Math.min(bytes.length, 4096) : end);
+	start: Uint8Array,
+	size: number
+): Parsed<{ meta: BackupMeta; sha256: string; end: number }> {
+	if (size === 0) return fail(`“${name}” is empty: it is not a Rollcall backup. ${NOT_A_BACKUP}`);
+	const end = start.indexOf(NEWLINE);
+	const lineBytes = start.subarray(0, end === -1 ? Math.min(start.length, 4096) : end);
 	let line: string;
 	try {
 		line = new TextDecoder('utf-8', { fatal: true }).decode(lineBytes);
@@ -180,15 +184,33 @@ export async function openBackup(
 	if (!isMeta(meta) || typeof sha256 !== 'string') {
 		return fail(`“${name}” is damaged: its header is incomplete.`);
 	}
-	const body = bytes.subarray(end + 1);
-	if (body.length < meta.bodyBytes) {
+	const bodyBytes = size - end - 1;
+	if (bodyBytes < meta.bodyBytes) {
 		return fail(
-			`“${name}” is incomplete: it holds ${body.length.toLocaleString('en')} of its ${meta.bodyBytes.toLocaleString('en')} bytes, so the download or copy was cut short. Use a complete copy of the backup.`
+			`“${name}” is incomplete: it holds ${bodyBytes.toLocaleString('en')} of its ${meta.bodyBytes.toLocaleString('en')} bytes, so the download or copy was cut short. Use a complete copy of the backup.`
 		);
 	}
-	if (body.length !== meta.bodyBytes || (await checksum(meta, body)) !== sha256) {
-		return fail(`“${name}” is damaged: its contents do not match the checksum written when it was made.`);
-	}
+	if (bodyBytes !== meta.bodyBytes) return fail(damaged(name));
+	return ok({ meta, sha256, end });
+}
+
+const damaged = (name: string) =>
+	`“${name}” is damaged: its contents do not match the checksum written when it was made.`;
+
+/**
+ * Reads and checks a backup file: its header (checkBackupHead), every byte matching the checksum, and a
+ * Dexie export inside. A refusal is the admin's sentence naming the file.
+ * `newestSchema` is this app's database version: a backup of a newer schema is refused.
+ */
+export async function openBackup(
+	name: string,
+	bytes: Uint8Array,
+	newestSchema: number
+): Promise<Parsed<OpenedBackup>> {
+	const head = checkBackupHead(name, bytes, bytes.length);
+	if (!head.ok) return head;
+	const { meta, sha256, end } = head.value;
+	if ((await checksum(meta, bytes.subarray(end + 1))) !== sha256) return fail(damaged(name));
 	let exported: Partial<DexieExport>;
 	try {
 		exported = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Partial<DexieExport>;

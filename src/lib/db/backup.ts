@@ -11,10 +11,11 @@
 // ONE transaction over every table: clear, add, or (on any error) nothing at all.
 import { Dexie, type Table } from 'dexie';
 import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
+import { field, fieldKeys, isCustomKey, type FieldKey } from '$lib/domain/fields';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
-import type { RollcallDb } from './database';
+import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb } from './database';
 import { LISTS_TABLE } from './lists';
 import { restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -79,16 +80,107 @@ export interface DeviceCounts {
 const hasPassword = (value: unknown) =>
 	typeof (value as { values?: { password?: unknown } }).values?.password === 'string';
 
-/** A backed-up user made whole by restoreUser (custom attributes kept); undefined without a valid id. */
+/** A backed-up user made whole by restoreUser (custom attributes kept); undefined without an id or email. */
 function restoreBackedUpUser(stored: unknown): User | undefined {
 	if (typeof stored !== 'object' || stored === null) return undefined;
 	const row = stored as Record<string, unknown>;
 	if (!Number.isSafeInteger(row.id) || (row.id as number) < 1) return undefined;
-	return restoreUser(row);
+	const user = restoreUser(row);
+	return user.emailKey ? user : undefined;
+}
+
+/** The users table's unique keys, as the admin names them. */
+const uniqueUserKeys = [
+	['id', 'id'],
+	['emailKey', 'email'],
+	['usernameKey', 'username'],
+	['customerCodeKey', 'customer code']
+] as const;
+
+/**
+ * Two users of a file sharing a unique key (keys computed again by restoreUser, so a crafted file cannot
+ * dodge the check), in the admin's words; found here, before the question, rather than as the database's
+ * constraint error after it.
+ */
+function sharedUserKey(name: string, users: User[]): string | undefined {
+	for (const [key, label] of uniqueUserKeys) {
+		const seen = new Map<unknown, number>();
+		for (const [index, user] of users.entries()) {
+			const value = user[key];
+			if (value === undefined) continue;
+			const first = seen.get(value);
+			if (first !== undefined) {
+				return `“${name}” cannot be restored: records ${first + 1} and ${index + 1} of its users have the same ${label} (${value}).`;
+			}
+			seen.set(value, index);
+		}
+	}
+	return undefined;
 }
 
 const hasId = (key: string) => (row: unknown) =>
 	typeof row === 'object' && row !== null && Number.isSafeInteger((row as Record<string, unknown>)[key]);
+
+const isFieldKey = (key: string): key is FieldKey =>
+	isCustomKey(key) || (fieldKeys as readonly string[]).includes(key);
+
+/** What an import wrote, kept to fields' values: undo copies these keys back from the user before it. */
+function restoreWritten(wrote: Record<string, unknown>): ImportedValues {
+	const kept: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(wrote)) {
+		const isValue = typeof value === 'string' || typeof value === 'boolean';
+		if (
+			key === 'hasPassword'
+				? typeof value === 'boolean'
+				: isValue && isFieldKey(key) && !field(key).isSensitive
+		) {
+			kept[key] = value;
+		}
+	}
+	return kept as ImportedValues;
+}
+
+/**
+ * An import's record of its changes as its undo reads it: ids, created ids, and each updated user made
+ * whole by restoreUser with only field values in what the import wrote, since undo writes those keys of
+ * the user before it back over the live user (an id, a password or a number there would be stored).
+ */
+function restoreImportChange(stored: unknown): ImportChangeRow | undefined {
+	if (!hasId('id')(stored) || !hasId('importId')(stored)) return undefined;
+	const { id, importId, created, updated } = stored as Record<string, unknown>;
+	const row = { id, importId } as ImportChangeRow;
+	if (created !== undefined) {
+		if (!Array.isArray(created) || !created.every((n) => Number.isSafeInteger(n))) return undefined;
+		row.created = created as number[];
+	}
+	if (updated !== undefined) {
+		if (!Array.isArray(updated)) return undefined;
+		row.updated = [];
+		for (const entry of updated as unknown[]) {
+			const { before, wrote } = (entry ?? {}) as Record<string, unknown>;
+			const user = restoreBackedUpUser(before);
+			if (!user || typeof wrote !== 'object' || wrote === null) return undefined;
+			row.updated.push({ before: user, wrote: restoreWritten(wrote as Record<string, unknown>) });
+		}
+	}
+	return row;
+}
+
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+const importCounts = ['created', 'updated', 'unchanged', 'skipped', 'errors'] as const;
+
+/** An import's history entry with what the Import page shows of it (a crafted one lacked counts), or undefined. */
+function restoreImportRecord(stored: unknown): ImportRow | undefined {
+	if (!hasId('id')(stored)) return undefined;
+	const row = stored as Record<string, unknown>;
+	const counts = (row.counts ?? {}) as Record<string, unknown>;
+	const isWhole =
+		typeof row.fileName === 'string' &&
+		Number.isFinite(row.at) &&
+		(row.status === 'done' || row.status === 'undone') &&
+		importCounts.every((key) => isCount(counts[key]));
+	return isWhole ? (row as unknown as ImportRow) : undefined;
+}
 
 /**
  * Each table's rows of a backup, checked and restored as each table module restores what it reads; a row
@@ -119,8 +211,10 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 			restored = rows.map((row) =>
 				hasId('seq')(row) ? restoreCommand(row as Record<string, unknown>) : undefined
 			);
-		} else if (table === 'imports' || table === 'importChanges') {
-			restored = rows.map((row) => (hasId('id')(row) ? row : undefined));
+		} else if (table === 'importChanges') {
+			restored = rows.map(restoreImportChange);
+		} else if (table === 'imports') {
+			restored = rows.map(restoreImportRecord);
 		} else if (table === 'settings') {
 			restored = rows.map((row) =>
 				typeof (row as { key?: unknown } | null)?.key === 'string' ? row : undefined
@@ -134,8 +228,20 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		}
 		const damaged = restored.findIndex((row) => row === undefined);
 		if (damaged !== -1) return bad(table, damaged);
+		const shared = table === 'users' ? sharedUserKey(name, restored as User[]) : undefined;
+		if (shared) return fail(shared);
 		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
 		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
+	}
+	// A deleted user goes back under its own id when its deletion is undone: one a user has could never.
+	const userIds = new Map((out.get('users') as User[] | undefined)?.map((user, i) => [user.id, i]));
+	const trash = (out.get('trash') ?? []) as { user: User }[];
+	const clash = trash.findIndex((row) => userIds.has(row.user.id));
+	if (clash !== -1) {
+		const { id } = trash[clash]!.user;
+		return fail(
+			`“${name}” cannot be restored: record ${clash + 1} of its trash is a deleted user with the id of record ${userIds.get(id)! + 1} of its users (${id}).`
+		);
 	}
 	return ok(out);
 }

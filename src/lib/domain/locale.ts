@@ -135,10 +135,17 @@ export function timeZoneNames(): string[] {
 /**
  * Reads an IANA time zone name ('Europe/London', in any case), the form Okta, SCIM and every calendar
  * keep. An alias the list does not have ('US/Pacific', 'GMT') becomes the zone the platform resolves it
- * to; a UTC offset is refused, since it says nothing of summer time.
+ * to; a UTC offset or an abbreviation (EST, CET) is refused, since it says nothing of summer time.
  */
 export function parseTimeZone(raw: string, label = 'Time zone'): Parsed<string> {
 	const value = raw.trim().replace(/ /gu, '_');
+	// The platform reads EST as America/Panama and MST as America/Phoenix, with no summer time: seldom
+	// the New York or Denver meant. UTC and GMT are one time everywhere.
+	if (/^[A-Za-z]{3,4}$/u.test(value) && !/^(?:UTC|GMT|UCT)$/iu.test(value)) {
+		return fail(
+			`${label} ${quoted(raw.trim())} is an abbreviation, which more than one place's time goes by: give its IANA name, such as Europe/London or America/New_York.`
+		);
+	}
 	const known = zoneIndex().get(value.toLowerCase());
 	if (known) return ok(known);
 	if (/^[A-Za-z]/u.test(value) && isTimeZone(value)) {

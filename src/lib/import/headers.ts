@@ -186,6 +186,14 @@ export function customNameProblem(
 	const builtin =
 		guess && 'field' in guess ? field(guess.field) : fields.find((f) => customMatch(f.label) === compared);
 	if (builtin) return `"${trimmed}" is already the name of the field ${builtin.label}: choose another name.`;
+	// Rollcall writes these next to the fields: an attribute of the name would take its own column too.
+	const rollcall = guess && 'systems' in guess ? guess.systems : [];
+	if (rollcall.includes(ROLLCALL_EXPORT)) {
+		return `"${trimmed}" is a column Rollcall adds to its exports: choose another name.`;
+	}
+	if (rollcall.includes('Rollcall')) {
+		return `"${trimmed}" is a column Rollcall adds to its errors files: choose another name.`;
+	}
 	const other = customKeys(policy).find(
 		(key) => key !== renaming && customMatch(customName(key)) === compared
 	);

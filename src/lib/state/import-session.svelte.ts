@@ -2,7 +2,7 @@ import { imports, outbox } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { storageErrorMessage } from '$lib/db/errors';
-import type { FieldKey } from '$lib/domain/fields';
+import { field, type FieldKey } from '$lib/domain/fields';
 import type { Requirement } from '$lib/domain/policy';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
@@ -78,7 +78,7 @@ export class ImportSession {
 	get summary(): ImportSummary | null {
 		return this.#summary;
 	}
-	/** Why a column could not be kept as a new field (its header names one already, say). */
+	/** Why a column could not be kept as a new field (its header names one already, say), or a field turned on. */
 	get mappingProblem(): string | null {
 		return this.#mappingProblem;
 	}
@@ -130,10 +130,13 @@ export class ImportSession {
 	 */
 	async turnOn(keys: readonly FieldKey[]): Promise<void> {
 		const turnedOn = Object.fromEntries(keys.map((key) => [key, 'optional' satisfies Requirement]));
+		this.#mappingProblem = null;
 		try {
 			await settings.save({ policy: { ...settings.policy, ...turnedOn } });
 		} catch (error) {
-			this.#error = storageErrorMessage(error);
+			// Beside the mapping, where the button was: the file's error line is a screen above it.
+			const labels = keys.map((key) => field(key).label).join(', ');
+			this.#mappingProblem = `${labels} could not be turned on: ${storageErrorMessage(error)}`;
 			return;
 		}
 		await this.#read();

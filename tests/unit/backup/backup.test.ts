@@ -300,3 +300,98 @@ describe('restore refuses, and changes nothing', () => {
 		);
 	});
 });
+
+describe('restore refuses a crafted file before asking (a right checksum is easy to compute)', () => {
+	async function openedMessage(name: string, bytes: Uint8Array): Promise<string> {
+		const target = freshDb('backup-crafted');
+		const opened = await createBackupWorkerApi(() => target).open({ name, bytes });
+		expect(opened.ok).toBe(false);
+		return opened.ok ? '' : opened.message;
+	}
+	const usersOf = (exported: DexieExport) =>
+		exported.data.data.find((t) => t.tableName === 'users')!.rows as Record<string, unknown>[];
+
+	it('two users with one email in other letters, naming both records and the email', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			usersOf(exported)[2]!.email = 'ANN@Example.com';
+		});
+		expect(await openedMessage('dup.json', crafted)).toBe(
+			'“dup.json” cannot be restored: records 1 and 3 of its users have the same email (ann@example.com).'
+		);
+	});
+
+	it('two users with one id', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			usersOf(exported)[1]!.id = usersOf(exported)[0]!.id;
+		});
+		expect(await openedMessage('ids.json', crafted)).toBe(
+			'“ids.json” cannot be restored: records 1 and 2 of its users have the same id (1).'
+		);
+	});
+
+	it('an import history entry without its counts, which the Import page would fail to show', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const imports = exported.data.data.find((t) => t.tableName === 'imports')!;
+			imports.rows.push({ id: 2, at: 3_000, fileName: 'x.csv', status: 'done' });
+		});
+		expect(await openedMessage('history.json', crafted)).toBe(
+			'“history.json” cannot be restored: record 2 of its imports is damaged.'
+		);
+	});
+
+	it('a deleted user with the id of a user, whose undo could then never put it back', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const trash = exported.data.data.find((t) => t.tableName === 'trash')!;
+			(trash.rows[0] as { user: { id: unknown } }).user.id = usersOf(exported)[1]!.id;
+		});
+		expect(await openedMessage('trash.json', crafted)).toBe(
+			'“trash.json” cannot be restored: record 1 of its trash is a deleted user with the id of record 2 of its users (2).'
+		);
+	});
+
+	it('a user without an email', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			delete usersOf(exported)[1]!.email;
+		});
+		expect(await openedMessage('none.json', crafted)).toBe(
+			'“none.json” cannot be restored: record 2 of its users is damaged.'
+		);
+	});
+});
+
+describe('restore of an import’s undo record from a crafted file', () => {
+	it('keeps users as restoreUser makes them and only field values in what the import wrote', async () => {
+		const { bytes } = await made(await populated());
+		const crafted = await resealed(bytes, (exported) => {
+			const users = exported.data.data.find((t) => t.tableName === 'users')!.rows;
+			const bob = users[1] as Record<string, unknown>;
+			const changes = exported.data.data.find((t) => t.tableName === 'importChanges')!;
+			changes.rows.push(
+				JSON.parse(
+					JSON.stringify({
+						id: 2,
+						importId: 1,
+						updated: [
+							{
+								before: { ...bob, firstName: 42, password: PASSWORD, status: 'Owner' },
+								wrote: { firstName: 'Bob', id: bob.id, status: 'Pending', hasPassword: false }
+							}
+						]
+					}).replace('"wrote":{', '"wrote":{"__proto__":{"polluted":true},')
+				)
+			);
+		});
+		const target = freshDb('backup-undo-record');
+		expect(await restoreInto(target, 'crafted.json', crafted)).toMatchObject({ ok: true });
+		const [entry] = (await target.importChanges.get(2))!.updated!;
+		expect(entry!.before).not.toHaveProperty('password');
+		expect(entry!.before).toMatchObject({ status: 'Pending' });
+		expect(entry!.before.firstName).toBeUndefined();
+		expect(Object.keys(entry!.wrote)).toEqual(['firstName', 'hasPassword']);
+	});
+});

@@ -68,6 +68,7 @@ describe('backup bridge', () => {
 
 	it('refuses a file that is not a backup, naming it, and stops the worker', async () => {
 		const { bridge, workers } = setup();
+		bridge.warm();
 		const opened = await bridge.open(new File(['a,b\n1,2\n'], 'list.json'));
 		expect(opened.ok ? '' : opened.message).toMatch(/^“list\.json” looks like a spreadsheet/u);
 		expect(workers[0]!.isTerminated).toBe(true);
@@ -102,5 +103,41 @@ describe('backup bridge', () => {
 		workers[0]!.dispatchEvent(new Event('error', { cancelable: true }));
 		await expect(making).rejects.toThrow(CRASHED);
 		expect(workers[0]!.isTerminated).toBe(true);
+	});
+});
+
+describe('backup bridge, a large file', () => {
+	/** A file of `size` bytes beginning with `start`, which records whether it was read whole. */
+	function large(start: Blob, size: number, name: string) {
+		const file = {
+			name,
+			size,
+			wasReadWhole: false,
+			slice: (from: number, to: number) => start.slice(from, to)
+		};
+		const read = () => {
+			file.wasReadWhole = true;
+			return Promise.reject(new Error('a gigabyte does not fit'));
+		};
+		return Object.assign(file, { arrayBuffer: read });
+	}
+	const GIGABYTE = 1024 ** 3;
+
+	it('that is not a backup is refused from its first bytes, never read whole', async () => {
+		const { bridge } = setup();
+		const file = large(new Blob(['\u0000\u0000\u0000 ftypisom video']), GIGABYTE, 'holiday.json');
+		const opened = await bridge.open(file as unknown as File);
+		expect(opened.ok ? '' : opened.message).toMatch(/^“holiday\.json” is not a Rollcall backup/u);
+		expect(file.wasReadWhole).toBe(false);
+	});
+
+	it('longer than its header says (a backup with a gigabyte added) is refused, never read whole', async () => {
+		const { db, bridge } = setup();
+		await usersStore(db).add(person({ firstName: 'Ann', email: 'ann@example.com' }));
+		const made = await bridge.backup();
+		const file = large(made.file, GIGABYTE, made.name);
+		const opened = await bridge.open(file as unknown as File);
+		expect(opened.ok ? '' : opened.message).toMatch(/is damaged: its contents do not match the checksum/u);
+		expect(file.wasReadWhole).toBe(false);
 	});
 });

@@ -99,6 +99,15 @@ describe('parseTimeZone', () => {
 		}
 	);
 
+	// The platform reads EST as America/Panama and MST as America/Phoenix, with no summer time: not the
+	// New York or Denver an admin writing them means.
+	it.each(['EST', 'MST', 'pst', 'CET'])('refuses the abbreviation %j, asking for the IANA name', (raw) => {
+		expect(parseTimeZone(raw)).toEqual({
+			ok: false,
+			message: `Time zone "${raw}" is an abbreviation, which more than one place's time goes by: give its IANA name, such as Europe/London or America/New_York.`
+		});
+	});
+
 	it('reads every zone it suggests as itself, in any case', () => {
 		const zones = timeZoneNames();
 		expect(zones.length).toBeGreaterThan(300);

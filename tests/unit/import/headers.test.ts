@@ -473,7 +473,12 @@ describe('customNameProblem', () => {
 		[
 			'badge-colöur',
 			'"badge-colöur" is already the name of the custom attribute Badge colour: choose another name.'
-		]
+		],
+		// Columns Rollcall itself writes next to the fields: an attribute of that name would take them all.
+		['Status', '"Status" is a column Rollcall adds to its exports: choose another name.'],
+		['last login', '"last login" is a column Rollcall adds to its exports: choose another name.'],
+		['Activated', '"Activated" is a column Rollcall adds to its exports: choose another name.'],
+		['Errors', '"Errors" is a column Rollcall adds to its errors files: choose another name.']
 	])('%j -> %j', (name, problem) => {
 		expect(customNameProblem(name, policy)).toBe(problem);
 	});
