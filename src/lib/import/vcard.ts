@@ -67,6 +67,52 @@ function parseLine(line: string): ContentLine | undefined {
 	return { name, params, value: line.slice(colon + 1) };
 }
 
+/** Properties whose value is binary (a picture, a sound, a key): never read, so never decoded. */
+const BINARY = new Set(['PHOTO', 'LOGO', 'SOUND', 'KEY']);
+
+const encoder = new TextEncoder();
+
+/** Bytes as text in the charset a 3.0 property names (UTF-8 when it names none, or one unknown here). */
+function decodeBytes(bytes: Uint8Array, charset = 'utf-8'): string {
+	try {
+		return new TextDecoder(charset).decode(bytes);
+	} catch {
+		return new TextDecoder().decode(bytes);
+	}
+}
+
+/**
+ * The value of a property a 3.0 exporter encoded (ENCODING=QUOTED-PRINTABLE, as some phones write, or
+ * ENCODING=b / BASE64), as text; undefined when it is not valid in its encoding. Others as they are.
+ */
+function decodedValue(line: ContentLine): string | undefined {
+	const encoding = line.params.get('ENCODING')?.[0];
+	const charset = line.params.get('CHARSET')?.[0];
+	if (encoding === 'quoted-printable') {
+		const bytes: number[] = [];
+		for (const [, hex, text] of line.value.matchAll(/=([0-9A-Fa-f]{2})|([^=]+|=)/gu)) {
+			if (hex !== undefined) bytes.push(parseInt(hex, 16));
+			else bytes.push(...encoder.encode(text));
+		}
+		return decodeBytes(Uint8Array.from(bytes), charset);
+	}
+	if ((encoding === 'b' || encoding === 'base64') && !BINARY.has(line.name)) {
+		try {
+			return decodeBytes(
+				Uint8Array.from(atob(line.value.replace(/\s/gu, '')), (c) => c.charCodeAt(0)),
+				charset
+			);
+		} catch {
+			return undefined;
+		}
+	}
+	return line.value;
+}
+
+/** A quoted-printable line that ends in '=' goes on in the next line (a soft line break, not a fold). */
+const isSoftBreak = (line: ContentLine, raw: string) =>
+	line.params.get('ENCODING')?.[0] === 'quoted-printable' && raw.endsWith('=');
+
 const typesOf = (line: ContentLine) => line.params.get('TYPE') ?? [];
 const isPreferred = (line: ContentLine) =>
 	typesOf(line).includes('pref') || line.params.get('PREF')?.[0] === '1';
@@ -142,9 +188,14 @@ export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 	const table = new TableBuilder();
 	let card: ContentLine[] | undefined;
 	let cards = 0;
-	for (const [index, raw] of lines.entries()) {
+	for (let index = 0; index < lines.length; index++) {
+		let raw = lines[index]!;
 		if (raw.trim() === '') continue;
-		const line = parseLine(raw);
+		let line = parseLine(raw);
+		while (line && isSoftBreak(line, raw) && index + 1 < lines.length) {
+			raw = raw.slice(0, -1) + lines[++index]!;
+			line = parseLine(raw);
+		}
 		if (!line) {
 			if (card)
 				return fail(
@@ -164,7 +215,14 @@ export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 			readCard(card, table);
 			cards++;
 			card = undefined;
-		} else card?.push(line);
+		} else if (card) {
+			const value = decodedValue(line);
+			if (value === undefined)
+				return fail(
+					`${name}, card ${cards + 1}: the ${line.name} value is not valid base64, as its ENCODING says it is.`
+				);
+			card.push({ ...line, value });
+		}
 	}
 	if (card) return fail(`${name}: card ${cards + 1} has no END:VCARD (was the file cut short?).`);
 	if (cards === 0) return fail(`${name} has no vCard in it (BEGIN:VCARD ... END:VCARD).`);

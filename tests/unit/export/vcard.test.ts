@@ -159,6 +159,33 @@ describe('vCard import', () => {
 		});
 	});
 
+	it('decodes 3.0 values some phones write quoted-printable (soft line breaks too) or base64', () => {
+		const card = [
+			'BEGIN:VCARD',
+			'VERSION:3.0',
+			'N;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BCller;J=',
+			'=C3=BCrgen;;;',
+			'ORG;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Caf=E9 M=FCller;Einkauf',
+			'TITLE;ENCODING=b:SW5nw6luaWV1cmU=',
+			'EMAIL;TYPE=INTERNET:j@example.com',
+			'PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRg==',
+			'END:VCARD',
+			''
+		].join('\r\n');
+		expect(readVcard(card, 'phone.vcf')).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Last name', 'Email', 'Company', 'Job title', 'Department'],
+				rows: [['Jürgen', 'Müller', 'j@example.com', 'Café Müller', 'Ingénieure', 'Einkauf']]
+			}
+		});
+		const broken = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:not base64!\r\nEND:VCARD\r\n';
+		expect(readVcard(broken, 'b.vcf')).toEqual({
+			ok: false,
+			message: '“b.vcf”, card 1: the FN value is not valid base64, as its ENCODING says it is.'
+		});
+	});
+
 	it('names the file and the card when a card is cut short or empty', () => {
 		expect(readVcard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n', 'cut.vcf')).toEqual({
 			ok: false,
