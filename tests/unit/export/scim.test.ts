@@ -92,6 +92,23 @@ describe('SCIM export', () => {
 		expect(writer.mimeType).toBe('application/scim+json');
 	});
 
+	it('keeps a custom attribute named like a JavaScript internal, and leaves out times it does not know', () => {
+		const proto = customKey('__proto__');
+		const writer = createWriter(request({ format: 'scim' }, { ...policy, [proto]: 'optional' }));
+		const user = { ...ada, [proto]: 'kept', createdAt: 0 };
+		const document = JSON.parse(text(writeAll(writer, [user]))) as {
+			Resources: Record<string, { customAttributes?: unknown } & Record<string, unknown>>[];
+		};
+		const resource = document.Resources[0]!;
+		const extension = resource['urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User']!;
+		expect(Object.entries(extension.customAttributes as object)).toEqual([
+			['Badge colour', 'red'],
+			['__proto__', 'kept']
+		]);
+		// xsd:dateTime has no empty form: a meta time Rollcall lacks is absent, not ''.
+		expect(resource.meta).toEqual({ resourceType: 'User', lastModified: '2026-02-02T03:04:05.000Z' });
+	});
+
 	it('is valid JSON with no users too', () => {
 		const writer = createWriter(request({ format: 'scim', total: 0 }));
 		expect(JSON.parse(text(writeAll(writer, [])))).toMatchObject({ totalResults: 0, Resources: [] });
