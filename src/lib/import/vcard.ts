@@ -180,27 +180,39 @@ function readCard(lines: readonly ContentLine[], table: TableBuilder): void {
 	table.add(cells);
 }
 
+/**
+ * The content lines of a file, unfolded (§3.2: a line break followed by one space or tab joins the
+ * lines), each with the number of the line it starts on in the file, which is what a message names.
+ */
+function unfold(text: string): { text: string; number: number }[] {
+	const lines: { text: string; number: number }[] = [];
+	for (const [i, raw] of text.split(/\r\n|\n|\r/u).entries()) {
+		const last = lines[lines.length - 1];
+		if (last && (raw.startsWith(' ') || raw.startsWith('\t'))) last.text += raw.slice(1);
+		else lines.push({ text: raw, number: i + 1 });
+	}
+	return lines;
+}
+
 /** The cards of a vCard file as a table of text, or why the file is not one. */
 export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 	const name = `“${fileName}”`;
-	// Unfolding (§3.2): a line break followed by one space or tab joins the lines.
-	const lines = text.replace(/\r\n[ \t]|\n[ \t]|\r[ \t]/gu, '').split(/\r\n|\n|\r/u);
+	const lines = unfold(text);
 	const table = new TableBuilder();
 	let card: ContentLine[] | undefined;
 	let cards = 0;
 	for (let index = 0; index < lines.length; index++) {
-		let raw = lines[index]!;
+		const { number } = lines[index]!;
+		let raw = lines[index]!.text;
 		if (raw.trim() === '') continue;
 		let line = parseLine(raw);
 		while (line && isSoftBreak(line, raw) && index + 1 < lines.length) {
-			raw = raw.slice(0, -1) + lines[++index]!;
+			raw = raw.slice(0, -1) + lines[++index]!.text;
 			line = parseLine(raw);
 		}
 		if (!line) {
 			if (card)
-				return fail(
-					`${name}, card ${cards + 1}: line ${index + 1} is not a vCard property (it has no colon).`
-				);
+				return fail(`${name}, card ${cards + 1}: line ${number} is not a vCard property (it has no colon).`);
 			continue;
 		}
 		if (line.name === 'BEGIN' && line.value.trim().toUpperCase() === 'VCARD') {

@@ -186,6 +186,14 @@ describe('vCard import', () => {
 		});
 	});
 
+	it('names the line of the file, folded lines counted, when a line is not a property', () => {
+		const card = ['BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', ' Lovelace', 'NOTE:a', '\tb', 'oops', 'END:VCARD'];
+		expect(readVcard(card.join('\r\n'), 'f.vcf')).toEqual({
+			ok: false,
+			message: '“f.vcf”, card 1: line 7 is not a vCard property (it has no colon).'
+		});
+	});
+
 	it('names the file and the card when a card is cut short or empty', () => {
 		expect(readVcard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n', 'cut.vcf')).toEqual({
 			ok: false,
