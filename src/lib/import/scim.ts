@@ -11,7 +11,7 @@ import {
 	scimAttributes,
 	scimPhones
 } from '$lib/export/scim-schema';
-import { TableBuilder, type TextTable } from './table-builder';
+import { TableBuilder, isReservedColumn, type TextTable } from './table-builder';
 
 /**
  * Reads SCIM 2.0 users (RFC 7643) into the table the import maps: a ListResponse, an array of User
@@ -112,7 +112,8 @@ function readUser(user: JsonObject, table: TableBuilder): void {
 	if (isObject(custom)) {
 		for (const [name, value] of Object.entries(custom)) {
 			const text = cellOf(value);
-			if (text !== '') cells.set(customName(customKey(name)), text);
+			const column = customName(customKey(name));
+			if (text !== '' && !isReservedColumn(column)) cells.set(column, text);
 		}
 	}
 	const active = get(user, 'active');

@@ -2,7 +2,7 @@ import { customKey, customName, field, type FieldKey } from '$lib/domain/fields'
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { nameOf } from '$lib/domain/user';
 import { VCARD_CUSTOM, VCARD_FIELD, VCARD_PRODID, vcardAddress, vcardExtraFields } from '$lib/export/vcard';
-import { TableBuilder, type TextTable } from './table-builder';
+import { TableBuilder, isReservedColumn, type TextTable } from './table-builder';
 
 /**
  * Reads vCards (4.0, RFC 6350, and 3.0, RFC 2426: several cards a file, folded lines, escapes) into the
@@ -164,7 +164,8 @@ function readCard(lines: readonly ContentLine[], table: TableBuilder): void {
 	}
 	for (const line of all(VCARD_CUSTOM)) {
 		const [name = '', value = ''] = components(line);
-		if (name.trim() !== '' && value !== '') cells.set(customName(customKey(name)), value);
+		const column = customName(customKey(name));
+		if (name.trim() !== '' && value !== '' && !isReservedColumn(column)) cells.set(column, value);
 	}
 	const isRollcall = unescapeVcardText(first('PRODID')?.value ?? '') === VCARD_PRODID;
 	const fn = unescapeVcardText(first('FN')?.value ?? '');

@@ -169,6 +169,25 @@ describe('SCIM import', () => {
 		}
 	});
 
+	it('never lets a custom attribute named like a field or a status column overwrite it', () => {
+		const user = {
+			userName: 'a@example.com',
+			name: { givenName: 'Ada' },
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User': {
+				status: 'Active',
+				customAttributes: { 'First name': 'Mallory', Status: 'Suspended', Badge: 'red' }
+			}
+		};
+		const read = readScim(JSON.stringify(user), 'x.json');
+		expect(read).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Badge', 'Status'],
+				rows: [['Ada', 'red', 'Active']]
+			}
+		});
+	});
+
 	it('skips resources that are not Users (a Group), and says so when none is', () => {
 		const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Tour' };
 		const both = readScim(JSON.stringify({ Resources: [group, okta] }), 'x.json');

@@ -194,6 +194,24 @@ describe('vCard import', () => {
 		});
 	});
 
+	it('never lets a custom attribute named like a field overwrite it', () => {
+		const card = [
+			'BEGIN:VCARD',
+			'VERSION:4.0',
+			'N:Lovelace;Ada;;;',
+			'X-ROLLCALL-CUSTOM:First name;Mallory',
+			'X-ROLLCALL-CUSTOM:Badge;red',
+			'END:VCARD'
+		];
+		expect(readVcard(card.join('\r\n'), 'c.vcf')).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Last name', 'Badge'],
+				rows: [['Ada', 'Lovelace', 'red']]
+			}
+		});
+	});
+
 	it('names the file and the card when a card is cut short or empty', () => {
 		expect(readVcard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n', 'cut.vcf')).toEqual({
 			ok: false,
