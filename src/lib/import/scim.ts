@@ -4,6 +4,7 @@ import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
 import {
 	SCIM_CORE,
 	SCIM_CUSTOM,
+	SCIM_LIST_RESPONSE,
 	SCIM_ROLLCALL,
 	SCIM_STATUS,
 	extensionFields,
@@ -79,6 +80,14 @@ function pick(list: unknown, type?: string): JsonObject | undefined {
 /** A phone number without the tel: of an RFC 3966 URI (which the SCIM RFC recommends). */
 const phoneOf = (value: string) => value.replace(/^tel:/iu, '');
 
+const isListResponse = (node: unknown) => {
+	const schemas = get(node, 'schemas');
+	return (
+		Array.isArray(schemas) &&
+		schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCIM_LIST_RESPONSE.toLowerCase())
+	);
+};
+
 const isUser = (node: JsonObject) => {
 	const schemas = get(node, 'schemas');
 	if (Array.isArray(schemas))
@@ -141,7 +150,10 @@ export function readScim(text: string, fileName: string): Parsed<TextTable> {
 		const why = error instanceof Error ? error.message : String(error);
 		return fail(`${name} is not valid JSON (${why}). Export it again, or check that the download finished.`);
 	}
-	const listed = Array.isArray(document) ? document : get(document, 'Resources');
+	// A ListResponse with no results may leave Resources out (RFC 7644 §3.4.2): it lists no one.
+	const listed = Array.isArray(document)
+		? document
+		: (get(document, 'Resources') ?? (isListResponse(document) ? [] : undefined));
 	const resources = Array.isArray(listed)
 		? listed
 		: isObject(document) && isUser(document)

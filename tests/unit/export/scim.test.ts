@@ -194,6 +194,9 @@ describe('SCIM import', () => {
 		expect(both.ok && both.value.rows).toHaveLength(1);
 		const none = readScim(JSON.stringify({ Resources: [group] }), 'groups.json');
 		expect(messageOf(none)).toMatch('“groups.json” has no SCIM User');
+		// An empty ListResponse may leave Resources out: it is SCIM, with no one in it.
+		const empty = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 };
+		expect(messageOf(readScim(JSON.stringify(empty), 'empty.json'))).toMatch('“empty.json” has no SCIM User');
 	});
 
 	it('names the file when it is not JSON, not SCIM, or nested too deep', () => {
