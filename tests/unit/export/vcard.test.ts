@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCountry } from '../../../src/lib/domain/country';
 import { presets } from '../../../src/lib/domain/policy';
 import { escapeVcardText, foldLine } from '../../../src/lib/export/vcard';
 import { createWriter } from '../../../src/lib/export/writer';
@@ -72,6 +73,21 @@ describe('vCard export', () => {
 			expect(physical.map((p, i) => (i > 0 ? p.slice(1) : p)).join('')).toBe(line);
 		}
 		expect(decoder.decode(foldLine('FN:short'))).toBe('FN:short\r\n');
+	});
+
+	it('names the country in ADR, and the import reads the name back as its code', () => {
+		const policy = { ...fieldHeavy, city: 'optional', country: 'optional' } as const;
+		const user = storedUser({
+			email: 'c@example.com',
+			city: 'Paris',
+			country: 'FR',
+			inGlobalAddressBook: true
+		});
+		const vcf = text(writeAll(createWriter(request({ format: 'vcard' }, policy)), [user]));
+		expect(vcf).toContain('ADR;TYPE=work:;;;Paris;;;France\r\n');
+		const read = readVcard(vcf, 'c.vcf');
+		expect(read.ok && read.value.rows[0]).toContain('France');
+		expect(parseCountry('France')).toEqual({ ok: true, value: 'FR' });
 	});
 
 	it('escapes text values and reads them back', () => {
