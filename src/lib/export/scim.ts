@@ -72,6 +72,8 @@ export function scimUser(user: User, shown: ReadonlySet<FieldKey>): JsonObject {
 	if (user.updatedAt) meta.lastModified = isoTime(user.updatedAt);
 	resource.meta = meta;
 	resource[SCIM_ROLLCALL] = rollcallExtension(user, shown, get);
+	// 'schemas' names the schemas of the attributes present (RFC 7643 §3): the enterprise one only with its object.
+	if (!(SCIM_ENTERPRISE in resource)) resource.schemas = [SCIM_CORE, SCIM_ROLLCALL];
 	return resource;
 }
 

@@ -109,6 +109,18 @@ describe('SCIM export', () => {
 		expect(resource.meta).toEqual({ resourceType: 'User', lastModified: '2026-02-02T03:04:05.000Z' });
 	});
 
+	it('names the enterprise extension in schemas only when the user has its attributes', () => {
+		const writer = createWriter(request({ format: 'scim' }));
+		const plain = storedUser({ email: 'p@example.com' });
+		const document = JSON.parse(text(writeAll(writer, [plain]))) as { Resources: Record<string, unknown>[] };
+		const resource = document.Resources[0]!;
+		expect(resource.schemas).toEqual([
+			'urn:ietf:params:scim:schemas:core:2.0:User',
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User'
+		]);
+		expect(Object.keys(resource).some((key) => key.includes(':enterprise:'))).toBe(false);
+	});
+
 	it('is valid JSON with no users too', () => {
 		const writer = createWriter(request({ format: 'scim', total: 0 }));
 		expect(JSON.parse(text(writeAll(writer, [])))).toMatchObject({ totalResults: 0, Resources: [] });
