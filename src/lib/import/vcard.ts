@@ -89,12 +89,14 @@ function decodedValue(line: ContentLine): string | undefined {
 	const encoding = line.params.get('ENCODING')?.[0];
 	const charset = line.params.get('CHARSET')?.[0];
 	if (encoding === 'quoted-printable') {
-		const bytes: number[] = [];
-		for (const [, hex, text] of line.value.matchAll(/=([0-9A-Fa-f]{2})|([^=]+|=)/gu)) {
-			if (hex !== undefined) bytes.push(parseInt(hex, 16));
-			else bytes.push(...encoder.encode(text));
+		// Room for the worst case: a UTF-16 unit is at most 3 bytes of UTF-8.
+		const bytes = new Uint8Array(line.value.length * 3);
+		let at = 0;
+		for (const [, hex, text = ''] of line.value.matchAll(/=([0-9A-Fa-f]{2})|([^=]+|=)/gu)) {
+			if (hex !== undefined) bytes[at++] = parseInt(hex, 16);
+			else at += encoder.encodeInto(text, bytes.subarray(at)).written;
 		}
-		return decodeBytes(Uint8Array.from(bytes), charset);
+		return decodeBytes(bytes.subarray(0, at), charset);
 	}
 	if ((encoding === 'b' || encoding === 'base64') && !BINARY.has(line.name)) {
 		try {

@@ -195,6 +195,11 @@ describe('vCard import', () => {
 				rows: [['Jürgen', 'Müller', 'j@example.com', 'Café Müller', 'Ingénieure', 'Einkauf']]
 			}
 		});
+		// A long quoted-printable value (a note of a megabyte) is decoded, not a stack overflow.
+		const long = 'a'.repeat(1_000_000);
+		const note = `BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:${long};Jo\r\nEND:VCARD\r\n`;
+		const longRead = readVcard(note, 'long.vcf');
+		expect(longRead.ok && longRead.value.rows[0]![1]).toBe(long);
 		const broken = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:not base64!\r\nEND:VCARD\r\n';
 		expect(readVcard(broken, 'b.vcf')).toEqual({
 			ok: false,
