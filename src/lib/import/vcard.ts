@@ -209,8 +209,15 @@ export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 		let raw = lines[index]!.text;
 		if (raw.trim() === '') continue;
 		let line = parseLine(raw);
-		while (line && isSoftBreak(line, raw) && index + 1 < lines.length) {
-			raw = raw.slice(0, -1) + lines[++index]!.text;
+		if (line && isSoftBreak(line, raw)) {
+			// The parts are joined once: joining line by line copied the whole value at every line.
+			const parts = [raw.slice(0, -1)];
+			let next = raw;
+			while (next.endsWith('=') && index + 1 < lines.length) {
+				next = lines[++index]!.text;
+				parts.push(next.endsWith('=') ? next.slice(0, -1) : next);
+			}
+			raw = parts.join('');
 			line = parseLine(raw);
 		}
 		if (!line) {

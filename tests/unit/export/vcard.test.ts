@@ -200,6 +200,11 @@ describe('vCard import', () => {
 		const note = `BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:${long};Jo\r\nEND:VCARD\r\n`;
 		const longRead = readVcard(note, 'long.vcf');
 		expect(longRead.ok && longRead.value.rows[0]![1]).toBe(long);
+		// ... and so is one broken by soft line breaks into thousands of lines, each joined once.
+		const soft = long.match(/.{1,70}/gu)!.join('=\r\n');
+		const softCard = `BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:${soft};Jo\r\nEND:VCARD\r\n`;
+		const softRead = readVcard(softCard, 'soft.vcf');
+		expect(softRead.ok && softRead.value.rows[0]![1]).toBe(long);
 		const broken = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:not base64!\r\nEND:VCARD\r\n';
 		expect(readVcard(broken, 'b.vcf')).toEqual({
 			ok: false,
