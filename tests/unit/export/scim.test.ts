@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { customKey } from '../../../src/lib/domain/fields';
 import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { createWriter } from '../../../src/lib/export/writer';
@@ -198,6 +198,22 @@ describe('SCIM import', () => {
 				rows: [['Ada', 'red', 'Active']]
 			}
 		});
+	});
+
+	it('lists the keys of an object once however many attributes it looks up (a user with 1,000 keys)', () => {
+		const wide = {
+			userName: 'w@example.com',
+			...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]))
+		};
+		const keys = vi.spyOn(Object, 'keys');
+		try {
+			const read = readScim(JSON.stringify([wide]), 'wide.json');
+			expect(read.ok && read.value.rows).toEqual([['w@example.com']]);
+			const listings = keys.mock.calls.filter(([node]) => node !== null && Object.hasOwn(node, 'k0'));
+			expect(listings).toHaveLength(1);
+		} finally {
+			keys.mockRestore();
+		}
 	});
 
 	it('skips resources that are not Users (a Group), and says so when none is', () => {
