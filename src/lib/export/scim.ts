@@ -66,12 +66,14 @@ export function scimUser(user: User, shown: ReadonlySet<FieldKey>): JsonObject {
 		if (value !== undefined) address[attribute] = value;
 	}
 	if (Object.keys(address).length > 0) resource.addresses = [{ type: 'work', ...address, primary: true }];
-	resource.meta = {
-		resourceType: 'User',
-		created: isoTime(user.createdAt),
-		lastModified: isoTime(user.updatedAt)
-	};
+	// xsd:dateTime or nothing: a time Rollcall does not know (0) is left out, never written as ''.
+	const meta: JsonObject = { resourceType: 'User' };
+	if (user.createdAt) meta.created = isoTime(user.createdAt);
+	if (user.updatedAt) meta.lastModified = isoTime(user.updatedAt);
+	resource.meta = meta;
 	resource[SCIM_ROLLCALL] = rollcallExtension(user, shown, get);
+	// 'schemas' names the schemas of the attributes present (RFC 7643 §3): the enterprise one only with its object.
+	if (!(SCIM_ENTERPRISE in resource)) resource.schemas = [SCIM_CORE, SCIM_ROLLCALL];
 	return resource;
 }
 
@@ -88,12 +90,13 @@ function rollcallExtension(
 	extension[SCIM_STATUS.status] = user.status;
 	extension[SCIM_STATUS.activatedAt] = user.activatedAt ? isoTime(user.activatedAt) : null;
 	extension[SCIM_STATUS.lastLoginAt] = user.lastLoginAt ? isoTime(user.lastLoginAt) : null;
-	const custom: JsonObject = {};
-	for (const key of shown) {
-		if (!isCustomKey(key)) continue;
-		const value = get(key);
-		if (typeof value === 'string' && value !== '') custom[customName(key)] = value;
-	}
+	// fromEntries defines each name as the object's own, so an attribute named '__proto__' is kept too.
+	const custom: JsonObject = Object.fromEntries(
+		[...shown].filter(isCustomKey).flatMap((key) => {
+			const value = get(key);
+			return typeof value === 'string' && value !== '' ? [[customName(key), value]] : [];
+		})
+	);
 	if (Object.keys(custom).length > 0) extension[SCIM_CUSTOM] = custom;
 	return extension;
 }

@@ -131,6 +131,8 @@ function microsoft365Shape(policy: FieldPolicy): TableShape {
 		notes: [
 			'Microsoft 365 takes at most 249 users per file: larger lists come as several files, each uploaded on its own.',
 			'Sign-in status, licenses and usage location are chosen in the Add multiple users wizard, for the whole file.',
+			// Rollcall allows 128 characters in both, and any length of email: nothing is cut short here.
+			'Microsoft 365 takes at most 64 characters in Job Title and in Department, and 79 in User Name: a user with a longer value fails there, so shorten it in the file first.',
 			NO_CUSTOM
 		]
 	};
@@ -226,6 +228,8 @@ function googleShape(policy: FieldPolicy): TableShape {
 		notes: [
 			'Passwords are never exported: fill the Password column (at least 8 characters) for new users, or write **** to keep an existing user’s password, before uploading to Google.',
 			'Org Unit Path is / (the top level) for everyone: change it to place users in another organisational unit.',
+			// Rollcall allows 64: nothing is cut short here.
+			'Google takes first and last names of at most 60 characters: a user with a longer one fails there, so shorten it in the file first.',
 			NO_CUSTOM
 		]
 	};

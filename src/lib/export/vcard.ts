@@ -2,7 +2,7 @@ import { customName, isCustomKey, type BuiltinFieldKey, type FieldKey } from '$l
 import { fields } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import { nameOf, type User } from '$lib/domain/user';
-import { textOf } from './values';
+import { countryName, textOf } from './values';
 
 /**
  * vCard 4.0 (RFC 6350) of the people in the global address book. The fields a vCard has a property for
@@ -91,7 +91,8 @@ export function vcardLines(user: User, shown: ReadonlySet<FieldKey>): string[] {
 	// tel: URIs (RFC 3966) take the stored E.164 number as it is, an extension as ';ext=' too.
 	if (text('mobilePhone')) lines.push(`TEL;VALUE=uri;TYPE=cell:tel:${text('mobilePhone')}`);
 	if (text('businessPhone')) lines.push(`TEL;VALUE=uri;TYPE="work,voice":tel:${text('businessPhone')}`);
-	const address = vcardAddress.map(text);
+	// ADR's last part is the country's name (RFC 6350 §6.3.1): an address book shows it as it is, not 'GB'.
+	const address = vcardAddress.map((key) => (key === 'country' ? countryName(text(key)) : text(key)));
 	if (address.some(Boolean)) lines.push(`ADR;TYPE=work:;;${address.map(esc).join(';')}`);
 	for (const def of vcardExtraFields) {
 		const value = text(def.key);

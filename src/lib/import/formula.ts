@@ -16,11 +16,12 @@ const UNESCAPE_LINE = new RegExp(`${LINE_START}'(?='*[${DANGER}])`, 'gu');
 const UNESCAPE_START = /^'(?='*[\r\n])/u;
 
 /**
- * A cell that is only a phone number: '+', then digits, spaces, hyphens and parentheses. It calls no
- * function and names no cell, so it carries no payload, and vendor imports need it exactly as it is
- * (Google's Recovery Phone is E.164: '+14155550100'); an apostrophe would make it invalid there.
+ * A cell that is only a phone number: '+', then digits, spaces, hyphens and parentheses, and perhaps
+ * the ';ext=' and digits of an extension (how Rollcall stores one, RFC 3966). It calls no function and
+ * names no cell, so it carries no payload, and vendor imports need it exactly as it is (Google's
+ * Recovery Phone is E.164: '+14155550100'); an apostrophe would make it invalid there.
  */
-const PHONE_ONLY = /^\+[\d ()-]*\d[\d ()-]*$/u;
+const PHONE_ONLY = /^\+[\d ()-]*\d[\d ()-]*(?:;ext=\d+)?$/u;
 
 export interface EscapeOptions {
 	/** Leave a cell that is only a phone number as it is (see PHONE_ONLY). */

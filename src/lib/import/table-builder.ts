@@ -11,6 +11,13 @@ const registryOrder = new Map(fields.map((def, i) => [def.label, i]));
 const exportOnly: readonly string[] = Object.values(EXPORT_ONLY_HEADERS);
 
 /**
+ * Whether a custom attribute's name read from a file is one of the columns the reader fills itself (a
+ * field's label, a status column): Rollcall refuses such a name, so it comes only from a file made
+ * elsewhere, and taking it would put its value over the field's own.
+ */
+export const isReservedColumn = (name: string) => registryOrder.has(name) || exportOnly.includes(name);
+
+/**
  * Builds a table from records of cells by column name (SCIM users, vCards), whose columns are only known
  * once every record is read: the registry's fields in registry order, then other columns (custom
  * attributes) as first met, then the status columns Rollcall's exports add.

@@ -2,7 +2,7 @@ import { customKey, customName, field, type FieldKey } from '$lib/domain/fields'
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { nameOf } from '$lib/domain/user';
 import { VCARD_CUSTOM, VCARD_FIELD, VCARD_PRODID, vcardAddress, vcardExtraFields } from '$lib/export/vcard';
-import { TableBuilder, type TextTable } from './table-builder';
+import { TableBuilder, isReservedColumn, type TextTable } from './table-builder';
 
 /**
  * Reads vCards (4.0, RFC 6350, and 3.0, RFC 2426: several cards a file, folded lines, escapes) into the
@@ -67,6 +67,54 @@ function parseLine(line: string): ContentLine | undefined {
 	return { name, params, value: line.slice(colon + 1) };
 }
 
+/** Properties whose value is binary (a picture, a sound, a key): never read, so never decoded. */
+const BINARY = new Set(['PHOTO', 'LOGO', 'SOUND', 'KEY']);
+
+const encoder = new TextEncoder();
+
+/** Bytes as text in the charset a 3.0 property names (UTF-8 when it names none, or one unknown here). */
+function decodeBytes(bytes: Uint8Array, charset = 'utf-8'): string {
+	try {
+		return new TextDecoder(charset).decode(bytes);
+	} catch {
+		return new TextDecoder().decode(bytes);
+	}
+}
+
+/**
+ * The value of a property a 3.0 exporter encoded (ENCODING=QUOTED-PRINTABLE, as some phones write, or
+ * ENCODING=b / BASE64), as text; undefined when it is not valid in its encoding. Others as they are.
+ */
+function decodedValue(line: ContentLine): string | undefined {
+	const encoding = line.params.get('ENCODING')?.[0];
+	const charset = line.params.get('CHARSET')?.[0];
+	if (encoding === 'quoted-printable') {
+		// Room for the worst case: a UTF-16 unit is at most 3 bytes of UTF-8.
+		const bytes = new Uint8Array(line.value.length * 3);
+		let at = 0;
+		for (const [, hex, text = ''] of line.value.matchAll(/=([0-9A-Fa-f]{2})|([^=]+|=)/gu)) {
+			if (hex !== undefined) bytes[at++] = parseInt(hex, 16);
+			else at += encoder.encodeInto(text, bytes.subarray(at)).written;
+		}
+		return decodeBytes(bytes.subarray(0, at), charset);
+	}
+	if ((encoding === 'b' || encoding === 'base64') && !BINARY.has(line.name)) {
+		try {
+			return decodeBytes(
+				Uint8Array.from(atob(line.value.replace(/\s/gu, '')), (c) => c.charCodeAt(0)),
+				charset
+			);
+		} catch {
+			return undefined;
+		}
+	}
+	return line.value;
+}
+
+/** A quoted-printable line that ends in '=' goes on in the next line (a soft line break, not a fold). */
+const isSoftBreak = (line: ContentLine, raw: string) =>
+	line.params.get('ENCODING')?.[0] === 'quoted-printable' && raw.endsWith('=');
+
 const typesOf = (line: ContentLine) => line.params.get('TYPE') ?? [];
 const isPreferred = (line: ContentLine) =>
 	typesOf(line).includes('pref') || line.params.get('PREF')?.[0] === '1';
@@ -118,7 +166,8 @@ function readCard(lines: readonly ContentLine[], table: TableBuilder): void {
 	}
 	for (const line of all(VCARD_CUSTOM)) {
 		const [name = '', value = ''] = components(line);
-		if (name.trim() !== '' && value !== '') cells.set(customName(customKey(name)), value);
+		const column = customName(customKey(name));
+		if (name.trim() !== '' && value !== '' && !isReservedColumn(column)) cells.set(column, value);
 	}
 	const isRollcall = unescapeVcardText(first('PRODID')?.value ?? '') === VCARD_PRODID;
 	const fn = unescapeVcardText(first('FN')?.value ?? '');
@@ -134,22 +183,46 @@ function readCard(lines: readonly ContentLine[], table: TableBuilder): void {
 	table.add(cells);
 }
 
+/**
+ * The content lines of a file, unfolded (§3.2: a line break followed by one space or tab joins the
+ * lines), each with the number of the line it starts on in the file, which is what a message names.
+ */
+function unfold(text: string): { text: string; number: number }[] {
+	const lines: { text: string; number: number }[] = [];
+	for (const [i, raw] of text.split(/\r\n|\n|\r/u).entries()) {
+		const last = lines[lines.length - 1];
+		if (last && (raw.startsWith(' ') || raw.startsWith('\t'))) last.text += raw.slice(1);
+		else lines.push({ text: raw, number: i + 1 });
+	}
+	return lines;
+}
+
 /** The cards of a vCard file as a table of text, or why the file is not one. */
 export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 	const name = `“${fileName}”`;
-	// Unfolding (§3.2): a line break followed by one space or tab joins the lines.
-	const lines = text.replace(/\r\n[ \t]|\n[ \t]|\r[ \t]/gu, '').split(/\r\n|\n|\r/u);
+	const lines = unfold(text);
 	const table = new TableBuilder();
 	let card: ContentLine[] | undefined;
 	let cards = 0;
-	for (const [index, raw] of lines.entries()) {
+	for (let index = 0; index < lines.length; index++) {
+		const { number } = lines[index]!;
+		let raw = lines[index]!.text;
 		if (raw.trim() === '') continue;
-		const line = parseLine(raw);
+		let line = parseLine(raw);
+		if (line && isSoftBreak(line, raw)) {
+			// The parts are joined once: joining line by line copied the whole value at every line.
+			const parts = [raw.slice(0, -1)];
+			let next = raw;
+			while (next.endsWith('=') && index + 1 < lines.length) {
+				next = lines[++index]!.text;
+				parts.push(next.endsWith('=') ? next.slice(0, -1) : next);
+			}
+			raw = parts.join('');
+			line = parseLine(raw);
+		}
 		if (!line) {
 			if (card)
-				return fail(
-					`${name}, card ${cards + 1}: line ${index + 1} is not a vCard property (it has no colon).`
-				);
+				return fail(`${name}, card ${cards + 1}: line ${number} is not a vCard property (it has no colon).`);
 			continue;
 		}
 		if (line.name === 'BEGIN' && line.value.trim().toUpperCase() === 'VCARD') {
@@ -164,7 +237,14 @@ export function readVcard(text: string, fileName: string): Parsed<TextTable> {
 			readCard(card, table);
 			cards++;
 			card = undefined;
-		} else card?.push(line);
+		} else if (card) {
+			const value = decodedValue(line);
+			if (value === undefined)
+				return fail(
+					`${name}, card ${cards + 1}: the ${line.name} value is not valid base64, as its ENCODING says it is.`
+				);
+			card.push({ ...line, value });
+		}
 	}
 	if (card) return fail(`${name}: card ${cards + 1} has no END:VCARD (was the file cut short?).`);
 	if (cards === 0) return fail(`${name} has no vCard in it (BEGIN:VCARD ... END:VCARD).`);

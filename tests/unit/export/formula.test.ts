@@ -45,7 +45,11 @@ describe('formula escaping, every line of a cell', () => {
 		const keep = { keepPhoneNumbers: true };
 		expect(escapeFormula('+14155550100', keep)).toBe('+14155550100');
 		expect(escapeFormula('+1 (415) 555-0100', keep)).toBe('+1 (415) 555-0100');
-		expect(escapeFormula('+1;ext=12', keep)).toBe("'+1;ext=12");
+		// Rollcall stores an extension so: a vendor file needs it without an apostrophe too.
+		expect(escapeFormula('+442079460958;ext=12', keep)).toBe('+442079460958;ext=12');
+		expect(escapeFormula('+1;ext=12+cmd|x', keep)).toBe("'+1;ext=12+cmd|x");
+		expect(escapeFormula('+1;ext=', keep)).toBe("'+1;ext=");
+		expect(escapeFormula('+1;ext=1;ext=2', keep)).toBe("'+1;ext=1;ext=2");
 		expect(escapeFormula('+1+cmd|x', keep)).toBe("'+1+cmd|x");
 		expect(escapeFormula('-1', keep)).toBe("'-1");
 		expect(escapeFormula('+', keep)).toBe("'+");

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { customKey } from '../../../src/lib/domain/fields';
 import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { createWriter } from '../../../src/lib/export/writer';
@@ -92,6 +92,35 @@ describe('SCIM export', () => {
 		expect(writer.mimeType).toBe('application/scim+json');
 	});
 
+	it('keeps a custom attribute named like a JavaScript internal, and leaves out times it does not know', () => {
+		const proto = customKey('__proto__');
+		const writer = createWriter(request({ format: 'scim' }, { ...policy, [proto]: 'optional' }));
+		const user = { ...ada, [proto]: 'kept', createdAt: 0 };
+		const document = JSON.parse(text(writeAll(writer, [user]))) as {
+			Resources: Record<string, { customAttributes?: unknown } & Record<string, unknown>>[];
+		};
+		const resource = document.Resources[0]!;
+		const extension = resource['urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User']!;
+		expect(Object.entries(extension.customAttributes as object)).toEqual([
+			['Badge colour', 'red'],
+			['__proto__', 'kept']
+		]);
+		// xsd:dateTime has no empty form: a meta time Rollcall lacks is absent, not ''.
+		expect(resource.meta).toEqual({ resourceType: 'User', lastModified: '2026-02-02T03:04:05.000Z' });
+	});
+
+	it('names the enterprise extension in schemas only when the user has its attributes', () => {
+		const writer = createWriter(request({ format: 'scim' }));
+		const plain = storedUser({ email: 'p@example.com' });
+		const document = JSON.parse(text(writeAll(writer, [plain]))) as { Resources: Record<string, unknown>[] };
+		const resource = document.Resources[0]!;
+		expect(resource.schemas).toEqual([
+			'urn:ietf:params:scim:schemas:core:2.0:User',
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User'
+		]);
+		expect(Object.keys(resource).some((key) => key.includes(':enterprise:'))).toBe(false);
+	});
+
 	it('is valid JSON with no users too', () => {
 		const writer = createWriter(request({ format: 'scim', total: 0 }));
 		expect(JSON.parse(text(writeAll(writer, [])))).toMatchObject({ totalResults: 0, Resources: [] });
@@ -152,12 +181,50 @@ describe('SCIM import', () => {
 		}
 	});
 
+	it('never lets a custom attribute named like a field or a status column overwrite it', () => {
+		const user = {
+			userName: 'a@example.com',
+			name: { givenName: 'Ada' },
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User': {
+				status: 'Active',
+				customAttributes: { 'First name': 'Mallory', Status: 'Suspended', Badge: 'red' }
+			}
+		};
+		const read = readScim(JSON.stringify(user), 'x.json');
+		expect(read).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Badge', 'Status'],
+				rows: [['Ada', 'red', 'Active']]
+			}
+		});
+	});
+
+	it('lists the keys of an object once however many attributes it looks up (a user with 1,000 keys)', () => {
+		const wide = {
+			userName: 'w@example.com',
+			...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]))
+		};
+		const keys = vi.spyOn(Object, 'keys');
+		try {
+			const read = readScim(JSON.stringify([wide]), 'wide.json');
+			expect(read.ok && read.value.rows).toEqual([['w@example.com']]);
+			const listings = keys.mock.calls.filter(([node]) => node !== null && Object.hasOwn(node, 'k0'));
+			expect(listings).toHaveLength(1);
+		} finally {
+			keys.mockRestore();
+		}
+	});
+
 	it('skips resources that are not Users (a Group), and says so when none is', () => {
 		const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Tour' };
 		const both = readScim(JSON.stringify({ Resources: [group, okta] }), 'x.json');
 		expect(both.ok && both.value.rows).toHaveLength(1);
 		const none = readScim(JSON.stringify({ Resources: [group] }), 'groups.json');
 		expect(messageOf(none)).toMatch('“groups.json” has no SCIM User');
+		// An empty ListResponse may leave Resources out: it is SCIM, with no one in it.
+		const empty = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 };
+		expect(messageOf(readScim(JSON.stringify(empty), 'empty.json'))).toMatch('“empty.json” has no SCIM User');
 	});
 
 	it('names the file when it is not JSON, not SCIM, or nested too deep', () => {

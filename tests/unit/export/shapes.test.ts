@@ -76,6 +76,8 @@ describe('vendor shapes', () => {
 			Fax: ''
 		});
 		expect(writer.maxUsersPerFile).toBe(249);
+		// Rollcall allows a longer job title and department than Microsoft 365 takes: the admin is told.
+		expect(writer.notes.join(' ')).toMatch(/at most 64 characters in Job Title and in Department/u);
 		expect(writer.fileName(2, 5)).toBe('microsoft-365-users-2026-12-07-part-2-of-5.csv');
 	});
 
@@ -105,6 +107,7 @@ describe('vendor shapes', () => {
 			'Work Address': '12 Analytical Row, London, Greater London, EC1A 1BB, United Kingdom'
 		});
 		expect(writer.notes.join(' ')).toMatch(/Password/u);
+		expect(writer.notes.join(' ')).toMatch(/names of at most 60 characters/u);
 	});
 
 	it('Okta: login and email both the email, the country as its code', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCountry } from '../../../src/lib/domain/country';
 import { presets } from '../../../src/lib/domain/policy';
 import { escapeVcardText, foldLine } from '../../../src/lib/export/vcard';
 import { createWriter } from '../../../src/lib/export/writer';
@@ -72,6 +73,21 @@ describe('vCard export', () => {
 			expect(physical.map((p, i) => (i > 0 ? p.slice(1) : p)).join('')).toBe(line);
 		}
 		expect(decoder.decode(foldLine('FN:short'))).toBe('FN:short\r\n');
+	});
+
+	it('names the country in ADR, and the import reads the name back as its code', () => {
+		const policy = { ...fieldHeavy, city: 'optional', country: 'optional' } as const;
+		const user = storedUser({
+			email: 'c@example.com',
+			city: 'Paris',
+			country: 'FR',
+			inGlobalAddressBook: true
+		});
+		const vcf = text(writeAll(createWriter(request({ format: 'vcard' }, policy)), [user]));
+		expect(vcf).toContain('ADR;TYPE=work:;;;Paris;;;France\r\n');
+		const read = readVcard(vcf, 'c.vcf');
+		expect(read.ok && read.value.rows[0]).toContain('France');
+		expect(parseCountry('France')).toEqual({ ok: true, value: 'FR' });
 	});
 
 	it('escapes text values and reads them back', () => {
@@ -156,6 +172,69 @@ describe('vCard import', () => {
 			ok: false,
 			message:
 				'“old.vcf”, card 1, is vCard 2.1, which Rollcall does not read. Export the contacts as vCard 3.0 or 4.0 (most address books offer it), then import that file.'
+		});
+	});
+
+	it('decodes 3.0 values some phones write quoted-printable (soft line breaks too) or base64', () => {
+		const card = [
+			'BEGIN:VCARD',
+			'VERSION:3.0',
+			'N;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BCller;J=',
+			'=C3=BCrgen;;;',
+			'ORG;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Caf=E9 M=FCller;Einkauf',
+			'TITLE;ENCODING=b:SW5nw6luaWV1cmU=',
+			'EMAIL;TYPE=INTERNET:j@example.com',
+			'PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRg==',
+			'END:VCARD',
+			''
+		].join('\r\n');
+		expect(readVcard(card, 'phone.vcf')).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Last name', 'Email', 'Company', 'Job title', 'Department'],
+				rows: [['Jürgen', 'Müller', 'j@example.com', 'Café Müller', 'Ingénieure', 'Einkauf']]
+			}
+		});
+		// A long quoted-printable value (a note of a megabyte) is decoded, not a stack overflow.
+		const long = 'a'.repeat(1_000_000);
+		const note = `BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:${long};Jo\r\nEND:VCARD\r\n`;
+		const longRead = readVcard(note, 'long.vcf');
+		expect(longRead.ok && longRead.value.rows[0]![1]).toBe(long);
+		// ... and so is one broken by soft line breaks into thousands of lines, each joined once.
+		const soft = long.match(/.{1,70}/gu)!.join('=\r\n');
+		const softCard = `BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:${soft};Jo\r\nEND:VCARD\r\n`;
+		const softRead = readVcard(softCard, 'soft.vcf');
+		expect(softRead.ok && softRead.value.rows[0]![1]).toBe(long);
+		const broken = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:not base64!\r\nEND:VCARD\r\n';
+		expect(readVcard(broken, 'b.vcf')).toEqual({
+			ok: false,
+			message: '“b.vcf”, card 1: the FN value is not valid base64, as its ENCODING says it is.'
+		});
+	});
+
+	it('names the line of the file, folded lines counted, when a line is not a property', () => {
+		const card = ['BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', ' Lovelace', 'NOTE:a', '\tb', 'oops', 'END:VCARD'];
+		expect(readVcard(card.join('\r\n'), 'f.vcf')).toEqual({
+			ok: false,
+			message: '“f.vcf”, card 1: line 7 is not a vCard property (it has no colon).'
+		});
+	});
+
+	it('never lets a custom attribute named like a field overwrite it', () => {
+		const card = [
+			'BEGIN:VCARD',
+			'VERSION:4.0',
+			'N:Lovelace;Ada;;;',
+			'X-ROLLCALL-CUSTOM:First name;Mallory',
+			'X-ROLLCALL-CUSTOM:Badge;red',
+			'END:VCARD'
+		];
+		expect(readVcard(card.join('\r\n'), 'c.vcf')).toEqual({
+			ok: true,
+			value: {
+				headers: ['First name', 'Last name', 'Badge'],
+				rows: [['Ada', 'Lovelace', 'red']]
+			}
 		});
 	});
 
