@@ -39,12 +39,12 @@ export function scimUser(user: User, shown: ReadonlySet<FieldKey>): JsonObject {
 		const value = get(key);
 		return typeof value === 'string' && value !== '' ? value : undefined;
 	};
-	const username = text('username');
 	const resource: JsonObject = {
 		schemas: [SCIM_CORE, SCIM_ENTERPRISE, SCIM_ROLLCALL],
 		id: String(user.id),
-		// Required by SCIM: the username, else the email (the extension says which, for the way back).
-		userName: username ?? user.email
+		// Required by SCIM and unique at the receiving service: the email, the one value Rollcall keeps unique
+		// across both (a username may be another user's email). The username travels in Rollcall's extension.
+		userName: user.email
 	};
 	for (const { path, key } of scimAttributes) {
 		const value = text(key);

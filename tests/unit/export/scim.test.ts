@@ -39,6 +39,16 @@ const ada = storedUser(
 );
 
 describe('SCIM export', () => {
+	it("gives every user a distinct userName, even when one's username is another's email", () => {
+		const bob = storedUser({ email: 'bob@example.com' }, { id: 2 });
+		const robert = storedUser({ email: 'robert@example.com', username: 'bob@example.com' }, { id: 3 });
+		const writer = createWriter(request({ format: 'scim', total: 2 }, policy));
+		const { Resources } = JSON.parse(text(writeAll(writer, [bob, robert]))) as {
+			Resources: { userName: string }[];
+		};
+		expect(Resources.map((r) => r.userName)).toEqual(['bob@example.com', 'robert@example.com']);
+	});
+
 	it('is a ListResponse of core Users with the enterprise and Rollcall extensions', () => {
 		const writer = createWriter(request({ format: 'scim', total: 2 }, policy));
 		const document = JSON.parse(text(writeAll(writer, [ada, { ...ada, id: 2, email: 'b@example.com' }]))) as {
