@@ -63,8 +63,7 @@ async function showSourceFields(page: Page): Promise<void> {
 	const settings = new SettingsPage(page);
 	await settings.goto();
 	for (const label of ['Customer code', 'In global address book']) {
-		await settings.requirement(label).selectOption('optional');
-		await expect(settings.requirement(label)).toHaveValue('optional');
+		await settings.setRequirement(label, 'optional');
 	}
 }
 

@@ -6,7 +6,7 @@ test('a schema upgrade from another tab is never blocked by an open tab', async 
 	const oldTab = await context.newPage();
 	await oldTab.goto('/');
 	await expect(oldTab.getByRole('grid', { name: 'Users' })).toBeVisible();
-	await expect(oldTab.getByText('0 users')).toBeVisible();
+	await expect(oldTab.getByText('0 users', { exact: true })).toBeVisible();
 
 	const newTab = await context.newPage();
 	await newTab.goto('/robots.txt').catch(() => undefined);

@@ -21,6 +21,36 @@ export class SettingsPage {
 		return this.page.getByRole('combobox', { name: fieldLabel, exact: true });
 	}
 
+	/**
+	 * Sets a field's requirement and waits until it is stored: the select shows the choice at once, and
+	 * a navigation before the write lands would lose it.
+	 */
+	async setRequirement(fieldLabel: string, requirement: 'required' | 'optional' | 'hidden'): Promise<void> {
+		const before = await this.storedPolicy();
+		await this.requirement(fieldLabel).selectOption(requirement);
+		await expect.poll(() => this.storedPolicy()).not.toEqual(before);
+		await expect(this.requirement(fieldLabel)).toHaveValue(requirement);
+	}
+
+	/** The field policy as IndexedDB holds it now. */
+	storedPolicy(): Promise<unknown> {
+		return this.page.evaluate(
+			() =>
+				new Promise<unknown>((resolve, reject) => {
+					const open = indexedDB.open('rollcall');
+					open.onerror = () => reject(new Error(open.error?.message));
+					open.onsuccess = () => {
+						const request = open.result.transaction('settings').objectStore('settings').get('policy');
+						request.onerror = () => reject(new Error(request.error?.message));
+						request.onsuccess = () => {
+							open.result.close();
+							resolve((request.result as { value?: unknown } | undefined)?.value);
+						};
+					};
+				})
+		);
+	}
+
 	/** The status line that confirms a saved change. */
 	saved(text: string): Locator {
 		return this.page.getByRole('main').getByRole('status').filter({ hasText: text });
