@@ -36,16 +36,11 @@ const FOLDS: Record<string, string> = {
 	ς: 'σ'
 };
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/u;
-
 /**
  * A sort and search key: case, accents and ligatures folded, so that binary order (IndexedDB's) matches
  * the primary-strength order a person expects: 'Élodie' files under E, 'Øystein' under O.
  */
 export function foldText(value: string): string {
-	// Printable ASCII has no accents, ligatures or compatibility forms: only case and spaces to fold (most
-	// names and every email; a restore or an import folds hundreds of thousands).
-	if (PRINTABLE_ASCII.test(value)) return value.toLowerCase().replace(/ {2,}/gu, ' ').trim();
 	return value
 		.normalize('NFKD')
 		.replace(/\p{M}/gu, '')
