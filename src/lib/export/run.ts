@@ -15,7 +15,10 @@ export interface ExportRun {
 	total: number;
 	/** The users, a page at a time (see usersStore.exportPages). */
 	pages: AsyncIterable<readonly User[]>;
-	/** Takes the file's bytes, in order; a promise holds the next page back until it is written. */
+	/**
+	 * Takes the file's bytes, in order; a promise holds back the page after next until it is written
+	 * (the next one is already being read: see readAhead).
+	 */
 	write: (bytes: Uint8Array) => void | Promise<void>;
 	onProgress?: (done: number, total: number) => void;
 	/** Stops between pages with the signal's reason. */
@@ -47,14 +50,49 @@ export function outputOf(
 	return { fileName: `${writer.fileName(1, 1).replace(/\.[^.]*$/u, '')}.zip`, mimeType: 'application/zip' };
 }
 
+/**
+ * The pages of `source`, each next one asked for as soon as the current one is handed out: the database
+ * reads page n + 1 (in its own process, for IndexedDB) while page n is turned into text, instead of the
+ * two taking turns. At most two pages are held: the one being written and the one being read.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+	const pages = source[Symbol.asyncIterator]();
+	let finished = false;
+	// A read that fails while the page before it is written is thrown at the next step, not reported as unhandled.
+	const ask = () => {
+		const asked = pages.next();
+		asked.catch(() => undefined);
+		return asked;
+	};
+	let next = ask();
+	try {
+		for (;;) {
+			const current = await next;
+			if (current.done) {
+				finished = true;
+				return;
+			}
+			next = ask();
+			yield current.value;
+		}
+	} finally {
+		// Stopped early (cancelled, or a write failed): let the read under way settle, then close the source.
+		if (!finished) {
+			await next.catch(() => undefined);
+			await pages.return?.();
+		}
+	}
+}
+
 export async function runExport(run: ExportRun): Promise<ExportOutcome> {
 	const { writer, total, signal } = run;
+	const pages = readAhead(run.pages);
 	const parts = partsOf(writer, total);
 	let [done, written] = [0, 0];
 	const included = (page: readonly User[]) => page.filter((user) => writer.includes(user));
 	if (parts === 1) {
 		await run.write(writer.begin(1));
-		for await (const page of run.pages) {
+		for await (const page of pages) {
 			signal?.throwIfAborted();
 			const users = included(page);
 			if (users.length > 0) await run.write(writer.write(users));
@@ -78,7 +116,7 @@ export async function runExport(run: ExportRun): Promise<ExportOutcome> {
 		await run.write(zip.close());
 		inPart = 0;
 	};
-	for await (const page of run.pages) {
+	for await (const page of pages) {
 		signal?.throwIfAborted();
 		const users = included(page);
 		for (let at = 0; at < users.length;) {

@@ -3,7 +3,7 @@ import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { usersStore, type ExportScope } from '$lib/db/users';
 import { userKeys, type User } from '$lib/domain/user';
-import { runExport, outputOf } from '$lib/export/run';
+import { readAhead, runExport, outputOf } from '$lib/export/run';
 import type { ExportWriter } from '$lib/export/writer';
 import { freshDb, person } from '../db/helpers';
 
@@ -175,6 +175,38 @@ describe('runExport', () => {
 		const { text, outcome } = await exportText(users, { kind: 'everyone' }, writer);
 		expect(text).toBe('begin 1\nend\n');
 		expect(outcome.count).toBe(0);
+	});
+});
+
+describe('readAhead', () => {
+	/** Pages 1..count, logging when each is asked for. */
+	async function* numbered(count: number, log: string[]) {
+		for (let page = 1; page <= count; page++) {
+			log.push(`read ${page}`);
+			yield await Promise.resolve(page);
+		}
+	}
+
+	it('asks for the next page before the current one is written', async () => {
+		const log: string[] = [];
+		for await (const page of readAhead(numbered(3, log))) log.push(`write ${page}`);
+		expect(log).toEqual(['read 1', 'read 2', 'write 1', 'read 3', 'write 2', 'write 3']);
+	});
+
+	it('closes the source when the writing stops early, and passes a failed read on', async () => {
+		const log: string[] = [];
+		for await (const page of readAhead(numbered(5, log))) if (page === 2) break;
+		expect(log).toEqual(['read 1', 'read 2', 'read 3']);
+		async function* failing() {
+			yield await Promise.resolve(1);
+			throw new Error('The disk is gone');
+		}
+		const seen: number[] = [];
+		const reading = (async () => {
+			for await (const page of readAhead(failing())) seen.push(page);
+		})();
+		await expect(reading).rejects.toThrow('The disk is gone');
+		expect(seen).toEqual([1]);
 	});
 });
 

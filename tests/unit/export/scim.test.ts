@@ -131,6 +131,37 @@ describe('SCIM export', () => {
 		expect(Object.keys(resource).some((key) => key.includes(':enterprise:'))).toBe(false);
 	});
 
+	it('leaves out what a user has nothing for, and escapes any text', () => {
+		const writer = createWriter(request({ format: 'scim', total: 2 }, policy));
+		const odd = 'Say "hi"\n\\ \u2028 \u00e9 \u0001';
+		const sparse = storedUser({ lastName: odd, email: 'b@example.com', country: 'FR' });
+		const bare = storedUser({ email: 'c@example.com' }, { id: 3, lastLoginAt: 0, activatedAt: null });
+		const resources = (
+			JSON.parse(text(writeAll(writer, [sparse, bare]))) as { Resources: Record<string, unknown>[] }
+		).Resources;
+		expect(resources[0]).toMatchObject({
+			name: { familyName: odd, formatted: odd },
+			addresses: [{ type: 'work', country: 'FR', primary: true }]
+		});
+		expect(Object.keys(resources[0]!)).not.toContain('phoneNumbers');
+		expect(Object.keys(resources[1]!)).toEqual([
+			'schemas',
+			'id',
+			'userName',
+			'userType',
+			'active',
+			'emails',
+			'meta',
+			'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User'
+		]);
+		expect(resources[1]!['urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User']).toEqual({
+			site: 'HQ',
+			status: 'Active',
+			activatedAt: null,
+			lastLoginAt: null
+		});
+	});
+
 	it('is valid JSON with no users too', () => {
 		const writer = createWriter(request({ format: 'scim', total: 0 }));
 		expect(JSON.parse(text(writeAll(writer, [])))).toMatchObject({ totalResults: 0, Resources: [] });
