@@ -80,9 +80,17 @@ export const countryCodes: readonly string[] = [...new Set([...alpha3.keys(), ..
 
 const englishNames = new Intl.DisplayNames('en', { type: 'region' });
 
-/** A country's English name, as people read it: 'GB' -> 'United Kingdom'. Unknown codes are shown as given. */
+/**
+ * A country's English name, as people read it: 'GB' -> 'United Kingdom'. Anything that is not a code (a
+ * value stored before countries were checked, or from a restored file) is shown as given, never thrown on.
+ */
 export function countryName(code: string): string {
-	return englishNames.of(code) ?? code;
+	if (!/^[A-Za-z]{2}$/u.test(code)) return code;
+	try {
+		return englishNames.of(code.toUpperCase()) ?? code;
+	} catch {
+		return code;
+	}
 }
 
 /** A name or code compared with case, accents, dots, '&' and a leading 'the' ignored. */

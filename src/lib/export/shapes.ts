@@ -1,7 +1,8 @@
 import type { BuiltinFieldKey, FieldKey } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import { nameOf, type User } from '$lib/domain/user';
-import { countryName, isoTime, textOf } from './values';
+import { countryName } from '$lib/domain/country';
+import { isoTime, textOf } from './values';
 
 /** Whose import file a CSV or XLSX export follows: Rollcall's own, or a vendor's bulk-upload file. */
 export const exportShapes = ['rollcall', 'microsoft-365', 'entra', 'google', 'okta'] as const;

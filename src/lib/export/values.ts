@@ -22,19 +22,3 @@ export function textOf(user: User, key: FieldKey): string {
 export function isoTime(ms: number | null): string {
 	return ms ? new Date(ms).toISOString() : '';
 }
-
-/**
- * A country's English name from its ISO 3166 alpha-2 code ('FR' -> 'France'), for the vendors whose
- * country column is free text (Microsoft 365 shows 'United States'); anything else is kept as it is.
- */
-export function countryName(code: string): string {
-	if (!/^[A-Za-z]{2}$/u.test(code)) return code;
-	try {
-		return regionNames().of(code.toUpperCase()) ?? code;
-	} catch {
-		return code;
-	}
-}
-
-let names: Intl.DisplayNames | undefined;
-const regionNames = () => (names ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' }));

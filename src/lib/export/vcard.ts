@@ -2,7 +2,8 @@ import { customName, isCustomKey, type BuiltinFieldKey, type FieldKey } from '$l
 import { fields } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import { nameOf, type User } from '$lib/domain/user';
-import { countryName, textOf } from './values';
+import { countryName } from '$lib/domain/country';
+import { textOf } from './values';
 
 /**
  * vCard 4.0 (RFC 6350) of the people in the global address book. The fields a vCard has a property for

@@ -104,3 +104,11 @@ describe('country codes and names', () => {
 		expect(names.indexOf('Austria')).toBeLessThan(names.indexOf('Germany'));
 	});
 });
+
+describe('countryName of what is not a code', () => {
+	it('shows it as given, never throwing', () => {
+		for (const value of ['', 'Freedonia', 'United Kingdom', 'gb1', '12'])
+			expect(countryName(value)).toBe(value);
+		expect(countryName('fr')).toBe('France');
+	});
+});
