@@ -7,7 +7,7 @@
 // read from a PerformanceObserver during each. The figures go to the "Backup and restore" section of
 // BENCHMARKS.md; it checks that the backup holds every user and the restore gives them back, but asserts no
 // timing. BENCH_BACKUP_USERS=20000 runs a smaller directory while working on it.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/chromium';
 import { describeMachine, type Machine } from './machine';
 import { People } from './people';
 import { seedUsers, type SeedResult } from './seed';
+import { replaceSection } from './section';
 import { startServer, type RunningServer } from './server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -352,14 +353,5 @@ function section(r: BackupResults): string {
 
 function writeSection(file: string, r: BackupResults): void {
 	const text = section(r);
-	const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-	const start = current.indexOf('<!-- backup-bench:start');
-	const end = current.indexOf(END_MARKER);
-	writeFileSync(
-		file,
-		start >= 0 && end > start
-			? current.slice(0, start) + text + current.slice(end + END_MARKER.length)
-			: `${current.trimEnd()}\n\n${text}\n`
-	);
-	console.log(text);
+	replaceSection(file, 'backup-bench', text);
 }

@@ -19,7 +19,7 @@ import { forgetKeptLists, waitForKeptOrder, waitForList } from './measure';
 import { People } from './people';
 import { installProbes } from './probes';
 import { seedUsers } from './seed';
-import { section as timedSection, type SectionLog } from './section';
+import { replaceSection, section as timedSection, type SectionLog } from './section';
 import { startServer, type RunningServer } from './server';
 import { traced, type TaskStats } from './trace';
 
@@ -309,14 +309,5 @@ function writeSection(file: string, r: ExportResults): void {
 	mkdirSync(path.dirname(KEPT), { recursive: true });
 	writeFileSync(KEPT, JSON.stringify(samples));
 	const text = render({ ...r, samples });
-	const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-	const start = current.indexOf('<!-- export-bench:start');
-	const end = current.indexOf(END_MARKER);
-	writeFileSync(
-		file,
-		start >= 0 && end > start
-			? current.slice(0, start) + text + current.slice(end + END_MARKER.length)
-			: `${current.trimEnd()}\n\n${text}\n`
-	);
-	console.log(text);
+	replaceSection(file, 'export-bench', text);
 }

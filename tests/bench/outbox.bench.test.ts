@@ -6,7 +6,7 @@
 // the "Outbox flush" section of BENCHMARKS.md. It checks that everything was sent and delivered exactly once,
 // but asserts no timing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -17,6 +17,7 @@ import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/chromium';
 import { describeMachine, type Machine } from './machine';
 import { People } from './people';
 import { seedUsers, type SeedResult } from './seed';
+import { replaceSection } from './section';
 import { startServer, type RunningServer } from './server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -403,14 +404,5 @@ function section(r: OutboxResults): string {
 /** Replaces this bench's section of BENCHMARKS.md (between its markers), or appends it. */
 function writeSection(file: string, r: OutboxResults): void {
 	const text = section(r);
-	const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-	const start = current.indexOf('<!-- outbox-bench:start');
-	const end = current.indexOf(END_MARKER);
-	writeFileSync(
-		file,
-		start >= 0 && end > start
-			? current.slice(0, start) + text + current.slice(end + END_MARKER.length)
-			: `${current.trimEnd()}\n\n${text}\n`
-	);
-	console.log(text);
+	replaceSection(file, 'outbox-bench', text);
 }
