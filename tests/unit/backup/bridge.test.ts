@@ -1,39 +1,11 @@
 import 'fake-indexeddb/auto';
 import './node-self';
-import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { CRASHED, createBackupBridge } from '$lib/backup/bridge';
 import { createBackupWorkerApi, type BackupWorkerApi } from '$lib/backup/worker-api';
 import { usersStore } from '$lib/db/users';
 import { freshDb, person } from '../db/helpers';
-
-/** The worker's stand-in: the same Comlink protocol over a MessageChannel (Node has no module workers). */
-class FakeWorker extends EventTarget {
-	isTerminated = false;
-	readonly #port: MessagePort;
-
-	constructor(api: object) {
-		super();
-		const { port1, port2 } = new MessageChannel();
-		Comlink.expose(api, port2);
-		this.#port = port1;
-	}
-	postMessage(message: unknown, transfer: Transferable[] = []): void {
-		this.#port.postMessage(message, transfer);
-	}
-	override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.addEventListener(type, listener as EventListener);
-		else super.addEventListener(type, listener);
-	}
-	override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.removeEventListener(type, listener as EventListener);
-		else super.removeEventListener(type, listener);
-	}
-	terminate(): void {
-		this.isTerminated = true;
-		this.#port.close();
-	}
-}
+import { FakeWorker } from '../fake-worker';
 
 function setup(api: (real: BackupWorkerApi) => object = (real) => real) {
 	const db = freshDb('backup-bridge');

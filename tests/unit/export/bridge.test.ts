@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { usersStore } from '$lib/db/users';
@@ -7,34 +6,7 @@ import { defaultPolicy } from '$lib/domain/policy';
 import { CRASHED, createExportBridge, type ExportJob } from '$lib/export/bridge';
 import { createExportWorkerApi } from '$lib/export/worker-api';
 import { person } from '../db/helpers';
-
-/** The bridge against a stand-in for the worker: the same Comlink protocol over a MessageChannel. */
-class FakeWorker extends EventTarget {
-	isTerminated = false;
-	readonly #port: MessagePort;
-
-	constructor(api: object) {
-		super();
-		const { port1, port2 } = new MessageChannel();
-		Comlink.expose(api, port2);
-		this.#port = port1;
-	}
-	postMessage(message: unknown, transfer: Transferable[] = []): void {
-		this.#port.postMessage(message, transfer);
-	}
-	override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.addEventListener(type, listener as EventListener);
-		else super.addEventListener(type, listener);
-	}
-	override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.removeEventListener(type, listener as EventListener);
-		else super.removeEventListener(type, listener);
-	}
-	terminate(): void {
-		this.isTerminated = true;
-		this.#port.close();
-	}
-}
+import { FakeWorker } from '../fake-worker';
 
 const databases: RollcallDb[] = [];
 afterEach(() => {

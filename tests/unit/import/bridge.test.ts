@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type RollcallDb } from '../../../src/lib/db/database';
 import { usersStore } from '../../../src/lib/db/users';
@@ -7,38 +6,7 @@ import { defaultImportLimits } from '../../../src/lib/domain/settings';
 import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
 import { createWorkerApi, type ImportWorkerApi } from '../../../src/lib/import/worker-api';
 import { everything, fixture, gb, preset } from './helpers';
-
-/**
- * The bridge against a stand-in for the worker: the same Comlink protocol over a MessageChannel (Node
- * has no module workers), with the real pipeline behind it, or one that never answers.
- */
-class FakeWorker extends EventTarget {
-	readonly calls: string[] = [];
-	isTerminated = false;
-	readonly #port: MessagePort;
-
-	constructor(api: (calls: string[]) => object) {
-		super();
-		const { port1, port2 } = new MessageChannel();
-		Comlink.expose(api(this.calls), port2);
-		this.#port = port1;
-	}
-	postMessage(message: unknown, transfer: Transferable[] = []): void {
-		this.#port.postMessage(message, transfer);
-	}
-	override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.addEventListener(type, listener as EventListener);
-		else super.addEventListener(type, listener);
-	}
-	override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-		if (type === 'message') this.#port.removeEventListener(type, listener as EventListener);
-		else super.removeEventListener(type, listener);
-	}
-	terminate(): void {
-		this.isTerminated = true;
-		this.#port.close();
-	}
-}
+import { FakeWorker } from '../fake-worker';
 
 /** A fresh database for a test's worker (closed after it). */
 let databases: RollcallDb[] = [];
