@@ -103,9 +103,17 @@ export function customKeys(policy: FieldPolicy): CustomFieldKey[] {
 	return Object.keys(policy).filter(isCustomKey);
 }
 
-/** Every field of the organisation: the registry's built-in fields, then its custom attributes. */
-export function fieldsOf(policy: FieldPolicy): FieldDef[] {
-	return [...fields, ...customKeys(policy).map(field)];
+const fieldsByPolicy = new WeakMap<FieldPolicy, readonly FieldDef[]>();
+
+/**
+ * Every field of the organisation: the registry's built-in fields, then its custom attributes. Worked
+ * out once per policy object (a policy is replaced whole, never changed in place): every row of an
+ * import is validated against it.
+ */
+export function fieldsOf(policy: FieldPolicy): readonly FieldDef[] {
+	let known = fieldsByPolicy.get(policy);
+	if (!known) fieldsByPolicy.set(policy, (known = [...fields, ...customKeys(policy).map(field)]));
+	return known;
 }
 
 /** The preset a policy is exactly equal to, if any (custom attributes aside): the Settings page names it. */
