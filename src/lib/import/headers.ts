@@ -33,6 +33,21 @@ export interface ColumnMapping {
 	isFallback?: boolean;
 	/** The field this ignored column names, which the policy hides: the import offers to turn it on. */
 	hiddenField?: FieldKey;
+	/**
+	 * Mapped to the same field as the column at this index, and read only where that column's cell is
+	 * empty: Active Directory exports name one attribute twice ('mail' and 'EmailAddress'), and a row's
+	 * 'mail' may be empty where its 'userPrincipalName' is not.
+	 */
+	backupOf?: number;
+}
+
+/** A file shape Rollcall recognised by its whole header row (shapes.ts): "Microsoft 365 user template". */
+export interface RecognisedShape {
+	id: string;
+	/** As the preview names it. */
+	name: string;
+	/** The system the file comes from: "Microsoft 365". */
+	system: string;
 }
 
 export interface HeaderMapping {
@@ -43,6 +58,13 @@ export interface HeaderMapping {
 	problems: string[];
 	/** No column in error or left unmapped, and every required field has a column. */
 	isReady: boolean;
+	/** The shape the header row was recognised as; none when it fits no shape (columns mapped by aliases). */
+	shape?: RecognisedShape;
+	/**
+	 * The column that says each row's country, even when the policy hides Country: a row's phone numbers
+	 * typed without +code are read as that country's (a Sydney office's '0425 555 0101').
+	 */
+	countryColumn?: number;
 }
 
 export interface MapOptions {

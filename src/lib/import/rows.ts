@@ -36,6 +36,8 @@ export interface CheckedRow {
 	/** For an update: the fields whose non-empty cells differ from the stored user (empty cells never erase). */
 	changes?: FieldKey[];
 	errors: CellError[];
+	/** Values kept as typed that Rollcall could not check (an optional phone it cannot read): never block the row. */
+	warnings?: CellError[];
 }
 
 export interface RowCheck {
