@@ -12,7 +12,8 @@ import {
 	mapHeaders,
 	type ColumnMapping,
 	type ColumnTarget,
-	type HeaderMapping
+	type HeaderMapping,
+	type MapOptions
 } from './headers';
 import {
 	RowChecker,
@@ -24,6 +25,7 @@ import {
 	type RowStatus,
 	type UniqueField
 } from './rows';
+import { findPresetFit, type PresetFit } from './preset-fit';
 import { DEFAULT_MAX_CELLS, NOT_A_SPREADSHEET, WEB_PAGE, readWorkbook, type WorkbookFormat } from './xlsx';
 import { readStructured, structuredFormat, type StructuredFormat } from './structured';
 import { defaultZipLimits, detectContainer } from './zip';
@@ -101,6 +103,8 @@ export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	 * commit to pass on. Never shown, never in rows, errors or table, and never persisted or logged.
 	 */
 	passwords: Map<number, string>;
+	/** The preset the file fits when the policy does not (no required field without a column under it). */
+	presetFit?: PresetFit;
 }
 
 const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
@@ -232,12 +236,14 @@ function isEmailColumn(rows: readonly (readonly string[])[], index: number): boo
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
 
-const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
-	mapHeaders(headers, options.policy, {
-		choices: options.choices,
-		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
-		isEmailColumn: (index) => isEmailColumn(rows, index)
-	});
+const mapOptionsOf = ({ rows }: SourceTable, choices: CheckOptions['choices']): MapOptions => ({
+	choices,
+	isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
+	isEmailColumn: (index) => isEmailColumn(rows, index)
+});
+
+const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
+	mapHeaders(source.headers, options.policy, mapOptionsOf(source, options.choices));
 
 /**
  * The directory keys of the values in a table's email, username and customer code columns (as the
@@ -324,7 +330,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		rows: checked,
 		errors: checked.flatMap((row) => row.errors),
 		table: redacted(source, mapping),
-		passwords
+		passwords,
+		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping)
 	};
 }
 
@@ -346,6 +353,7 @@ export interface AnalysisSlice {
 
 export function headOf(analysis: Analysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
+	const { presetFit } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
 	const rowCount = analysis.rows.length;
 	return {
@@ -359,7 +367,8 @@ export function headOf(analysis: Analysis): AnalysisHead {
 		mapping,
 		counts,
 		table: tableHead,
-		rowCount
+		rowCount,
+		presetFit
 	};
 }
 
