@@ -6,6 +6,7 @@ import { validateField } from '$lib/domain/user';
 import { parseCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
 import type { FileTable } from './errors-file';
+import { aboutFile } from './file-message';
 import { unescapeFormula } from './formula';
 import {
 	guessColumn,
@@ -112,7 +113,7 @@ const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
 const overLimit = (what: string, rows: number, maxRows: number) =>
-	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')} (Settings).`;
+	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')}. Split it, or raise the limit (Settings → Import limits).`;
 
 function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	const decoded = decodeText(input.bytes);
@@ -154,7 +155,9 @@ function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> 
 	const { format, sheets, sheet, headerRow, headers, rows } = workbook.value;
 	const users = rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
 	if (users > limits.maxRows) return fail(overLimit(`The sheet "${sheet}"`, users, limits.maxRows));
-	if (users === 0) return fail(`The sheet "${sheet}" has a header row but no users under it.`);
+	if (users === 0) {
+		return fail(`The sheet "${sheet}" has a header row but no users under it: add them, one per row.`);
+	}
 	return ok({ format, sheets, sheet, headerRow, headers, rows });
 }
 
@@ -172,11 +175,18 @@ function readUsers(input: FileInput, options: ReadOptions, format: StructuredFor
  * Reads a file into a table of text, choosing the reader by the bytes (a CSV named .xls is read as
  * CSV; a web page named .xls is refused): CSV/TSV/TXT through decodeText and parseCsv, workbooks
  * through readWorkbook. Files over the limits are refused with the numbers, the size before any parsing.
+ * A refusal names the file (aboutFile).
  */
 export function readSource(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const table = readTable(input, options);
+	return table.ok ? table : fail(aboutFile(input.name, table.message));
+}
+
+function readTable(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	const tooLarge = fileSizeProblem(input.bytes.length, options.limits);
 	if (tooLarge) return fail(tooLarge);
-	if (input.bytes.length === 0) return fail('The file is empty.');
+	if (input.bytes.length === 0)
+		return fail('The file is empty (0 bytes): choose the file that holds the users.');
 	switch (detectContainer(input.bytes)) {
 		case 'zip':
 		case 'cfb':
