@@ -1,4 +1,4 @@
-import { fields, type BuiltinFieldKey, type FieldKey } from '$lib/domain/fields';
+import { field, fields, type BuiltinFieldKey, type FieldKey } from '$lib/domain/fields';
 import {
 	customEntries,
 	presets,
@@ -27,6 +27,22 @@ export interface PresetFit {
 	shown: FieldKey[];
 	/** Fields the policy imports from a column of the file that the preset hides: switching ignores them. */
 	hidden: FieldKey[];
+}
+
+/** Items in running text: "a", "a and b", "a, b and c" (or "a, b or c"). */
+export function listOf(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+	if (items.length < 2) return items[0] ?? '';
+	return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)!}`;
+}
+
+/** Fields as named in running text: "user type, first name and email" (an initialism such as UDID kept). */
+export function fieldList(keys: readonly FieldKey[], conjunction: 'and' | 'or' = 'and'): string {
+	const inText = (label: string) =>
+		/^\p{Lu}\p{Ll}/u.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
+	return listOf(
+		keys.map((key) => inText(field(key).label)),
+		conjunction
+	);
 }
 
 /** The policy Settings would hold after switching to the preset: the admin's custom attributes stay. */
