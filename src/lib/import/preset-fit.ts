@@ -23,7 +23,10 @@ export interface PresetFit {
 	required: FieldKey[];
 	/** Fields the policy requires and the preset does not: users imported under it may lack them. */
 	relaxed: FieldKey[];
-	/** Fields the policy hides that the preset imports from a column of the file (stored, not shown). */
+	/**
+	 * Fields the policy hides that the preset imports from a column of the file: stored with the users, not
+	 * shown until the policy shows them. (A password is never stored: it is not one of them.)
+	 */
 	shown: FieldKey[];
 	/** Fields the policy imports from a column of the file that the preset hides: switching ignores them. */
 	hidden: FieldKey[];
@@ -79,7 +82,9 @@ function changes(preset: PolicyPreset, policy: FieldPolicy, imported: HeaderMapp
 	const currentFields = mappedFields(current);
 	return {
 		relaxed: requiredBy(policy).filter((key) => requirementOf(preset.policy, key) !== 'required'),
-		shown: [...importedFields].filter((key) => requirementOf(policy, key) === 'hidden'),
+		shown: [...importedFields].filter(
+			(key) => requirementOf(policy, key) === 'hidden' && !field(key).isSensitive
+		),
 		hidden: [...currentFields].filter(
 			(key) => requirementOf(switchedPolicy(preset, policy), key) === 'hidden'
 		)
