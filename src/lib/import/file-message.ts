@@ -14,13 +14,24 @@ const SUBJECTS: readonly [RegExp, (name: string, match: RegExpExecArray) => stri
 	[/^Nothing was imported\b/u, (name) => `Nothing was imported from ${name}`]
 ];
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+/** Whether the message names the file where aboutFile puts it, or in quotes as the SCIM and vCard readers do. */
+function isNamed(name: string, message: string): boolean {
+	const at = new RegExp(
+		`^(?:Row \\d+ of |The sheet "[^"]*" in |Nothing was imported from )?${escaped(name)}(?=[\\s:.,;(])`,
+		'u'
+	);
+	return at.test(message) || message.includes(`“${name}”`);
+}
+
 /**
  * The message with the file's name in it: in place of the subject it starts with ("The file is empty."
  * becomes "staff.csv is empty."), else before it. A message that names the file already (SCIM and vCard
  * readers name it) is left as it is.
  */
 export function aboutFile(name: string, message: string): string {
-	if (name === '' || message.includes(name)) return message;
+	if (name === '' || isNamed(name, message)) return message;
 	for (const [subject, named] of SUBJECTS) {
 		const match = subject.exec(message);
 		if (match) return named(name, match) + message.slice(match[0].length);

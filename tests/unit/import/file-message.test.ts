@@ -26,6 +26,18 @@ describe('aboutFile', () => {
 		expect(aboutFile('people.json', '“people.json” is not valid JSON.')).toBe(
 			'“people.json” is not valid JSON.'
 		);
+		for (const message of [
+			'Row 4 of staff.csv (line 5) opens...',
+			'The sheet "Users" in staff.csv is empty.'
+		]) {
+			expect(aboutFile('staff.csv', message)).toBe(message);
+		}
+	});
+
+	it('is not fooled by a name that is also a word of the message', () => {
+		expect(aboutFile('a', 'This file is a web page.')).toBe('a is a web page.');
+		expect(aboutFile('Users (1).csv', 'The file is empty.')).toBe('Users (1).csv is empty.');
+		expect(aboutFile('Users (1).csv', 'Users (1).csv is empty.')).toBe('Users (1).csv is empty.');
 	});
 });
 
