@@ -168,17 +168,18 @@ export class ImportSession {
 			);
 		} else if (open.length > 1) {
 			sentences.push(
-				`Columns ${listOf(open.map(columnName))} need a choice: pick a field for each under Columns, or Ignore it.`
+				`Columns ${listOf(open.map(columnName))} need a choice: pick a field for each under Columns, or Ignore them.`
 			);
 		}
 		if (missing.length > 0) {
 			const fields = fieldList(missing);
-			const one = missing.length === 1;
-			const rules = this.#rules ? `the rules of ${this.#rules.name} require` : 'the field policy requires';
+			const it = missing.length === 1 ? 'it' : 'them';
 			const fit = this.presetFit;
 			const offer = fit ? `, or import the file under the rules of ${fit.name} (above)` : '';
 			sentences.push(
-				`No column gives ${fields}, which ${rules}: map a column to ${one ? 'it' : 'them'}, or make ${one ? 'it' : 'them'} optional in Settings → Field policy${offer}.`
+				this.#rules
+					? `No column gives ${fields}, which the rules of ${this.#rules.name} require: map a column to ${it}, or check the file under the field policy again (above).`
+					: `No column gives ${fields}, which the field policy requires: map a column to ${it}, or make ${it} optional in Settings → Field policy${offer}.`
 			);
 		}
 		return sentences.join(' ');

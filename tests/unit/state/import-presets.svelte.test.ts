@@ -82,6 +82,16 @@ describe('a file that fits a preset when the field policy does not', () => {
 });
 
 describe('what blocks Complete says what to do', () => {
+	it('under a preset’s rules, names them for a field they require that has no column', async () => {
+		const session = new ImportSession();
+		await session.choose(file('groups.csv', GROUPS));
+		await session.importUnderPreset();
+		await session.setMapping(0, 'ignored');
+		expect(session.blocker).toBe(
+			'No column gives user type, which the rules of Users & Groups (B) require: map a column to it, or check the file under the field policy again (above).'
+		);
+	});
+
 	it('names each column that needs a choice by its letter and header', async () => {
 		const session = new ImportSession();
 		await session.choose(
@@ -89,7 +99,7 @@ describe('what blocks Complete says what to do', () => {
 		);
 		expect(session.presetFit).toBeNull();
 		expect(session.blocker).toBe(
-			'Columns D ("Shoe size") and E (no header) need a choice: pick a field for each under Columns, or Ignore it.'
+			'Columns D ("Shoe size") and E (no header) need a choice: pick a field for each under Columns, or Ignore them.'
 		);
 	});
 
