@@ -36,27 +36,47 @@ async function expectNothingStored(importPage: ImportPage) {
 	await expect(list.count).toHaveText('0 users');
 }
 
-test('every kind of bad file gets its own clear message; the page then imports a good file', async ({
+test('every kind of bad file gets its own clear message naming it; the page then imports a good file', async ({
 	page
 }) => {
 	const importPage = new ImportPage(page);
 	await importPage.goto();
 
 	const refusals: [string, string | RegExp][] = [
-		['empty.csv', 'The file is empty.'],
-		['headers-only.csv', 'The file has a header row but no users under it.'],
-		['headers-only.xlsx', 'The sheet "Sheet1" has a header row but no users under it.'],
-		['random-bytes.xlsx', /^This file is not a spreadsheet: it is neither an Excel or OpenDocument workbook/],
-		['web-page.xls', /^This file is a web page \(HTML or XML\) with a spreadsheet's name, not a workbook\./],
-		['password-protected.xlsx', /^This file is password-protected, so Rollcall cannot read it\./],
-		['truncated.xlsx', /^The file is damaged or incomplete \(was a download or copy cut short\?\)/],
+		['empty.csv', 'empty.csv is empty (0 bytes): choose the file that holds the users.'],
+		['headers-only.csv', 'headers-only.csv has a header row but no users under it: add them, one per row.'],
+		[
+			'headers-only.xlsx',
+			'The sheet "Sheet1" in headers-only.xlsx has a header row but no users under it: add them, one per row.'
+		],
+		[
+			'not-text.csv',
+			/^not-text\.csv is not a spreadsheet: it holds binary data, not text\. Choose a CSV, TSV or Excel file\.$/
+		],
+		[
+			'random-bytes.xlsx',
+			/^random-bytes\.xlsx is not a spreadsheet: it is neither an Excel or OpenDocument workbook/
+		],
+		[
+			'web-page.xls',
+			/^web-page\.xls is a web page \(HTML or XML\) with a spreadsheet's name, not a workbook\./
+		],
+		[
+			'password-protected.xlsx',
+			/^password-protected\.xlsx is password-protected, so Rollcall cannot read it\./
+		],
+		['truncated.xlsx', /^truncated\.xlsx is damaged or incomplete \(was a download or copy cut short\?\)/],
+		[
+			'unterminated-quote.csv',
+			/^Row \d+ of unterminated-quote\.csv \(line \d+\) opens a quoted value that is never closed/
+		],
 		[
 			'zip-bomb.xlsx',
-			/would unpack to 400 MB from 406 KB .* \(a 'zip bomb'\), so Rollcall did not open it\.$/
+			/^zip-bomb\.xlsx would unpack to 400 MB from 406 KB .* \(a 'zip bomb'\), so Rollcall did not open it\.$/
 		],
 		[
 			'huge-range.xlsx',
-			/^The sheet "Users" reaches cell XFD1048576 \(1,048,576 rows by 16,384 columns\), more than Rollcall can read safely/
+			/^The sheet "Users" in huge-range\.xlsx reaches cell XFD1048576 \(1,048,576 rows by 16,384 columns\), more than Rollcall can read safely/
 		]
 	];
 	for (const [name, message] of refusals) {
@@ -95,7 +115,7 @@ test('the limits set in Settings refuse a file before reading it, and nothing is
 	);
 	await importPage.expectRefused(
 		peopleCsv('501-users.csv', 501),
-		'The file has 501 rows of users; one import takes at most 500 (Settings).'
+		'501-users.csv has 501 rows of users; one import takes at most 500. Split it, or raise the limit (Settings → Import limits).'
 	);
 	await importPage.choose(peopleCsv('500-users.csv', 500));
 	await expect(importPage.count('new')).toHaveText(/^\s*500 new\s*$/);

@@ -193,7 +193,8 @@ export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
 		);
 	}
 	if (rows.every(isBlank)) {
-		return { ...refuse(headerRow + 1, 'The file has a header row but no users under it.'), headers };
+		const message = 'The file has a header row but no users under it: add them, one per row.';
+		return { ...refuse(headerRow + 1, message), headers };
 	}
 	return { delimiter, preamble, headerRow, headers, rows, errors: [] };
 }

@@ -76,7 +76,9 @@ function strictDecode(bytes: Uint8Array, encoding: TextEncoding): string | undef
 
 function checked(text: string, info: EncodingInfo): Parsed<DecodedText> {
 	if (text.includes('\u0000')) {
-		return fail('This file is not text (it contains binary data). Choose a CSV, TSV or Excel file.');
+		return fail(
+			'This file is not a spreadsheet: it holds binary data, not text. Choose a CSV, TSV or Excel file.'
+		);
 	}
 	return ok({ text, ...info });
 }
@@ -99,7 +101,10 @@ export function decodeText(bytes: Uint8Array): Parsed<DecodedText> {
 		const text = strictDecode(bytes.subarray(bom.length), encoding);
 		if (text !== undefined) return checked(text, { encoding, hasBom: true });
 		if (encoding !== 'utf-8') {
-			return fail(`This file starts as ${encodingName({ encoding, hasBom: false })} but is damaged.`);
+			const name = encodingName({ encoding, hasBom: false });
+			return fail(
+				`This file starts as ${name} but is damaged: save it again as CSV UTF-8 and import that file.`
+			);
 		}
 		// A UTF-8 BOM before Windows-1252 text: a tool added the mark without converting the text.
 		return checked(strictDecode(bytes.subarray(3), 'windows-1252') ?? '', {

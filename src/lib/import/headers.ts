@@ -408,7 +408,10 @@ export function mapHeaders(
 		...columns
 			.filter((c) => c.status === 'error' || c.status === 'unmapped')
 			.map((c) => `${capitalised(named(c))}: ${c.reason}`),
-		...missing.map((key) => `No column for ${field(key).label}, which is required.`)
+		...missing.map(
+			(key) =>
+				`No column for ${field(key).label}, which is required: map a column to it, or make it optional in Settings → Field policy.`
+		)
 	];
 	return { columns, missing, problems, isReady: problems.length === 0 };
 }

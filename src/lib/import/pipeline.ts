@@ -6,13 +6,15 @@ import { validateField } from '$lib/domain/user';
 import { parseCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
 import type { FileTable } from './errors-file';
+import { aboutFile } from './file-message';
 import { unescapeFormula } from './formula';
 import {
 	guessColumn,
 	mapHeaders,
 	type ColumnMapping,
 	type ColumnTarget,
-	type HeaderMapping
+	type HeaderMapping,
+	type MapOptions
 } from './headers';
 import {
 	RowChecker,
@@ -24,6 +26,7 @@ import {
 	type RowStatus,
 	type UniqueField
 } from './rows';
+import { findPresetFit, type PresetFit } from './preset-fit';
 import { DEFAULT_MAX_CELLS, NOT_A_SPREADSHEET, WEB_PAGE, readWorkbook, type WorkbookFormat } from './xlsx';
 import { readStructured, structuredFormat, type StructuredFormat } from './structured';
 import { defaultZipLimits, detectContainer } from './zip';
@@ -101,6 +104,8 @@ export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	 * commit to pass on. Never shown, never in rows, errors or table, and never persisted or logged.
 	 */
 	passwords: Map<number, string>;
+	/** The preset the file fits when the policy does not (no required field without a column under it). */
+	presetFit?: PresetFit;
 }
 
 const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
@@ -108,7 +113,7 @@ const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
 const overLimit = (what: string, rows: number, maxRows: number) =>
-	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')} (Settings).`;
+	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')}. Split it, or raise the limit (Settings → Import limits).`;
 
 function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	const decoded = decodeText(input.bytes);
@@ -150,7 +155,9 @@ function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> 
 	const { format, sheets, sheet, headerRow, headers, rows } = workbook.value;
 	const users = rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
 	if (users > limits.maxRows) return fail(overLimit(`The sheet "${sheet}"`, users, limits.maxRows));
-	if (users === 0) return fail(`The sheet "${sheet}" has a header row but no users under it.`);
+	if (users === 0) {
+		return fail(`The sheet "${sheet}" has a header row but no users under it: add them, one per row.`);
+	}
 	return ok({ format, sheets, sheet, headerRow, headers, rows });
 }
 
@@ -168,11 +175,18 @@ function readUsers(input: FileInput, options: ReadOptions, format: StructuredFor
  * Reads a file into a table of text, choosing the reader by the bytes (a CSV named .xls is read as
  * CSV; a web page named .xls is refused): CSV/TSV/TXT through decodeText and parseCsv, workbooks
  * through readWorkbook. Files over the limits are refused with the numbers, the size before any parsing.
+ * A refusal names the file (aboutFile).
  */
 export function readSource(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const table = readTable(input, options);
+	return table.ok ? table : fail(aboutFile(input.name, table.message));
+}
+
+function readTable(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	const tooLarge = fileSizeProblem(input.bytes.length, options.limits);
 	if (tooLarge) return fail(tooLarge);
-	if (input.bytes.length === 0) return fail('The file is empty.');
+	if (input.bytes.length === 0)
+		return fail('The file is empty (0 bytes): choose the file that holds the users.');
 	switch (detectContainer(input.bytes)) {
 		case 'zip':
 		case 'cfb':
@@ -232,12 +246,14 @@ function isEmailColumn(rows: readonly (readonly string[])[], index: number): boo
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
 
-const mappingOf = ({ headers, rows }: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
-	mapHeaders(headers, options.policy, {
-		choices: options.choices,
-		isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
-		isEmailColumn: (index) => isEmailColumn(rows, index)
-	});
+const mapOptionsOf = ({ rows }: SourceTable, choices: CheckOptions['choices']): MapOptions => ({
+	choices,
+	isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
+	isEmailColumn: (index) => isEmailColumn(rows, index)
+});
+
+const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
+	mapHeaders(source.headers, options.policy, mapOptionsOf(source, options.choices));
 
 /**
  * The directory keys of the values in a table's email, username and customer code columns (as the
@@ -324,7 +340,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		rows: checked,
 		errors: checked.flatMap((row) => row.errors),
 		table: redacted(source, mapping),
-		passwords
+		passwords,
+		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping)
 	};
 }
 
@@ -346,6 +363,7 @@ export interface AnalysisSlice {
 
 export function headOf(analysis: Analysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
+	const { presetFit } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
 	const rowCount = analysis.rows.length;
 	return {
@@ -359,7 +377,8 @@ export function headOf(analysis: Analysis): AnalysisHead {
 		mapping,
 		counts,
 		table: tableHead,
-		rowCount
+		rowCount,
+		presetFit
 	};
 }
 

@@ -169,6 +169,8 @@ export class RowChecker {
 			errors: fieldErrors
 		} = validateUser(input, this.#options.policy, this.#options.context);
 		for (const [key, message] of Object.entries(fieldErrors) as [FieldKey, string][]) {
+			// A required field with no column is the header's problem, said once (mapping.problems), not in every row.
+			if (this.#mapping.missing.includes(key)) continue;
 			if (!errors.some((e) => e.field === key)) errors.push(this.#error(row, key, message));
 		}
 		const key = values.email ? emailKey(values.email) : undefined;

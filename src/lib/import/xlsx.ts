@@ -79,7 +79,9 @@ function zipFormat(bytes: Uint8Array, directory: ZipDirectory): Parsed<WorkbookF
 	if (mimetype?.startsWith('application/vnd.oasis.opendocument.') || names.has('word/document.xml')) {
 		return fail('This is a text document or presentation, not a spreadsheet. Choose the spreadsheet file.');
 	}
-	return fail(`This ZIP file is not an Excel (.xlsx) or OpenDocument (.ods) workbook. ${NOT_A_SPREADSHEET}`);
+	return fail(
+		'This file is a ZIP archive, not an Excel (.xlsx) or OpenDocument (.ods) workbook. Choose a .xlsx, .xls, .ods, .csv or .txt file.'
+	);
 }
 
 /** The bytes SheetJS may be given, and what they are; refused before SheetJS sees anything else. */
@@ -239,12 +241,16 @@ function chooseSheet(workbook: WorkBook, sheets: string[], asked: string | undef
 			return fail(`This workbook has no sheet named "${asked}"; its sheets are ${names}.`);
 		}
 		if (isChart(workbook.Sheets[asked]))
-			return fail(`"${asked}" is a chart, not a sheet of rows: choose another sheet.`);
+			return fail(`The sheet "${asked}" is a chart, not rows of users: choose another sheet.`);
 		return ok(asked);
 	}
 	const tables = sheets.filter((name) => !isChart(workbook.Sheets[name]));
 	const chosen = tables.find((name) => hasValues(workbook.Sheets[name])) ?? tables[0];
-	return chosen === undefined ? fail('This workbook has no sheet of rows to import.') : ok(chosen);
+	return chosen === undefined
+		? fail(
+				'This workbook has no sheet of rows to import: put the users on a sheet, one per row under a header row.'
+			)
+		: ok(chosen);
 }
 
 function tooBig(sheet: string, extent: Extent | undefined, maxCells: number): string {

@@ -3,13 +3,22 @@ import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldKey } from '$lib/domain/fields';
-import type { Requirement } from '$lib/domain/policy';
+import {
+	customEntries,
+	matchingPreset,
+	presets,
+	requirementOf,
+	type FieldPolicy,
+	type PolicyPreset,
+	type Requirement
+} from '$lib/domain/policy';
 import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
 import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
+import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
+import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
 import { customAttributeActions } from './custom-attributes.svelte';
-import { requirementOf } from '$lib/domain/policy';
 import { download } from './download';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
@@ -30,6 +39,22 @@ async function finishInSteps<T>(steps: Generator<void, T>): Promise<T> {
 
 /** The admin's mapping choices are replaced whole on each change, never mutated: no reactive Map needed. */
 const NO_CHOICES: ReadonlyMap<number, ColumnTarget> = new Map();
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const presetOf = (fit: Pick<PresetFit, 'id'>): PolicyPreset => presets.find((p) => p.id === fit.id)!;
+
+/** The field policy as it was before "Switch the policy", to switch back to. */
+interface PolicySwitch {
+	to: PresetFit;
+	before: FieldPolicy;
+	/** The preset the policy was, if it was one: "Rollcall default". */
+	beforeName?: string;
+}
+
+/** "column C ("Notes")", "column F (no header)": as the admin finds a column in the spreadsheet. */
+const columnName = (column: ColumnMapping) =>
+	`${columnLetter(column.index)} ${column.header.trim() ? `("${column.header.trim()}")` : '(no header)'}`;
 
 /**
  * One import, from the chosen file to the committed users: reading it in the worker (with progress
@@ -55,6 +80,9 @@ export class ImportSession {
 	#sheet = $state<string | undefined>(undefined);
 	#choices = $state.raw<ReadonlyMap<number, ColumnTarget>>(NO_CHOICES);
 	#mappingProblem = $state<string | null>(null);
+	/** The preset whose rules this import is checked under instead of the field policy ("this import only"). */
+	#rules = $state.raw<PresetFit | null>(null);
+	#switch = $state.raw<PolicySwitch | null>(null);
 	#abort: AbortController | null = null;
 
 	get step(): ImportStep {
@@ -86,6 +114,23 @@ export class ImportSession {
 		return this.#updateExisting;
 	}
 
+	/** The preset whose rules this import is checked under, for this import only; null: the field policy. */
+	get rules(): PresetFit | null {
+		return this.#rules;
+	}
+	/** The switch of the field policy made from this import, which can be taken back. */
+	get policySwitch(): PolicySwitch | null {
+		return this.#switch;
+	}
+	/** The policy the file is checked under: the field policy, or a preset's rules for this import only. */
+	get policy(): FieldPolicy {
+		return this.#rules ? importPolicy(presetOf(this.#rules), settings.policy) : settings.policy;
+	}
+	/** The preset the file fits when the field policy does not (none once its rules are taken). */
+	get presetFit(): PresetFit | null {
+		return (!this.#rules && this.#analysis?.presetFit) || null;
+	}
+
 	/** Whether the file gives passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
 	get canSendSms(): boolean {
 		return (this.#analysis?.passwords.size ?? 0) > 0 && settings.policy.mobilePhone !== 'hidden';
@@ -95,15 +140,49 @@ export class ImportSession {
 	get blocker(): string | null {
 		const analysis = this.#analysis;
 		if (!analysis) return 'Choose a file first.';
-		if (!analysis.mapping.isReady)
-			return 'Map or ignore every column, and give every required field a column.';
+		if (!analysis.mapping.isReady) return this.#mappingBlocker(analysis);
 		const { counts } = analysis;
+		const name = this.#file?.name ?? 'The file';
 		if (this.mode === 'all-or-nothing' && counts.error > 0) {
-			return `${counts.error} ${counts.error === 1 ? 'row has' : 'rows have'} errors: fix the file, or choose 'Import the valid rows and skip the rest'.`;
+			return `${counts.error} ${counts.error === 1 ? 'row' : 'rows'} of ${name} ${counts.error === 1 ? 'has' : 'have'} errors: fix them in the file (the errors file lists each one) and choose it again, or choose 'Import the valid rows and skip the rest'.`;
 		}
-		if (counts.new + counts.update === 0)
-			return 'There is nothing to import: no new users and nothing to update.';
+		if (counts.new + counts.update === 0 && counts.error > 0) {
+			return `Every row of ${name} has errors: fix them in the file (the errors file lists each one) and choose it again.`;
+		}
+		if (counts.new + counts.update === 0) {
+			return counts.unchanged > 0
+				? `Every user in ${name} is already in the directory with these values: there is nothing to import. Choose another file.`
+				: `${name} has no users to import: choose another file.`;
+		}
 		return null;
+	}
+
+	/** Why the mapping stops Complete: which columns need a choice, which required field has no column, and what to do. */
+	#mappingBlocker(analysis: Analysis): string {
+		const { columns, missing } = analysis.mapping;
+		const open = columns.filter((c) => c.status === 'error' || c.status === 'unmapped');
+		const sentences: string[] = [];
+		if (open.length === 1) {
+			sentences.push(
+				`Column ${columnName(open[0]!)} needs a choice: pick its field under Columns, or Ignore it.`
+			);
+		} else if (open.length > 1) {
+			sentences.push(
+				`Columns ${listOf(open.map(columnName))} need a choice: pick a field for each under Columns, or Ignore them.`
+			);
+		}
+		if (missing.length > 0) {
+			const fields = fieldList(missing);
+			const it = missing.length === 1 ? 'it' : 'them';
+			const fit = this.presetFit;
+			const offer = fit ? `, or import the file under the rules of ${fit.name} (above)` : '';
+			sentences.push(
+				this.#rules
+					? `No column gives ${fields}, which the rules of ${this.#rules.name} require: map a column to ${it}, or check the file under the field policy again (above).`
+					: `No column gives ${fields}, which the field policy requires: map a column to ${it}, or make ${it} optional in Settings → Field policy${offer}.`
+			);
+		}
+		return sentences.join(' ');
 	}
 
 	/** Reads a file the admin chose or dropped; a file over the size limit is refused before reading it. */
@@ -155,6 +234,51 @@ export class ImportSession {
 		await this.setMapping(column.index, result.key);
 	}
 
+	/** Checks this file under the rules of the preset it fits, for this import only (see importPolicy). */
+	importUnderPreset(): Promise<void> {
+		const fit = this.presetFit;
+		if (!fit) return Promise.resolve();
+		this.#rules = fit;
+		return this.#read();
+	}
+	/** Back to checking the file under the field policy. */
+	useFieldPolicy(): Promise<void> {
+		this.#rules = null;
+		return this.#read();
+	}
+	/**
+	 * Makes the preset the file fits the field policy (custom attributes kept), for the form and every
+	 * later import too, and checks the file again; switchBack undoes it.
+	 */
+	async switchPolicy(): Promise<void> {
+		const fit = this.presetFit ?? this.#rules;
+		if (!fit) return;
+		const before = { ...settings.policy };
+		if (!(await this.#savePolicy(switchedPolicy(presetOf(fit), before)))) return;
+		this.#switch = { to: fit, before, beforeName: matchingPreset(before)?.name };
+		this.#rules = null;
+		await this.#read();
+	}
+	/** Gives the field policy back as it was before switchPolicy, and checks the file again. */
+	async switchBack(): Promise<void> {
+		const change = this.#switch;
+		if (!change) return;
+		// Custom attributes added or renamed since stay as they are now.
+		if (!(await this.#savePolicy({ ...change.before, ...customEntries(settings.policy) }))) return;
+		this.#switch = null;
+		await this.#read();
+	}
+	async #savePolicy(policy: FieldPolicy): Promise<boolean> {
+		this.#mappingProblem = null;
+		try {
+			await settings.save({ policy });
+			return true;
+		} catch (error) {
+			this.#mappingProblem = `The field policy could not be changed: ${storageErrorMessage(error)}`;
+			return false;
+		}
+	}
+
 	setDelimiter(delimiter: Delimiter): Promise<void> {
 		this.#delimiter = delimiter;
 		return this.#read();
@@ -181,11 +305,11 @@ export class ImportSession {
 		this.#peek = null;
 		try {
 			// Plain copies: the options cross to the worker, and reactive proxies cannot be cloned.
-			const { policy, importLimits } = $state.snapshot(settings.value);
+			const { importLimits } = $state.snapshot(settings.value);
 			const analysis = await analyse(
 				file,
 				{
-					policy,
+					policy: $state.snapshot(this.policy),
 					context: settings.context,
 					limits: importLimits,
 					delimiter: this.#delimiter,
@@ -213,7 +337,7 @@ export class ImportSession {
 			this.#analysis = null;
 			this.#peek = null;
 			this.#step = 'choose';
-			this.#error = abort.signal.aborted ? null : error instanceof Error ? error.message : String(error);
+			this.#error = abort.signal.aborted ? null : aboutFile(file.name, messageOf(error));
 		}
 	}
 
@@ -234,7 +358,7 @@ export class ImportSession {
 		// must not be stored under a name the policy no longer knows. Read again: the mapping then says so.
 		if (
 			analysis.mapping.columns.some(
-				(c) => c.status === 'mapped' && c.field && requirementOf(settings.policy, c.field) === 'hidden'
+				(c) => c.status === 'mapped' && c.field && requirementOf(this.policy, c.field) === 'hidden'
 			)
 		) {
 			await this.#read();
@@ -258,7 +382,7 @@ export class ImportSession {
 			if (isSending) sync.kick();
 			this.#step = 'done';
 		} catch (error) {
-			this.#error = importErrorMessage(error);
+			this.#error = aboutFile(file.name, importErrorMessage(error));
 			this.#step = 'preview';
 		}
 	}
@@ -319,5 +443,7 @@ export class ImportSession {
 		this.#sheet = undefined;
 		this.#choices = NO_CHOICES;
 		this.#mappingProblem = null;
+		this.#rules = null;
+		this.#switch = null;
 	}
 }

@@ -23,6 +23,8 @@ export class ImportPage {
 	readonly history: Locator;
 	/** The summary after Complete: "<file>: 3 users created, ...". */
 	readonly summary: Locator;
+	/** The offer of the preset a file fits when the field policy does not (and, once taken, what was done). */
+	readonly presetOffer: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -35,6 +37,7 @@ export class ImportPage {
 		this.complete = page.getByRole('button', { name: 'Complete' });
 		this.history = page.getByRole('region', { name: 'Import history' });
 		this.summary = page.getByRole('region', { name: 'Import complete' }).getByRole('status');
+		this.presetOffer = page.getByRole('group', { name: 'Field policy preset' });
 	}
 
 	async goto(): Promise<void> {

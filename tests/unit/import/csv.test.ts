@@ -191,9 +191,11 @@ describe('what a file holds', () => {
 		const result = table('headers-only.csv');
 		expect(result.headers).toEqual(['First name', 'Last name', 'Email']);
 		expect(result.rows).toEqual([]);
-		expect(result.errors).toEqual([{ row: 2, message: 'The file has a header row but no users under it.' }]);
+		expect(result.errors).toEqual([
+			{ row: 2, message: 'The file has a header row but no users under it: add them, one per row.' }
+		]);
 		expect(parseCsv('Email\n\n,\n').errors[0]?.message).toBe(
-			'The file has a header row but no users under it.'
+			'The file has a header row but no users under it: add them, one per row.'
 		);
 	});
 

@@ -47,7 +47,10 @@ describe('decodeText on real files', () => {
 
 	it.each([
 		['empty.csv', 'The file is empty.'],
-		['not-text.csv', 'This file is not text (it contains binary data). Choose a CSV, TSV or Excel file.'],
+		[
+			'not-text.csv',
+			'This file is not a spreadsheet: it holds binary data, not text. Choose a CSV, TSV or Excel file.'
+		],
 		['workbook-named.csv', 'This is a ZIP file (an Excel .xlsx or .ods workbook?), not a CSV text file.']
 	])('refuses %s with a clear message', (name, message) => {
 		expect(decodeText(fixture(name))).toEqual({ ok: false, message });
@@ -86,7 +89,11 @@ describe('decodeText fallbacks', () => {
 
 	it('refuses damaged UTF-16 (a lone surrogate) instead of guessing', () => {
 		const result = decodeText(bytes(0xff, 0xfe, 0x41, 0x00, 0x00, 0xd8));
-		expect(result).toEqual({ ok: false, message: 'This file starts as UTF-16 LE but is damaged.' });
+		expect(result).toEqual({
+			ok: false,
+			message:
+				'This file starts as UTF-16 LE but is damaged: save it again as CSV UTF-8 and import that file.'
+		});
 	});
 
 	it('keeps a second BOM as content, not as a lost character', () => {

@@ -21,6 +21,9 @@ function outcome(headers: readonly string[], policy: FieldPolicy, choices?: Map<
 	);
 }
 
+/** What the header problem of a required field with no column says to do. */
+const TO_DO = 'which is required: map a column to it, or make it optional in Settings → Field policy.';
+
 describe('normaliseHeader', () => {
 	it.each([
 		['Email Address [Required]', 'email address'],
@@ -380,9 +383,9 @@ describe('mapping problems are explicit', () => {
 		const mapping = mapHeaders(table('workflow-a.csv').headers, preset('field-heavy'));
 		expect(mapping.missing).toEqual(['username', 'password', 'mobilePhone']);
 		expect(mapping.problems).toEqual([
-			'No column for Username, which is required.',
-			'No column for Password, which is required.',
-			'No column for Mobile phone, which is required.'
+			`No column for Username, ${TO_DO}`,
+			`No column for Password, ${TO_DO}`,
+			`No column for Mobile phone, ${TO_DO}`
 		]);
 		expect(mapping.isReady).toBe(false);
 	});
@@ -430,7 +433,7 @@ describe('custom attributes', () => {
 		);
 		const mapping = mapHeaders(['Email', 'First name', 'Last name'], policy);
 		expect(mapping.missing).toEqual(['custom:Shoe size']);
-		expect(mapping.problems).toContain('No column for Shoe size, which is required.');
+		expect(mapping.problems).toContain(`No column for Shoe size, ${TO_DO}`);
 	});
 
 	it('takes a column chosen for one, and says when it is hidden or unknown to the policy', () => {

@@ -84,9 +84,11 @@ describe('workbooks through the whole pipeline', () => {
 		expect(analysis.table.rows[0]).toEqual(['', 'linus@example.org', 'Linus', 'Helsinki']);
 	});
 
-	it('refuses a headers-only or empty sheet with a clear message', () => {
-		expect(refusal('headers-only.xlsx')).toBe('The sheet "Sheet1" has a header row but no users under it.');
-		expect(refusal('empty.xlsx')).toBe('The sheet "Sheet1" is empty.');
+	it('refuses a headers-only or empty sheet with a clear message naming the file', () => {
+		expect(refusal('headers-only.xlsx')).toBe(
+			'The sheet "Sheet1" in headers-only.xlsx has a header row but no users under it: add them, one per row.'
+		);
+		expect(refusal('empty.xlsx')).toBe('The sheet "Sheet1" in empty.xlsx is empty.');
 	});
 });
 
@@ -97,10 +99,12 @@ describe('choosing the reader by the bytes, not the name', () => {
 		expect(analysis.rows[0]?.values).toMatchObject({ email: 'ada@example.com', customerCode: '000123' });
 	});
 
-	it('refuses a web page named .xls, random bytes named .xlsx, binary named .csv', () => {
-		expect(refusal('web-page.xls')).toBe(WEB_PAGE);
-		expect(refusal('random-bytes.xlsx')).toBe(NOT_A_SPREADSHEET);
-		expect(refusal('not-text.csv')).toMatch(/not text/u);
+	it('refuses a web page named .xls, random bytes named .xlsx, binary named .csv, each by its name', () => {
+		expect(refusal('web-page.xls')).toBe(WEB_PAGE.replace('This file', 'web-page.xls'));
+		expect(refusal('random-bytes.xlsx')).toBe(NOT_A_SPREADSHEET.replace('This file', 'random-bytes.xlsx'));
+		expect(refusal('not-text.csv')).toBe(
+			'not-text.csv is not a spreadsheet: it holds binary data, not text. Choose a CSV, TSV or Excel file.'
+		);
 	});
 
 	it('reads a workbook whatever its name says', () => {
@@ -111,8 +115,11 @@ describe('choosing the reader by the bytes, not the name', () => {
 		['zip-bomb.xlsx', /zip bomb/u],
 		['huge-range.xlsx', /reaches cell XFD1048576/u],
 		['repeat-bomb.ods', /17,179,852,801 filled cells/u],
-		['password-protected.xlsx', PASSWORD_PROTECTED],
-		['zip-encrypted.xlsx', PASSWORD_PROTECTED],
+		[
+			'password-protected.xlsx',
+			/^password-protected\.xlsx is password-protected, so Rollcall cannot read it\./u
+		],
+		['zip-encrypted.xlsx', PASSWORD_PROTECTED.replace('This file', 'zip-encrypted.xlsx')],
 		['truncated.xlsx', /damaged or incomplete/u]
 	])('refuses %s quickly', (name, message) => {
 		const started = performance.now();
@@ -160,9 +167,13 @@ describe('CSV through the whole pipeline', () => {
 	});
 
 	it('refuses an empty file, a header with no users, an unterminated quote', () => {
-		expect(refusal('empty.csv')).toBe('The file is empty.');
-		expect(refusal('headers-only.csv')).toBe('The file has a header row but no users under it.');
-		expect(refusal('unterminated-quote.csv')).toMatch(/never closed/u);
+		expect(refusal('empty.csv')).toBe('empty.csv is empty (0 bytes): choose the file that holds the users.');
+		expect(refusal('headers-only.csv')).toBe(
+			'headers-only.csv has a header row but no users under it: add them, one per row.'
+		);
+		expect(refusal('unterminated-quote.csv')).toMatch(
+			/^Row \d+ of unterminated-quote\.csv \(line \d+\) .* never closed/u
+		);
 	});
 });
 
@@ -170,20 +181,20 @@ describe('the limits in Settings', () => {
 	it('refuses a file over the size limit before reading a byte of it', () => {
 		const bytes = new Uint8Array(Math.round(1.5 * MB)).fill(0xff);
 		expect(refusal('huge.csv', { limits: { maxFileBytes: MB, maxRows: 10 } }, bytes)).toBe(
-			'The file is 1.5 MB; the limit is 1 MB (Settings).'
+			'huge.csv is 1.5 MB; the limit is 1 MB (Settings).'
 		);
 		expect(
 			refusal('x.csv', { limits: { maxFileBytes: 100 * MB, maxRows: 10 } }, new Uint8Array(120 * MB))
-		).toBe('The file is 120 MB; the limit is 100 MB (Settings).');
+		).toBe('x.csv is 120 MB; the limit is 100 MB (Settings).');
 	});
 
 	it('refuses more rows than the limit, naming the count', () => {
 		const limits = { maxFileBytes: MB, maxRows: 2 };
 		expect(refusal('workflow-c.csv', { limits })).toBe(
-			'The file has 3 rows of users; one import takes at most 2 (Settings).'
+			'workflow-c.csv has 3 rows of users; one import takes at most 2. Split it, or raise the limit (Settings → Import limits).'
 		);
 		expect(refusal('workbook.xlsx', { limits })).toBe(
-			'The sheet "Users" has 3 rows of users; one import takes at most 2 (Settings).'
+			'The sheet "Users" in workbook.xlsx has 3 rows of users; one import takes at most 2. Split it, or raise the limit (Settings → Import limits).'
 		);
 		expect(
 			analyseFile(
@@ -197,8 +208,8 @@ describe('the limits in Settings', () => {
 		const csv = new TextEncoder().encode(
 			'Email,Note\r\na@example.com,"one\r\ntwo"\r\nb@example.com,x\r\n\r\nc@example.com,y\r\n'
 		);
-		expect(refusal('notes.csv', { limits: { maxFileBytes: MB, maxRows: 2 } }, csv)).toBe(
-			'The file has 3 rows of users; one import takes at most 2 (Settings).'
+		expect(refusal('notes.csv', { limits: { maxFileBytes: MB, maxRows: 2 } }, csv)).toMatch(
+			/^notes\.csv has 3 rows of users; one import takes at most 2\./u
 		);
 	});
 

@@ -78,7 +78,9 @@ describe('csvTemplate', () => {
 			'UDID',
 			'In global address book'
 		]);
-		expect(table.errors).toEqual([{ row: 2, message: 'The file has a header row but no users under it.' }]);
+		expect(table.errors).toEqual([
+			{ row: 2, message: 'The file has a header row but no users under it: add them, one per row.' }
+		]);
 	});
 
 	it.each(policies)('maps back to exactly its fields: %s', (_, policy) => {

@@ -239,7 +239,7 @@ describe('files that are not a workbook Rollcall can read', () => {
 		expect(read(odt)).toEqual(refused(/text document or presentation, not a spreadsheet/u));
 		const archive = zip([{ name: 'readme.txt', data: utf8('hello') }]);
 		expect(read(archive)).toEqual(
-			refused(/This ZIP file is not an Excel \(\.xlsx\) or OpenDocument \(\.ods\) workbook/u)
+			refused(/This file is a ZIP archive, not an Excel \(\.xlsx\) or OpenDocument \(\.ods\) workbook/u)
 		);
 	});
 
