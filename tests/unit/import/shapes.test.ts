@@ -3,6 +3,10 @@ import { defaultPolicy, type FieldPolicy } from '../../../src/lib/domain/policy'
 import { mapHeaders, normaliseHeader, type MapOptions } from '../../../src/lib/import/headers';
 import { analyseSource, type SourceTable } from '../../../src/lib/import/pipeline';
 import { checkRows } from '../../../src/lib/import/rows';
+import { parseCsv } from '../../../src/lib/import/csv';
+import { csvTemplate } from '../../../src/lib/import/template';
+import { exportShapes, tableShape, type ExportShape } from '../../../src/lib/export/shapes';
+import { presets } from '../../../src/lib/domain/policy';
 import { recogniseShape, shapes, type FileShape } from '../../../src/lib/import/shapes';
 import { everything, gb, preset, table } from './helpers';
 
@@ -85,6 +89,27 @@ describe('a shape is recognised by its whole header row', () => {
 		expect(shapeOf(['Name', 'Email', 'Phone', 'Team'])).toBeUndefined();
 		const okta = rows.find(([name]) => name === 'okta-import #1')![2].slice(0, 8);
 		expect(shapeOf([...okta, ...Array.from({ length: 9 }, (_, i) => `Extra ${i + 1}`)])).toBeUndefined();
+	});
+});
+
+describe("Rollcall's own files come back as what they are", () => {
+	const expected: Record<ExportShape, string> = {
+		rollcall: 'rollcall-export',
+		'microsoft-365': 'microsoft-365-template',
+		entra: 'entra-bulk-create',
+		google: 'google-upload',
+		okta: 'okta-import'
+	};
+
+	it.each(presets.map((p) => [p.name, p.policy] as const))('exports and templates under %s', (_, policy) => {
+		for (const shape of exportShapes) {
+			const headers = tableShape(shape, policy).columns.map((column) => column.header);
+			expect(shapeOf(headers), shape).toBe(expected[shape]);
+		}
+		const template = parseCsv(new TextDecoder().decode(csvTemplate(policy)));
+		expect(shapeOf(template.headers)).toBe('rollcall-template');
+		// An errors file: the admin's rows under the template's header, and an Errors column.
+		expect(shapeOf([...template.headers, 'Errors'])).toBe('rollcall-template');
 	});
 });
 
