@@ -150,7 +150,7 @@ export class RowChecker {
 	check(cells: readonly string[], row: number): CheckedRow {
 		if (isBlank(cells)) return { row, status: 'blank', values: {}, hasPassword: false, errors: [] };
 		const errors: CellError[] = [];
-		this.#readAt.clear();
+		if (this.#readAt.size > 0) this.#readAt.clear();
 		const width = this.#mapping.columns.length;
 		const extra = cells.findIndex((cell, i) => i >= width && cell.trim() !== '');
 		if (extra >= 0) {
@@ -165,7 +165,7 @@ export class RowChecker {
 		}
 		const input: UserInput = {};
 		for (const [key, column] of this.#columnOf) {
-			const index = this.#readFrom(cells, key, column);
+			const index = this.#backups.size > 0 ? this.#readFrom(cells, key, column) : column;
 			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
 			const isVerbatim = field(key).isSensitive || this.#options.isVerbatim;
 			const cell = isVerbatim ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
