@@ -29,6 +29,9 @@ export interface FileShape extends RecognisedShape {
 
 const no = (ignored: string) => ({ ignored });
 
+/** A header row as the vendor's file has it, from its text (none of these headers holds a comma). */
+const headerRow = (line: string) => line.split(',');
+
 // Reasons shared by several shapes, in the admin's words.
 const STARTS_PENDING = 'Rollcall accounts start Pending and are activated by email.';
 const ONE_ADDRESS = 'Rollcall keeps one address per user.';
@@ -71,26 +74,11 @@ const microsoft365Template = [
 ] as const satisfies FileShape['columns'];
 
 /** The German admin center's labels for the same 16 columns (VENDOR-FORMATS §1a): read by position. */
-const germanLabels = [
-	'Benutzername',
-	'Vorname',
-	'Nachname',
-	'Anzeigename',
-	'Position',
-	'Abteilung',
-	'Telefon – Geschäftlich',
-	'Telefon (geschäftlich)',
-	'Mobiltelefon',
-	'Fax',
-	'Alternative E-Mail-Adresse',
-	'Adresse',
-	'Ort',
-	'Bundesstaat',
-	'Postleitzahl',
-	'Land oder Region'
-];
+const germanLabels = headerRow(
+	'Benutzername,Vorname,Nachname,Anzeigename,Position,Abteilung,Telefon – Geschäftlich,Telefon (geschäftlich),Mobiltelefon,Fax,Alternative E-Mail-Adresse,Adresse,Ort,Bundesstaat,Postleitzahl,Land oder Region'
+);
 
-/** Without its Alternate email address column: the 15-column template of 2020. */
+/** A header row without one of its columns: the 15-column template of 2020 has no Alternate email address. */
 const withoutColumn = (headers: readonly string[], index: number) => headers.filter((_, i) => i !== index);
 
 const microsoft365Export = [
@@ -215,33 +203,9 @@ const entraDownload = [
 ] as const satisfies FileShape['columns'];
 
 /** The 25 attributes Microsoft documents for Download users, in its order. */
-const entraDocumented = [
-	'userPrincipalName',
-	'displayName',
-	'surname',
-	'mail',
-	'givenName',
-	'objectId',
-	'userType',
-	'jobTitle',
-	'department',
-	'accountEnabled',
-	'usageLocation',
-	'streetAddress',
-	'state',
-	'country',
-	'physicalDeliveryOfficeName',
-	'city',
-	'postalCode',
-	'telephoneNumber',
-	'mobile',
-	'authenticationAlternativePhoneNumber',
-	'authenticationEmail',
-	'alternateEmailAddress',
-	'ageGroup',
-	'consentProvidedForMinor',
-	'legalAgeGroupClassification'
-];
+const entraDocumented = headerRow(
+	'userPrincipalName,displayName,surname,mail,givenName,objectId,userType,jobTitle,department,accountEnabled,usageLocation,streetAddress,state,country,physicalDeliveryOfficeName,city,postalCode,telephoneNumber,mobile,authenticationAlternativePhoneNumber,authenticationEmail,alternateEmailAddress,ageGroup,consentProvidedForMinor,legalAgeGroupClassification'
+);
 
 const googleUpload = [
 	['First Name [Required]', 'firstName'],
@@ -324,18 +288,9 @@ const googleOlder = googleHeaders.filter(
 	(header) => !/^(?:Recovery|New Status|New Licenses|Advanced Protection)/u.test(header)
 );
 
-const googleReadOnly = [
-	'Status [READ ONLY]',
-	'Last Sign In [READ ONLY]',
-	'2sv Enrolled [READ ONLY]',
-	'2sv Enforced [READ ONLY]',
-	'Email Usage [READ ONLY]',
-	'Drive Usage [READ ONLY]',
-	'Total Storage [READ ONLY]',
-	'Photos Usage [READ ONLY]',
-	'Licenses [READ ONLY]',
-	'Storage Used [READ ONLY]'
-];
+const googleReadOnly = headerRow(
+	'Status [READ ONLY],Last Sign In [READ ONLY],2sv Enrolled [READ ONLY],2sv Enforced [READ ONLY],Email Usage [READ ONLY],Drive Usage [READ ONLY],Total Storage [READ ONLY],Photos Usage [READ ONLY],Licenses [READ ONLY],Storage Used [READ ONLY]'
+);
 
 /** The download of 2019-2021 (34 columns, VENDOR-FORMATS §3b), its read-only columns among the template's. */
 const googleDownloaded = [
@@ -509,7 +464,7 @@ const fieldHeavy = [
 const headersOf = (columns: FileShape['columns']) => columns.map(([header]) => header);
 const except = (headers: readonly string[], ...left: string[]) => headers.filter((h) => !left.includes(h));
 
-/** Every shape Rollcall recognises, most specific first where two could claim the same header row. */
+/** Every shape Rollcall recognises; recogniseShape decides between two that fit one header row. */
 export const shapes: readonly FileShape[] = [
 	{
 		id: 'microsoft-365-template',
@@ -536,70 +491,12 @@ export const shapes: readonly FileShape[] = [
 		columns: microsoft365Export,
 		variants: [
 			// The admin center's export of 2021-2022 (32 columns, alphabetical) and of 2025 (28 columns).
-			[
-				'Block credential',
-				'City',
-				'Country/Region',
-				'Department',
-				'DirSyncEnabled',
-				'Display name',
-				'Fax',
-				'First name',
-				'Last dirsync time',
-				'Last name',
-				'Last password change time stamp',
-				'License assignment details',
-				'Licenses',
-				'Mobile Phone',
-				'Oath token meta data',
-				'Object Id',
-				'Office',
-				'Password never expires',
-				'Phone number',
-				'Postal code',
-				'Preferred data location',
-				'Preferred language',
-				'Proxy addresses',
-				'Release track',
-				'Soft deletion time stamp',
-				'State',
-				'Street address',
-				'Strong password required',
-				'Title',
-				'Usage location',
-				'User principal name',
-				'When created'
-			],
-			[
-				'Display name',
-				'DirSyncEnabled',
-				'User principal name',
-				'Object Id',
-				'First name',
-				'Last name',
-				'When created',
-				'Soft deletion time stamp',
-				'Title',
-				'Department',
-				'Preferred data location',
-				'City',
-				'CountryOrRegion',
-				'Office',
-				'StateOrProvince',
-				'Usage location',
-				'Last dirsync time',
-				'Block credential',
-				'Licenses',
-				'Password never expires',
-				'Last password change time stamp',
-				'Mobile Phone',
-				'Phone number',
-				'Postal code',
-				'Preferred language',
-				'Street address',
-				'Fax',
-				'Proxy addresses'
-			]
+			headerRow(
+				'Block credential,City,Country/Region,Department,DirSyncEnabled,Display name,Fax,First name,Last dirsync time,Last name,Last password change time stamp,License assignment details,Licenses,Mobile Phone,Oath token meta data,Object Id,Office,Password never expires,Phone number,Postal code,Preferred data location,Preferred language,Proxy addresses,Release track,Soft deletion time stamp,State,Street address,Strong password required,Title,Usage location,User principal name,When created'
+			),
+			headerRow(
+				'Display name,DirSyncEnabled,User principal name,Object Id,First name,Last name,When created,Soft deletion time stamp,Title,Department,Preferred data location,City,CountryOrRegion,Office,StateOrProvince,Usage location,Last dirsync time,Block credential,Licenses,Password never expires,Last password change time stamp,Mobile Phone,Phone number,Postal code,Preferred language,Street address,Fax,Proxy addresses'
+			)
 		],
 		keys: ['User principal name', 'Object Id']
 	},
@@ -624,37 +521,9 @@ export const shapes: readonly FileShape[] = [
 			// An observed file: the documented list with authenticationPhoneNumber after mobile.
 			[...entraDocumented.slice(0, 19), 'authenticationPhoneNumber', ...entraDocumented.slice(19)],
 			// Graph's names (2021).
-			[
-				'userPrincipalName',
-				'displayName',
-				'surname',
-				'mail',
-				'givenName',
-				'id',
-				'userType',
-				'jobTitle',
-				'department',
-				'accountEnabled',
-				'usageLocation',
-				'streetAddress',
-				'state',
-				'country',
-				'officeLocation',
-				'city',
-				'postalCode',
-				'telephoneNumber',
-				'mobilePhone',
-				'alternateEmailAddress',
-				'ageGroup',
-				'consentProvidedForMinor',
-				'legalAgeGroupClassification',
-				'companyName',
-				'creationType',
-				'directorySynced',
-				'invitationState',
-				'identityIssuer',
-				'createdDateTime'
-			]
+			headerRow(
+				'userPrincipalName,displayName,surname,mail,givenName,id,userType,jobTitle,department,accountEnabled,usageLocation,streetAddress,state,country,officeLocation,city,postalCode,telephoneNumber,mobilePhone,alternateEmailAddress,ageGroup,consentProvidedForMinor,legalAgeGroupClassification,companyName,creationType,directorySynced,invitationState,identityIssuer,createdDateTime'
+			)
 		],
 		keys: ['userPrincipalName', 'userType']
 	},
@@ -729,56 +598,12 @@ export const shapes: readonly FileShape[] = [
 		columns: activeDirectory,
 		variants: [
 			// Without -l: the attributes the users have, in order of first appearance; with -l, DN and the list.
-			[
-				'DN',
-				'objectClass',
-				'cn',
-				'sn',
-				'title',
-				'description',
-				'physicalDeliveryOfficeName',
-				'telephoneNumber',
-				'givenName',
-				'initials',
-				'distinguishedName',
-				'instanceType',
-				'whenCreated',
-				'whenChanged',
-				'displayName',
-				'uSNCreated',
-				'uSNChanged',
-				'department',
-				'company',
-				'name',
-				'userAccountControl',
-				'codePage',
-				'countryCode',
-				'accountExpires',
-				'sAMAccountName',
-				'userPrincipalName',
-				'mail',
-				'homePhone',
-				'mobile'
-			],
-			[
-				'DN',
-				'sAMAccountName',
-				'userPrincipalName',
-				'mail',
-				'givenName',
-				'sn',
-				'displayName',
-				'telephoneNumber',
-				'mobile',
-				'title',
-				'department',
-				'company',
-				'l',
-				'st',
-				'postalCode',
-				'c',
-				'co'
-			]
+			headerRow(
+				'DN,objectClass,cn,sn,title,description,physicalDeliveryOfficeName,telephoneNumber,givenName,initials,distinguishedName,instanceType,whenCreated,whenChanged,displayName,uSNCreated,uSNChanged,department,company,name,userAccountControl,codePage,countryCode,accountExpires,sAMAccountName,userPrincipalName,mail,homePhone,mobile'
+			),
+			headerRow(
+				'DN,sAMAccountName,userPrincipalName,mail,givenName,sn,displayName,telephoneNumber,mobile,title,department,company,l,st,postalCode,c,co'
+			)
 		],
 		keys: ['DN']
 	},
@@ -789,39 +614,12 @@ export const shapes: readonly FileShape[] = [
 		columns: activeDirectory,
 		variants: [
 			// Get-ADUser's default properties, and a typical migration export (VENDOR-FORMATS §5b).
-			[
-				'DistinguishedName',
-				'Enabled',
-				'GivenName',
-				'Name',
-				'ObjectClass',
-				'ObjectGUID',
-				'SamAccountName',
-				'SID',
-				'Surname',
-				'UserPrincipalName'
-			],
-			[
-				'userPrincipalName',
-				'sAMAccountName',
-				'mail',
-				'givenName',
-				'sn',
-				'displayName',
-				'telephoneNumber',
-				'mobile',
-				'l',
-				'st',
-				'postalCode',
-				'c',
-				'co',
-				'department',
-				'title',
-				'company',
-				'manager',
-				'employeeID',
-				'Enabled'
-			]
+			headerRow(
+				'DistinguishedName,Enabled,GivenName,Name,ObjectClass,ObjectGUID,SamAccountName,SID,Surname,UserPrincipalName'
+			),
+			headerRow(
+				'userPrincipalName,sAMAccountName,mail,givenName,sn,displayName,telephoneNumber,mobile,l,st,postalCode,c,co,department,title,company,manager,employeeID,Enabled'
+			)
 		],
 		keys: ['SamAccountName', 'UserPrincipalName']
 	},
