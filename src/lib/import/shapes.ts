@@ -603,7 +603,9 @@ export const shapes: readonly FileShape[] = [
 			),
 			headerRow(
 				'DN,sAMAccountName,userPrincipalName,mail,givenName,sn,displayName,telephoneNumber,mobile,title,department,company,l,st,postalCode,c,co'
-			)
+			),
+			// The least an export of users has (the DN column alone says csvde).
+			headerRow('DN,sAMAccountName,userPrincipalName,givenName,sn,displayName,mail')
 		],
 		keys: ['DN']
 	},
@@ -619,7 +621,9 @@ export const shapes: readonly FileShape[] = [
 			),
 			headerRow(
 				'userPrincipalName,sAMAccountName,mail,givenName,sn,displayName,telephoneNumber,mobile,l,st,postalCode,c,co,department,title,company,manager,employeeID,Enabled'
-			)
+			),
+			// A short selection with the friendly names.
+			headerRow('SamAccountName,UserPrincipalName,GivenName,Surname,DisplayName,EmailAddress,Enabled')
 		],
 		keys: ['SamAccountName', 'UserPrincipalName']
 	},
