@@ -111,7 +111,12 @@ export interface FieldDef {
 	isIdentity: boolean;
 	/** Shown as a column of the Users list when the policy does not hide it. */
 	isListed?: boolean;
-	/** Other names a spreadsheet column may have for this field (normalised: lower case, no punctuation). */
+	/**
+	 * Other names a spreadsheet column may have for this field (normalised: lower case, no accents or
+	 * punctuation), in English and in the languages of European Excel users: Outlook's contact headers in
+	 * German, French, Spanish, Italian, Dutch and Portuguese, the Microsoft 365 German template's labels
+	 * and the names people type by hand (VENDOR-FORMATS §9).
+	 */
 	aliases: readonly string[];
 	/** HTML autocomplete token and virtual-keyboard hint for the form. */
 	autocomplete: string;
@@ -225,16 +230,45 @@ function parseManager(raw: string): Parsed<string> {
 export const fields: readonly FieldDef[] = [
 	textField('firstName', 'First name', 64, {
 		autocomplete: 'given-name',
-		aliases: ['first name', 'firstname', 'given name', 'givenname', 'forename']
+		aliases: [
+			'first name',
+			'firstname',
+			'given name',
+			'givenname',
+			'forename',
+			'vorname',
+			'prenom',
+			'nombre',
+			'nome',
+			'voornaam',
+			'primeiro nome'
+		]
 	}),
 	textField('lastName', 'Last name', 64, {
 		autocomplete: 'family-name',
-		aliases: ['last name', 'lastname', 'surname', 'family name', 'familyname', 'sn']
+		aliases: [
+			'last name',
+			'lastname',
+			'surname',
+			'family name',
+			'familyname',
+			'sn',
+			'nachname',
+			// French: 'Nom' is the family name (and 'Titre' the job title).
+			'nom',
+			'nom de famille',
+			'apellidos',
+			'apellido',
+			'cognome',
+			'achternaam',
+			'sobrenome',
+			'apelido'
+		]
 	}),
 	textField('displayName', 'Display name', 256, {
 		hint: 'Left empty: first and last name.',
 		autocomplete: 'name',
-		aliases: ['display name', 'displayname', 'full name', 'name']
+		aliases: ['display name', 'displayname', 'full name', 'name', 'anzeigename']
 	}),
 	{
 		key: 'email',
@@ -253,7 +287,14 @@ export const fields: readonly FieldDef[] = [
 			'work email',
 			// Microsoft 365 / Entra: the sign-in name, an address in email form, and its only address column.
 			'user principal name',
-			'upn'
+			'upn',
+			'e mail adresse',
+			'adresse de messagerie',
+			'courriel',
+			'correo electronico',
+			'indirizzo posta elettronica',
+			'e mailadres',
+			'endereco de correio electronico'
 		],
 		autocomplete: 'email',
 		inputMode: 'email',
@@ -270,7 +311,16 @@ export const fields: readonly FieldDef[] = [
 		isUnique: true,
 		isIdentity: false,
 		isListed: true,
-		aliases: ['username', 'user name', 'login', 'login name', 'sign in name', 'samaccountname'],
+		aliases: [
+			'username',
+			'user name',
+			'login',
+			'login name',
+			'sign in name',
+			'samaccountname',
+			// Microsoft 365's German template: the sign-in address (see signInNameAsEmail).
+			'benutzername'
+		],
 		autocomplete: 'username',
 		parse: parseUsername,
 		format: asText
@@ -318,7 +368,19 @@ export const fields: readonly FieldDef[] = [
 		'mobilephone',
 		'cell',
 		'cell phone',
-		'mobile number'
+		'mobile number',
+		'mobile phone number',
+		'mobiltelefon',
+		'handy',
+		'tel mobile',
+		'portable',
+		'movil',
+		'cellulare',
+		'mobiele telefoon',
+		'mobiel',
+		'telefone celular',
+		'celular',
+		'telemovel'
 	]),
 	phoneField('businessPhone', 'Business phone', 'work tel', [
 		'business phone',
@@ -328,23 +390,63 @@ export const fields: readonly FieldDef[] = [
 		'telephone',
 		'phone',
 		'phone number',
-		'primary phone'
+		'primary phone',
+		'business phone number',
+		'telefon geschaftlich',
+		'telefon',
+		'telephone bureau',
+		'telefono del trabajo',
+		'telefono',
+		// Italian Outlook's business phone ('office' is 'ufficio' too, but Outlook means the phone).
+		'ufficio',
+		'telefoon op werk',
+		'telefoon',
+		'telefone comercial',
+		'telefone da empresa',
+		'telefone'
 	]),
 	textField('company', 'Company', 128, {
 		group: 'Organisation',
 		autocomplete: 'organization',
-		aliases: ['company', 'company name']
+		aliases: [
+			'company',
+			'company name',
+			'firma',
+			'societe',
+			'entreprise',
+			'organizacion',
+			'empresa',
+			'societa',
+			'azienda',
+			'bedrijf'
+		]
 	}),
 	textField('jobTitle', 'Job title', 128, {
 		group: 'Organisation',
 		autocomplete: 'organization-title',
-		aliases: ['job title', 'jobtitle', 'title', 'position', 'employee title']
+		// Not German 'Titel' or 'Anrede', which are personal titles (Dr., Frau): known-columns.ts.
+		aliases: [
+			'job title',
+			'jobtitle',
+			'title',
+			'position',
+			'employee title',
+			'funktion',
+			'titre',
+			'fonction',
+			'poste',
+			'puesto',
+			'cargo',
+			'posizione',
+			'ruolo',
+			'functie'
+		]
 	}),
 	textField('department', 'Department', 128, {
 		group: 'Organisation',
 		isListed: true,
 		autocomplete: 'off',
-		aliases: ['department', 'dept']
+		aliases: ['department', 'dept', 'abteilung', 'service', 'departamento', 'reparto', 'afdeling']
 	}),
 	textField('customerCode', 'Customer code', 64, {
 		hint: 'Kept exactly as typed, leading zeros too.',
@@ -385,12 +487,30 @@ export const fields: readonly FieldDef[] = [
 	textField('streetAddress', 'Street address', 1023, {
 		group: 'Address',
 		autocomplete: 'street-address',
-		aliases: ['street address', 'streetaddress', 'address', 'street']
+		aliases: ['street address', 'streetaddress', 'address', 'street', 'adresse']
 	}),
 	textField('city', 'City', 128, {
 		group: 'Address',
 		autocomplete: 'address-level2',
-		aliases: ['city', 'town', 'locality', 'l']
+		aliases: [
+			'city',
+			'town',
+			'locality',
+			'l',
+			'ort',
+			'ort geschaftlich',
+			'stadt',
+			'wohnort',
+			'ville',
+			'ciudad',
+			'ciudad de trabajo',
+			'citta',
+			'plaats',
+			'werkadres plaats',
+			'cidade',
+			'business city',
+			'localidade da empresa'
+		]
 	}),
 	textField('region', 'State or region', 128, {
 		group: 'Address',
@@ -403,14 +523,35 @@ export const fields: readonly FieldDef[] = [
 			'province',
 			'region',
 			'county',
-			'st'
+			'st',
+			'bundesstaat',
+			'bundesland'
 		]
 	}),
 	textField('postalCode', 'Postal code', 40, {
 		group: 'Address',
 		hint: 'Kept exactly as typed, leading zeros too.',
 		autocomplete: 'postal-code',
-		aliases: ['postal code', 'postalcode', 'zip', 'zip code', 'zipcode', 'zip or postal code', 'postcode']
+		aliases: [
+			'postal code',
+			'postalcode',
+			'zip',
+			'zip code',
+			'zipcode',
+			'zip or postal code',
+			'postcode',
+			'postleitzahl',
+			'postleitzahl geschaftlich',
+			'plz',
+			'code postal',
+			'codigo postal',
+			'codigo postal del trabajo',
+			'codigo postal da empresa',
+			'cap',
+			'werkadres postcode',
+			'business postal code',
+			'cep'
+		]
 	}),
 	textField('country', 'Country', 128, {
 		group: 'Address',
@@ -419,7 +560,27 @@ export const fields: readonly FieldDef[] = [
 		suggestions: countryNames,
 		parse: (raw) => parseCountry(raw),
 		format: (value) => countryName(asText(value)),
-		aliases: ['country', 'country or region', 'country region', 'country code', 'countrycode', 'c', 'co']
+		aliases: [
+			'country',
+			'country or region',
+			'country region',
+			'country code',
+			'countrycode',
+			'c',
+			'co',
+			'land',
+			'land oder region',
+			'land region',
+			'land region geschaftlich',
+			'pays',
+			'pays region',
+			'pais',
+			'pais o region del trabajo',
+			'paese',
+			'nazione',
+			'land regio',
+			'pais regiao da empresa'
+		]
 	}),
 	textField('office', 'Office', 128, {
 		group: 'Organisation',

@@ -77,8 +77,10 @@ export const presets: readonly PolicyPreset[] = [
 	{
 		id: 'multi-customer',
 		name: 'Multi-customer (C)',
-		description: 'User name and email required; user type (Standard) and site (HQ) optional.',
-		policy: policyOf(['username', 'email'], ['userType', 'site'])
+		// Its upload file's 'User name*' is the person's name ('Ann Lee'), not a sign-in name.
+		description:
+			"The person's name and email required; username, user type (Standard) and site (HQ) optional.",
+		policy: policyOf(['displayName', 'email'], ['username', 'userType', 'site'])
 	},
 	{
 		id: 'field-heavy',

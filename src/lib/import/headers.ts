@@ -9,6 +9,7 @@ import {
 } from '$lib/domain/fields';
 import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
 import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns } from './known-columns';
+import { recogniseShape, type KnownColumn, type ShapeTarget } from './shapes';
 
 /** Where a file's column goes: a field, or nowhere. */
 export type ColumnTarget = FieldKey | 'ignored';
@@ -74,6 +75,8 @@ export interface MapOptions {
 	isColumnEmpty?: (index: number) => boolean;
 	/** Whether a column's values are all email addresses (see signInNameAsEmail). */
 	isEmailColumn?: (index: number) => boolean;
+	/** Whether most of a column's values are people's names, two words or more ('Ann Lee'; see namesAsDisplayName). */
+	isNameColumn?: (index: number) => boolean;
 }
 
 /** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
@@ -225,9 +228,11 @@ export function customNameProblem(
 	return undefined;
 }
 
+type ColumnBase = Omit<ColumnMapping, 'status' | 'reason'>;
+
 /** A column whose header names one of the policy's custom attributes, or undefined. */
 function customColumn(
-	base: Omit<ColumnMapping, 'status' | 'reason'>,
+	base: ColumnBase,
 	policy: FieldPolicy,
 	customs: ReadonlyMap<string, CustomFieldKey>
 ): ColumnMapping | undefined {
@@ -246,7 +251,8 @@ function mapColumn(
 	index: number,
 	policy: FieldPolicy,
 	options: MapOptions,
-	customs: ReadonlyMap<string, CustomFieldKey>
+	customs: ReadonlyMap<string, CustomFieldKey>,
+	known: KnownColumn | undefined
 ): ColumnMapping {
 	const base = { index, header, normalised: normaliseHeader(header), isChosen: false };
 	const choice = options.choices?.get(index);
@@ -284,6 +290,7 @@ function mapColumn(
 			reason: `"${header.trim()}" is not a usable column name: choose its field, or Ignore.`
 		};
 	}
+	if (known) return shapeColumn(base, known.target, policy, options, customs);
 	const guess = guessColumn(header);
 	// A built-in field wins (a custom attribute never has its name); a custom one wins over other systems'.
 	const custom = guess && 'field' in guess ? undefined : customColumn(base, policy, customs);
@@ -302,22 +309,65 @@ function mapColumn(
 					: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
 		};
 	}
-	const label = field(guess.field).label;
-	if (policy[guess.field] === 'hidden') {
+	return fieldColumn(base, guess.field, policy, guess.isFallback);
+}
+
+/** A column that names a field: mapped to it, or ignored (offering to turn it on) when the policy hides it. */
+function fieldColumn(
+	base: ColumnBase,
+	key: FieldKey,
+	policy: FieldPolicy,
+	isFallback: boolean
+): ColumnMapping {
+	const label = field(key).label;
+	if (requirementOf(policy, key) === 'hidden') {
 		return {
 			...base,
 			status: 'ignored',
 			reason: `${label} is hidden by the field policy.`,
-			hiddenField: guess.field
+			hiddenField: key
 		};
 	}
-	return {
-		...base,
-		status: 'mapped',
-		field: guess.field,
-		reason: `Recognised as ${label}.`,
-		isFallback: guess.isFallback
-	};
+	return { ...base, status: 'mapped', field: key, reason: `Recognised as ${label}.`, isFallback };
+}
+
+/**
+ * A column the recognised shape knows: its field, or ignored with the vendor's reason. A custom
+ * attribute the admin named as the column still wins over a reason to ignore it.
+ */
+function shapeColumn(
+	base: ColumnBase,
+	target: ShapeTarget,
+	policy: FieldPolicy,
+	options: MapOptions,
+	customs: ReadonlyMap<string, CustomFieldKey>
+): ColumnMapping {
+	if (typeof target === 'string') return fieldColumn(base, target, policy, false);
+	if ('ifEmails' in target && options.isEmailColumn?.(base.index)) {
+		return fieldColumn(base, target.ifEmails, policy, false);
+	}
+	return customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored };
+}
+
+/**
+ * Each mapped field's columns, in the order a row's cell is read: its column, then each backup column
+ * in turn, read where the one before it is empty (see markBackups).
+ */
+export function fieldColumns(mapping: HeaderMapping): Map<FieldKey, number[]> {
+	const next = new Map<number, number>();
+	for (const c of mapping.columns) {
+		if (c.status === 'mapped' && c.backupOf !== undefined) next.set(c.backupOf, c.index);
+	}
+	const order = new Map<FieldKey, number[]>();
+	for (const c of mapping.columns) {
+		if (c.status !== 'mapped' || !c.field || c.backupOf !== undefined) continue;
+		const indices = [c.index];
+		for (let i = next.get(c.index); i !== undefined && indices.length <= next.size; i = next.get(i)) {
+			indices.push(i);
+		}
+		order.set(c.field, indices);
+	}
+	return order;
 }
 
 /** The fields the policy hides that columns of the file name, each once, in column order. */
@@ -344,39 +394,131 @@ function yieldFallbacks(columns: ColumnMapping[]): void {
 	}
 }
 
+/** The field a column names, mapped or hidden by the policy, when Rollcall (not the admin) chose it. */
+const guessedField = (column: ColumnMapping) =>
+	column.isChosen || column.status === 'error' ? undefined : (column.field ?? column.hiddenField);
+
+const hasMapped = (columns: readonly ColumnMapping[], key: FieldKey) =>
+	columns.some((c) => c.status === 'mapped' && c.field === key);
+
+/** A column moved to another field by its values: mapped there, no longer offering to turn its first field on. */
+function remap(column: ColumnMapping, key: FieldKey, reason: string): void {
+	column.status = 'mapped';
+	column.field = key;
+	column.isFallback = false;
+	delete column.hiddenField;
+	column.reason = reason;
+}
+
 /**
  * Microsoft 365's 'User Name' is the sign-in address, in email form, and its files have no other email
  * column. When no column names the email, a username column whose values are all addresses is taken as
  * the email (a file with both, as workflow C's, keeps 'User name' as the username).
  */
 function signInNameAsEmail(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
-	if (columns.some((c) => c.field === 'email' && c.status === 'mapped')) return;
-	const column = columns.find((c) => {
-		const guess = c.isChosen || c.status === 'error' ? undefined : guessColumn(c.header);
-		return guess && 'field' in guess && guess.field === 'username' && options.isEmailColumn?.(c.index);
-	});
-	if (!column || policy.email === 'hidden') return;
-	column.status = 'mapped';
-	column.field = 'email';
-	column.isFallback = false;
-	column.reason =
-		'Recognised as Email: every value is an address (Microsoft 365 names the sign-in address User Name).';
+	if (hasMapped(columns, 'email') || policy.email === 'hidden') return;
+	const column = columns.find((c) => guessedField(c) === 'username' && options.isEmailColumn?.(c.index));
+	if (!column) return;
+	remap(
+		column,
+		'email',
+		'Recognised as Email: every value is an address (Microsoft 365 names the sign-in address User Name).'
+	);
 }
 
-/** Marks the second and later of two identical headers, and of two columns for the same field. */
-function markDuplicates(columns: ColumnMapping[]): void {
+/**
+ * Workflow C's 'User name*' holds the person's name ('Ann Lee'), which no username can be (it has no
+ * spaces). With no display name column, a username column of names is the display name; so is a
+ * column headed 'User name' that is not addresses when the policy requires a display name and not a
+ * username ('sAMAccountName' or 'login' stay sign-in names).
+ */
+function namesAsDisplayName(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
+	if (policy.displayName === 'hidden' || columns.some((c) => guessedField(c) === 'displayName')) return;
+	const column = columns.find((c) => guessedField(c) === 'username');
+	if (!column) return;
+	if (options.isNameColumn?.(column.index)) {
+		remap(column, 'displayName', "Recognised as Display name: its values are people's names, not usernames.");
+	} else if (
+		policy.displayName === 'required' &&
+		policy.username !== 'required' &&
+		compact(column.normalised) === 'username' &&
+		!options.isEmailColumn?.(column.index)
+	) {
+		remap(
+			column,
+			'displayName',
+			'Recognised as Display name, which the policy requires: the file has no other column for it.'
+		);
+	}
+}
+
+/**
+ * Columns a recognised shape gives one field twice or more (Active Directory's 'mail', 'EmailAddress'
+ * and 'userPrincipalName'): the shape's first is the field, each other one is read where the one
+ * before it is empty.
+ */
+function markBackups(columns: ColumnMapping[], known: ReadonlyMap<number, KnownColumn>): void {
+	const byField = new Map<FieldKey, ColumnMapping[]>();
+	for (const column of columns) {
+		if (column.status !== 'mapped' || !column.field || !known.has(column.index) || column.isChosen) continue;
+		byField.set(column.field, [...(byField.get(column.field) ?? []), column]);
+	}
+	for (const same of byField.values()) {
+		same.sort((a, b) => known.get(a.index)!.rank - known.get(b.index)!.rank);
+		for (const [i, column] of same.entries()) {
+			const before = same[i - 1];
+			if (!before) continue;
+			column.backupOf = before.index;
+			column.reason = `Read where ${named(before)} is empty.`;
+		}
+	}
+}
+
+/** Microsoft's usage location: a country code, the only one some files give (Entra's bulk create may). */
+const USAGE_LOCATION = 'usagelocation';
+
+/**
+ * The column that gives each row's country: the one for Country (mapped, or hidden by the policy; the
+ * shape's first when it has several), else a usage location.
+ */
+function countryColumnOf(
+	columns: readonly ColumnMapping[],
+	known: ReadonlyMap<number, KnownColumn>
+): number | undefined {
+	const order = (c: ColumnMapping) => known.get(c.index)?.rank ?? columns.length + c.index;
+	const [country] = columns
+		.filter(
+			(c) => c.status !== 'error' && c.backupOf === undefined && (c.field ?? c.hiddenField) === 'country'
+		)
+		.sort((a, b) => order(a) - order(b));
+	if (country) return country.index;
+	return columns.find((c) => headerCandidates(c.header).some((words) => compact(words) === USAGE_LOCATION))
+		?.index;
+}
+
+/**
+ * Marks the second and later of two identical headers, and of two columns for the same field (a
+ * backup column aside). The columns of a recognised shape come first: an extra column of the admin's
+ * gives way to them, and the shape may head two columns alike (the German template's 'Telefon
+ * geschäftlich', by position).
+ */
+function markDuplicates(columns: ColumnMapping[], known: ReadonlyMap<number, KnownColumn>): void {
 	const byHeader = new Map<string, ColumnMapping>();
 	const byField = new Map<FieldKey, ColumnMapping>();
-	for (const column of columns) {
+	const ordered = [
+		...columns.filter((c) => known.has(c.index)),
+		...columns.filter((c) => !known.has(c.index))
+	];
+	for (const column of ordered) {
 		const key = column.normalised || column.header.trim();
 		const same = byHeader.get(key);
-		if (key !== '' && same && !column.isChosen) {
+		if (key !== '' && same && !column.isChosen && !known.has(column.index)) {
 			column.status = 'error';
 			column.reason = `Same header as ${named(same)}: choose which one to use and Ignore the other.`;
 			continue;
 		}
 		if (key !== '' && !same) byHeader.set(key, column);
-		if (column.status !== 'mapped' || !column.field) continue;
+		if (column.status !== 'mapped' || !column.field || column.backupOf !== undefined) continue;
 		const first = byField.get(column.field);
 		if (first) {
 			column.status = 'error';
@@ -386,8 +528,10 @@ function markDuplicates(columns: ColumnMapping[]): void {
 }
 
 /**
- * Maps each column of a file to a field of the registry under the policy. Unknown headers stay
- * 'unmapped' until the admin maps or ignores them; blank, duplicate and prototype-named headers
+ * Maps each column of a file to a field of the registry under the policy. A header row of a shape
+ * Rollcall knows (shapes.ts: a vendor's template or export) maps by the shape's own columns, each to a
+ * field or ignored with the vendor's reason; other columns go by the registry's aliases. Unknown headers
+ * stay 'unmapped' until the admin maps or ignores them; blank, duplicate and prototype-named headers
  * ('__proto__', 'constructor') are errors, never dropped in silence.
  */
 export function mapHeaders(
@@ -396,10 +540,14 @@ export function mapHeaders(
 	options: MapOptions = {}
 ): HeaderMapping {
 	const customs = customIndex(policy);
-	const columns = headers.map((header, i) => mapColumn(header, i, policy, options, customs));
+	const shape = recogniseShape(headers);
+	const known = shape?.columns ?? new Map<number, KnownColumn>();
+	const columns = headers.map((header, i) => mapColumn(header, i, policy, options, customs, known.get(i)));
 	yieldFallbacks(columns);
 	signInNameAsEmail(columns, policy, options);
-	markDuplicates(columns);
+	namesAsDisplayName(columns, policy, options);
+	markBackups(columns, known);
+	markDuplicates(columns, known);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fieldsOf(policy)
 		.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key))
@@ -413,5 +561,12 @@ export function mapHeaders(
 				`No column for ${field(key).label}, which is required: map a column to it, or make it optional in Settings → Field policy.`
 		)
 	];
-	return { columns, missing, problems, isReady: problems.length === 0 };
+	return {
+		columns,
+		missing,
+		problems,
+		isReady: problems.length === 0,
+		shape: shape?.shape,
+		countryColumn: countryColumnOf(columns, known)
+	};
 }

@@ -12,7 +12,9 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'usagelocation',
 		'fax',
 		'faxnumber',
-		'alternateemailaddress'
+		'alternateemailaddress',
+		// The German template's Alternate email address.
+		'alternativeemailadresse'
 	],
 	'Google Workspace': [
 		'passwordhashfunction',
@@ -47,6 +49,7 @@ export const foreignColumns: Record<string, readonly string[]> = {
 	],
 	'Active Directory': [
 		'cn',
+		'dn',
 		'distinguishedname',
 		'enabled',
 		'objectguid',
@@ -60,6 +63,8 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'lastlogondate',
 		'initials'
 	],
+	// Personal titles (Dr., Frau), which German speakers head 'Anrede' or 'Titel': not a job title.
+	'German address books': ['anrede', 'titel'],
 	Zendesk: ['role', 'externalid', 'details', 'notes', 'restriction', 'tags', 'brand', 'organizationid'],
 	// The column a Rollcall errors file adds, when the admin uploads the corrected file again.
 	Rollcall: ['errors'],

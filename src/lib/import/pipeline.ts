@@ -9,6 +9,7 @@ import type { FileTable } from './errors-file';
 import { aboutFile } from './file-message';
 import { unescapeFormula } from './formula';
 import {
+	fieldColumns,
 	guessColumn,
 	mapHeaders,
 	type ColumnMapping,
@@ -243,13 +244,27 @@ function isEmailColumn(rows: readonly (readonly string[])[], index: number): boo
 	return hasValue;
 }
 
+/** Whether most of a column's values are two words or more: people's names ('Ann Lee'), which no username is. */
+function isNameColumn(rows: readonly (readonly string[])[], index: number): boolean {
+	let values = 0;
+	let names = 0;
+	for (const cells of rows) {
+		const cell = (cells[index] ?? '').trim();
+		if (cell === '') continue;
+		values++;
+		if (/\s/u.test(cell) && !cell.includes('@')) names++;
+	}
+	return names * 2 > values;
+}
+
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
 
 const mapOptionsOf = ({ rows }: SourceTable, choices: CheckOptions['choices']): MapOptions => ({
 	choices,
 	isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
-	isEmailColumn: (index) => isEmailColumn(rows, index)
+	isEmailColumn: (index) => isEmailColumn(rows, index),
+	isNameColumn: (index) => isNameColumn(rows, index)
 });
 
 const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
@@ -266,13 +281,15 @@ export function uniqueKeysOf(
 	source: SourceTable,
 	options: Pick<CheckOptions, 'policy' | 'choices'>
 ): Record<UniqueField, string[]> {
-	const { columns } = mappingOf(source, options);
+	const read = fieldColumns(mappingOf(source, options));
 	const found = {} as Record<UniqueField, string[]>;
 	for (const [field, toKey] of uniqueKeys) {
-		const column = columns.find((c) => c.status === 'mapped' && c.field === field);
+		// A field's column, then its backups where it is empty (as RowChecker reads them).
+		const indices = read.get(field);
 		const keys = new Set<string>();
-		for (const cells of column ? source.rows : []) {
-			const raw = cells[column!.index] ?? '';
+		for (const cells of indices ? source.rows : []) {
+			const index = indices!.find((i) => (cells[i] ?? '').trim() !== '') ?? indices![0]!;
+			const raw = cells[index] ?? '';
 			const cell = isVerbatim(source.format) ? raw : unescapeFormula(raw);
 			if (cell.trim() !== '') keys.add(toKey(cell));
 		}

@@ -4,7 +4,7 @@ import type { FieldPolicy } from '$lib/domain/policy';
 import { foldText } from '$lib/domain/text';
 import { validateUser, type UserFields, type UserInput } from '$lib/domain/user';
 import { unescapeFormula } from './formula';
-import { columnLetter, type HeaderMapping } from './headers';
+import { columnLetter, fieldColumns, type HeaderMapping } from './headers';
 
 /** One problem in one row (and usually one column), as the admin finds it in the spreadsheet. */
 export interface CellError {
@@ -114,19 +114,34 @@ export class RowChecker {
 	readonly #directory: Directory | undefined;
 	readonly #mapping: HeaderMapping;
 	readonly #columnOf = new Map<FieldKey, number>();
+	/** The backup columns of a field, read in turn where its column is empty (Active Directory's 'userPrincipalName'). */
+	readonly #backups = new Map<FieldKey, number[]>();
+	/** This row's fields read from a backup column, and which: their errors name that column. */
+	readonly #readAt = new Map<FieldKey, number>();
 	readonly #seen = new Map<FieldKey, Map<string, number>>(uniqueKeys.map(([key]) => [key, new Map()]));
 
 	constructor(mapping: HeaderMapping, options: CheckOptions) {
 		this.#options = options;
 		this.#mapping = mapping;
 		this.#directory = asDirectory(options.directory);
-		for (const column of mapping.columns) {
-			if (column.status === 'mapped' && column.field) this.#columnOf.set(column.field, column.index);
+		for (const [key, [index, ...backups]] of fieldColumns(mapping)) {
+			this.#columnOf.set(key, index!);
+			if (backups.length > 0) this.#backups.set(key, backups);
 		}
 	}
 
+	/** The column a field's cell is read from in this row: its own, or the first backup with a value. */
+	#readFrom(cells: readonly string[], key: FieldKey, index: number): number {
+		const backups = this.#backups.get(key);
+		if (!backups) return index;
+		let at = index;
+		for (const backup of backups) if ((cells[at] ?? '').trim() === '') at = backup;
+		if (at !== index) this.#readAt.set(key, at);
+		return at;
+	}
+
 	#error(row: number, key: FieldKey | undefined, message: string, at?: number): CellError {
-		const index = at ?? (key ? this.#columnOf.get(key) : undefined);
+		const index = at ?? (key ? (this.#readAt.get(key) ?? this.#columnOf.get(key)) : undefined);
 		if (index === undefined) return { row, field: key, message };
 		const header = this.#mapping.columns[index]?.header.trim() || `Column ${columnLetter(index)}`;
 		return { row, column: index, header, field: key, message };
@@ -135,6 +150,7 @@ export class RowChecker {
 	check(cells: readonly string[], row: number): CheckedRow {
 		if (isBlank(cells)) return { row, status: 'blank', values: {}, hasPassword: false, errors: [] };
 		const errors: CellError[] = [];
+		if (this.#readAt.size > 0) this.#readAt.clear();
 		const width = this.#mapping.columns.length;
 		const extra = cells.findIndex((cell, i) => i >= width && cell.trim() !== '');
 		if (extra >= 0) {
@@ -148,7 +164,8 @@ export class RowChecker {
 			);
 		}
 		const input: UserInput = {};
-		for (const [key, index] of this.#columnOf) {
+		for (const [key, column] of this.#columnOf) {
+			const index = this.#backups.size > 0 ? this.#readFrom(cells, key, column) : column;
 			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
 			const isVerbatim = field(key).isSensitive || this.#options.isVerbatim;
 			const cell = isVerbatim ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');

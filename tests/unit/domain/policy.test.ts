@@ -46,14 +46,15 @@ describe('presets', () => {
 		['rollcall', ['firstName', 'lastName', 'email']],
 		['portal', ['firstName', 'lastName', 'email']],
 		['groups', ['userType', 'firstName', 'email']],
-		['multi-customer', ['username', 'email']],
+		['multi-customer', ['displayName', 'email']],
 		['field-heavy', ['firstName', 'lastName', 'username', 'password', 'mobilePhone', 'email']]
 	])('%s requires exactly %j', (id, required) => {
 		expect(withRequirement(preset(id).policy, 'required')).toEqual([...required].sort());
 	});
 
-	it('C (multi-customer) offers user type and site, which default to Standard and HQ', () => {
+	it('C (multi-customer) offers a username, user type and site, which default to Standard and HQ', () => {
 		const { policy } = preset('multi-customer');
+		expect(policy.username).toBe('optional');
 		expect(policy.userType).toBe('optional');
 		expect(policy.site).toBe('optional');
 	});
@@ -157,6 +158,7 @@ describe('visibleFields', () => {
 			'userType'
 		]);
 		expect(visibleFields(preset('multi-customer').policy).map((f) => f.key)).toEqual([
+			'displayName',
 			'email',
 			'username',
 			'userType',

@@ -128,14 +128,14 @@ describe('validateUser: required fields of each workflow', () => {
 		).toMatchObject({ isValid: true, values: { userType: 'Standard' } });
 	});
 
-	it('C: needs only a user name and email; user type and site take their defaults', () => {
+	it("C: needs only the person's name and email; user type and site take their defaults", () => {
 		const result = validateUser(
-			{ username: 'ada', email: 'ada@example.com' },
+			{ displayName: 'Ada Lovelace', email: 'ada@example.com' },
 			policyOf('multi-customer'),
 			gb
 		);
 		expect(result).toEqual({
-			values: { email: 'ada@example.com', username: 'ada', userType: 'Standard', site: 'HQ' },
+			values: { displayName: 'Ada Lovelace', email: 'ada@example.com', userType: 'Standard', site: 'HQ' },
 			password: undefined,
 			errors: {},
 			isValid: true

@@ -105,8 +105,7 @@ describe('Okta CSV import with its profile attributes', () => {
 			costCenter: 'CC-100',
 			organization: 'FBI',
 			division: 'Criminal Investigative',
-			department: 'X-Files',
-			manager: 'walter.skinner@example.com'
+			department: 'X-Files'
 		});
 		expect(analysis.rows[1]?.values).toMatchObject({
 			postalCode: 'SW1A 1AA',
@@ -118,6 +117,11 @@ describe('Okta CSV import with its profile attributes', () => {
 		// Okta's own id of the manager and its locale have no field: ignored, not errors.
 		expect(analysis.mapping.columns.find((c) => c.header === 'managerId')?.status).toBe('ignored');
 		expect(analysis.mapping.columns.find((c) => c.header === 'locale')?.status).toBe('ignored');
+		// Okta's manager is free text: with a name among its values, it is not Rollcall's (an email).
+		expect(analysis.mapping.columns.find((c) => c.header === 'manager')).toMatchObject({
+			status: 'ignored',
+			reason: "Okta's manager is free text (a name), while Rollcall names a manager by email."
+		});
 	});
 
 	it('says what is wrong with each value, by its column', () => {
@@ -126,7 +130,6 @@ describe('Okta CSV import with its profile attributes', () => {
 				'countryCode',
 				'Country "XX" is not a country Rollcall knows: give its name (United Kingdom) or its two-letter code (GB).'
 			],
-			['manager', "Manager needs the manager's email address. An email address cannot contain spaces."],
 			[
 				'preferredLanguage',
 				'Preferred language "Klingon" is not a language Rollcall knows: give a language code such as en-GB or fr, or a name such as English.'
@@ -140,29 +143,23 @@ describe('Okta CSV import with its profile attributes', () => {
 });
 
 describe('Active Directory Get-ADUser export with c, co and manager', () => {
-	// userPrincipalName and mail both claim Email, loosely: the admin ignores the sign-in name.
-	const ignoreUpn = new Map<number, ColumnTarget>([[0, 'ignored']]);
-
-	it("takes the ISO code of 'c' over the name in 'co', and says a manager DN is not an email", () => {
-		const analysis = analysed('active-directory-addresses.csv', everything, ignoreUpn);
+	it("takes the ISO code of 'c' over the name in 'co', and ignores a manager DN, which is not an email", () => {
+		const analysis = analysed('active-directory-addresses.csv', everything);
+		expect(analysis.mapping.shape?.name).toBe('Active Directory export (Get-ADUser)');
 		expect(analysis.mapping.problems).toEqual([]);
-		expect(analysis.mapping.columns.find((c) => c.header === 'c')).toMatchObject({
-			status: 'mapped',
-			field: 'country'
+		const at = (header: string) => analysis.mapping.columns.find((c) => c.header === header);
+		expect(at('c')).toMatchObject({ status: 'mapped', field: 'country' });
+		expect(at('co')).toMatchObject({ status: 'mapped', field: 'country', backupOf: at('c')?.index });
+		expect(at('userPrincipalName')).toMatchObject({ field: 'email', backupOf: at('mail')?.index });
+		expect(at('manager')).toMatchObject({
+			status: 'ignored',
+			reason: "Active Directory's manager is a distinguished name (CN=...), not the manager's email."
 		});
-		expect(analysis.mapping.columns.find((c) => c.header === 'co')?.status).toBe('ignored');
-		expect(errorsOf(analysis, 3)).toEqual([
-			[
-				'manager',
-				"Manager is an Active Directory name (CN=...), not an email: give the manager's email instead."
-			]
-		]);
+		expect(analysis.mapping.countryColumn).toBe(at('c')?.index);
 	});
 
-	it('imports every row once the admin ignores the manager column', () => {
-		const manager = 16;
-		const choices = new Map([...ignoreUpn, [manager, 'ignored' as const]]);
-		const analysis = analysed('active-directory-addresses.csv', everything, choices);
+	it('imports every row with no choice of the admin', () => {
+		const analysis = analysed('active-directory-addresses.csv', everything);
 		expect(analysis.counts).toMatchObject({ new: 2, error: 0 });
 		expect(analysis.rows.map((r) => r.values)).toMatchObject([
 			{

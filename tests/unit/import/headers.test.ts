@@ -78,8 +78,9 @@ describe('templates of other systems map with no manual work', () => {
 		});
 		// The field-heavy policy also needs a username, which Entra's template has no column for.
 		expect(mapping.missing).toEqual(['username']);
+		expect(mapping.shape?.name).toBe('Microsoft Entra bulk create template');
 		expect(mapping.columns[3]?.reason).toBe(
-			'A column of Microsoft 365 files that Rollcall has no field for.'
+			"Entra's Block sign in: Rollcall accounts start Pending and are activated by email."
 		);
 		expect(mapping.columns[0]?.reason).toBe('Display name is hidden by the field policy.');
 		expect(mapHeaders(headers, defaultPolicy).isReady).toBe(true);
@@ -168,17 +169,23 @@ describe('templates of other systems map with no manual work', () => {
 			countryCode: 'country',
 			preferredLanguage: 'preferredLanguage',
 			timezone: 'timeZone',
-			userType: 'userType',
 			employeeNumber: 'employeeNumber',
 			costCenter: 'costCenter',
 			organization: 'organization',
 			division: 'division',
-			department: 'department',
-			manager: 'manager'
+			department: 'department'
 		});
+		expect(mapping.shape?.name).toBe('Okta user import');
 		expect(mapping.columns.find((c) => c.header === 'managerId')?.reason).toBe(
-			'A column of Okta files that Rollcall has no field for.'
+			"Okta's manager ID: Rollcall names a manager by email."
 		);
+		// Okta's user type is free text, and its manager a name unless every value is an address.
+		expect(mapping.columns.find((c) => c.header === 'userType')?.status).toBe('ignored');
+		expect(mapping.columns.find((c) => c.header === 'manager')?.status).toBe('ignored');
+		const managers = mapHeaders(table('okta.csv').headers, everything, {
+			isEmailColumn: (i) => table('okta.csv').headers[i] === 'manager'
+		});
+		expect(managers.columns.find((c) => c.header === 'manager')?.field).toBe('manager');
 	});
 
 	it('Active Directory export, where one attribute comes under two names', () => {
@@ -189,19 +196,30 @@ describe('templates of other systems map with no manual work', () => {
 		);
 		expect(mapped).toEqual({
 			GivenName: 'firstName',
+			Name: 'displayName',
 			SamAccountName: 'username',
 			Surname: 'lastName',
+			UserPrincipalName: 'email',
+			sn: 'lastName',
+			mail: 'email',
 			EmailAddress: 'email',
 			displayName: 'displayName',
 			OfficePhone: 'businessPhone',
 			MobilePhone: 'mobilePhone',
+			telephoneNumber: 'businessPhone',
+			mobile: 'mobilePhone',
 			title: 'jobTitle',
 			department: 'department',
 			company: 'company'
 		});
-		expect(mapping.columns.find((c) => c.header === 'sn')?.reason).toBe(
-			'Column I ("Surname") is Last name; choose a field for this one if it should be imported.'
-		);
+		expect(mapping.shape?.name).toBe('Active Directory export (Get-ADUser)');
+		// The second name of an attribute is read where the first is empty.
+		expect(mapping.columns.find((c) => c.header === 'sn')).toMatchObject({
+			backupOf: 8,
+			reason: 'Read where column I ("Surname") is empty.'
+		});
+		expect(mapping.columns.find((c) => c.header === 'UserPrincipalName')?.backupOf).toBe(12);
+		expect(mapping.columns.find((c) => c.header === 'EmailAddress')?.backupOf).toBe(11);
 	});
 
 	it('Active Directory attributes on their own', () => {
@@ -260,7 +278,8 @@ describe('templates of other systems map with no manual work', () => {
 		[
 			'workflow-c.csv',
 			'multi-customer',
-			{ 'User name*': 'username', 'Email*': 'email', 'User type': 'userType', Site: 'site' }
+			// Its policy requires the person's name, which is what its 'User name*' holds.
+			{ 'User name*': 'displayName', 'Email*': 'email', 'User type': 'userType', Site: 'site' }
 		],
 		[
 			'workflow-d.csv',

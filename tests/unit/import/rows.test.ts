@@ -38,8 +38,9 @@ describe('validating rows with the registry', () => {
 			[3, 'new'],
 			[4, 'error']
 		]);
+		// Its preset requires the person's name, and 'User name*' is the file's only name column.
 		expect(result.rows[0]?.values).toEqual({
-			username: 'jdoe',
+			displayName: 'jdoe',
 			email: 'jane.doe@example.com',
 			userType: 'Privileged',
 			site: 'Paris'
