@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ImportPage } from './pages/import-page';
+import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
 import { UsersPage } from './pages/users-page';
 
@@ -75,4 +76,38 @@ test('phones read as the file holds them; an optional phone that is no number is
 	await open('Ann Lee');
 	await expect(user.detail('Business phone')).toHaveText('12345');
 	await expect(user.detail('Mobile phone')).toHaveText('07400 123456');
+});
+
+test("'Send login details by SMS' makes a new user's unreadable mobile an error, and only then", async ({
+	page
+}) => {
+	const settings = new SettingsPage(page);
+	await settings.goto();
+	await settings.setRequirement('Password', 'optional');
+
+	const importing = new ImportPage(page);
+	await importing.goto();
+	const file = [
+		'First name,Last name,Email,Mobile phone,Password',
+		'Ann,Lee,ann@example.com,12345,correct horse battery',
+		'Bob,Hale,bob@example.com,07400 123456,correct horse staple'
+	].join('\r\n');
+	await importing.choose({ name: 'sms.csv', mimeType: 'text/csv', buffer: Buffer.from(file, 'utf-8') });
+	await expect(importing.verify('sms.csv')).toBeVisible();
+	await expect(importing.count('with warnings')).toHaveText(/1 with warnings/);
+
+	const sms = page.getByRole('checkbox', { name: /^Send login details by SMS/ });
+	await expect(sms).toHaveAccessibleDescription(/with SMS on, a mobile phone kept as typed is an error/u);
+	await sms.check();
+	await expect(importing.count('with errors')).toHaveText(/1 with errors/);
+	await expect(importing.count('with warnings')).toHaveText(/0 with warnings/);
+	await expect(page.getByRole('region', { name: /^Errors/ })).toContainText(
+		`Mobile phone "12345" is not a phone number Rollcall can read, and this new user's login details go to it by SMS: correct it, or turn off 'Send login details by SMS'.`
+	);
+	await expect(importing.complete).toBeDisabled();
+
+	await sms.uncheck();
+	await expect(importing.count('with warnings')).toHaveText(/1 with warnings/);
+	await expect(importing.count('with errors')).toHaveText(/0 with errors/);
+	await expect(importing.complete).toBeEnabled();
 });
