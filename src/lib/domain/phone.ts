@@ -63,6 +63,11 @@ export function keptPhoneWarning(raw: string, label: string): string {
 		: `${label} "${value}" is not a phone number Rollcall can read: kept as typed.`;
 }
 
+/** Whether a stored phone is a number parsePhone read (E.164, with any extension), not one kept as typed. */
+export function isReadPhone(stored: string): boolean {
+	return /^\+[1-9]\d{1,14}(?:;ext=\d+)?$/u.test(stored);
+}
+
 /** Shows a stored E.164 number the way people read it: national form at home, international otherwise. */
 export function formatPhone(e164: string, defaultCountry: CountryCode): string {
 	const [number = '', ext] = e164.split(';ext=');

@@ -6,6 +6,7 @@ import {
 	countries,
 	formatPhone,
 	isCountryCode,
+	isReadPhone,
 	isRoundedByExcel,
 	keptPhoneWarning,
 	parsePhone,
@@ -150,6 +151,15 @@ describe('parsePhone: numbers Excel took for numbers', () => {
 	it('takes no other number for one Excel rounded', () => {
 		for (const raw of ['4.42E12', '44E+', '+4.42079E+12', '020 7946 0958', '4.42079E-12'])
 			expect(isRoundedByExcel(raw)).toBe(false);
+	});
+});
+
+describe('isReadPhone', () => {
+	it('tells a number parsePhone read from one an import kept as typed', () => {
+		for (const stored of ['+447400123456', '+442079460958;ext=45', valueOf('(212) 555-0199', 'US')])
+			expect(isReadPhone(stored)).toBe(true);
+		for (const kept of ['12345', '07400 123456', '4.42079E+12', '+44 7400 123456', '', '+0123'])
+			expect(isReadPhone(kept)).toBe(false);
 	});
 });
 
