@@ -161,7 +161,10 @@ export function contextOf(
 	input: Pick<UserInput, 'country'> | Pick<UserFields, 'country'>,
 	context: FieldContext
 ): FieldContext {
-	const raw = input.country;
+	return countryContext(input.country, context);
+}
+
+function countryContext(raw: FieldValue | undefined, context: FieldContext): FieldContext {
 	if (typeof raw !== 'string' || raw.trim() === '') return context;
 	const country = parseCountry(raw);
 	return country.ok && isCountryCode(country.value) ? { defaultCountry: country.value } : context;
@@ -179,7 +182,7 @@ export function validateUser(
 	let warnings: FieldErrors | undefined;
 	let password: string | undefined;
 	const given = typeof input.country === 'string' && input.country.trim() !== '';
-	const own = contextOf(given ? input : { country: options.country }, context);
+	const own = countryContext(given ? input.country : options.country, context);
 	for (const def of fieldsOf(policy)) {
 		if (policy[def.key] === 'hidden') continue;
 		const { value, error, warning } = validateField(def.key, input[def.key], policy, own, options.isLenient);
