@@ -1,5 +1,6 @@
 // What the outbox holds and how a directory user becomes a message for the relay. Pure: no Dexie, no DOM.
 import type { MessageTemplate, MessageUser, MessageValues, OutgoingMessage } from './relay-protocol';
+import { isReadPhone } from './phone';
 import { nameOf, type User } from './user';
 
 /** A message's life: queued -> sending -> sent | failed (with the reason) | cancelled. */
@@ -101,7 +102,13 @@ export function messageUser(user: User, directoryId: string): MessageUser {
 
 /** Why a user cannot be sent a template, or undefined when they can. */
 export function cannotSend(user: User, template: MessageTemplate): string | undefined {
-	if (template === 'sms-login') return user.mobilePhone ? undefined : `${nameOf(user)} has no mobile phone.`;
+	if (template === 'sms-login') {
+		if (!user.mobilePhone) return `${nameOf(user)} has no mobile phone.`;
+		// An import keeps an optional mobile it cannot read as typed: no SMS can go to it.
+		return isReadPhone(user.mobilePhone)
+			? undefined
+			: `${nameOf(user)}'s mobile phone "${user.mobilePhone}" is not a number Rollcall can read: correct it on their page.`;
+	}
 	return user.email ? undefined : `${nameOf(user) || 'This user'} has no email.`;
 }
 

@@ -9,7 +9,7 @@ import {
 	type FieldValue,
 	type UserType
 } from './fields';
-import { isCountryCode } from './phone';
+import { isCountryCode, keptPhoneWarning } from './phone';
 import { fieldsOf, type FieldPolicy } from './policy';
 import { foldText } from './text';
 
@@ -96,7 +96,33 @@ export interface ValidatedUser {
 	/** The password as entered, when the policy asks for one: only ever passed on, never stored. */
 	password?: string;
 	errors: FieldErrors;
+	/**
+	 * Values kept as typed that could not be checked (see ValidateOptions.isLenient), each with what was
+	 * done; absent when there are none (an import of 100,000 rows builds no object for them).
+	 */
+	warnings?: FieldErrors;
 	isValid: boolean;
+}
+
+export interface ValidateOptions {
+	/**
+	 * Keeps an optional phone number that cannot be read as typed, with a warning, instead of refusing it:
+	 * an import keeps what the admin's files hold (they can correct it later); the form, where the number
+	 * can be retyped at once, does not.
+	 */
+	isLenient?: boolean;
+	/**
+	 * The person's country when the input has no Country (a file's column for a Country the policy hides):
+	 * their phone numbers are read with it, and it is never stored.
+	 */
+	country?: string;
+}
+
+/** What validating one value gives: the value to keep, or the message to show, and a warning for a value kept unchecked. */
+export interface ValidatedValue {
+	value?: FieldValue;
+	error?: string;
+	warning?: string;
 }
 
 /** Validates one value of one field under the policy: the message to show, or the value to keep. */
@@ -104,8 +130,9 @@ export function validateField(
 	key: FieldKey,
 	raw: FieldValue | undefined,
 	policy: FieldPolicy,
-	context: FieldContext
-): { value?: FieldValue; error?: string } {
+	context: FieldContext,
+	isLenient = false
+): ValidatedValue {
 	const def = field(key);
 	const requirement = policy[key];
 	if (requirement === 'hidden') return {};
@@ -117,43 +144,59 @@ export function validateField(
 		return { value: def.defaultValue };
 	}
 	const parsed = def.parse(text, context);
-	return parsed.ok ? { value: parsed.value } : { error: parsed.message };
+	if (parsed.ok) return { value: parsed.value };
+	// Only a phone is kept unread: a number nothing depends on yet. A required one must be a number.
+	if (isLenient && def.type === 'phone' && requirement === 'optional')
+		return { value: text.trim(), warning: keptPhoneWarning(text, def.label) };
+	return { error: parsed.message };
 }
 
 /**
- * The context one user's values are read and shown in: the person's own country, when the policy keeps
- * one and it has phone numbers, is where their numbers typed without +code are (a Lyon office's
- * '06 12 34 56 78' in a British organisation); otherwise the organisation's default country.
+ * The context one user's values are read and shown in: the person's own country, when they have one and
+ * it has phone numbers, is where their numbers typed without +code are (a Lyon office's '06 12 34 56 78'
+ * in a British organisation); otherwise the organisation's default country. The country counts even when
+ * the policy hides Country: it still says where the person is.
  */
 export function contextOf(
-	input: UserInput | Partial<UserFields>,
-	policy: FieldPolicy,
+	input: Pick<UserInput, 'country'> | Pick<UserFields, 'country'>,
 	context: FieldContext
 ): FieldContext {
-	const raw = input.country;
-	if (policy.country === 'hidden' || typeof raw !== 'string' || raw.trim() === '') return context;
+	return countryContext(input.country, context);
+}
+
+function countryContext(raw: FieldValue | undefined, context: FieldContext): FieldContext {
+	if (typeof raw !== 'string' || raw.trim() === '') return context;
 	const country = parseCountry(raw);
 	return country.ok && isCountryCode(country.value) ? { defaultCountry: country.value } : context;
 }
 
 /** Validates a whole form or import row under the policy; uniqueness is checked against the directory apart. */
-export function validateUser(input: UserInput, policy: FieldPolicy, context: FieldContext): ValidatedUser {
+export function validateUser(
+	input: UserInput,
+	policy: FieldPolicy,
+	context: FieldContext,
+	options: ValidateOptions = {}
+): ValidatedUser {
 	const values: Record<string, FieldValue | undefined> = {};
 	const errors: FieldErrors = {};
+	let warnings: FieldErrors | undefined;
 	let password: string | undefined;
-	const own = contextOf(input, policy, context);
+	const given = typeof input.country === 'string' && input.country.trim() !== '';
+	const own = countryContext(given ? input.country : options.country, context);
 	for (const def of fieldsOf(policy)) {
 		if (policy[def.key] === 'hidden') continue;
-		const { value, error } = validateField(def.key, input[def.key], policy, own);
+		const { value, error, warning } = validateField(def.key, input[def.key], policy, own, options.isLenient);
 		if (error) errors[def.key] = error;
 		else if (def.isSensitive) password = typeof value === 'string' ? value : undefined;
 		else values[def.key] = value;
+		if (warning) (warnings ??= {})[def.key] = warning;
 	}
 	return {
 		// Built from the policy's fields, each value checked by its field's parse: a Partial<UserFields>.
 		values: values as Partial<UserFields>,
 		password,
 		errors,
+		...(warnings && { warnings }),
 		isValid: Object.keys(errors).length === 0
 	};
 }

@@ -174,6 +174,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 			const receive = async ({ rowCount, table, ...head }: AnalysisHead): Promise<Analysis> => {
 				const rows: CheckedRow[] = [];
 				const errors: CellError[] = [];
+				const warnings: CellError[] = [];
 				const tableRows: (readonly string[])[] = [];
 				const passwords = new Map<number, string>();
 				for (let start = 0; start === 0 || start < rowCount; start += SLICE) {
@@ -183,11 +184,12 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 					for (const row of slice.rows) {
 						rows.push(row);
 						errors.push(...row.errors);
+						if (row.warnings) warnings.push(...row.warnings);
 					}
 					tableRows.push(...slice.tableRows);
 					for (const [row, password] of slice.passwords) passwords.set(row, password);
 				}
-				return { ...head, rows, errors, table: { ...table, rows: tableRows }, passwords };
+				return { ...head, rows, errors, warnings, table: { ...table, rows: tableRows }, passwords };
 			};
 			const run = async (): Promise<Parsed<Analysis>> => {
 				const result = await read();

@@ -68,6 +68,8 @@ export interface CheckOptions {
 	directory?: Directory | Lookup;
 	/** 'Update existing users'. */
 	updateExisting?: boolean;
+	/** 'Send login details by SMS': new users' mobile phones must be numbers (see RowChecker). */
+	sendsSms?: boolean;
 	/** Called as rows are checked; the first call (0, total) comes as soon as the file is read. */
 	onProgress?: (done: number, total: number) => void;
 }
@@ -98,6 +100,10 @@ export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	rows: CheckedRow[];
 	/** Every row's errors, in row order. */
 	errors: CellError[];
+	/** Every row's warnings (values kept as typed that could not be checked), in row order. */
+	warnings: CellError[];
+	/** The rows with warnings, whatever `counts` has them as: a warning never blocks a row. */
+	rowsWithWarnings: number;
 	/** The admin's rows as given, for the errors file, with the password column emptied. */
 	table: FileTable;
 	/**
@@ -310,7 +316,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		context: options.context,
 		directory: options.directory,
 		updateExisting: options.updateExisting,
-		isVerbatim: isVerbatim(source.format)
+		isVerbatim: isVerbatim(source.format),
+		sendsSms: options.sendsSms
 	});
 	const total = rows.length;
 	const progress = options.onProgress ?? (() => undefined);
@@ -327,7 +334,14 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 	}
 	progress(total, total);
 	const counts: Record<RowStatus, number> = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
-	for (const row of checked) counts[row.status]++;
+	const warnings: CellError[] = [];
+	let rowsWithWarnings = 0;
+	for (const row of checked) {
+		counts[row.status]++;
+		if (!row.warnings) continue;
+		rowsWithWarnings++;
+		warnings.push(...row.warnings);
+	}
 	const secret = mapping.columns.find(
 		(column) => column.status === 'mapped' && column.field && field(column.field).isSensitive
 	);
@@ -356,6 +370,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		counts,
 		rows: checked,
 		errors: checked.flatMap((row) => row.errors),
+		warnings,
+		rowsWithWarnings,
 		table: redacted(source, mapping),
 		passwords,
 		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping)
@@ -363,10 +379,10 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 }
 
 /**
- * An Analysis without its rows, errors, passwords and table rows. The worker sends this head first,
+ * An Analysis without its rows, errors, warnings, passwords and table rows. The worker sends this head first,
  * then the rows in slices: received in one message, 100,000 rows hold the page for about a second.
  */
-export type AnalysisHead = Omit<Analysis, 'rows' | 'errors' | 'passwords' | 'table'> & {
+export type AnalysisHead = Omit<Analysis, 'rows' | 'errors' | 'warnings' | 'passwords' | 'table'> & {
 	table: Omit<FileTable, 'rows'>;
 	rowCount: number;
 };
@@ -380,7 +396,7 @@ export interface AnalysisSlice {
 
 export function headOf(analysis: Analysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
-	const { presetFit } = analysis;
+	const { presetFit, rowsWithWarnings } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
 	const rowCount = analysis.rows.length;
 	return {
@@ -393,6 +409,7 @@ export function headOf(analysis: Analysis): AnalysisHead {
 		headers,
 		mapping,
 		counts,
+		rowsWithWarnings,
 		table: tableHead,
 		rowCount,
 		presetFit

@@ -2,7 +2,7 @@ import { emailKey } from '$lib/domain/email';
 import { field, type FieldContext, type FieldKey } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { foldText } from '$lib/domain/text';
-import { validateUser, type UserFields, type UserInput } from '$lib/domain/user';
+import { validateUser, type UserFields, type UserInput, type ValidateOptions } from '$lib/domain/user';
 import { unescapeFormula } from './formula';
 import { columnLetter, fieldColumns, type HeaderMapping } from './headers';
 
@@ -80,6 +80,11 @@ export interface CheckOptions {
 	 * opens and Rollcall never formula-escapes. Cells of tables are unescaped (formula.ts).
 	 */
 	isVerbatim?: boolean;
+	/**
+	 * 'Send login details by SMS': a new user given a password gets it on their mobile phone, which must
+	 * then be a number; an optional one that cannot be read is an error, not a warning.
+	 */
+	sendsSms?: boolean;
 }
 
 function find(lookup: Lookup | undefined, key: string | undefined): ExistingUser | undefined {
@@ -102,6 +107,13 @@ export const uniqueKeys: readonly [UniqueField, (value: string) => string][] = [
 	['username', foldText],
 	['customerCode', (value) => value.trim().toLowerCase()]
 ];
+
+/** One object for every row of a file without a country column. */
+const LENIENT: ValidateOptions = Object.freeze({ isLenient: true });
+
+/** Why a new user's mobile phone kept as typed cannot take their login details by SMS, and what to do. */
+const smsProblem = (typed: string | undefined) =>
+	`Mobile phone "${typed ?? ''}" is not a phone number Rollcall can read, and this new user's login details go to it by SMS: correct it, or turn off 'Send login details by SMS'.`;
 
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
@@ -183,8 +195,9 @@ export class RowChecker {
 		const {
 			values,
 			password,
-			errors: fieldErrors
-		} = validateUser(input, this.#options.policy, this.#options.context);
+			errors: fieldErrors,
+			warnings: fieldWarnings
+		} = validateUser(input, this.#options.policy, this.#options.context, this.#validateOptions(cells));
 		for (const [key, message] of Object.entries(fieldErrors) as [FieldKey, string][]) {
 			// A required field with no column is the header's problem, said once (mapping.problems), not in every row.
 			if (this.#mapping.missing.includes(key)) continue;
@@ -194,8 +207,32 @@ export class RowChecker {
 		const existing = find(this.#directory?.byEmail, key);
 		errors.push(...this.#duplicates(values, row, key, existing));
 		const checked: CheckedRow = { row, status: 'new', values, hasPassword: password !== undefined, errors };
+		// Only rows with warnings get an array: 100,000 rows without any cost nothing more to check or send.
+		if (fieldWarnings) {
+			const isSms = this.#options.sendsSms === true && checked.hasPassword && !existing;
+			for (const [kept, message] of Object.entries(fieldWarnings) as [FieldKey, string][]) {
+				if (errors.some((e) => e.field === kept)) continue;
+				if (kept === 'mobilePhone' && isSms) {
+					errors.push(this.#error(row, kept, smsProblem(values.mobilePhone)));
+				} else {
+					(checked.warnings ??= []).push(this.#error(row, kept, message));
+				}
+			}
+		}
 		this.#classify(checked, input, existing);
 		return checked;
+	}
+
+	/**
+	 * An import keeps what it cannot check (an optional phone) with a warning; the row's country comes from
+	 * the file's column for it when Country is not a field of the check (the policy hides it): it reads the
+	 * row's phone numbers, and is never stored.
+	 */
+	#validateOptions(cells: readonly string[]): ValidateOptions {
+		const index = this.#mapping.countryColumn;
+		if (index === undefined || this.#columnOf.has('country')) return LENIENT;
+		const cell = cells[index] ?? '';
+		return { isLenient: true, country: this.#options.isVerbatim ? cell : unescapeFormula(cell) };
 	}
 
 	/** Repeats of an earlier row of the file, and values other directory users already have. */

@@ -65,8 +65,6 @@ export class ImportSession {
 	mode = $state<ImportMode>('all-or-nothing');
 	/** Workflow C's 'send invite': off by default. */
 	sendActivation = $state(false);
-	/** Workflow D: the file's passwords go only into SMS messages to the new users' mobile phones. */
-	sendSms = $state(false);
 	#step = $state<ImportStep>('choose');
 	#file = $state.raw<File | null>(null);
 	#progress = $state({ done: 0, total: 0 });
@@ -76,6 +74,7 @@ export class ImportSession {
 	#error = $state<string | null>(null);
 	#summary = $state.raw<ImportSummary | null>(null);
 	#updateExisting = $state(false);
+	#sendSms = $state(false);
 	#delimiter = $state<Delimiter | undefined>(undefined);
 	#sheet = $state<string | undefined>(undefined);
 	#choices = $state.raw<ReadonlyMap<number, ColumnTarget>>(NO_CHOICES);
@@ -113,6 +112,22 @@ export class ImportSession {
 	get updateExisting(): boolean {
 		return this.#updateExisting;
 	}
+	/** Workflow D: the file's passwords go only into SMS messages to the new users' mobile phones. */
+	get sendSms(): boolean {
+		return this.#sendSms;
+	}
+
+	/**
+	 * Whether 'Send login details by SMS' changes the check: a mobile phone kept as typed (a warning) is an
+	 * error for a new user who gets an SMS, and goes back to a warning without it.
+	 */
+	get hasUnreadMobiles(): boolean {
+		const analysis = this.#analysis;
+		const isMobile = (problem: { field?: FieldKey }) => problem.field === 'mobilePhone';
+		return (
+			!!analysis && (analysis.warnings.some(isMobile) || (this.#sendSms && analysis.errors.some(isMobile)))
+		);
+	}
 
 	/** The preset whose rules this import is checked under, for this import only; null: the field policy. */
 	get rules(): PresetFit | null {
@@ -133,7 +148,7 @@ export class ImportSession {
 
 	/** Whether the file gives passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
 	get canSendSms(): boolean {
-		return (this.#analysis?.passwords.size ?? 0) > 0 && settings.policy.mobilePhone !== 'hidden';
+		return (this.#analysis?.passwords.size ?? 0) > 0 && this.policy.mobilePhone !== 'hidden';
 	}
 
 	/** Whether Complete may run, and if not, why, in the admin's words. */
@@ -292,6 +307,12 @@ export class ImportSession {
 		this.#updateExisting = value;
 		return this.#read();
 	}
+	/** Checks the file again only when the switch changes what its rows are (see hasUnreadMobiles). */
+	async setSendSms(value: boolean): Promise<void> {
+		const isChecking = this.hasUnreadMobiles;
+		this.#sendSms = value;
+		if (isChecking) await this.#read();
+	}
 
 	async #read(): Promise<void> {
 		const file = this.#file;
@@ -316,6 +337,7 @@ export class ImportSession {
 					sheet: this.#sheet,
 					choices: this.#choices,
 					updateExisting: this.#updateExisting,
+					sendsSms: this.#sendSms && this.canSendSms,
 					// The worker reads the users the file names, with their values: a row giving exactly
 					// what is stored is 'unchanged' (and not written), not an update.
 					readsDirectory: true
@@ -368,7 +390,7 @@ export class ImportSession {
 		this.#error = null;
 		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };
 		try {
-			const isSending = this.sendActivation || (this.sendSms && this.canSendSms);
+			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);
 			// In the import worker, which still holds the rows, so the page stays responsive; here when the
 			// worker let them go (stopped after a minute idle), or when messages are queued for the new users
 			// in the same transaction (the outbox hook runs on this page).
@@ -394,7 +416,7 @@ export class ImportSession {
 	) {
 		const ids = created.map((user) => user.id);
 		if (this.sendActivation) await outbox.queueFor(ids, 'activation');
-		if (this.sendSms && this.canSendSms) {
+		if (this.#sendSms && this.canSendSms) {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- lives for this call only, never rendered
 			const byUser = new Map(created.map((user) => [user.id, passwords.get(user.row)]));
 			const withPassword = ids.filter((id) => byUser.get(id) !== undefined);
@@ -438,7 +460,7 @@ export class ImportSession {
 		this.#error = null;
 		this.#summary = null;
 		this.sendActivation = false;
-		this.sendSms = false;
+		this.#sendSms = false;
 		this.#delimiter = undefined;
 		this.#sheet = undefined;
 		this.#choices = NO_CHOICES;

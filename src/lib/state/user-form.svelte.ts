@@ -97,7 +97,7 @@ export class UserForm {
 
 	/** The context this person's values are read in: their own country's phone numbers (see contextOf). */
 	get context(): FieldContext {
-		return contextOf(this.values, settings.policy, settings.context);
+		return contextOf(this.values, settings.context);
 	}
 
 	errorOf(key: FieldKey): string | undefined {

@@ -58,6 +58,19 @@ export class ImportPage {
 			.filter({ hasText: new RegExp(`^\\s*[\\d,]+ ${what}\\s*$`) });
 	}
 
+	/** The list of warnings (values kept as typed), by row, column and what Rollcall did. */
+	get warnings(): Locator {
+		return this.page.getByRole('region', { name: /^Warnings \(/ });
+	}
+
+	/** A value of the preview kept as typed: marked, its warning shown when opened. */
+	warnedValue(value: string): Locator {
+		return this.page
+			.getByRole('region', { name: 'Rows as they will be stored' })
+			.locator('details')
+			.filter({ has: this.page.locator('summary', { hasText: value }) });
+	}
+
 	async choose(file: ChosenFile): Promise<void> {
 		await this.chooseFile.setInputFiles(file);
 	}

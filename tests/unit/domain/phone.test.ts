@@ -6,6 +6,9 @@ import {
 	countries,
 	formatPhone,
 	isCountryCode,
+	isReadPhone,
+	isRoundedByExcel,
+	keptPhoneWarning,
 	parsePhone,
 	type CountryCode
 } from '../../../src/lib/domain/phone';
@@ -93,6 +96,81 @@ describe('parsePhone: invalid numbers', () => {
 		const short = parsePhone('123', 'Business phone', 'GB');
 		expect(junk.ok || junk.message).toMatch(/^Business phone /u);
 		expect(short.ok || short.message).toMatch(/^Business phone /u);
+	});
+});
+
+describe('parsePhone: numbers Excel took for numbers', () => {
+	it.each<[string, string, CountryCode, string]>([
+		// what, the cell as Excel wrote it, admin's default country, stored
+		['an Australian mobile whose + was dropped', '61425555010', 'GB', '+61425555010'],
+		['a French mobile whose + was dropped', '33612345678', 'GB', '+33612345678'],
+		['the same, read from a US organisation', '33612345678', 'US', '+33612345678'],
+		['a British mobile whose + was dropped, read from France', '447400123456', 'FR', '+447400123456'],
+		// libphonenumber takes a country's own code in front of a national number: the same number.
+		['a British mobile whose + was dropped, read at home', '447400123456', 'GB', '+447400123456'],
+		['a US number with its 1, read at home', '12025550101', 'US', '+12025550101'],
+		['a US number with its 1, read from Britain', '12025550101', 'GB', '+12025550101'],
+		// A national number whose leading 0 Excel dropped is valid at home: it stays national.
+		['a British mobile whose 0 was dropped', '7400123456', 'GB', '+447400123456'],
+		['a German mobile whose 0 was dropped', '1701234567', 'DE', '+491701234567'],
+		// Valid both ways: the national reading wins (a German area code can start with 49).
+		['digits valid at home and abroad', '491701234567', 'DE', '+49491701234567']
+	])('reads %s (%j, default %s) as %s', (_what, raw, country, stored) => {
+		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({ ok: true, value: stored });
+	});
+
+	it.each<[string, string, CountryCode]>([
+		['13 digits that are no number with or without +', '4420794609581', 'GB'],
+		['a national number whose 0 was dropped, read from elsewhere', '7400123456', 'US'],
+		['too few digits', '12345', 'GB']
+	])('refuses %s (%j, default %s)', (_what, raw, country) => {
+		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({
+			ok: false,
+			message: `Mobile phone is not a valid ${country} number; for another country start with + and its code.`
+		});
+	});
+
+	it('puts + only in front of digits alone, as Excel writes them', () => {
+		// Typed with spaces, a number is a person's: 61 425 555 010 for a British admin is a mistake to show.
+		expect(parsePhone('61 425 555 010', 'Mobile phone', 'GB').ok).toBe(false);
+		expect(parsePhone('(61) 425555010', 'Mobile phone', 'GB').ok).toBe(false);
+		expect(parsePhone('61425555010 x12', 'Mobile phone', 'GB').ok).toBe(false);
+	});
+
+	it.each(['4.42079E+12', '4,42079E+12', '6.14256E+10', '4E+12', ' 4.42079e+12 '])(
+		'says a number Excel rounded (%j) cannot be read, and how to keep the next one whole',
+		(raw) => {
+			expect(isRoundedByExcel(raw)).toBe(true);
+			expect(parsePhone(raw, 'Business phone', 'GB')).toEqual({
+				ok: false,
+				message: `Business phone "${raw.trim()}" was rounded by Excel, which showed the number in scientific notation: format the column as Text in Excel and type the number again.`
+			});
+		}
+	);
+
+	it('takes no other number for one Excel rounded', () => {
+		for (const raw of ['4.42E12', '44E+', '+4.42079E+12', '020 7946 0958', '4.42079E-12'])
+			expect(isRoundedByExcel(raw)).toBe(false);
+	});
+});
+
+describe('isReadPhone', () => {
+	it('tells a number parsePhone read from one an import kept as typed', () => {
+		for (const stored of ['+447400123456', '+442079460958;ext=45', valueOf('(212) 555-0199', 'US')])
+			expect(isReadPhone(stored)).toBe(true);
+		for (const kept of ['12345', '07400 123456', '4.42079E+12', '+44 7400 123456', '', '+0123'])
+			expect(isReadPhone(kept)).toBe(false);
+	});
+});
+
+describe('keptPhoneWarning', () => {
+	it('names the value as typed and what Rollcall did with it', () => {
+		expect(keptPhoneWarning(' 12345 ', 'Business phone')).toBe(
+			'Business phone "12345" is not a phone number Rollcall can read: kept as typed.'
+		);
+		expect(keptPhoneWarning('4.42079E+12', 'Mobile phone')).toBe(
+			'Mobile phone "4.42079E+12" was rounded by Excel (scientific notation): kept as typed. Format the column as Text in Excel and type the number again.'
+		);
 	});
 });
 

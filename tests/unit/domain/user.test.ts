@@ -299,18 +299,66 @@ describe("a person's own country for their phone numbers", () => {
 		country
 	});
 
+	const withoutCountry = (input: UserInput): UserInput =>
+		Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'country'));
+
 	it('reads a number typed without +code as one of the country the row gives', () => {
 		const result = validateUser(row('France'), withCountry, gb);
 		expect(result.errors).toEqual({});
 		expect(result.values).toMatchObject({ country: 'FR', mobilePhone: '+33612345678' });
 	});
 
-	it("falls back to the organisation's country when the row gives none, or one the policy hides", () => {
+	it("falls back to the organisation's country when the row gives none", () => {
 		expect(validateUser(row(''), withCountry, gb).errors.mobilePhone).toBe(
 			'Mobile phone is not a valid GB number; for another country start with + and its code.'
 		);
-		expect(validateUser(row('FR'), defaultPolicy, gb).errors.mobilePhone).toBeDefined();
-		expect(contextOf({ country: 'FR' }, defaultPolicy, gb)).toBe(gb);
+		expect(validateUser(row('  '), withCountry, gb, { country: '' }).errors.mobilePhone).toBeDefined();
+	});
+
+	it('reads the numbers with the country even when the policy hides Country, and never keeps it', () => {
+		// defaultPolicy hides Country: a user's stored one (from an earlier policy) still says where they are.
+		expect(defaultPolicy.country).toBe('hidden');
+		const result = validateUser(row('FR'), defaultPolicy, gb);
+		expect(result.errors).toEqual({});
+		expect(result.values.mobilePhone).toBe('+33612345678');
+		expect(result.values).not.toHaveProperty('country');
+		expect(contextOf({ country: 'FR' }, gb)).toEqual({ defaultCountry: 'FR' });
+	});
+
+	it("takes a row's country given apart (a file's column for a hidden Country), never storing it", () => {
+		const noCountry = withoutCountry(row(''));
+		for (const country of ['Australia', 'AU', 'aus', ' australia ']) {
+			const result = validateUser({ ...noCountry, mobilePhone: '0425 555 010' }, defaultPolicy, gb, {
+				country
+			});
+			expect(result.errors).toEqual({});
+			expect(result.values.mobilePhone).toBe('+61425555010');
+			expect(result.values).not.toHaveProperty('country');
+		}
+		for (const [country, typed, stored] of [
+			['Deutschland', '0170 1234567', '+491701234567'],
+			['france', '06 12 34 56 78', '+33612345678']
+		]) {
+			expect(
+				validateUser({ ...noCountry, mobilePhone: typed }, defaultPolicy, gb, { country }).values
+			).toMatchObject({
+				mobilePhone: stored
+			});
+		}
+	});
+
+	it("prefers the input's own country to the one given apart", () => {
+		const result = validateUser(row('France'), withCountry, gb, { country: 'US' });
+		expect(result.values).toMatchObject({ country: 'FR', mobilePhone: '+33612345678' });
+	});
+
+	it('reads with the default country when the one given apart is not a country', () => {
+		const noCountry = withoutCountry(row(''));
+		const result = validateUser({ ...noCountry, mobilePhone: '07400 123456' }, defaultPolicy, gb, {
+			country: 'Atlantis'
+		});
+		expect(result.values.mobilePhone).toBe('+447400123456');
+		expect(result.errors).toEqual({});
 	});
 
 	it('names the country in the message when the number is not one of it', () => {
@@ -327,8 +375,87 @@ describe("a person's own country for their phone numbers", () => {
 	});
 
 	it('gives the stored country as the context a user is shown in', () => {
-		expect(contextOf({ country: 'US' }, withCountry, gb)).toEqual({ defaultCountry: 'US' });
-		expect(contextOf({}, withCountry, gb)).toBe(gb);
+		expect(contextOf({ country: 'US' }, gb)).toEqual({ defaultCountry: 'US' });
+		expect(contextOf({ country: 'Atlantis' }, gb)).toBe(gb);
+		expect(contextOf({}, gb)).toBe(gb);
+	});
+});
+
+describe('validateUser: lenient (an import) and strict (the form)', () => {
+	const withPhones: FieldPolicy = { ...defaultPolicy, mobilePhone: 'required', businessPhone: 'optional' };
+	const person: UserInput = {
+		firstName: 'Ann',
+		lastName: 'Lee',
+		email: 'ann@example.com',
+		mobilePhone: '07400 123456',
+		businessPhone: ' 12345 '
+	};
+
+	it('refuses a phone it cannot read when strict, as the form does', () => {
+		const result = validateUser(person, withPhones, gb);
+		expect(result.errors).toEqual({
+			businessPhone: 'Business phone is not a valid GB number; for another country start with + and its code.'
+		});
+		expect(result).not.toHaveProperty('warnings');
+		expect(result.isValid).toBe(false);
+	});
+
+	it('keeps an optional phone it cannot read as typed (trimmed), with a warning naming it, when lenient', () => {
+		const result = validateUser(person, withPhones, gb, { isLenient: true });
+		expect(result.errors).toEqual({});
+		expect(result.isValid).toBe(true);
+		expect(result.values).toMatchObject({ mobilePhone: '+447400123456', businessPhone: '12345' });
+		expect(result.warnings).toEqual({
+			businessPhone: 'Business phone "12345" is not a phone number Rollcall can read: kept as typed.'
+		});
+	});
+
+	it('keeps letters and numbers Excel rounded too, saying what Excel did', () => {
+		const result = validateUser(
+			{ ...person, businessPhone: 'ask reception', mobilePhone: '07400 123456' },
+			{ ...withPhones, mobilePhone: 'optional' },
+			gb,
+			{ isLenient: true }
+		);
+		expect(result.values.businessPhone).toBe('ask reception');
+		const rounded = validateUser({ ...person, businessPhone: '4.42079E+12' }, withPhones, gb, {
+			isLenient: true
+		});
+		expect(rounded.values.businessPhone).toBe('4.42079E+12');
+		expect(rounded.warnings?.businessPhone).toBe(
+			'Business phone "4.42079E+12" was rounded by Excel (scientific notation): kept as typed. Format the column as Text in Excel and type the number again.'
+		);
+	});
+
+	it('still refuses a required phone it cannot read, and never warns of other fields', () => {
+		const result = validateUser(
+			{ ...person, mobilePhone: '12345', email: 'not an email', businessPhone: '' },
+			withPhones,
+			gb,
+			{ isLenient: true }
+		);
+		expect(Object.keys(result.errors).sort()).toEqual(['email', 'mobilePhone']);
+		expect(result.errors.mobilePhone).toBe(
+			'Mobile phone is not a valid GB number; for another country start with + and its code.'
+		);
+		expect(result).not.toHaveProperty('warnings');
+	});
+
+	it('gives no warnings object when every value reads', () => {
+		const result = validateUser({ ...person, businessPhone: '020 7946 0958' }, withPhones, gb, {
+			isLenient: true
+		});
+		expect(result).not.toHaveProperty('warnings');
+		expect(result.values.businessPhone).toBe('+442079460958');
+	});
+
+	it('validateField says the same for one value', () => {
+		expect(validateField('businessPhone', '12345', withPhones, gb, true)).toEqual({
+			value: '12345',
+			warning: 'Business phone "12345" is not a phone number Rollcall can read: kept as typed.'
+		});
+		expect(validateField('businessPhone', '12345', withPhones, gb).error).toBeDefined();
+		expect(validateField('mobilePhone', '12345', withPhones, gb, true).error).toBeDefined();
 	});
 });
 

@@ -83,7 +83,9 @@ describe('the import bridge', () => {
 		);
 		expect(workers).toHaveLength(1);
 		expect(analysis.rows).toHaveLength(3);
-		expect(analysis.errors.map((error) => error.row)).toEqual([3, 3, 4, 4, 4, 4]);
+		expect(analysis.errors.map((error) => error.row)).toEqual([3, 3, 4, 4, 4]);
+		expect(analysis.warnings.map((warning) => [warning.row, warning.field])).toEqual([[4, 'businessPhone']]);
+		expect(analysis.rowsWithWarnings).toBe(1);
 		expect(analysis.table.rows).toHaveLength(3);
 		expect(analysis.passwords).toEqual(
 			new Map([

@@ -35,7 +35,7 @@ describe('the errors file', () => {
 		expect(back.rows.map((r) => r.at(-1))).toEqual([
 			'',
 			'Email: The email domain needs an ending such as .com or .org, as in name@example.com. Password: Password needs at least 8 characters.',
-			'Mobile phone: Mobile phone is required. Business phone: Business phone can only contain digits, spaces, + ( ) - and an extension. UDID: UDID must be 40 hexadecimal digits, or 8 and 16 joined by a hyphen (00008030-001A2B3C4D5E6F70). Add to global address book: In global address book must be Yes or No.'
+			'Mobile phone: Mobile phone is required. UDID: UDID must be 40 hexadecimal digits, or 8 and 16 joined by a hyphen (00008030-001A2B3C4D5E6F70). Add to global address book: In global address book must be Yes or No.'
 		]);
 		// Every other cell as given (leading zeros too), apart from the password, which never leaves Rollcall.
 		const passwordColumn = file.headers.indexOf('Password');

@@ -65,13 +65,16 @@ describe('validating rows with the registry', () => {
 			[3, 'Email', 'The email domain needs an ending such as .com or .org, as in name@example.com.'],
 			[3, 'Password', 'Password needs at least 8 characters.'],
 			[4, 'Mobile phone', 'Mobile phone is required.'],
-			[4, 'Business phone', 'Business phone can only contain digits, spaces, + ( ) - and an extension.'],
 			[
 				4,
 				'UDID',
 				'UDID must be 40 hexadecimal digits, or 8 and 16 joined by a hyphen (00008030-001A2B3C4D5E6F70).'
 			],
 			[4, 'Add to global address book', 'In global address book must be Yes or No.']
+		]);
+		// An optional phone that is no number is kept as typed: a warning, not an error.
+		expect(result.rows[2]?.warnings?.map((e) => [e.row, e.header, e.message])).toEqual([
+			[4, 'Business phone', 'Business phone "=1+2" is not a phone number Rollcall can read: kept as typed.']
 		]);
 		expect(result.rows[0]?.values).toEqual({
 			firstName: 'Ada',
