@@ -294,7 +294,7 @@ describe('SCIM import', () => {
 		);
 		expect(
 			messageOf(readSource({ name: 'x.json', bytes }, { limits: { ...limits, maxFileBytes: 10 } }))
-		).toMatch(/^The file is/u);
+		).toMatch(/^x\.json is/u);
 		const many = new TextEncoder().encode(JSON.stringify(Array.from({ length: 11 }, () => okta)));
 		expect(messageOf(readSource({ name: 'x.json', bytes: many }, { limits }))).toMatch('11 rows');
 	});

@@ -15,13 +15,14 @@ import { gb } from './helpers';
 const withPhones: FieldPolicy = { ...defaultPolicy, mobilePhone: 'optional', businessPhone: 'optional' };
 const headers = ['First name', 'Last name', 'Email', 'Mobile phone', 'Business phone', 'Country'];
 
-/** The file's header mapping; `countryColumn` as recognising the file's shape sets it. */
-function mappingOf(policy: FieldPolicy, countryColumn?: number): HeaderMapping {
+/** The file's header mapping, with `countryColumn` as given (null: none) or as mapHeaders finds it. */
+function mappingOf(policy: FieldPolicy, countryColumn?: number | null): HeaderMapping {
 	const mapping = mapHeaders(headers, policy);
-	return countryColumn === undefined ? mapping : { ...mapping, countryColumn };
+	if (countryColumn === undefined) return mapping;
+	return { ...mapping, countryColumn: countryColumn ?? undefined };
 }
 
-function checker(options: Partial<CheckOptions> & { countryColumn?: number } = {}) {
+function checker(options: Partial<CheckOptions> & { countryColumn?: number | null } = {}) {
 	const { countryColumn, ...rest } = options;
 	const policy = rest.policy ?? withPhones;
 	return new RowChecker(mappingOf(policy, countryColumn), { policy, context: gb, ...rest });
@@ -122,8 +123,17 @@ describe("a row's own country", () => {
 		expect(check.check(row('0425 555 010', '', "'AU"), 2).values.mobilePhone).toBe('+61425555010');
 	});
 
-	it('without the column, reads with the default country', () => {
+	it('finds the Country column the policy hides', () => {
+		expect(mappingOf(hidesCountry).countryColumn).toBe(5);
 		const checked = checker({ policy: hidesCountry }).check(row('0425 555 010', '', 'Australia'), 2);
+		expect(checked.values.mobilePhone).toBe('+61425555010');
+	});
+
+	it('without the column, reads with the default country', () => {
+		const checked = checker({ policy: hidesCountry, countryColumn: null }).check(
+			row('0425 555 010', '', 'Australia'),
+			2
+		);
 		expect(checked.values.mobilePhone).toBe('0425 555 010');
 		expect(checked.warnings).toHaveLength(1);
 	});
