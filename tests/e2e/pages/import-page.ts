@@ -60,7 +60,7 @@ export class ImportPage {
 
 	/** The list of warnings (values kept as typed), by row, column and what Rollcall did. */
 	get warnings(): Locator {
-		return this.page.getByRole('region', { name: /^Warnings \(/ });
+		return this.page.getByRole('region', { name: /^Warnings in .+ \(/ });
 	}
 
 	/** A value of the preview kept as typed: marked, its warning shown when opened. */
