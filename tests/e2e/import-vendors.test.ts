@@ -1,0 +1,154 @@
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { fields, type FieldContext } from '../../src/lib/domain/fields';
+import { presets, type FieldPolicy } from '../../src/lib/domain/policy';
+import { contextOf, nameOf } from '../../src/lib/domain/user';
+import { vendorFiles, type ExpectedUser, type VendorFile } from '../fixtures/vendor-users';
+import { ImportPage } from './pages/import-page';
+import { SettingsPage } from './pages/settings-page';
+import { UserPage } from './pages/user-page';
+import { UsersPage } from './pages/users-page';
+
+/**
+ * The files admins bring from other systems (tests/fixtures/vendor-fixtures.ts), each chosen on the
+ * Import page and completed with no mapping or any other step, then every user read back on their own
+ * page, field by field, as tests/fixtures/vendor-users.ts says. The most distinct files run here; the
+ * unit test (tests/unit/import/vendor-files.test.ts) checks every one of them.
+ */
+
+const FOLDER = path.join(import.meta.dirname, '..', 'fixtures', 'import', 'vendors');
+
+// The organisation is British: phones typed without +code are read as British unless the row's own
+// country column says otherwise. An import, Settings and a user's page each: more than 30 s on 2 busy cores.
+test.use({ locale: 'en-GB' });
+test.describe.configure({ timeout: 120_000 });
+
+const GB: FieldContext = { defaultCountry: 'GB' };
+
+const vendorFile = (name: string): VendorFile => {
+	const found = vendorFiles.find((file) => file.file === name);
+	if (!found) throw new Error(`no vendor fixture ${name}`);
+	return found;
+};
+
+const presetOf = (id: VendorFile['preset']) => presets.find((p) => p.id === id)!;
+
+/** What a user's page shows for each field the policy shows: as the page formats it, '—' when empty. */
+function shownValues(user: ExpectedUser, policy: FieldPolicy): Record<string, string> {
+	const context = contextOf(user, policy, GB);
+	const shown: Record<string, string> = {};
+	for (const def of fields) {
+		if (policy[def.key] === 'hidden') continue;
+		const value = user[def.key as keyof ExpectedUser] ?? def.defaultValue;
+		shown[def.label] = def.isSensitive
+			? user.hasPassword
+				? 'Set (never shown)'
+				: 'Not set'
+			: value === undefined || value === ''
+				? '—'
+				: def.format(value, context);
+	}
+	return shown;
+}
+
+/** Chooses the file, checks the preview names its shape and finds no error, and completes it. */
+async function importWithNoStep(page: Page, file: VendorFile): Promise<ImportPage> {
+	const importing = new ImportPage(page);
+	await importing.goto();
+	await importing.choose(path.join(FOLDER, file.file));
+	const verify = importing.verify(file.file);
+	await expect(verify).toBeVisible();
+	if (file.shape) await expect(verify).toContainText(`Recognised: ${file.shape}`);
+	await expect(importing.count('new')).toHaveText(new RegExp(`^\\s*${file.users.length} new\\s*$`));
+	await expect(importing.count('with errors')).toHaveText(/^\s*0 with errors\s*$/);
+	await expect(importing.complete).toBeEnabled();
+	return importing;
+}
+
+async function complete(importing: ImportPage, file: VendorFile): Promise<void> {
+	await importing.complete.click();
+	const created = file.users.length === 1 ? '1 user' : `${file.users.length} users`;
+	await expect(importing.summary).toContainText(`${file.file}: ${created} created`);
+}
+
+/** Opens each user's page from the list and reads every field the policy shows. */
+async function expectUsers(page: Page, file: VendorFile, policy: FieldPolicy): Promise<void> {
+	const list = new UsersPage(page);
+	const userPage = new UserPage(page);
+	for (const user of file.users) {
+		const name = nameOf(user);
+		await list.goto();
+		await list.row(name).getByRole('link', { name, exact: true }).click();
+		await userPage.expectLoaded(name);
+		await expect
+			.poll(() => userPage.shownValues(), { message: name })
+			.toMatchObject(shownValues(user, policy));
+	}
+}
+
+async function usePreset(page: Page, id: VendorFile['preset']): Promise<FieldPolicy> {
+	const preset = presetOf(id);
+	if (id !== 'rollcall') {
+		const settings = new SettingsPage(page);
+		await settings.goto();
+		await settings.choosePreset(preset.name);
+	}
+	return preset.policy;
+}
+
+test('a Microsoft 365 template: recognised, national phones read in their own country, a note kept as a warning', async ({
+	page
+}) => {
+	const file = vendorFile('microsoft-365-add-users.csv');
+	const policy = await usePreset(page, file.preset);
+	const importing = await importWithNoStep(page, file);
+	// 'ext. 12 at reception' is no phone number: kept as typed, flagged, never blocking.
+	await expect(importing.count('with warnings')).toHaveText(/^\s*1 with warnings\s*$/);
+	await importing.inspect('import-vendor-recognised');
+	await complete(importing, file);
+	await expectUsers(page, file, policy);
+});
+
+const distinct = [
+	// The German template: same columns, German labels, an en dash.
+	'microsoft-365-add-users-de.csv',
+	// The admin center's export: licences, Object Id, proxy addresses and FALSE ignored with a reason.
+	'microsoft-365-export-b.csv',
+	// A version:v1.0 line above the header, passwords in a column the policy hides.
+	'entra-bulk-create.csv',
+	// Both userPrincipalName and mail: mail is the address, the UPN stands in where mail is empty.
+	'entra-download.csv',
+	// READ ONLY columns and Password '****', which means 'unchanged'.
+	'google-workspace-download.csv',
+	// '#TYPE', every field quoted, friendly and LDAP names side by side, a user with no mailbox.
+	'active-directory-get-aduser.csv',
+	// Workflow C's names in 'User name*', under the multi-customer preset.
+	'workflow-c.csv',
+	// Workflow D's example as .xlsx, phones in number cells, under the field-heavy preset.
+	'workflow-d.xlsx',
+	// A German colleague's sheet: ';', Windows-1252, Vorname/Nachname/E-Mail-Adresse/Land.
+	'european-de.csv'
+];
+
+for (const name of distinct) {
+	test(`${name}: imported with no manual step, every user as the file says`, async ({ page }) => {
+		const file = vendorFile(name);
+		const policy = await usePreset(page, file.preset);
+		const importing = await importWithNoStep(page, file);
+		await complete(importing, file);
+		await expectUsers(page, file, policy);
+	});
+}
+
+test('an Okta import with every field shown: address, organisation, language and time zone as the file says', async ({
+	page
+}) => {
+	const file = vendorFile('okta-import.csv');
+	const settings = new SettingsPage(page);
+	await settings.goto();
+	await settings.showEveryField();
+	const policy = (await settings.storedPolicy()) as FieldPolicy;
+	const importing = await importWithNoStep(page, file);
+	await complete(importing, file);
+	await expectUsers(page, file, policy);
+});
