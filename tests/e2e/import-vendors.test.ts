@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fields, type FieldContext } from '../../src/lib/domain/fields';
+import type { CountryCode } from '../../src/lib/domain/phone';
 import { presets, type FieldPolicy } from '../../src/lib/domain/policy';
-import { contextOf, nameOf } from '../../src/lib/domain/user';
+import { nameOf } from '../../src/lib/domain/user';
 import { vendorFiles, type ExpectedUser, type VendorFile } from '../fixtures/vendor-users';
 import { ImportPage } from './pages/import-page';
 import { SettingsPage } from './pages/settings-page';
@@ -33,9 +34,13 @@ const vendorFile = (name: string): VendorFile => {
 
 const presetOf = (id: VendorFile['preset']) => presets.find((p) => p.id === id)!;
 
-/** What a user's page shows for each field the policy shows: as the page formats it, '—' when empty. */
+/**
+ * What a user's page shows for each field the policy shows, '—' when empty: phones in the national form
+ * of the person's own country (stored only when the policy shows Country), else of the organisation's.
+ */
 function shownValues(user: ExpectedUser, policy: FieldPolicy): Record<string, string> {
-	const context = contextOf(user, policy, GB);
+	const country = policy.country !== 'hidden' ? user.country : undefined;
+	const context = country ? { defaultCountry: country as CountryCode } : GB;
 	const shown: Record<string, string> = {};
 	for (const def of fields) {
 		if (policy[def.key] === 'hidden') continue;
