@@ -32,6 +32,19 @@ export class SettingsPage {
 		await expect(this.requirement(fieldLabel)).toHaveValue(requirement);
 	}
 
+	/** Turns every hidden field optional, one stored change at a time: the form, the list and imports show them all. */
+	async showEveryField(): Promise<void> {
+		const hidden = this.page
+			.getByRole('main')
+			.getByRole('row')
+			.filter({ has: this.page.locator('option[value="hidden"]:checked') })
+			.getByRole('rowheader');
+		const labels = await hidden.allTextContents();
+		expect(labels.length, 'the policy hides some fields').toBeGreaterThan(0);
+		for (const label of labels) await this.setRequirement(label.trim(), 'optional');
+		await expect(hidden).toHaveCount(0);
+	}
+
 	/** The field policy as IndexedDB holds it now. */
 	storedPolicy(): Promise<unknown> {
 		return this.page.evaluate(

@@ -32,6 +32,20 @@ export class UserPage {
 			.locator('xpath=following-sibling::dd[1]');
 	}
 
+	/** Every term of the details list and the value shown for it, as the admin reads them. */
+	shownValues(): Promise<Record<string, string>> {
+		return this.details
+			.locator('dt')
+			.evaluateAll((terms) =>
+				Object.fromEntries(
+					terms.map((term) => [
+						(term.textContent ?? '').trim(),
+						(term.nextElementSibling?.textContent ?? '').trim()
+					])
+				)
+			);
+	}
+
 	async expectLoaded(name: string): Promise<void> {
 		await expect(this.heading(name)).toBeVisible();
 	}

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
 	delimiterNames,
@@ -10,7 +9,7 @@ import {
 	type Delimiter
 } from '../../../src/lib/import/csv';
 import { decodeText } from '../../../src/lib/import/decode';
-import { fixture, fixtureFolder, table } from './helpers';
+import { fixture, fixtureNames, table } from './helpers';
 
 describe('delimiter detection on real files', () => {
 	it.each<[string, Delimiter]>([
@@ -90,7 +89,7 @@ describe('delimiter detection on real files', () => {
 
 describe('line endings and quotes', () => {
 	it('leaves no carriage return in any cell of any fixture', () => {
-		for (const name of readdirSync(fixtureFolder)) {
+		for (const name of fixtureNames()) {
 			const text = decodeText(fixture(name));
 			if (!text.ok) continue;
 			const { headers, rows } = parseCsv(text.value.text);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { FieldContext, FieldKey } from '../../../src/lib/domain/fields';
 import { fieldKeys } from '../../../src/lib/domain/fields';
 import { presets, type FieldPolicy } from '../../../src/lib/domain/policy';
@@ -7,6 +7,12 @@ import { parseCsv, type CsvOptions, type CsvTable } from '../../../src/lib/impor
 import { decodeText, type DecodedText } from '../../../src/lib/import/decode';
 
 export const fixtureFolder = join(import.meta.dirname, '../../fixtures/import');
+
+/** Every fixture file, those of other systems in vendors/ too ('vendors/okta-import.csv'), as `fixture` takes them. */
+export const fixtureNames = (): string[] =>
+	readdirSync(fixtureFolder, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => relative(fixtureFolder, join(entry.parentPath, entry.name)));
 
 /** The bytes of a fixture file, as a File's arrayBuffer gives them. */
 export const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtureFolder, name)));
