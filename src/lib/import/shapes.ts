@@ -540,7 +540,15 @@ export const shapes: readonly FileShape[] = [
 		name: 'Google Workspace user download',
 		system: 'Google Workspace',
 		columns: [
-			...googleUpload,
+			// Google never exports passwords: its download's '****' stands for "leave the password unchanged".
+			...googleUpload.map(([header, target]) =>
+				target === 'password'
+					? ([
+							header,
+							no("Google Workspace's download never holds passwords: its '****' means unchanged.")
+						] as const)
+					: ([header, target] as const)
+			),
 			...googleReadOnly.map((header) => [header, no(GOOGLE_READ_ONLY)] as const),
 			['Gemini Enterprise', no(`Google Workspace's Gemini license: ${OWN_LICENSES}`)]
 		],

@@ -1,9 +1,8 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
 import { aboutFile } from '../../../src/lib/import/file-message';
 import { readSource } from '../../../src/lib/import/pipeline';
-import { fixture, fixtureFolder } from './helpers';
+import { fixture, fixtureNames } from './helpers';
 
 describe('aboutFile', () => {
 	it.each([
@@ -43,7 +42,7 @@ describe('aboutFile', () => {
 
 describe('every refusal of a file names it', () => {
 	const limits = { ...defaultImportLimits, maxCells: 100_000 };
-	const refused = readdirSync(fixtureFolder).flatMap((name) => {
+	const refused = fixtureNames().flatMap((name) => {
 		const result = readSource({ name, bytes: fixture(name) }, { limits });
 		return result.ok ? [] : [[name, result.message] as const];
 	});
