@@ -37,8 +37,10 @@ export interface BridgeTiming {
 	readMsPerMb: { workbook: number; text: number };
 }
 
-export const STALLED = 'The file could not be read: the reader stopped responding.';
-export const CRASHED = 'The file could not be read: the reader stopped (it may have run out of memory).';
+export const STALLED =
+	'The file could not be read: the reader stopped responding. Choose it again; if it stops again, split the file into smaller ones.';
+export const CRASHED =
+	'The file could not be read: the reader stopped (it may have run out of memory). Close other tabs and choose it again, or split the file into smaller ones.';
 
 const defaultTiming: BridgeTiming = {
 	stallMs: 30_000,

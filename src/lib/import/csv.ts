@@ -166,7 +166,11 @@ export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
 		rows: [],
 		errors: [{ row, message }]
 	});
-	if (body.trim() === '') return refuse(headerRow, 'The file is empty.');
+	if (body.trim() === '')
+		return refuse(
+			headerRow,
+			'The file is empty: it has only blank lines. Choose the file that holds the users.'
+		);
 	const maxRows = options.maxRows;
 	const result = Papa.parse<string[]>(text, {
 		delimiter,
@@ -189,7 +193,7 @@ export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
 	if (maxRows !== undefined && rows.length > maxRows) {
 		return refuse(
 			maxRows + headerRow + 1,
-			`The file has more than ${maxRows.toLocaleString('en')} rows of users, the most one import takes (see Settings).`
+			`The file has more than ${maxRows.toLocaleString('en')} rows of users, the most one import takes: split it, or raise the limit (Settings → Import limits).`
 		);
 	}
 	if (rows.every(isBlank)) {

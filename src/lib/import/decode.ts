@@ -138,7 +138,9 @@ export function createChunkDecoder(encoding: TextEncoding): ChunkDecoder {
 		try {
 			return ok(decode());
 		} catch {
-			return fail(`This file is not valid ${encodingName({ encoding, hasBom: false })} text.`);
+			return fail(
+				`This file is not valid ${encodingName({ encoding, hasBom: false })} text: save it again as CSV UTF-8 (Excel: Save As, CSV UTF-8) and choose it again.`
+			);
 		}
 	};
 	return {

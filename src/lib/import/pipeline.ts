@@ -426,7 +426,9 @@ export function sliceOf(analysis: Analysis, start: number, end: number): Analysi
 }
 
 const unexpected = (error: unknown) =>
-	fail(`The file could not be read: ${error instanceof Error ? error.message : String(error)}`);
+	fail(
+		`The file could not be read (${error instanceof Error ? error.message : String(error)}): save it again from the program that made it, as CSV UTF-8 or Excel, and choose it again.`
+	);
 
 /**
  * Analyses files, remembering the table read last: a new mapping, directory or 'Update existing

@@ -181,7 +181,9 @@ describe('what a file holds', () => {
 	});
 
 	it('refuses an empty file and a file of blank lines', () => {
-		const message = [{ row: 1, message: 'The file is empty.' }];
+		const message = [
+			{ row: 1, message: 'The file is empty: it has only blank lines. Choose the file that holds the users.' }
+		];
 		expect(parseCsv('').errors).toEqual(message);
 		expect(parseCsv('\r\n\r\n  \n').errors).toEqual(message);
 	});
@@ -221,7 +223,8 @@ describe('what a file holds', () => {
 			errors: [
 				{
 					row: 3,
-					message: 'The file has more than 1 rows of users, the most one import takes (see Settings).'
+					message:
+						'The file has more than 1 rows of users, the most one import takes: split it, or raise the limit (Settings → Import limits).'
 				}
 			]
 		});

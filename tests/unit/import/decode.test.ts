@@ -150,6 +150,10 @@ describe('createChunkDecoder', () => {
 	it('reports a character left incomplete at the end of the file', () => {
 		const decoder = createChunkDecoder('utf-8');
 		expect(decoder.push(Uint8Array.from([0x41, 0xc3]))).toEqual({ ok: true, value: 'A' });
-		expect(decoder.end()).toEqual({ ok: false, message: 'This file is not valid UTF-8 text.' });
+		expect(decoder.end()).toEqual({
+			ok: false,
+			message:
+				'This file is not valid UTF-8 text: save it again as CSV UTF-8 (Excel: Save As, CSV UTF-8) and choose it again.'
+		});
 	});
 });

@@ -260,7 +260,7 @@ describe('checking against the directory, with progress', () => {
 			throw new Error('the directory went away');
 		};
 		expect(refusal('workflow-a.csv', { directory })).toBe(
-			'The file could not be read: the directory went away'
+			'The file could not be read (the directory went away): save it again from the program that made it, as CSV UTF-8 or Excel, and choose it again.'
 		);
 	});
 });
