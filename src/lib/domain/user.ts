@@ -147,7 +147,7 @@ export function validateField(
 	if (parsed.ok) return { value: parsed.value };
 	// Only a phone is kept unread: a number nothing depends on yet. A required one must be a number.
 	if (isLenient && def.type === 'phone' && requirement === 'optional')
-		return { value: text.trim(), warning: keptPhoneWarning(text, def.label) };
+		return { value: text.trim(), warning: keptPhoneWarning(text, def.label, context.defaultCountry) };
 	return { error: parsed.message };
 }
 
