@@ -112,8 +112,8 @@ export interface ValidateOptions {
 	 */
 	isLenient?: boolean;
 	/**
-	 * The person's country when the input has no Country (a file's column for a Country the policy hides):
-	 * their phone numbers are read with it, and it is never stored.
+	 * The person's country when the input's Country is empty or absent (a file's column for a Country the
+	 * policy hides, a usage location): their phone numbers are read with it, and it is never stored.
 	 */
 	country?: string;
 }
