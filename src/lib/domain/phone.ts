@@ -1,4 +1,10 @@
-import { parsePhoneNumberFromString, getCountries, type CountryCode } from 'libphonenumber-js/min';
+import {
+	parsePhoneNumberFromString,
+	getCountries,
+	getCountryCallingCode,
+	type CountryCode,
+	type PhoneNumber
+} from 'libphonenumber-js/min';
 import { fail, ok, type Parsed } from './result.ts';
 
 export type { CountryCode };
@@ -21,12 +27,48 @@ export function isRoundedByExcel(raw: string): boolean {
 	return ROUNDED_BY_EXCEL.test(raw.trim());
 }
 
-/**
- * Digits alone, with no + and no leading 0, are how Excel writes a number typed as +61 425 555 010 into a
- * cell it took for a number: the + is gone. Read as an international number when they are not a number of
- * the country itself (a number valid nationally stays national: US '12025550101', GB '7400123456').
- */
+/** Digits alone, with no + and no leading 0: how Excel writes a number typed into a cell it took for a number. */
 const DIGITS_ONLY = /^[1-9]\d+$/u;
+
+const valid = (phone: PhoneNumber | undefined) => (phone?.isValid() ? phone : undefined);
+
+/** Whether a number's national form has exactly these digits: its country's people write it so. */
+const isWrittenSo = (phone: PhoneNumber, digits: string) =>
+	phone.formatNational().replace(/\D/gu, '') === digits;
+
+/**
+ * Reads digits alone (see DIGITS_ONLY), whose '+' or leading 0 Excel may have dropped: +61 425 555 010
+ * became 61425555010, an Italian 049 687370 became 49687370. In turn:
+ * - digits that are a national number as its country writes it lost nothing (a US 2015550123, an
+ *   Italian mobile 3471234567): national;
+ * - digits that start with the country's own code are its number in full (a German 4915112345678 is
+ *   +49 151 12345678, not a national 049 15112345678);
+ * - else something was dropped: the '0' (read nationally as they are, or with the 0 put back) or the
+ *   '+'. When both readings are numbers and differ, a guess could store another person's number, so
+ *   both are returned for the admin to choose.
+ */
+function readDigits(
+	digits: string,
+	country: CountryCode
+): PhoneNumber | [PhoneNumber, PhoneNumber] | undefined {
+	const asTyped = valid(parsePhoneNumberFromString(digits, country));
+	if (asTyped && isWrittenSo(asTyped, digits)) return asTyped;
+	const international = valid(parsePhoneNumberFromString(`+${digits}`));
+	if (international && digits.startsWith(getCountryCallingCode(country))) return international;
+	const national = asTyped ?? valid(parsePhoneNumberFromString(`0${digits}`, country));
+	if (national && international && national.number !== international.number) return [national, international];
+	return national ?? international;
+}
+
+/** Digits with two readings (see readDigits) as a message says them: "+39 049 687370 (IT) or +49 687370 (DE)". */
+function readingsText(readings: [PhoneNumber, PhoneNumber]): string {
+	return readings
+		.map((phone) => `${phone.formatInternational()}${phone.country ? ` (${phone.country})` : ''}`)
+		.join(' or ');
+}
+
+/** What to do with digits that have two readings: type the number the way only one of them reads it. */
+const ONE_READING = 'type it with + and its country code, or with its leading 0';
 
 /** Reads a phone number typed in any common way into E.164 (+441632960961), the form every system takes. */
 export function parsePhone(raw: string, label: string, defaultCountry: CountryCode): Parsed<string> {
@@ -39,9 +81,12 @@ export function parsePhone(raw: string, label: string, defaultCountry: CountryCo
 	if (!/^[+(]?[\d\s().\-/]+(?:\s*(?:x|ext\.?|;ext=)\s*\d+)?$/iu.test(value)) {
 		return fail(`${label} can only contain digits, spaces, + ( ) - and an extension.`);
 	}
-	const national = parsePhoneNumberFromString(value, defaultCountry);
-	const phone =
-		!national?.isValid() && DIGITS_ONLY.test(value) ? parsePhoneNumberFromString(`+${value}`) : national;
+	const phone = DIGITS_ONLY.test(value)
+		? readDigits(value, defaultCountry)
+		: parsePhoneNumberFromString(value, defaultCountry);
+	if (Array.isArray(phone)) {
+		return fail(`${label} "${value}" can be read two ways, ${readingsText(phone)}: ${ONE_READING}.`);
+	}
 	if (!phone || !phone.isValid()) {
 		return fail(
 			value.startsWith('+')
@@ -54,12 +99,16 @@ export function parsePhone(raw: string, label: string, defaultCountry: CountryCo
 
 /**
  * What an import says of an optional number it cannot read and keeps as typed: the admin can correct it
- * later, in the file or on the user's page.
+ * later, in the file or on the user's page. The country is the one the number was read with.
  */
-export function keptPhoneWarning(raw: string, label: string): string {
+export function keptPhoneWarning(raw: string, label: string, country: CountryCode): string {
 	const value = raw.trim();
-	return isRoundedByExcel(value)
-		? `${label} "${value}" was rounded by Excel (scientific notation): kept as typed. Format the column as Text in Excel and type the number again.`
+	if (isRoundedByExcel(value)) {
+		return `${label} "${value}" was rounded by Excel (scientific notation): kept as typed. Format the column as Text in Excel and type the number again.`;
+	}
+	const readings = DIGITS_ONLY.test(value) ? readDigits(value, country) : undefined;
+	return Array.isArray(readings)
+		? `${label} "${value}" can be read two ways, ${readingsText(readings)}: kept as typed. To import it, ${ONE_READING}.`
 		: `${label} "${value}" is not a phone number Rollcall can read: kept as typed.`;
 }
 

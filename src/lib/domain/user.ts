@@ -112,8 +112,8 @@ export interface ValidateOptions {
 	 */
 	isLenient?: boolean;
 	/**
-	 * The person's country when the input has no Country (a file's column for a Country the policy hides):
-	 * their phone numbers are read with it, and it is never stored.
+	 * The person's country when the input's Country is empty or absent (a file's column for a Country the
+	 * policy hides, a usage location): their phone numbers are read with it, and it is never stored.
 	 */
 	country?: string;
 }
@@ -147,7 +147,7 @@ export function validateField(
 	if (parsed.ok) return { value: parsed.value };
 	// Only a phone is kept unread: a number nothing depends on yet. A required one must be a number.
 	if (isLenient && def.type === 'phone' && requirement === 'optional')
-		return { value: text.trim(), warning: keptPhoneWarning(text, def.label) };
+		return { value: text.trim(), warning: keptPhoneWarning(text, def.label, context.defaultCountry) };
 	return { error: parsed.message };
 }
 

@@ -62,10 +62,11 @@ export interface HeaderMapping {
 	/** The shape the header row was recognised as; none when it fits no shape (columns mapped by aliases). */
 	shape?: RecognisedShape;
 	/**
-	 * The column that says each row's country, even when the policy hides Country: a row's phone numbers
-	 * typed without +code are read as that country's (a Sydney office's '0425 555 0101').
+	 * The columns that say each row's country, in reading order (Country, then Microsoft's usage location),
+	 * even when the policy hides Country: a row's phone numbers typed without +code are read as the
+	 * country of the first one with a value (a Sydney office's '0425 555 0101').
 	 */
-	countryColumn?: number;
+	countryColumns: number[];
 }
 
 export interface MapOptions {
@@ -478,22 +479,24 @@ function markBackups(columns: ColumnMapping[], known: ReadonlyMap<number, KnownC
 const USAGE_LOCATION = 'usagelocation';
 
 /**
- * The column that gives each row's country: the one for Country (mapped, or hidden by the policy; the
- * shape's first when it has several), else a usage location.
+ * The columns that give each row's country, in reading order: the one for Country (mapped, or hidden
+ * by the policy; the shape's first when it has several), then a usage location, read in rows whose
+ * Country is empty (Entra's bulk create has both, and many rows fill only the usage location).
  */
-function countryColumnOf(
+function countryColumnsOf(
 	columns: readonly ColumnMapping[],
 	known: ReadonlyMap<number, KnownColumn>
-): number | undefined {
+): number[] {
 	const order = (c: ColumnMapping) => known.get(c.index)?.rank ?? columns.length + c.index;
 	const [country] = columns
 		.filter(
 			(c) => c.status !== 'error' && c.backupOf === undefined && (c.field ?? c.hiddenField) === 'country'
 		)
 		.sort((a, b) => order(a) - order(b));
-	if (country) return country.index;
-	return columns.find((c) => headerCandidates(c.header).some((words) => compact(words) === USAGE_LOCATION))
-		?.index;
+	const usage = columns.find((c) =>
+		headerCandidates(c.header).some((words) => compact(words) === USAGE_LOCATION)
+	);
+	return [...new Set([country?.index, usage?.index])].filter((index) => index !== undefined);
 }
 
 /**
@@ -567,6 +570,6 @@ export function mapHeaders(
 		problems,
 		isReady: problems.length === 0,
 		shape: shape?.shape,
-		countryColumn: countryColumnOf(columns, known)
+		countryColumns: countryColumnsOf(columns, known)
 	};
 }

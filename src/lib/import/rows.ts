@@ -1,5 +1,6 @@
 import { emailKey } from '$lib/domain/email';
 import { field, type FieldContext, type FieldKey } from '$lib/domain/fields';
+import { isReadPhone } from '$lib/domain/phone';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { foldText } from '$lib/domain/text';
 import { validateUser, type UserFields, type UserInput, type ValidateOptions } from '$lib/domain/user';
@@ -108,7 +109,7 @@ export const uniqueKeys: readonly [UniqueField, (value: string) => string][] = [
 	['customerCode', (value) => value.trim().toLowerCase()]
 ];
 
-/** One object for every row of a file without a country column. */
+/** One object for every row without a country: most rows of most files. */
 const LENIENT: ValidateOptions = Object.freeze({ isLenient: true });
 
 /** Why a new user's mobile phone kept as typed cannot take their login details by SMS, and what to do. */
@@ -212,8 +213,15 @@ export class RowChecker {
 			const isSms = this.#options.sendsSms === true && checked.hasPassword && !existing;
 			for (const [kept, message] of Object.entries(fieldWarnings) as [FieldKey, string][]) {
 				if (errors.some((e) => e.field === kept)) continue;
+				const storedPhone = existing?.values?.[kept as keyof UserFields];
 				if (kept === 'mobilePhone' && isSms) {
 					errors.push(this.#error(row, kept, smsProblem(values.mobilePhone)));
+				} else if (typeof storedPhone === 'string' && isReadPhone(storedPhone)) {
+					// An update never swaps a number for text nobody can call: the stored one stays, unchanged.
+					const typed = values[kept as keyof UserFields];
+					Object.assign(values, { [kept]: storedPhone });
+					const warning = `${field(kept).label} "${String(typed)}" cannot be read: the stored number is kept.`;
+					(checked.warnings ??= []).push(this.#error(row, kept, warning));
 				} else {
 					(checked.warnings ??= []).push(this.#error(row, kept, message));
 				}
@@ -224,13 +232,14 @@ export class RowChecker {
 	}
 
 	/**
-	 * An import keeps what it cannot check (an optional phone) with a warning; the row's country comes from
-	 * the file's column for it when Country is not a field of the check (the policy hides it): it reads the
-	 * row's phone numbers, and is never stored.
+	 * An import keeps what it cannot check (an optional phone) with a warning. The row's country, read
+	 * where Country is empty or not a field of the check (the policy hides it), is the first of the file's
+	 * columns for it with a value (Country, then a usage location): it reads the row's phone numbers, and
+	 * is never stored.
 	 */
 	#validateOptions(cells: readonly string[]): ValidateOptions {
-		const index = this.#mapping.countryColumn;
-		if (index === undefined || this.#columnOf.has('country')) return LENIENT;
+		const index = this.#mapping.countryColumns.find((i) => (cells[i] ?? '').trim() !== '');
+		if (index === undefined) return LENIENT;
 		const cell = cells[index] ?? '';
 		return { isLenient: true, country: this.#options.isVerbatim ? cell : unescapeFormula(cell) };
 	}

@@ -113,8 +113,17 @@ describe('parsePhone: numbers Excel took for numbers', () => {
 		// A national number whose leading 0 Excel dropped is valid at home: it stays national.
 		['a British mobile whose 0 was dropped', '7400123456', 'GB', '+447400123456'],
 		['a German mobile whose 0 was dropped', '1701234567', 'DE', '+491701234567'],
-		// Valid both ways: the national reading wins (a German area code can start with 49).
-		['digits valid at home and abroad', '491701234567', 'DE', '+49491701234567']
+		['a French mobile whose 0 was dropped', '612345678', 'FR', '+33612345678'],
+		['an Australian mobile whose 0 was dropped', '425555010', 'AU', '+61425555010'],
+		['a Brazilian mobile whose 0 was dropped', '11987654321', 'BR', '+5511987654321'],
+		// Italian landlines keep their 0: put back, it reads the number (no '+' reading is a number).
+		['an Italian Rome landline whose 0 was dropped', '612345678', 'IT', '+390612345678'],
+		// Digits a country's people write so lost nothing, whatever they read as with a '+' (+20 15 550123).
+		['a US number typed as its people write it', '2015550123', 'US', '+12015550123'],
+		['an Italian mobile, whose 39x looks like the country code', '3921234567', 'IT', '+393921234567'],
+		// Digits starting with the country's own code are its number in full, though valid nationally too.
+		['a German mobile whose + was dropped, read at home', '4915112345678', 'DE', '+4915112345678'],
+		['the same, of 12 digits', '491701234567', 'DE', '+491701234567']
 	])('reads %s (%j, default %s) as %s', (_what, raw, country, stored) => {
 		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({ ok: true, value: stored });
 	});
@@ -127,6 +136,23 @@ describe('parsePhone: numbers Excel took for numbers', () => {
 		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({
 			ok: false,
 			message: `Mobile phone is not a valid ${country} number; for another country start with + and its code.`
+		});
+	});
+
+	it.each<[string, string, CountryCode, string]>([
+		// what, the cell, default country, the two readings as the message gives them
+		['an Italian landline whose 0 was dropped', '49687370', 'IT', '+39 049 687370 (IT) or +49 6873 70 (DE)'],
+		[
+			'a German mobile whose 0 was dropped',
+			'15123456789',
+			'DE',
+			'+49 1512 3456789 (DE) or +1 512 345 6789 (US)'
+		],
+		['a Hungarian mobile whose 06 lost its 0', '6201234567', 'HU', '+36 20 123 4567 (HU) or +62 1234567 (ID)']
+	])('does not guess %s (%j, default %s): two readings are numbers', (_what, raw, country, readings) => {
+		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({
+			ok: false,
+			message: `Mobile phone "${raw}" can be read two ways, ${readings}: type it with + and its country code, or with its leading 0.`
 		});
 	});
 
@@ -165,11 +191,22 @@ describe('isReadPhone', () => {
 
 describe('keptPhoneWarning', () => {
 	it('names the value as typed and what Rollcall did with it', () => {
-		expect(keptPhoneWarning(' 12345 ', 'Business phone')).toBe(
+		expect(keptPhoneWarning(' 12345 ', 'Business phone', 'GB')).toBe(
 			'Business phone "12345" is not a phone number Rollcall can read: kept as typed.'
 		);
-		expect(keptPhoneWarning('4.42079E+12', 'Mobile phone')).toBe(
+		expect(keptPhoneWarning('4.42079E+12', 'Mobile phone', 'GB')).toBe(
 			'Mobile phone "4.42079E+12" was rounded by Excel (scientific notation): kept as typed. Format the column as Text in Excel and type the number again.'
+		);
+	});
+});
+
+describe('keptPhoneWarning of digits with two readings', () => {
+	it('gives both readings, read with the country the number was read with', () => {
+		expect(keptPhoneWarning('49687370', 'Business phone', 'IT')).toBe(
+			'Business phone "49687370" can be read two ways, +39 049 687370 (IT) or +49 6873 70 (DE): kept as typed. To import it, type it with + and its country code, or with its leading 0.'
+		);
+		expect(keptPhoneWarning('49687370', 'Business phone', 'GB')).toBe(
+			'Business phone "49687370" is not a phone number Rollcall can read: kept as typed.'
 		);
 	});
 });

@@ -441,6 +441,19 @@ describe('validateUser: lenient (an import) and strict (the form)', () => {
 		expect(result).not.toHaveProperty('warnings');
 	});
 
+	it("does not guess digits that read two ways in the person's country: warned when optional, refused when required", () => {
+		const italian = { ...person, country: 'Italia', mobilePhone: '49687370', businessPhone: '49687370' };
+		const result = validateUser(italian, { ...withPhones, country: 'optional' }, gb, { isLenient: true });
+		const readings = '+39 049 687370 (IT) or +49 6873 70 (DE)';
+		expect(result.values.businessPhone).toBe('49687370');
+		expect(result.warnings).toEqual({
+			businessPhone: `Business phone "49687370" can be read two ways, ${readings}: kept as typed. To import it, type it with + and its country code, or with its leading 0.`
+		});
+		expect(result.errors).toEqual({
+			mobilePhone: `Mobile phone "49687370" can be read two ways, ${readings}: type it with + and its country code, or with its leading 0.`
+		});
+	});
+
 	it('gives no warnings object when every value reads', () => {
 		const result = validateUser({ ...person, businessPhone: '020 7946 0958' }, withPhones, gb, {
 			isLenient: true

@@ -155,7 +155,7 @@ describe('Active Directory Get-ADUser export with c, co and manager', () => {
 			status: 'ignored',
 			reason: "Active Directory's manager is a distinguished name (CN=...), not the manager's email."
 		});
-		expect(analysis.mapping.countryColumn).toBe(at('c')?.index);
+		expect(analysis.mapping.countryColumns).toEqual([at('c')?.index]);
 	});
 
 	it('imports every row with no choice of the admin', () => {

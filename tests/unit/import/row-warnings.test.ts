@@ -15,11 +15,11 @@ import { gb } from './helpers';
 const withPhones: FieldPolicy = { ...defaultPolicy, mobilePhone: 'optional', businessPhone: 'optional' };
 const headers = ['First name', 'Last name', 'Email', 'Mobile phone', 'Business phone', 'Country'];
 
-/** The file's header mapping, with `countryColumn` as given (null: none) or as mapHeaders finds it. */
+/** The file's header mapping, with its country column as given (null: none) or as mapHeaders finds it. */
 function mappingOf(policy: FieldPolicy, countryColumn?: number | null): HeaderMapping {
 	const mapping = mapHeaders(headers, policy);
 	if (countryColumn === undefined) return mapping;
-	return { ...mapping, countryColumn: countryColumn ?? undefined };
+	return { ...mapping, countryColumns: countryColumn === null ? [] : [countryColumn] };
 }
 
 function checker(options: Partial<CheckOptions> & { countryColumn?: number | null } = {}) {
@@ -124,7 +124,7 @@ describe("a row's own country", () => {
 	});
 
 	it('finds the Country column the policy hides', () => {
-		expect(mappingOf(hidesCountry).countryColumn).toBe(5);
+		expect(mappingOf(hidesCountry).countryColumns).toEqual([5]);
 		const checked = checker({ policy: hidesCountry }).check(row('0425 555 010', '', 'Australia'), 2);
 		expect(checked.values.mobilePhone).toBe('+61425555010');
 	});
@@ -142,6 +142,78 @@ describe("a row's own country", () => {
 		const policy: FieldPolicy = { ...withPhones, country: 'optional' };
 		const checked = checker({ policy, countryColumn: 5 }).check(row('0425 555 010', '', 'Australia'), 2);
 		expect(checked.values).toMatchObject({ country: 'AU', mobilePhone: '+61425555010' });
+	});
+});
+
+describe('a row of an Entra bulk-create file: Country, else its usage location', () => {
+	const entra = [
+		'Name [displayName] Required',
+		'User name [userPrincipalName] Required',
+		'Usage location [usageLocation]',
+		'Country or region [country]',
+		'Mobile phone [mobile]'
+	];
+	const entraRow = (usage: string, country: string, mobile: string) => [
+		'Ann Lee',
+		'ann@contoso.com',
+		usage,
+		country,
+		mobile
+	];
+
+	it.each<[string, FieldPolicy]>([
+		['Country a field', { ...withPhones, country: 'optional' }],
+		['Country hidden', { ...withPhones, country: 'hidden' }]
+	])('reads the phone with the usage location where Country is empty (%s)', (_, policy) => {
+		const mapping = mapHeaders(entra, policy);
+		expect(mapping.countryColumns).toEqual([3, 2]);
+		const check = new RowChecker(mapping, { policy, context: gb });
+		const checked = check.check(entraRow('AU', '', '0425 555 010'), 2);
+		expect(checked).toMatchObject({ status: 'new', values: { mobilePhone: '+61425555010' } });
+		expect(checked).not.toHaveProperty('warnings');
+		// The usage location is read, never stored: it says where licences are used.
+		expect(checked.values.country).toBeUndefined();
+		// A Country cell wins over the usage location.
+		const both = check.check(entraRow('AU', 'France', '06 12 34 56 78'), 3);
+		expect(both.values.mobilePhone).toBe('+33612345678');
+	});
+});
+
+describe('an update whose optional phone cannot be read', () => {
+	const stored = {
+		firstName: 'Ann',
+		lastName: 'Lee',
+		email: 'ann@example.com',
+		mobilePhone: '+447400123456'
+	};
+	const updating = (values: Record<string, string>) =>
+		checker({
+			updateExisting: true,
+			directory: new Map([[emailKey('ann@example.com'), { id: 7, values: { ...stored, ...values } }]])
+		});
+
+	it('keeps the stored number: the cell is no change, and the warning says so', () => {
+		const checked = updating({}).check(row('12345', ''), 2);
+		expect(checked.status).toBe('unchanged');
+		expect(checked.values.mobilePhone).toBe('+447400123456');
+		expect(checked.warnings?.map((w) => [w.header, w.message])).toEqual([
+			['Mobile phone', 'Mobile phone "12345" cannot be read: the stored number is kept.']
+		]);
+		// Another cell's change updates the user, the phone still kept.
+		const other = updating({ firstName: 'Anne' }).check(row('12345', ''), 2);
+		expect(other).toMatchObject({ status: 'update', changes: ['firstName'] });
+		expect(other.values.mobilePhone).toBe('+447400123456');
+	});
+
+	it('keeps the cell as typed where no number is stored, or only one kept as typed', () => {
+		for (const mobilePhone of ['', 'call reception']) {
+			const checked = updating({ mobilePhone }).check(row('12345', ''), 2);
+			expect(checked).toMatchObject({ status: 'update', changes: ['mobilePhone'] });
+			expect(checked.values.mobilePhone).toBe('12345');
+			expect(checked.warnings?.[0]?.message).toBe(
+				'Mobile phone "12345" is not a phone number Rollcall can read: kept as typed.'
+			);
+		}
 	});
 });
 

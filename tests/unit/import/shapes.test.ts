@@ -196,7 +196,7 @@ describe('a recognised shape maps every column it knows', () => {
 		expect(mapping.problems).toEqual([]);
 		expect(mapping.columns.slice(6, 8).map((c) => c.field)).toEqual(['office', 'businessPhone']);
 		expect(mapping.columns[0]?.field).toBe('email');
-		expect(mapping.countryColumn).toBe(15);
+		expect(mapping.countryColumns).toEqual([15]);
 	});
 });
 
@@ -324,9 +324,9 @@ describe("a 'User name' column, by its values", () => {
 	});
 });
 
-describe('the column that gives each row’s country', () => {
-	it.each<[string, readonly string[], string | undefined]>([
-		['Microsoft 365 template', shapes[0]!.columns.map(([h]) => h), 'Country or Region'],
+describe('the columns that give each row’s country', () => {
+	it.each<[string, readonly string[], string[]]>([
+		['Microsoft 365 template', shapes[0]!.columns.map(([h]) => h), ['Country or Region']],
 		[
 			'Active Directory: c before co, wherever they are',
 			[
@@ -334,21 +334,24 @@ describe('the column that gives each row’s country', () => {
 				'co',
 				'c'
 			],
-			'c'
+			['c']
 		],
-		['Okta', table('okta.csv').headers, 'countryCode'],
-		['Google Workspace has none', table('google-workspace.csv').headers, undefined],
-		['Entra bulk create', table('entra-bulk-create.csv').headers, 'Country or region [country]'],
+		['Okta', table('okta.csv').headers, ['countryCode']],
+		['Google Workspace has none', table('google-workspace.csv').headers, []],
 		[
-			'Entra, else its usage location',
+			'Entra bulk create: Country, else the usage location',
+			table('entra-bulk-create.csv').headers,
+			['Country or region [country]', 'Usage location [usageLocation]']
+		],
+		[
+			'Entra without Country: its usage location',
 			['Name', 'Email', 'Usage location [usageLocation]'],
-			'Usage location [usageLocation]'
+			['Usage location [usageLocation]']
 		]
 	])('%s', (_, headers, expected) => {
 		for (const policy of [defaultPolicy, everything as FieldPolicy]) {
 			const mapping = mapHeaders(headers, policy);
-			const column = mapping.countryColumn === undefined ? undefined : headers[mapping.countryColumn];
-			expect(column).toBe(expected);
+			expect(mapping.countryColumns.map((index) => headers[index])).toEqual(expected);
 		}
 	});
 });
