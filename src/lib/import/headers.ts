@@ -428,28 +428,16 @@ function signInNameAsEmail(columns: ColumnMapping[], policy: FieldPolicy, option
 
 /**
  * Workflow C's 'User name*' holds the person's name ('Ann Lee'), which no username can be (it has no
- * spaces). With no display name column, a username column of names is the display name; so is a
- * column headed 'User name' that is not addresses when the policy requires a display name and not a
- * username ('sAMAccountName' or 'login' stay sign-in names).
+ * spaces). With no display name column, a username column of names is the display name. One of sign-in
+ * names ('alee') stays the username, even when the policy requires a display name: moved, every user
+ * would be named by their sign-in name, and the missing Display name is said instead (with the preset
+ * that fits the file, if any).
  */
 function namesAsDisplayName(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
 	if (policy.displayName === 'hidden' || columns.some((c) => guessedField(c) === 'displayName')) return;
 	const column = columns.find((c) => guessedField(c) === 'username');
-	if (!column) return;
-	if (options.isNameColumn?.(column.index)) {
-		remap(column, 'displayName', "Recognised as Display name: its values are people's names, not usernames.");
-	} else if (
-		policy.displayName === 'required' &&
-		policy.username !== 'required' &&
-		compact(column.normalised) === 'username' &&
-		!options.isEmailColumn?.(column.index)
-	) {
-		remap(
-			column,
-			'displayName',
-			'Recognised as Display name, which the policy requires: the file has no other column for it.'
-		);
-	}
+	if (!column || !options.isNameColumn?.(column.index)) return;
+	remap(column, 'displayName', "Recognised as Display name: its values are people's names, not usernames.");
 }
 
 /**

@@ -296,14 +296,37 @@ describe("a 'User name' column, by its values", () => {
 		expect(mapping.columns[0]).toMatchObject({ status: 'mapped', field: 'email' });
 	});
 
-	it('is the display name a policy requires when the file has no other, unless it holds addresses', () => {
+	it('of sign-in names stays the username a policy that requires a display name lacks: said once, not moved', () => {
 		const c = preset('multi-customer');
 		const file = table('workflow-c.csv');
-		expect(mapHeaders(file.headers, c, options(false)).columns[0]?.field).toBe('displayName');
+		const names = mapHeaders(file.headers, c, options(true));
+		expect(names.columns[0]?.field).toBe('displayName');
+		expect(names.missing).toEqual([]);
+		const signIns = mapHeaders(file.headers, c, options(false));
+		expect(signIns.columns[0]).toMatchObject({ status: 'mapped', field: 'username' });
+		expect(signIns.missing).toEqual(['displayName']);
+		expect(signIns.problems.filter((p) => p.includes('Display name'))).toHaveLength(1);
 		expect(mapHeaders(['User name', 'Email'], c, options(false, true)).columns[0]?.field).toBe('username');
-		expect(mapHeaders(['User name', 'Display name', 'Email'], c, options(false)).columns[0]?.field).toBe(
+		expect(mapHeaders(['User name', 'Display name', 'Email'], c, options(true)).columns[0]?.field).toBe(
 			'username'
 		);
+	});
+
+	it("a file of sign-in names ('alee') under preset C: no row gets its username as display name", () => {
+		const source: SourceTable = {
+			format: 'csv',
+			preamble: [],
+			headerRow: 1,
+			headers: ['User name', 'Email'],
+			rows: [
+				['alee', 'ann.lee@example.com'],
+				['bstone', 'bob@example.com']
+			]
+		};
+		const analysis = analyseSource(source, { policy: preset('multi-customer'), context: gb });
+		expect(analysis.mapping.columns[0]?.field).toBe('username');
+		expect(analysis.mapping.isReady).toBe(false);
+		expect(analysis.rows.map((r) => r.values.displayName)).toEqual([undefined, undefined]);
 	});
 
 	it("workflow C's file of names imports under its preset with no error", () => {
