@@ -40,7 +40,20 @@ export interface ColumnMapping {
 	 * 'mail' may be empty where its 'userPrincipalName' is not.
 	 */
 	backupOf?: number;
+	/** What this column's cell does to its row beyond giving a value (a recognised shape's; see CellRule). */
+	rule?: CellRule;
 }
+
+/**
+ * A rule a recognised shape gives one of its columns about what a cell means for its row, beyond its value.
+ * `voids`: when the cell is `when` (any value, without), the row gets no value for that field, with a
+ * warning (`because`, then `outcome`), or an error when the policy requires the field. Google's upload:
+ * a password hash function says the Password cell is a hash; its '****' password means "unchanged".
+ * `refuses`: a cell containing the text is never read; its row gets the error `because`. Entra's
+ * guest's userPrincipalName ('…#EXT#@…') is a made-up name, not an address.
+ */
+export type CellRule =
+	{ voids: FieldKey; when?: string; because: string; outcome: string } | { refuses: string; because: string };
 
 /** A file shape Rollcall recognised by its whole header row (shapes.ts): "Microsoft 365 user template". */
 export interface RecognisedShape {
@@ -343,10 +356,14 @@ function shapeColumn(
 	customs: ReadonlyMap<string, CustomFieldKey>
 ): ColumnMapping {
 	if (typeof target === 'string') return fieldColumn(base, target, policy, false);
+	if ('field' in target) return { ...fieldColumn(base, target.field, policy, false), rule: target.rule };
 	if ('ifEmails' in target && options.isEmailColumn?.(base.index)) {
 		return fieldColumn(base, target.ifEmails, policy, false);
 	}
-	return customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored };
+	const rule = 'rule' in target ? { rule: target.rule } : {};
+	return (
+		customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored, ...rule }
+	);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { fields, type BuiltinFieldKey } from '$lib/domain/fields';
 import { presets, type FieldPolicy } from '$lib/domain/policy';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
-import { normaliseHeader, type RecognisedShape } from './headers';
+import { normaliseHeader, type CellRule, type RecognisedShape } from './headers';
 
 /**
  * The files admins bring from other systems (VENDOR-FORMATS.md), each known by its whole header row: a
@@ -9,9 +9,15 @@ import { normaliseHeader, type RecognisedShape } from './headers';
  * with the vendor's reason. The catalogue is data; `recogniseShape` is the one rule that reads it.
  */
 
-/** What a shape's column becomes: a field; ignored, with why; or a field only when every value is an address. */
+/**
+ * What a shape's column becomes: a field; ignored, with why; a field only when every value is an
+ * address; or a field or ignored column whose cell can void a field of its row (see CellRule).
+ */
 export type ShapeTarget =
-	BuiltinFieldKey | { ignored: string } | { ifEmails: BuiltinFieldKey; ignored: string };
+	| BuiltinFieldKey
+	| { ignored: string; rule?: CellRule }
+	| { ifEmails: BuiltinFieldKey; ignored: string }
+	| { field: BuiltinFieldKey; rule: CellRule };
 
 export interface FileShape extends RecognisedShape {
 	/**
@@ -49,6 +55,7 @@ const AD_ENTRY =
 const AD_SIGN_IN = "Active Directory's sign-in and password record: Rollcall keeps its own.";
 const AD_DN =
 	"Active Directory's distinguished name (CN=...,DC=...): where the account sits in the directory.";
+const NO_PASSWORD = 'so this user gets none; they choose one when they activate.';
 const AD_HOME_PHONE = "Active Directory's home phone: Rollcall keeps work and mobile numbers only.";
 
 const microsoft365Template = [
@@ -158,9 +165,19 @@ const entraBulkCreate = [
 
 const entraSignIn = "Entra's sign-in verification details: a sign-in method, which Rollcall does not take.";
 const entraDownload = [
-	// A guest's userPrincipalName is a made-up name (…#EXT#@…): mail is the address.
+	// A guest's userPrincipalName is a made-up name (…#EXT#@…): mail is the address, and such a name is never read.
 	['mail', 'email'],
-	['userPrincipalName', 'email'],
+	[
+		'userPrincipalName',
+		{
+			field: 'email',
+			rule: {
+				refuses: '#EXT#',
+				because:
+					"This user is a guest: Entra made up their userPrincipalName (…#EXT#@…), and their address is only in mail (an address of the guest's own domain). Fill in this row's mail column with their address, or remove the row."
+			}
+		}
+	],
 	['displayName', 'displayName'],
 	['givenName', 'firstName'],
 	['surname', 'lastName'],
@@ -211,10 +228,31 @@ const googleUpload = [
 	['First Name [Required]', 'firstName'],
 	['Last Name [Required]', 'lastName'],
 	['Email Address [Required]', 'email'],
-	['Password [Required]', 'password'],
+	[
+		'Password [Required]',
+		{
+			field: 'password',
+			// Google's "leave the password unchanged": no password to give.
+			rule: {
+				voids: 'password',
+				when: '****',
+				because:
+					"Password is ****, Google Workspace's way of saying the password stays unchanged: Rollcall takes no password from it",
+				outcome: NO_PASSWORD
+			}
+		}
+	],
 	[
 		'Password Hash Function [UPLOAD ONLY]',
-		no("Google Workspace's password hash function: Rollcall never takes password hashes.")
+		{
+			ignored: "Google Workspace's password hash function: Rollcall never takes password hashes.",
+			// With a hash function (SHA-1, MD5, crypt), the row's Password cell is a hash, never a password.
+			rule: {
+				voids: 'password',
+				because: 'Password is a hash ({cell}): Rollcall never takes password hashes',
+				outcome: NO_PASSWORD
+			}
+		}
 	],
 	[
 		'Org Unit Path [Required]',
@@ -542,7 +580,7 @@ export const shapes: readonly FileShape[] = [
 		columns: [
 			// Google never exports passwords: its download's '****' stands for "leave the password unchanged".
 			...googleUpload.map(([header, target]) =>
-				target === 'password'
+				typeof target === 'object' && 'field' in target && target.field === 'password'
 					? ([
 							header,
 							no("Google Workspace's download never holds passwords: its '****' means unchanged.")

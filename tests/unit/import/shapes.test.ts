@@ -375,3 +375,122 @@ describe('the column that gives each row’s country', () => {
 		}
 	});
 });
+
+describe("Google Workspace's upload: a Password cell that is not a password gives none", () => {
+	const google = shapes.find((shape) => shape.id === 'google-upload')!;
+	const headers = google.variants![0]!;
+	const HASH = '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8';
+	/** A row of the upload template: its name, email, password and hash function, the rest empty. */
+	const row = (email: string, password: string, hashFunction = '') =>
+		headers.map(
+			(header) =>
+				({
+					'First Name [Required]': 'Ann',
+					'Last Name [Required]': 'Lee',
+					'Email Address [Required]': email,
+					'Password [Required]': password,
+					'Password Hash Function [UPLOAD ONLY]': hashFunction,
+					'Org Unit Path [Required]': '/'
+				})[header] ?? ''
+		);
+	const source: SourceTable = {
+		format: 'csv',
+		preamble: [],
+		headerRow: 1,
+		headers: [...headers],
+		rows: [
+			row('ann@example.com', HASH, 'SHA-1'),
+			row('bo@example.com', '****'),
+			row('cy@example.com', 'correct horse battery')
+		]
+	};
+	const passwordColumn = headers.indexOf('Password [Required]');
+
+	it('a hash (its hash function given) or ****: no password, a warning that quotes neither', () => {
+		const policy = { ...everything, password: 'optional' } as const;
+		const analysis = analyseSource(source, { policy, context: gb });
+		expect(analysis.mapping.shape?.id).toBe('google-upload');
+		expect(analysis.rows.map((r) => [r.status, r.hasPassword])).toEqual([
+			['new', false],
+			['new', false],
+			['new', true]
+		]);
+		expect([...analysis.passwords]).toEqual([[4, 'correct horse battery']]);
+		expect(analysis.warnings).toEqual([
+			{
+				row: 2,
+				column: passwordColumn,
+				header: 'Password [Required]',
+				field: 'password',
+				message:
+					'Password is a hash (SHA-1): Rollcall never takes password hashes, so this user gets none; they choose one when they activate.'
+			},
+			{
+				row: 3,
+				column: passwordColumn,
+				header: 'Password [Required]',
+				field: 'password',
+				message:
+					"Password is ****, Google Workspace's way of saying the password stays unchanged: Rollcall takes no password from it, so this user gets none; they choose one when they activate."
+			}
+		]);
+		const shown = JSON.stringify([analysis.rows, analysis.errors, analysis.warnings, analysis.table]);
+		expect(shown).not.toContain(HASH);
+	});
+
+	it('an error, not a warning, when the policy requires a password (workflow D)', () => {
+		const analysis = analyseSource(source, { policy: preset('field-heavy'), context: gb });
+		const errors = analysis.errors.filter((e) => e.field === 'password');
+		expect(errors.map((e) => [e.row, e.header])).toEqual([
+			[2, 'Password [Required]'],
+			[3, 'Password [Required]']
+		]);
+		expect(errors[0]?.message).toBe(
+			'Password is a hash (SHA-1): Rollcall never takes password hashes, and the field policy requires Password: type one in its place, or make Password optional in Settings → Field policy.'
+		);
+		expect(analysis.warnings.filter((w) => w.field === 'password')).toEqual([]);
+		expect(analysis.passwords.has(2)).toBe(false);
+		expect(JSON.stringify([analysis.rows, analysis.errors, analysis.table])).not.toContain(HASH);
+	});
+});
+
+describe("Entra's download: a guest's made-up userPrincipalName is never the email", () => {
+	const entra = shapes.find((shape) => shape.id === 'entra-download')!;
+	const headers = entra.variants![0]!;
+	const row = (values: Record<string, string>) => headers.map((header) => values[header] ?? '');
+	const source: SourceTable = {
+		format: 'csv',
+		preamble: [],
+		headerRow: 1,
+		headers: [...headers],
+		rows: [
+			row({ userPrincipalName: 'ann_gmail.com#EXT#@contoso.onmicrosoft.com', displayName: 'Ann Lee' }),
+			row({ userPrincipalName: 'bo@contoso.com', displayName: 'Bo Lee' }),
+			row({
+				userPrincipalName: 'cy_gmail.com#EXT#@contoso.onmicrosoft.com',
+				mail: 'cy@gmail.com',
+				displayName: 'Cy Lee'
+			})
+		]
+	};
+
+	it('its row gets an error on the mail column saying what to do; a member with no mail still signs in by it', () => {
+		const analysis = analyseSource(source, { policy: everything, context: gb });
+		expect(analysis.mapping.shape?.id).toBe('entra-download');
+		expect(analysis.rows.map((r) => [r.status, r.values.email])).toEqual([
+			['error', undefined],
+			['new', 'bo@contoso.com'],
+			['new', 'cy@gmail.com']
+		]);
+		expect(analysis.errors).toEqual([
+			{
+				row: 2,
+				column: headers.indexOf('mail'),
+				header: 'mail',
+				field: 'email',
+				message:
+					"This user is a guest: Entra made up their userPrincipalName (…#EXT#@…), and their address is only in mail (an address of the guest's own domain). Fill in this row's mail column with their address, or remove the row."
+			}
+		]);
+	});
+});
