@@ -397,7 +397,8 @@ export const fields: readonly FieldDef[] = [
 		'telephone bureau',
 		'telefono del trabajo',
 		'telefono',
-		// Italian Outlook's business phone ('office' is 'ufficio' too, but Outlook means the phone).
+		// Italian Outlook's business phone; a column of it that holds no phone numbers ('Sede Milano', typed
+		// by hand) is the office instead (known-columns.ts phoneUnlessText).
 		'ufficio',
 		'telefoon op werk',
 		'telefoon',

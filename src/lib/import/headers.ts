@@ -8,7 +8,7 @@ import {
 	type FieldKey
 } from '$lib/domain/fields';
 import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
-import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns } from './known-columns';
+import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns, phoneUnlessText } from './known-columns';
 import { recogniseShape, type KnownColumn, type ShapeTarget } from './shapes';
 
 /** Where a file's column goes: a field, or nowhere. */
@@ -90,6 +90,8 @@ export interface MapOptions {
 	isEmailColumn?: (index: number) => boolean;
 	/** Whether most of a column's values are people's names, two words or more ('Ann Lee'; see namesAsDisplayName). */
 	isNameColumn?: (index: number) => boolean;
+	/** Whether most of a column's values look like phone numbers (see phoneUnlessText). */
+	isPhoneColumn?: (index: number) => boolean;
 }
 
 /** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
@@ -321,6 +323,12 @@ function mapColumn(
 					? 'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
 					: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
 		};
+	}
+	const text = phoneUnlessText.get(compact(base.normalised));
+	if (text && options.isPhoneColumn && !options.isPhoneColumn(index)) {
+		const column = fieldColumn(base, text, policy, guess.isFallback);
+		if (column.status !== 'mapped') return column;
+		return { ...column, reason: `Recognised as ${field(text).label}: its values are not phone numbers.` };
 	}
 	return fieldColumn(base, guess.field, policy, guess.isFallback);
 }

@@ -1,3 +1,5 @@
+import type { BuiltinFieldKey } from '$lib/domain/fields';
+
 /** The 'system' of the columns only Rollcall's exports have. */
 export const ROLLCALL_EXPORT = 'Rollcall export';
 
@@ -72,6 +74,13 @@ export const foreignColumns: Record<string, readonly string[]> = {
 	// itself, so a list exported and imported again maps with no manual step.
 	[ROLLCALL_EXPORT]: ['status', 'activated', 'lastlogin']
 };
+
+/**
+ * Aliases of a phone field that name another field when most of the column's values are not phone
+ * numbers: Italian Outlook's 'Ufficio' is the business phone, a hand-typed Italian sheet's the office
+ * ('Sede Milano'). Compared without spaces.
+ */
+export const phoneUnlessText: ReadonlyMap<string, BuiltinFieldKey> = new Map([['ufficio', 'office']]);
 
 /**
  * Aliases that name a field only when no other column does. Active Directory exports name one attribute
