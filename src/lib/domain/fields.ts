@@ -425,7 +425,8 @@ export const fields: readonly FieldDef[] = [
 	textField('jobTitle', 'Job title', 128, {
 		group: 'Organisation',
 		autocomplete: 'organization-title',
-		// Not German 'Titel' or 'Anrede', which are personal titles (Dr., Frau): known-columns.ts.
+		// Not German or Dutch 'Titel', nor 'Anrede': personal titles (Dr., Frau). French Outlook writes 'Titre'
+		// twice, the personal title first: the last is the job title (known-columns.ts titleTwice).
 		aliases: [
 			'job title',
 			'jobtitle',

@@ -8,7 +8,13 @@ import {
 	type FieldKey
 } from '$lib/domain/fields';
 import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
-import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns, phoneUnlessText } from './known-columns';
+import {
+	ROLLCALL_EXPORT,
+	fallbackAliases,
+	foreignColumns,
+	phoneUnlessText,
+	titleTwice
+} from './known-columns';
 import { recogniseShape, type KnownColumn, type ShapeTarget } from './shapes';
 
 /** Where a file's column goes: a field, or nowhere. */
@@ -487,6 +493,36 @@ function markBackups(columns: ColumnMapping[], known: ReadonlyMap<number, KnownC
 	}
 }
 
+/**
+ * French Outlook heads two columns 'Titre': the personal title (M., Mme) first, the job title last
+ * (titleTwice). Of such a header written twice or more, the last is the field its alias names and the
+ * others are ignored, instead of the second being an error as a repeated header is (markDuplicates).
+ */
+function titlesWrittenTwice(columns: ColumnMapping[], policy: FieldPolicy): void {
+	for (const header of titleTwice) {
+		const same = columns.filter((c) => compact(c.normalised) === header);
+		const last = same.pop();
+		const guess = last && guessColumn(last.header);
+		if (!last || same.length === 0 || !guess || !('field' in guess)) continue;
+		// The admin's choice for any of them stands.
+		const guessed = (c: ColumnMapping) => !c.isChosen;
+		const base = (c: ColumnMapping) => ({
+			index: c.index,
+			header: c.header,
+			normalised: c.normalised,
+			isChosen: false
+		});
+		if (guessed(last)) columns[last.index] = fieldColumn(base(last), guess.field, policy, false);
+		for (const title of same.filter(guessed)) {
+			columns[title.index] = {
+				...base(title),
+				status: 'ignored',
+				reason: `A personal title (M., Mme): ${named(last)}, the last of the same header, is the ${field(guess.field).label}, as in French Outlook's files.`
+			};
+		}
+	}
+}
+
 /** Microsoft's usage location: a country code, the only one some files give (Entra's bulk create may). */
 const USAGE_LOCATION = 'usagelocation';
 
@@ -561,6 +597,7 @@ export function mapHeaders(
 	namesAsDisplayName(columns, policy, options);
 	markBackups(columns, known);
 	markDuplicates(columns, known);
+	titlesWrittenTwice(columns, policy);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fieldsOf(policy)
 		.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key))

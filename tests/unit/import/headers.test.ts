@@ -533,3 +533,33 @@ describe('nameFromHeader', () => {
 		expect(normaliseHeader(name)).toBe(normaliseHeader(header));
 	});
 });
+
+describe("French Outlook's 'Titre', written twice", () => {
+	// The start of a French Outlook contacts export: the personal title first, the job title later.
+	const headers = ['Titre', 'Prénom', 'Nom', 'Société', 'Service', 'Titre', 'Adresse de messagerie'];
+
+	it('the last is the Job title and the first is ignored as a personal title, with no error', () => {
+		const mapping = mapHeaders(headers, everything);
+		expect(mapping.columns[5]).toMatchObject({ status: 'mapped', field: 'jobTitle' });
+		expect(mapping.columns[0]).toMatchObject({
+			status: 'ignored',
+			reason:
+				'A personal title (M., Mme): column F ("Titre"), the last of the same header, is the Job title, as in French Outlook\'s files.'
+		});
+		expect(mapping.columns[0]?.field).toBeUndefined();
+		expect(mapping.isReady).toBe(true);
+	});
+
+	it('written once, it is the Job title; chosen by the admin, it is what they chose', () => {
+		expect(outcome(['Titre', 'Prénom', 'Adresse de messagerie'], everything).Titre).toBe('jobTitle');
+		const chosen = mapHeaders(headers, everything, { choices: new Map([[0, 'ignored']]) });
+		expect(chosen.columns[5]).toMatchObject({ status: 'mapped', field: 'jobTitle' });
+	});
+
+	it("Dutch 'Titel' is ignored as a personal title, its reason naming Dutch address books too", () => {
+		expect(mapHeaders(['Titel', 'Voornaam', 'E-mailadres'], everything).columns[0]).toMatchObject({
+			status: 'ignored',
+			reason: 'A column of German and Dutch address books files that Rollcall has no field for.'
+		});
+	});
+});
