@@ -1,6 +1,7 @@
 import { fields, type BuiltinFieldKey } from '$lib/domain/fields';
 import { presets, type FieldPolicy } from '$lib/domain/policy';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
+import { templateHeader } from './template-header';
 import { normaliseHeader, type CellRule, type RecognisedShape } from './headers';
 
 /**
@@ -31,6 +32,14 @@ export interface FileShape extends RecognisedShape {
 	keys: readonly string[];
 	/** Recognised only with its columns in their order: the vendor reads them by position, whatever their labels. */
 	isByPosition?: boolean;
+	/**
+	 * Recognised only when the header row is one of its variants exactly as written (each cell's text and
+	 * marks, in any order), plus at most the columns of `extras`: Rollcall's own files, whose headers are
+	 * common words ('First name, Last name, Email' is many a hand-typed sheet).
+	 */
+	isExact?: boolean;
+	/** Columns an exact shape's file may have besides its own: an errors file's Errors. */
+	extras?: readonly string[];
 }
 
 const no = (ignored: string) => ({ ignored });
@@ -479,9 +488,15 @@ const rollcallFields = fields.map((f): [string, ShapeTarget] => [f.label, f.key 
 const rollcallKept = no(
 	'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
 );
-const labelsOf = (policy: FieldPolicy, withPassword: boolean) =>
-	fields.filter((f) => policy[f.key] !== 'hidden' && (withPassword || !f.isSensitive)).map((f) => f.label);
+/** The export's field columns: every field the policy shows but the password, by its label. */
+const exportLabels = (policy: FieldPolicy) =>
+	fields.filter((f) => policy[f.key] !== 'hidden' && !f.isSensitive).map((f) => f.label);
+/** The template's header row, as template.ts writes it: required fields marked ' *'. */
+const templateHeaders = (policy: FieldPolicy) =>
+	fields.filter((f) => policy[f.key] !== 'hidden').map((f) => templateHeader(f, policy));
 const exportOnly = Object.values(EXPORT_ONLY_HEADERS);
+/** The column an errors file adds (errors-file.ts ERRORS_HEADER; not imported: that module imports this one). */
+const ERRORS_HEADER = 'Errors';
 
 const fieldHeavy = [
 	['First name', 'firstName'],
@@ -702,8 +717,10 @@ export const shapes: readonly FileShape[] = [
 		name: 'Rollcall export',
 		system: 'Rollcall',
 		columns: [...rollcallFields, ...exportOnly.map((header) => [header, rollcallKept] as const)],
-		variants: presets.map((p) => [...labelsOf(p.policy, false), ...exportOnly]),
-		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt]
+		variants: presets.map((p) => [...exportLabels(p.policy), ...exportOnly]),
+		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt],
+		isExact: true,
+		extras: [ERRORS_HEADER]
 	},
 	{
 		// Workflows A and B upload Rollcall's own template of their preset: First name, Last name, Email...
@@ -711,8 +728,10 @@ export const shapes: readonly FileShape[] = [
 		name: 'Rollcall template',
 		system: 'Rollcall',
 		columns: rollcallFields,
-		variants: presets.map((p) => labelsOf(p.policy, true)),
-		keys: ['Email']
+		variants: presets.map((p) => templateHeaders(p.policy)),
+		keys: ['Email'],
+		isExact: true,
+		extras: [ERRORS_HEADER]
 	}
 ];
 
@@ -725,6 +744,8 @@ interface IndexedShape {
 	/** Each header's positions among the shape's columns (the German template has one header twice). */
 	positions: Map<string, number[]>;
 	variants: string[][];
+	/** An exact shape's header rows as written (trimmed), as sets. */
+	exact?: Set<string>[];
 }
 
 let indexed: IndexedShape[] | undefined;
@@ -738,7 +759,14 @@ function catalogue(): IndexedShape[] {
 			positions.set(key, [...(positions.get(key) ?? []), i]);
 		});
 		const variants = shape.variants ?? [headersOf(shape.columns)];
-		return { shape, keys: shape.keys.map(keyOf), positions, variants: variants.map((v) => v.map(keyOf)) };
+		const exact = shape.isExact ? variants.map((v) => new Set(v)) : undefined;
+		return {
+			shape,
+			keys: shape.keys.map(keyOf),
+			positions,
+			variants: variants.map((v) => v.map(keyOf)),
+			exact
+		};
 	});
 	return indexed;
 }
@@ -748,6 +776,14 @@ function found(variant: readonly string[], file: readonly string[], isByPosition
 	if (isByPosition) return variant.every((key, i) => file[i] === key) ? variant.length : 0;
 	const present = new Set(file);
 	return variant.filter((key) => present.has(key)).length;
+}
+
+/** Whether a header row is one of an exact shape's, as written, in any order, with at most its extras besides. */
+function isExactly(entry: IndexedShape, headers: readonly string[]): boolean {
+	const extras = new Set(entry.shape.extras);
+	const own = headers.map((header) => header.trim()).filter((header) => !extras.has(header));
+	if (headers.length - own.length > extras.size) return false;
+	return entry.exact!.some((variant) => own.length === variant.size && own.every((h) => variant.has(h)));
 }
 
 /** A file's column a recognised shape knows: what it becomes, and its place in the shape (lower is read first). */
@@ -776,6 +812,7 @@ export function recogniseShape(headers: readonly string[]): ShapeMatch | undefin
 	let isTied = false;
 	for (const entry of catalogue()) {
 		if (!entry.keys.every((key) => file.includes(key))) continue;
+		if (entry.exact && !isExactly(entry, headers)) continue;
 		const known = named.filter((key) => entry.positions.has(key)).length;
 		if (known * 2 < named.length) continue;
 		const complete = Math.max(
