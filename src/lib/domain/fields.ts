@@ -397,7 +397,8 @@ export const fields: readonly FieldDef[] = [
 		'telephone bureau',
 		'telefono del trabajo',
 		'telefono',
-		// Italian Outlook's business phone ('office' is 'ufficio' too, but Outlook means the phone).
+		// Italian Outlook's business phone; a column of it that holds no phone numbers ('Sede Milano', typed
+		// by hand) is the office instead (known-columns.ts phoneUnlessText).
 		'ufficio',
 		'telefoon op werk',
 		'telefoon',
@@ -424,7 +425,8 @@ export const fields: readonly FieldDef[] = [
 	textField('jobTitle', 'Job title', 128, {
 		group: 'Organisation',
 		autocomplete: 'organization-title',
-		// Not German 'Titel' or 'Anrede', which are personal titles (Dr., Frau): known-columns.ts.
+		// Not German or Dutch 'Titel', nor 'Anrede': personal titles (Dr., Frau). French Outlook writes 'Titre'
+		// twice, the personal title first: the last is the job title (known-columns.ts titleTwice).
 		aliases: [
 			'job title',
 			'jobtitle',

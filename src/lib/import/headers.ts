@@ -8,7 +8,13 @@ import {
 	type FieldKey
 } from '$lib/domain/fields';
 import { customKeys, fieldsOf, requirementOf, type FieldPolicy } from '$lib/domain/policy';
-import { ROLLCALL_EXPORT, fallbackAliases, foreignColumns } from './known-columns';
+import {
+	ROLLCALL_EXPORT,
+	fallbackAliases,
+	foreignColumns,
+	phoneUnlessText,
+	titleTwice
+} from './known-columns';
 import { recogniseShape, type KnownColumn, type ShapeTarget } from './shapes';
 
 /** Where a file's column goes: a field, or nowhere. */
@@ -40,7 +46,20 @@ export interface ColumnMapping {
 	 * 'mail' may be empty where its 'userPrincipalName' is not.
 	 */
 	backupOf?: number;
+	/** What this column's cell does to its row beyond giving a value (a recognised shape's; see CellRule). */
+	rule?: CellRule;
 }
+
+/**
+ * A rule a recognised shape gives one of its columns about what a cell means for its row, beyond its value.
+ * `voids`: when the cell is `when` (any value, without), the row gets no value for that field, with a
+ * warning (`because`, then `outcome`), or an error when the policy requires the field. Google's upload:
+ * a password hash function says the Password cell is a hash; its '****' password means "unchanged".
+ * `refuses`: a cell containing the text is never read; its row gets the error `because`. Entra's
+ * guest's userPrincipalName ('…#EXT#@…') is a made-up name, not an address.
+ */
+export type CellRule =
+	{ voids: FieldKey; when?: string; because: string; outcome: string } | { refuses: string; because: string };
 
 /** A file shape Rollcall recognised by its whole header row (shapes.ts): "Microsoft 365 user template". */
 export interface RecognisedShape {
@@ -78,6 +97,8 @@ export interface MapOptions {
 	isEmailColumn?: (index: number) => boolean;
 	/** Whether most of a column's values are people's names, two words or more ('Ann Lee'; see namesAsDisplayName). */
 	isNameColumn?: (index: number) => boolean;
+	/** Whether most of a column's values look like phone numbers (see phoneUnlessText). */
+	isPhoneColumn?: (index: number) => boolean;
 }
 
 /** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
@@ -310,6 +331,12 @@ function mapColumn(
 					: `A column of ${guess.systems.join(' and ')} files that Rollcall has no field for.`
 		};
 	}
+	const text = phoneUnlessText.get(compact(base.normalised));
+	if (text && options.isPhoneColumn && !options.isPhoneColumn(index)) {
+		const column = fieldColumn(base, text, policy, guess.isFallback);
+		if (column.status !== 'mapped') return column;
+		return { ...column, reason: `Recognised as ${field(text).label}: its values are not phone numbers.` };
+	}
 	return fieldColumn(base, guess.field, policy, guess.isFallback);
 }
 
@@ -344,10 +371,14 @@ function shapeColumn(
 	customs: ReadonlyMap<string, CustomFieldKey>
 ): ColumnMapping {
 	if (typeof target === 'string') return fieldColumn(base, target, policy, false);
+	if ('field' in target) return { ...fieldColumn(base, target.field, policy, false), rule: target.rule };
 	if ('ifEmails' in target && options.isEmailColumn?.(base.index)) {
 		return fieldColumn(base, target.ifEmails, policy, false);
 	}
-	return customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored };
+	const rule = 'rule' in target ? { rule: target.rule } : {};
+	return (
+		customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored, ...rule }
+	);
 }
 
 /**
@@ -429,28 +460,16 @@ function signInNameAsEmail(columns: ColumnMapping[], policy: FieldPolicy, option
 
 /**
  * Workflow C's 'User name*' holds the person's name ('Ann Lee'), which no username can be (it has no
- * spaces). With no display name column, a username column of names is the display name; so is a
- * column headed 'User name' that is not addresses when the policy requires a display name and not a
- * username ('sAMAccountName' or 'login' stay sign-in names).
+ * spaces). With no display name column, a username column of names is the display name. One of sign-in
+ * names ('alee') stays the username, even when the policy requires a display name: moved, every user
+ * would be named by their sign-in name, and the missing Display name is said instead (with the preset
+ * that fits the file, if any).
  */
 function namesAsDisplayName(columns: ColumnMapping[], policy: FieldPolicy, options: MapOptions): void {
 	if (policy.displayName === 'hidden' || columns.some((c) => guessedField(c) === 'displayName')) return;
 	const column = columns.find((c) => guessedField(c) === 'username');
-	if (!column) return;
-	if (options.isNameColumn?.(column.index)) {
-		remap(column, 'displayName', "Recognised as Display name: its values are people's names, not usernames.");
-	} else if (
-		policy.displayName === 'required' &&
-		policy.username !== 'required' &&
-		compact(column.normalised) === 'username' &&
-		!options.isEmailColumn?.(column.index)
-	) {
-		remap(
-			column,
-			'displayName',
-			'Recognised as Display name, which the policy requires: the file has no other column for it.'
-		);
-	}
+	if (!column || !options.isNameColumn?.(column.index)) return;
+	remap(column, 'displayName', "Recognised as Display name: its values are people's names, not usernames.");
 }
 
 /**
@@ -471,6 +490,36 @@ function markBackups(columns: ColumnMapping[], known: ReadonlyMap<number, KnownC
 			if (!before) continue;
 			column.backupOf = before.index;
 			column.reason = `Read where ${named(before)} is empty.`;
+		}
+	}
+}
+
+/**
+ * French Outlook heads two columns 'Titre': the personal title (M., Mme) first, the job title last
+ * (titleTwice). Of such a header written twice or more, the last is the field its alias names and the
+ * others are ignored, instead of the second being an error as a repeated header is (markDuplicates).
+ */
+function titlesWrittenTwice(columns: ColumnMapping[], policy: FieldPolicy): void {
+	for (const header of titleTwice) {
+		const same = columns.filter((c) => compact(c.normalised) === header);
+		const last = same.pop();
+		const guess = last && guessColumn(last.header);
+		if (!last || same.length === 0 || !guess || !('field' in guess)) continue;
+		// The admin's choice for any of them stands.
+		const guessed = (c: ColumnMapping) => !c.isChosen;
+		const base = (c: ColumnMapping) => ({
+			index: c.index,
+			header: c.header,
+			normalised: c.normalised,
+			isChosen: false
+		});
+		if (guessed(last)) columns[last.index] = fieldColumn(base(last), guess.field, policy, false);
+		for (const title of same.filter(guessed)) {
+			columns[title.index] = {
+				...base(title),
+				status: 'ignored',
+				reason: `A personal title (M., Mme): ${named(last)}, the last of the same header, is the ${field(guess.field).label}, as in French Outlook's files.`
+			};
 		}
 	}
 }
@@ -551,6 +600,7 @@ export function mapHeaders(
 	namesAsDisplayName(columns, policy, options);
 	markBackups(columns, known);
 	markDuplicates(columns, known);
+	titlesWrittenTwice(columns, policy);
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fieldsOf(policy)
 		.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key))

@@ -1,3 +1,5 @@
+import type { BuiltinFieldKey } from '$lib/domain/fields';
+
 /** The 'system' of the columns only Rollcall's exports have. */
 export const ROLLCALL_EXPORT = 'Rollcall export';
 
@@ -63,8 +65,9 @@ export const foreignColumns: Record<string, readonly string[]> = {
 		'lastlogondate',
 		'initials'
 	],
-	// Personal titles (Dr., Frau), which German speakers head 'Anrede' or 'Titel': not a job title.
-	'German address books': ['anrede', 'titel'],
+	// Personal titles (Dr., Frau, Dhr.), which German address books head 'Anrede' or 'Titel' and Dutch ones
+	// 'Titel': not a job title (Dutch Outlook's job title is 'Functie').
+	'German and Dutch address books': ['anrede', 'titel'],
 	Zendesk: ['role', 'externalid', 'details', 'notes', 'restriction', 'tags', 'brand', 'organizationid'],
 	// The column a Rollcall errors file adds, when the admin uploads the corrected file again.
 	Rollcall: ['errors'],
@@ -72,6 +75,19 @@ export const foreignColumns: Record<string, readonly string[]> = {
 	// itself, so a list exported and imported again maps with no manual step.
 	[ROLLCALL_EXPORT]: ['status', 'activated', 'lastlogin']
 };
+
+/**
+ * Headers an address book writes twice, a personal title first (M., Mme) and the job title last: French
+ * Outlook's 'Titre'. Written once, the header is the job title. Compared without spaces.
+ */
+export const titleTwice: ReadonlySet<string> = new Set(['titre']);
+
+/**
+ * Aliases of a phone field that name another field when most of the column's values are not phone
+ * numbers: Italian Outlook's 'Ufficio' is the business phone, a hand-typed Italian sheet's the office
+ * ('Sede Milano'). Compared without spaces.
+ */
+export const phoneUnlessText: ReadonlyMap<string, BuiltinFieldKey> = new Map([['ufficio', 'office']]);
 
 /**
  * Aliases that name a field only when no other column does. Active Directory exports name one attribute

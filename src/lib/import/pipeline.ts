@@ -263,14 +263,57 @@ function isNameColumn(rows: readonly (readonly string[])[], index: number): bool
 	return names * 2 > values;
 }
 
+/**
+ * A phone number's shape: digits with spaces, + ( ) - / or dots, at least 6 digits ('+39 02 1234 5678',
+ * '(02) 555-0101'): enough to tell a column of numbers from one of places ('Sede Milano').
+ */
+const PHONE = /^(?=(?:\D*\d){6})[\d\s+()\-/.]+$/u;
+
+/** Whether most of a column's values look like phone numbers (see PHONE). */
+function isPhoneColumn(rows: readonly (readonly string[])[], index: number): boolean {
+	let values = 0;
+	let phones = 0;
+	for (const cells of rows) {
+		const cell = (cells[index] ?? '').trim();
+		if (cell === '') continue;
+		values++;
+		if (PHONE.test(cell)) phones++;
+	}
+	return phones * 2 > values;
+}
+
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
 
-const mapOptionsOf = ({ rows }: SourceTable, choices: CheckOptions['choices']): MapOptions => ({
+type ColumnTest = (rows: readonly (readonly string[])[], index: number) => boolean;
+
+const isEmptyColumn: ColumnTest = (rows, index) => rows.every((cells) => (cells[index] ?? '').trim() === '');
+
+/**
+ * What each column's values say, worked out once per table: findPresetFit maps a file that fits no
+ * policy about ten more times, and a column of 100,000 rows is scanned once for each question at most.
+ */
+const columnFacts = new WeakMap<readonly (readonly string[])[], Map<string, boolean>>();
+
+function fact(rows: readonly (readonly string[])[], test: ColumnTest, name: string, index: number): boolean {
+	let facts = columnFacts.get(rows);
+	if (!facts) columnFacts.set(rows, (facts = new Map<string, boolean>()));
+	const key = `${name} ${index}`;
+	let value = facts.get(key);
+	if (value === undefined) facts.set(key, (value = test(rows, index)));
+	return value;
+}
+
+/** The options the mapping of a table's headers reads its values through, each column's answers kept. */
+export const mapOptionsOf = (
+	{ rows }: Pick<SourceTable, 'rows'>,
+	choices: CheckOptions['choices']
+): MapOptions => ({
 	choices,
-	isColumnEmpty: (index) => rows.every((cells) => (cells[index] ?? '').trim() === ''),
-	isEmailColumn: (index) => isEmailColumn(rows, index),
-	isNameColumn: (index) => isNameColumn(rows, index)
+	isColumnEmpty: (index) => fact(rows, isEmptyColumn, 'empty', index),
+	isEmailColumn: (index) => fact(rows, isEmailColumn, 'email', index),
+	isNameColumn: (index) => fact(rows, isNameColumn, 'name', index),
+	isPhoneColumn: (index) => fact(rows, isPhoneColumn, 'phone', index)
 });
 
 const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>

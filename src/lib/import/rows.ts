@@ -5,7 +5,7 @@ import type { FieldPolicy } from '$lib/domain/policy';
 import { foldText } from '$lib/domain/text';
 import { validateUser, type UserFields, type UserInput, type ValidateOptions } from '$lib/domain/user';
 import { unescapeFormula } from './formula';
-import { columnLetter, fieldColumns, type HeaderMapping } from './headers';
+import { columnLetter, fieldColumns, type CellRule, type HeaderMapping } from './headers';
 
 /** One problem in one row (and usually one column), as the admin finds it in the spreadsheet. */
 export interface CellError {
@@ -116,6 +116,12 @@ const LENIENT: ValidateOptions = Object.freeze({ isLenient: true });
 const smsProblem = (typed: string | undefined) =>
 	`Mobile phone "${typed ?? ''}" is not a phone number Rollcall can read, and this new user's login details go to it by SMS: correct it, or turn off 'Send login details by SMS'.`;
 
+/** Why a cell rule voided a field of a row, and what becomes of it (CellRule). */
+interface Voided {
+	because: string;
+	outcome: string;
+}
+
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
 /**
@@ -132,6 +138,12 @@ export class RowChecker {
 	/** This row's fields read from a backup column, and which: their errors name that column. */
 	readonly #readAt = new Map<FieldKey, number>();
 	readonly #seen = new Map<FieldKey, Map<string, number>>(uniqueKeys.map(([key]) => [key, new Map()]));
+	/** The columns whose cells void a field of their row (shapes' cell rules), of fields the check reads. */
+	readonly #voiding: [number, Extract<CellRule, { voids: FieldKey }>][] = [];
+	/** The columns whose cells containing a text are never read, by index. */
+	readonly #refusing = new Map<number, Extract<CellRule, { refuses: string }>>();
+	/** This row's cells refused (see #refusing): the field, and the column its error names. */
+	readonly #refused = new Map<FieldKey, [column: number, message: string]>();
 
 	constructor(mapping: HeaderMapping, options: CheckOptions) {
 		this.#options = options;
@@ -141,6 +153,42 @@ export class RowChecker {
 			this.#columnOf.set(key, index!);
 			if (backups.length > 0) this.#backups.set(key, backups);
 		}
+		for (const { index, rule } of mapping.columns) {
+			if (rule && 'refuses' in rule) this.#refusing.set(index, rule);
+			else if (rule && this.#columnOf.has(rule.voids)) this.#voiding.push([index, rule]);
+		}
+	}
+
+	/** Whether a cell is refused by its column's rule (an Entra guest's made-up userPrincipalName). */
+	#isRefused(cells: readonly string[], index: number): boolean {
+		const rule = this.#refusing.get(index);
+		return rule !== undefined && (cells[index] ?? '').includes(rule.refuses);
+	}
+
+	/**
+	 * The column a field's cell is read from in this row: its own, or the first backup with a value. A
+	 * refused cell is not read: the field is read as empty, and the row's error named at its first column.
+	 */
+	#readCell(cells: readonly string[], key: FieldKey, column: number): number | undefined {
+		const index = this.#backups.size > 0 ? this.#readFrom(cells, key, column) : column;
+		if (this.#refusing.size === 0 || !this.#isRefused(cells, index)) return index;
+		this.#readAt.delete(key);
+		this.#refused.set(key, [column, this.#refusing.get(index)!.because]);
+		return undefined;
+	}
+
+	/** The fields this row's cell rules void, with the warning each gets (an error when required: #voided). */
+	#voids(cells: readonly string[]): Map<FieldKey, Voided> | undefined {
+		let voided: Map<FieldKey, Voided> | undefined;
+		for (const [index, rule] of this.#voiding) {
+			const cell = (cells[index] ?? '').trim();
+			if (cell === '' || (rule.when !== undefined && cell !== rule.when)) continue;
+			// Only a short name ('SHA-1') is quoted; the voided field's own cell never is.
+			const quoted = /^[\w-]{1,20}$/u.test(cell) ? cell : 'see its column';
+			const because = rule.because.replace('{cell}', quoted);
+			(voided ??= new Map()).set(rule.voids, { because, outcome: rule.outcome });
+		}
+		return voided;
 	}
 
 	/** The column a field's cell is read from in this row: its own, or the first backup with a value. */
@@ -164,6 +212,8 @@ export class RowChecker {
 		if (isBlank(cells)) return { row, status: 'blank', values: {}, hasPassword: false, errors: [] };
 		const errors: CellError[] = [];
 		if (this.#readAt.size > 0) this.#readAt.clear();
+		if (this.#refused.size > 0) this.#refused.clear();
+		const voided = this.#voiding.length > 0 ? this.#voids(cells) : undefined;
 		const width = this.#mapping.columns.length;
 		const extra = cells.findIndex((cell, i) => i >= width && cell.trim() !== '');
 		if (extra >= 0) {
@@ -178,7 +228,11 @@ export class RowChecker {
 		}
 		const input: UserInput = {};
 		for (const [key, column] of this.#columnOf) {
-			const index = this.#backups.size > 0 ? this.#readFrom(cells, key, column) : column;
+			const index = this.#readCell(cells, key, column);
+			if (index === undefined || voided?.has(key)) {
+				input[key] = '';
+				continue;
+			}
 			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
 			const isVerbatim = field(key).isSensitive || this.#options.isVerbatim;
 			const cell = isVerbatim ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
@@ -199,6 +253,8 @@ export class RowChecker {
 			errors: fieldErrors,
 			warnings: fieldWarnings
 		} = validateUser(input, this.#options.policy, this.#options.context, this.#validateOptions(cells));
+		for (const [key, [column, message]] of this.#refused) errors.push(this.#error(row, key, message, column));
+		const voidWarnings = voided && this.#voidedProblems(row, voided, errors);
 		for (const [key, message] of Object.entries(fieldErrors) as [FieldKey, string][]) {
 			// A required field with no column is the header's problem, said once (mapping.problems), not in every row.
 			if (this.#mapping.missing.includes(key)) continue;
@@ -208,6 +264,7 @@ export class RowChecker {
 		const existing = find(this.#directory?.byEmail, key);
 		errors.push(...this.#duplicates(values, row, key, existing));
 		const checked: CheckedRow = { row, status: 'new', values, hasPassword: password !== undefined, errors };
+		if (voidWarnings?.length) checked.warnings = voidWarnings;
 		// Only rows with warnings get an array: 100,000 rows without any cost nothing more to check or send.
 		if (fieldWarnings) {
 			const isSms = this.#options.sendsSms === true && checked.hasPassword && !existing;
@@ -229,6 +286,22 @@ export class RowChecker {
 		}
 		this.#classify(checked, input, existing);
 		return checked;
+	}
+
+	/**
+	 * The row's voided fields (see CellRule): a warning each, or an error (pushed to `errors`) when the
+	 * policy requires the field, which the row then does not give.
+	 */
+	#voidedProblems(row: number, voided: ReadonlyMap<FieldKey, Voided>, errors: CellError[]): CellError[] {
+		const warnings: CellError[] = [];
+		for (const [key, { because, outcome }] of voided) {
+			if (this.#options.policy[key] === 'required') {
+				const label = field(key).label;
+				const what = `${because}, and the field policy requires ${label}: type one in its place, or make ${label} optional in Settings → Field policy.`;
+				errors.push(this.#error(row, key, what));
+			} else warnings.push(this.#error(row, key, `${because}, ${outcome}`));
+		}
+		return warnings;
 	}
 
 	/**

@@ -1,7 +1,8 @@
 import { fields, type BuiltinFieldKey } from '$lib/domain/fields';
 import { presets, type FieldPolicy } from '$lib/domain/policy';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
-import { normaliseHeader, type RecognisedShape } from './headers';
+import { templateHeader } from './template-header';
+import { normaliseHeader, type CellRule, type RecognisedShape } from './headers';
 
 /**
  * The files admins bring from other systems (VENDOR-FORMATS.md), each known by its whole header row: a
@@ -9,9 +10,15 @@ import { normaliseHeader, type RecognisedShape } from './headers';
  * with the vendor's reason. The catalogue is data; `recogniseShape` is the one rule that reads it.
  */
 
-/** What a shape's column becomes: a field; ignored, with why; or a field only when every value is an address. */
+/**
+ * What a shape's column becomes: a field; ignored, with why; a field only when every value is an
+ * address; or a field or ignored column whose cell can void a field of its row (see CellRule).
+ */
 export type ShapeTarget =
-	BuiltinFieldKey | { ignored: string } | { ifEmails: BuiltinFieldKey; ignored: string };
+	| BuiltinFieldKey
+	| { ignored: string; rule?: CellRule }
+	| { ifEmails: BuiltinFieldKey; ignored: string }
+	| { field: BuiltinFieldKey; rule: CellRule };
 
 export interface FileShape extends RecognisedShape {
 	/**
@@ -25,6 +32,14 @@ export interface FileShape extends RecognisedShape {
 	keys: readonly string[];
 	/** Recognised only with its columns in their order: the vendor reads them by position, whatever their labels. */
 	isByPosition?: boolean;
+	/**
+	 * Recognised only when the header row is one of its variants exactly as written (each cell's text and
+	 * marks, in any order), plus at most the columns of `extras`: Rollcall's own files, whose headers are
+	 * common words ('First name, Last name, Email' is many a hand-typed sheet).
+	 */
+	isExact?: boolean;
+	/** Columns an exact shape's file may have besides its own: an errors file's Errors. */
+	extras?: readonly string[];
 }
 
 const no = (ignored: string) => ({ ignored });
@@ -49,6 +64,7 @@ const AD_ENTRY =
 const AD_SIGN_IN = "Active Directory's sign-in and password record: Rollcall keeps its own.";
 const AD_DN =
 	"Active Directory's distinguished name (CN=...,DC=...): where the account sits in the directory.";
+const NO_PASSWORD = 'so this user gets none; they choose one when they activate.';
 const AD_HOME_PHONE = "Active Directory's home phone: Rollcall keeps work and mobile numbers only.";
 
 const microsoft365Template = [
@@ -158,9 +174,19 @@ const entraBulkCreate = [
 
 const entraSignIn = "Entra's sign-in verification details: a sign-in method, which Rollcall does not take.";
 const entraDownload = [
-	// A guest's userPrincipalName is a made-up name (…#EXT#@…): mail is the address.
+	// A guest's userPrincipalName is a made-up name (…#EXT#@…): mail is the address, and such a name is never read.
 	['mail', 'email'],
-	['userPrincipalName', 'email'],
+	[
+		'userPrincipalName',
+		{
+			field: 'email',
+			rule: {
+				refuses: '#EXT#',
+				because:
+					"This user is a guest: Entra made up their userPrincipalName (…#EXT#@…), and their address is only in mail (an address of the guest's own domain). Fill in this row's mail column with their address, or remove the row."
+			}
+		}
+	],
 	['displayName', 'displayName'],
 	['givenName', 'firstName'],
 	['surname', 'lastName'],
@@ -211,10 +237,31 @@ const googleUpload = [
 	['First Name [Required]', 'firstName'],
 	['Last Name [Required]', 'lastName'],
 	['Email Address [Required]', 'email'],
-	['Password [Required]', 'password'],
+	[
+		'Password [Required]',
+		{
+			field: 'password',
+			// Google's "leave the password unchanged": no password to give.
+			rule: {
+				voids: 'password',
+				when: '****',
+				because:
+					"Password is ****, Google Workspace's way of saying the password stays unchanged: Rollcall takes no password from it",
+				outcome: NO_PASSWORD
+			}
+		}
+	],
 	[
 		'Password Hash Function [UPLOAD ONLY]',
-		no("Google Workspace's password hash function: Rollcall never takes password hashes.")
+		{
+			ignored: "Google Workspace's password hash function: Rollcall never takes password hashes.",
+			// With a hash function (SHA-1, MD5, crypt), the row's Password cell is a hash, never a password.
+			rule: {
+				voids: 'password',
+				because: 'Password is a hash ({cell}): Rollcall never takes password hashes',
+				outcome: NO_PASSWORD
+			}
+		}
 	],
 	[
 		'Org Unit Path [Required]',
@@ -441,9 +488,15 @@ const rollcallFields = fields.map((f): [string, ShapeTarget] => [f.label, f.key 
 const rollcallKept = no(
 	'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
 );
-const labelsOf = (policy: FieldPolicy, withPassword: boolean) =>
-	fields.filter((f) => policy[f.key] !== 'hidden' && (withPassword || !f.isSensitive)).map((f) => f.label);
+/** The export's field columns: every field the policy shows but the password, by its label. */
+const exportLabels = (policy: FieldPolicy) =>
+	fields.filter((f) => policy[f.key] !== 'hidden' && !f.isSensitive).map((f) => f.label);
+/** The template's header row, as template.ts writes it: required fields marked ' *'. */
+const templateHeaders = (policy: FieldPolicy) =>
+	fields.filter((f) => policy[f.key] !== 'hidden').map((f) => templateHeader(f, policy));
 const exportOnly = Object.values(EXPORT_ONLY_HEADERS);
+/** The column an errors file adds (errors-file.ts ERRORS_HEADER; not imported: that module imports this one). */
+const ERRORS_HEADER = 'Errors';
 
 const fieldHeavy = [
 	['First name', 'firstName'],
@@ -542,7 +595,7 @@ export const shapes: readonly FileShape[] = [
 		columns: [
 			// Google never exports passwords: its download's '****' stands for "leave the password unchanged".
 			...googleUpload.map(([header, target]) =>
-				target === 'password'
+				typeof target === 'object' && 'field' in target && target.field === 'password'
 					? ([
 							header,
 							no("Google Workspace's download never holds passwords: its '****' means unchanged.")
@@ -664,8 +717,10 @@ export const shapes: readonly FileShape[] = [
 		name: 'Rollcall export',
 		system: 'Rollcall',
 		columns: [...rollcallFields, ...exportOnly.map((header) => [header, rollcallKept] as const)],
-		variants: presets.map((p) => [...labelsOf(p.policy, false), ...exportOnly]),
-		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt]
+		variants: presets.map((p) => [...exportLabels(p.policy), ...exportOnly]),
+		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt],
+		isExact: true,
+		extras: [ERRORS_HEADER]
 	},
 	{
 		// Workflows A and B upload Rollcall's own template of their preset: First name, Last name, Email...
@@ -673,8 +728,10 @@ export const shapes: readonly FileShape[] = [
 		name: 'Rollcall template',
 		system: 'Rollcall',
 		columns: rollcallFields,
-		variants: presets.map((p) => labelsOf(p.policy, true)),
-		keys: ['Email']
+		variants: presets.map((p) => templateHeaders(p.policy)),
+		keys: ['Email'],
+		isExact: true,
+		extras: [ERRORS_HEADER]
 	}
 ];
 
@@ -687,6 +744,8 @@ interface IndexedShape {
 	/** Each header's positions among the shape's columns (the German template has one header twice). */
 	positions: Map<string, number[]>;
 	variants: string[][];
+	/** An exact shape's header rows as written (trimmed), as sets. */
+	exact?: Set<string>[];
 }
 
 let indexed: IndexedShape[] | undefined;
@@ -700,7 +759,14 @@ function catalogue(): IndexedShape[] {
 			positions.set(key, [...(positions.get(key) ?? []), i]);
 		});
 		const variants = shape.variants ?? [headersOf(shape.columns)];
-		return { shape, keys: shape.keys.map(keyOf), positions, variants: variants.map((v) => v.map(keyOf)) };
+		const exact = shape.isExact ? variants.map((v) => new Set(v)) : undefined;
+		return {
+			shape,
+			keys: shape.keys.map(keyOf),
+			positions,
+			variants: variants.map((v) => v.map(keyOf)),
+			exact
+		};
 	});
 	return indexed;
 }
@@ -710,6 +776,14 @@ function found(variant: readonly string[], file: readonly string[], isByPosition
 	if (isByPosition) return variant.every((key, i) => file[i] === key) ? variant.length : 0;
 	const present = new Set(file);
 	return variant.filter((key) => present.has(key)).length;
+}
+
+/** Whether a header row is one of an exact shape's, as written, in any order, with at most its extras besides. */
+function isExactly(entry: IndexedShape, headers: readonly string[]): boolean {
+	const extras = new Set(entry.shape.extras);
+	const own = headers.map((header) => header.trim()).filter((header) => !extras.has(header));
+	if (headers.length - own.length > extras.size) return false;
+	return entry.exact!.some((variant) => own.length === variant.size && own.every((h) => variant.has(h)));
 }
 
 /** A file's column a recognised shape knows: what it becomes, and its place in the shape (lower is read first). */
@@ -738,6 +812,7 @@ export function recogniseShape(headers: readonly string[]): ShapeMatch | undefin
 	let isTied = false;
 	for (const entry of catalogue()) {
 		if (!entry.keys.every((key) => file.includes(key))) continue;
+		if (entry.exact && !isExactly(entry, headers)) continue;
 		const known = named.filter((key) => entry.positions.has(key)).length;
 		if (known * 2 < named.length) continue;
 		const complete = Math.max(

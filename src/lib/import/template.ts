@@ -1,6 +1,7 @@
 import type { BuiltinFieldKey, FieldDef } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import { escapeFormula } from './formula';
+import { templateHeader } from './template-header';
 import { writeXlsx } from './xlsx-writer';
 
 export interface TemplateOptions {
@@ -51,16 +52,12 @@ const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 const exampleOf = (def: FieldDef, person: number) =>
 	def.isCustom ? `${def.label} ${person + 1}` : examples[def.key as BuiltinFieldKey][person]!;
 
-/** A column's header: the field's label, with ' *' when the policy requires it (headers.ts reads both). */
-const headerOf = (def: FieldDef, policy: FieldPolicy) =>
-	policy[def.key] === 'required' ? `${def.label} *` : def.label;
-
 /** The header row and, when asked, the example rows, for the policy's visible fields. */
 function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][] {
 	const shown = visibleFields(policy);
 	const people = options.example ? [0, 1] : [];
 	return [
-		shown.map((def) => headerOf(def, policy)),
+		shown.map((def) => templateHeader(def, policy)),
 		...people.map((i) => shown.map((def) => exampleOf(def, i)))
 	];
 }
@@ -104,7 +101,7 @@ export function xlsxTemplate(policy: FieldPolicy, options: TemplateOptions = {})
 		return values ? [{ column, values }] : [];
 	});
 	const instructions = shown.map((def) => [
-		headerOf(def, policy),
+		templateHeader(def, policy),
 		policy[def.key] === 'required' ? 'Required' : 'Optional',
 		instructionFor(def, policy)
 	]);

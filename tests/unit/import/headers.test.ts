@@ -276,12 +276,6 @@ describe('templates of other systems map with no manual work', () => {
 			{ 'User type': 'userType', 'First name': 'firstName', 'Last name': 'lastName', Email: 'email' }
 		],
 		[
-			'workflow-c.csv',
-			'multi-customer',
-			// Its policy requires the person's name, which is what its 'User name*' holds.
-			{ 'User name*': 'displayName', 'Email*': 'email', 'User type': 'userType', Site: 'site' }
-		],
-		[
 			'workflow-d.csv',
 			'field-heavy',
 			{
@@ -302,6 +296,20 @@ describe('templates of other systems map with no manual work', () => {
 		const mapping = mapHeaders(table(name).headers, preset(presetId));
 		expect(mapping.isReady).toBe(true);
 		expect(Object.fromEntries(mapping.columns.map((c) => [c.header, c.field ?? c.status]))).toEqual(expected);
+	});
+
+	it("workflow-c.csv under its preset: 'User name*' of sign-in names stays the username, Display name is missing", () => {
+		const mapping = mapHeaders(table('workflow-c.csv').headers, preset('multi-customer'), {
+			isNameColumn: () => false
+		});
+		expect(Object.fromEntries(mapping.columns.map((c) => [c.header, c.field ?? c.status]))).toEqual({
+			'User name*': 'username',
+			'Email*': 'email',
+			'User type': 'userType',
+			Site: 'site'
+		});
+		expect(mapping.missing).toEqual(['displayName']);
+		expect(mapping.problems).toEqual([`No column for Display name, ${TO_DO}`]);
 	});
 
 	it('every field by its label and every alias, and nothing claimed twice once spaces are ignored', () => {
@@ -523,5 +531,35 @@ describe('nameFromHeader', () => {
 	])('%j -> %j', (header, name) => {
 		expect(nameFromHeader(header)).toBe(name);
 		expect(normaliseHeader(name)).toBe(normaliseHeader(header));
+	});
+});
+
+describe("French Outlook's 'Titre', written twice", () => {
+	// The start of a French Outlook contacts export: the personal title first, the job title later.
+	const headers = ['Titre', 'Prénom', 'Nom', 'Société', 'Service', 'Titre', 'Adresse de messagerie'];
+
+	it('the last is the Job title and the first is ignored as a personal title, with no error', () => {
+		const mapping = mapHeaders(headers, everything);
+		expect(mapping.columns[5]).toMatchObject({ status: 'mapped', field: 'jobTitle' });
+		expect(mapping.columns[0]).toMatchObject({
+			status: 'ignored',
+			reason:
+				'A personal title (M., Mme): column F ("Titre"), the last of the same header, is the Job title, as in French Outlook\'s files.'
+		});
+		expect(mapping.columns[0]?.field).toBeUndefined();
+		expect(mapping.isReady).toBe(true);
+	});
+
+	it('written once, it is the Job title; chosen by the admin, it is what they chose', () => {
+		expect(outcome(['Titre', 'Prénom', 'Adresse de messagerie'], everything).Titre).toBe('jobTitle');
+		const chosen = mapHeaders(headers, everything, { choices: new Map([[0, 'ignored']]) });
+		expect(chosen.columns[5]).toMatchObject({ status: 'mapped', field: 'jobTitle' });
+	});
+
+	it("Dutch 'Titel' is ignored as a personal title, its reason naming Dutch address books too", () => {
+		expect(mapHeaders(['Titel', 'Voornaam', 'E-mailadres'], everything).columns[0]).toMatchObject({
+			status: 'ignored',
+			reason: 'A column of German and Dutch address books files that Rollcall has no field for.'
+		});
 	});
 });

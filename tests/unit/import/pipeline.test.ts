@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../../src/lib/domain/policy';
 import { MB, defaultImportLimits } from '../../../src/lib/domain/settings';
 import {
 	analyseFile,
+	analyseSource,
 	createAnalyser,
 	headOf,
 	sliceOf,
 	type AnalyseOptions,
-	type Analysis
+	type Analysis,
+	type SourceTable
 } from '../../../src/lib/import/pipeline';
 import { NOT_A_SPREADSHEET, WEB_PAGE } from '../../../src/lib/import/xlsx';
 import { PASSWORD_PROTECTED } from '../../../src/lib/import/zip';
@@ -320,5 +323,66 @@ describe('an Analysis sent as a head and slices', () => {
 		expect([...first.tableRows, ...second.tableRows]).toEqual(analysis.table.rows);
 		expect(new Map([...first.passwords, ...second.passwords])).toEqual(analysis.passwords);
 		expect(structuredClone(head)).toEqual(head);
+	});
+});
+
+describe('the values that decide a mapping are read once per column', () => {
+	it('however many mappings a file that fits no policy tries (findPresetFit maps it about 10 more times)', () => {
+		let reads = 0;
+		// Each row counts the reads of its first cell: 'User name', of addresses, is the email (by its values).
+		const rows = Array.from(
+			{ length: 20 },
+			(_, i) =>
+				new Proxy([`user${i}@example.com`, 'Paris'], {
+					get(target, key, receiver) {
+						if (key === '0') reads++;
+						return Reflect.get(target, key, receiver) as unknown;
+					}
+				})
+		);
+		const source: SourceTable = {
+			format: 'csv',
+			preamble: [],
+			headerRow: 1,
+			headers: ['User name', 'Site'],
+			rows
+		};
+		const analysis = analyseSource(source, { policy: defaultPolicy, context: gb });
+		expect(analysis.mapping.columns[0]?.field).toBe('email');
+		expect(analysis.mapping.isReady).toBe(false);
+		// Deciding names, addresses and phones once each, and checking the row (its blank and extra cells, its username).
+		expect(reads / rows.length).toBeLessThanOrEqual(6);
+	});
+});
+
+describe("'Ufficio', decided by its values", () => {
+	const source = (offices: string[]): SourceTable => ({
+		format: 'csv',
+		preamble: [],
+		headerRow: 1,
+		headers: ['Nome', 'Cognome', 'Email', 'Ufficio'],
+		rows: offices.map((office, i) => ['Anna', 'Rossi', `anna${i}@example.it`, office])
+	});
+
+	it("of places ('Sede Milano', typed by hand) is the office, never a phone", () => {
+		const analysis = analyseSource(source(['Sede Milano', 'Sede Roma', '']), {
+			policy: everything,
+			context: gb
+		});
+		expect(analysis.mapping.columns[3]).toMatchObject({ status: 'mapped', field: 'office' });
+		expect(analysis.rows.map((r) => [r.values.office, r.values.businessPhone])).toEqual([
+			['Sede Milano', undefined],
+			['Sede Roma', undefined],
+			[undefined, undefined]
+		]);
+		expect(analysis.warnings).toEqual([]);
+	});
+
+	it("of phone numbers (Italian Outlook's) is the business phone", () => {
+		const analysis = analyseSource(source(['+39 02 1234 5678', '(02) 555-0101', 'Sede Roma']), {
+			policy: everything,
+			context: gb
+		});
+		expect(analysis.mapping.columns[3]).toMatchObject({ status: 'mapped', field: 'businessPhone' });
 	});
 });

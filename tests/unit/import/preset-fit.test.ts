@@ -50,11 +50,16 @@ describe('findPresetFit', () => {
 		});
 	});
 
-	it('offers Multi-customer for a workflow C file under the default policy', () => {
-		expect(findPresetFit(workflow.C, defaultPolicy)).toMatchObject({
+	it("offers Multi-customer for a workflow C file of people's names under the default policy", () => {
+		const names = { isNameColumn: (index: number) => index === 0 };
+		expect(findPresetFit(workflow.C, defaultPolicy, names)).toMatchObject({
 			id: 'multi-customer',
 			relaxed: ['firstName', 'lastName']
 		});
+	});
+
+	it("offers no preset for a workflow C file of sign-in names ('jdoe'): none takes them as display names", () => {
+		expect(findPresetFit(workflow.C, defaultPolicy, { isNameColumn: () => false })).toBeUndefined();
 	});
 
 	it('offers the preset that keeps the most columns: Field-heavy for a workflow D file under Users & Groups', () => {
