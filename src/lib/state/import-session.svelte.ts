@@ -325,6 +325,9 @@ export class ImportSession {
 		this.#progress = { done: 0, total: 0 };
 		this.#peek = null;
 		try {
+			// A file chosen as the page opens waits for the stored policy, default country and limits.
+			await settings.loaded();
+			if (this.#abort !== abort) return;
 			// Plain copies: the options cross to the worker, and reactive proxies cannot be cloned.
 			const { importLimits } = $state.snapshot(settings.value);
 			const analysis = await analyse(

@@ -9,6 +9,8 @@ class SettingsState {
 	#value = $state<Settings>(restoreSettings({}));
 	#isLoaded = $state(false);
 	#started = false;
+	#markLoaded: () => void = () => undefined;
+	readonly #loaded = new Promise<void>((resolve) => (this.#markLoaded = resolve));
 
 	get value(): Settings {
 		return this.#value;
@@ -26,6 +28,14 @@ class SettingsState {
 		return visibleFields(this.#value.policy);
 	}
 
+	/**
+	 * Resolves once the stored settings are read (at once where nothing follows them): until then the
+	 * value is the defaults, and a file checked against them would be checked under the wrong policy.
+	 */
+	loaded(): Promise<void> {
+		return this.#started ? this.#loaded : Promise.resolve();
+	}
+
 	/** Follows the stored settings for the life of the page. */
 	start(): void {
 		if (this.#started) return;
@@ -34,6 +44,7 @@ class SettingsState {
 			next: (value) => {
 				this.#value = value;
 				this.#isLoaded = true;
+				this.#markLoaded();
 			},
 			error: (error: unknown) => console.error('Reading settings failed', error)
 		});
