@@ -3,23 +3,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '$lib/db';
 import { customKey } from '$lib/domain/fields';
 import { defaultPolicy, matchingPreset } from '$lib/domain/policy';
-import type { BridgeOptions } from '$lib/import/bridge';
 import { ImportSession } from '$lib/state/import-session.svelte';
 import { settings } from '$lib/state/settings.svelte';
 
 // The worker's work, done here: the session's own logic is what these tests are about.
-vi.mock('$lib/import/bridge', async () => {
-	const { analyseFile } = await import('$lib/import/pipeline');
-	return {
-		analyse: async (file: File, options: BridgeOptions) => {
-			const bytes = new Uint8Array(await file.arrayBuffer());
-			const result = analyseFile({ name: file.name, bytes }, { ...options, directory: undefined });
-			if (!result.ok) throw new Error(result.message);
-			return result.value;
-		},
-		commitInWorker: () => Promise.resolve(undefined)
-	};
-});
+vi.mock('$lib/import/bridge', () => import('./bridge-in-process'));
 
 const file = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
 

@@ -2,23 +2,11 @@ import 'fake-indexeddb/auto';
 import { expect, it, vi } from 'vitest';
 import { settings as settingsTable } from '$lib/db';
 import { presets } from '$lib/domain/policy';
-import type { BridgeOptions } from '$lib/import/bridge';
 import { ImportSession } from '$lib/state/import-session.svelte';
 import { settings } from '$lib/state/settings.svelte';
 
 // The worker's work, done here: what is checked is which settings the session hands it.
-vi.mock('$lib/import/bridge', async () => {
-	const { analyseFile } = await import('$lib/import/pipeline');
-	return {
-		analyse: async (file: File, options: BridgeOptions) => {
-			const bytes = new Uint8Array(await file.arrayBuffer());
-			const result = analyseFile({ name: file.name, bytes }, { ...options, directory: undefined });
-			if (!result.ok) throw new Error(result.message);
-			return result.value;
-		},
-		commitInWorker: () => Promise.resolve(undefined)
-	};
-});
+vi.mock('$lib/import/bridge', () => import('./bridge-in-process'));
 
 const GROUPS = ['User type,First name,Email', 'Privileged,Ada,ada@example.com'].join('\r\n');
 

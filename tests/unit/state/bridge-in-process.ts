@@ -1,0 +1,15 @@
+import type { BridgeOptions } from '$lib/import/bridge';
+import { analyseFile } from '$lib/import/pipeline';
+
+/**
+ * The import bridge with the worker's work done in this process, for tests of the import session's own
+ * logic: `vi.mock('$lib/import/bridge', () => import('./bridge-in-process'))`.
+ */
+export async function analyse(file: File, options: BridgeOptions) {
+	const bytes = new Uint8Array(await file.arrayBuffer());
+	const result = analyseFile({ name: file.name, bytes }, { ...options, directory: undefined });
+	if (!result.ok) throw new Error(result.message);
+	return result.value;
+}
+
+export const commitInWorker = () => Promise.resolve(undefined);
