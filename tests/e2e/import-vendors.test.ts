@@ -101,9 +101,7 @@ async function expectUsers(page: Page, file: VendorFile, policy: FieldPolicy): P
 
 /**
  * Opens Settings and waits for the stored settings to show (the default country from the en-GB locale),
- * takes the preset the file is for, and only then goes to Import by the menu, as an admin does: a file
- * chosen before the page has read the settings is checked under the fallback ones (US numbers, the
- * default policy) and not again once they are read.
+ * takes the preset the file is for, and only then goes to Import by the menu, as an admin does.
  */
 async function settle(page: Page, id?: VendorFile['preset']): Promise<SettingsPage> {
 	const settings = new SettingsPage(page);
@@ -149,4 +147,36 @@ test('an Okta import with every field shown: address, organisation, language and
 	const importing = await importWithNoStep(page, file, policy);
 	await complete(importing, file);
 	await expectUsers(page, file, policy);
+});
+
+test("a vendor file's columns Rollcall has no use for are folded away, each with its reason a keypress away", async ({
+	page
+}) => {
+	const file = vendorFile('google-workspace-download.csv');
+	await settle(page, file.preset);
+	const importing = await importWithNoStep(page, file, presetOf(file.preset).policy);
+	const verify = importing.verify(file.file);
+	// The columns that map, or that a hidden field could take, stay in view.
+	await expect(verify.getByLabel('Email Address [Required]', { exact: true })).toHaveValue('email');
+	await expect(verify.getByRole('button', { name: 'Turn on Employee number' })).toBeVisible();
+	const unused = verify.locator('details.unused');
+	const summary = unused.locator('summary');
+	await expect(summary).toHaveText(
+		// A string: compared with its white space collapsed, as the page shows it.
+		'24 Google Workspace columns that Rollcall has no use for are ignored: show them, with why'
+	);
+	const orgUnit = verify.getByLabel('Org Unit Path [Required]', { exact: true });
+	await expect(orgUnit).toBeHidden();
+	await summary.focus();
+	await page.keyboard.press('Enter');
+	await expect(orgUnit).toHaveValue('ignored');
+	await expect(
+		unused.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Org Unit Path [Required]' }) })
+	).toContainText("Google Workspace's organisational unit (/Sales)");
+	await importing.inspect('import-vendor-folded');
+	// Still the admin's to change: a folded column can be kept as a new field.
+	await orgUnit.selectOption({ label: 'Keep as a new field' });
+	await expect(verify.getByLabel('Org Unit Path [Required]', { exact: true })).toHaveValue(
+		'custom:Org Unit Path'
+	);
 });

@@ -41,6 +41,11 @@ export interface ColumnMapping {
 	/** The field this ignored column names, which the policy hides: the import offers to turn it on. */
 	hiddenField?: FieldKey;
 	/**
+	 * Ignored because it is a known column of another system (or of Rollcall's own files) that Rollcall
+	 * has no use for, its reason saying why: nothing for the admin to do, so the preview folds these away.
+	 */
+	isUnused?: boolean;
+	/**
 	 * Mapped to the same field as the column at this index, and read only where that column's cell is
 	 * empty: Active Directory exports name one attribute twice ('mail' and 'EmailAddress'), and a row's
 	 * 'mail' may be empty where its 'userPrincipalName' is not.
@@ -324,6 +329,7 @@ function mapColumn(
 		return {
 			...base,
 			status: 'ignored',
+			isUnused: true,
 			reason: guess.systems.includes('Rollcall')
 				? 'The Errors column of a Rollcall errors file.'
 				: guess.systems.includes(ROLLCALL_EXPORT)
@@ -377,7 +383,13 @@ function shapeColumn(
 	}
 	const rule = 'rule' in target ? { rule: target.rule } : {};
 	return (
-		customColumn(base, policy, customs) ?? { ...base, status: 'ignored', reason: target.ignored, ...rule }
+		customColumn(base, policy, customs) ?? {
+			...base,
+			status: 'ignored',
+			reason: target.ignored,
+			isUnused: true,
+			...rule
+		}
 	);
 }
 
