@@ -42,7 +42,8 @@ const isWrittenSo = (phone: PhoneNumber, digits: string) =>
  * - digits that are a national number as its country writes it lost nothing (a US 2015550123, an
  *   Italian mobile 3471234567): national;
  * - digits that start with the country's own code are its number in full (a German 4915112345678 is
- *   +49 151 12345678, not a national 049 15112345678);
+ *   +49 151 12345678, not a national 049 15112345678), unless they are short and the 0 put back reads
+ *   another number of the country: then both readings;
  * - else something was dropped: the '0' (read nationally as they are, or with the 0 put back) or the
  *   '+'. When both readings are numbers and differ, a guess could store another person's number, so
  *   both are returned for the admin to choose.
@@ -54,8 +55,16 @@ function readDigits(
 	const asTyped = valid(parsePhoneNumberFromString(digits, country));
 	if (asTyped && isWrittenSo(asTyped, digits)) return asTyped;
 	const international = valid(parsePhoneNumberFromString(`+${digits}`));
-	if (international && digits.startsWith(getCountryCallingCode(country))) return international;
-	const national = asTyped ?? valid(parsePhoneNumberFromString(`0${digits}`, country));
+	const withZero = valid(parsePhoneNumberFromString(`0${digits}`, country));
+	const own = getCountryCallingCode(country);
+	if (international && digits.startsWith(own)) {
+		// Unless the 0 put back reads another number of the country (an Emden 04921 123456 is not
+		// Düsseldorf's +49 211 23456), and the digits are too short to be a whole international number.
+		const isWhole = !withZero || withZero.number === international.number;
+		if (isWhole || digits.length - own.length >= 10) return international;
+		return [withZero, international];
+	}
+	const national = asTyped ?? withZero;
 	if (national && international && national.number !== international.number) return [national, international];
 	return national ?? international;
 }

@@ -46,7 +46,11 @@ class SettingsState {
 				this.#isLoaded = true;
 				this.#markLoaded();
 			},
-			error: (error: unknown) => console.error('Reading settings failed', error)
+			error: (error: unknown) => {
+				console.error('Reading settings failed', error);
+				// What waits for them goes on with the defaults rather than waiting for ever.
+				this.#markLoaded();
+			}
 		});
 	}
 

@@ -148,7 +148,21 @@ describe('parsePhone: numbers Excel took for numbers', () => {
 			'DE',
 			'+49 1512 3456789 (DE) or +1 512 345 6789 (US)'
 		],
-		['a Hungarian mobile whose 06 lost its 0', '6201234567', 'HU', '+36 20 123 4567 (HU) or +62 1234567 (ID)']
+		[
+			'a Hungarian mobile whose 06 lost its 0',
+			'6201234567',
+			'HU',
+			'+36 20 123 4567 (HU) or +62 1234567 (ID)'
+		],
+		// Starting with the country's own code, yet too short to be a whole number with it: Emden's 04921
+		// without its 0 is not Düsseldorf's 0211, Lund's 046 is not Västerås' 021.
+		[
+			'an Emden landline whose 0 was dropped',
+			'4921123456',
+			'DE',
+			'+49 4921 123456 (DE) or +49 211 23456 (DE)'
+		],
+		['a Lund landline whose 0 was dropped', '462169039', 'SE', '+46 46 216 90 39 (SE) or +46 21 690 39 (SE)']
 	])('does not guess %s (%j, default %s): two readings are numbers', (_what, raw, country, readings) => {
 		expect(parsePhone(raw, 'Mobile phone', country)).toEqual({
 			ok: false,
