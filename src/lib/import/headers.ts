@@ -15,7 +15,7 @@ import {
 	phoneUnlessText,
 	titleTwice
 } from './known-columns';
-import { recogniseShape, type KnownColumn, type ShapeTarget } from './shapes';
+import { recogniseShape, shapes, type KnownColumn, type ShapeTarget } from './shapes';
 
 /** Where a file's column goes: a field, or nowhere. */
 export type ColumnTarget = FieldKey | 'ignored';
@@ -393,6 +393,30 @@ function shapeColumn(
 	);
 }
 
+let rulesByHeader: Map<string, CellRule> | undefined;
+
+/**
+ * The cell rule of a column the shapes know by this header that says what the rest of its row holds (a
+ * password hash function; a guest's '#EXT#' sign-in name): a file cut down to a few of a vendor's columns
+ * is recognised as no shape, and must not then take a hash for a password. Built on first use: the
+ * catalogue's headers are compared as headers are.
+ */
+function headerRule(normalised: string): CellRule | undefined {
+	rulesByHeader ??= new Map<string, CellRule>(
+		shapes.flatMap((shape) =>
+			shape.columns.flatMap(([header, target]) =>
+				typeof target === 'object' &&
+				'rule' in target &&
+				target.rule &&
+				('ignored' in target || 'refuses' in target.rule)
+					? [[compact(normaliseHeader(header)), target.rule] as const]
+					: []
+			)
+		)
+	);
+	return rulesByHeader.get(compact(normalised));
+}
+
 /**
  * Each mapped field's columns, in the order a row's cell is read: its column, then each backup column
  * in turn, read where the one before it is empty (see markBackups).
@@ -613,6 +637,11 @@ export function mapHeaders(
 	markBackups(columns, known);
 	markDuplicates(columns, known);
 	titlesWrittenTwice(columns, policy);
+	for (const column of columns) {
+		if (column.rule || column.isChosen || known.has(column.index)) continue;
+		const rule = headerRule(column.normalised);
+		if (rule) column.rule = rule;
+	}
 	const mapped = new Set(columns.flatMap((c) => (c.status === 'mapped' && c.field ? [c.field] : [])));
 	const missing = fieldsOf(policy)
 		.filter((f) => policy[f.key] === 'required' && !mapped.has(f.key))

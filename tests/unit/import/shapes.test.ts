@@ -495,6 +495,36 @@ describe("Google Workspace's upload: a Password cell that is not a password give
 	});
 });
 
+describe("a vendor column's cell rule without its shape", () => {
+	it("a password hash function voids the password in a file cut down to a few of Google's columns", () => {
+		const HASH = '5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8';
+		const headers = [
+			'First Name [Required]',
+			'Last Name [Required]',
+			'Email Address [Required]',
+			'Password [Required]',
+			'Password Hash Function [UPLOAD ONLY]'
+		];
+		const source: SourceTable = {
+			format: 'csv',
+			preamble: [],
+			headerRow: 1,
+			headers,
+			rows: [['Ann', 'Lee', 'ann@example.com', HASH, 'SHA-1']]
+		};
+		const analysis = analyseSource(source, { policy: { ...everything, password: 'optional' }, context: gb });
+		expect(analysis.mapping.shape).toBeUndefined();
+		expect(analysis.rows.map((r) => [r.status, r.hasPassword])).toEqual([['new', false]]);
+		expect(analysis.passwords.size).toBe(0);
+		expect(analysis.warnings.map((w) => w.message)).toEqual([
+			'Password is a hash (SHA-1): Rollcall never takes password hashes, so this user gets none; they choose one when they activate.'
+		]);
+		expect(JSON.stringify([analysis.rows, analysis.errors, analysis.warnings, analysis.table])).not.toContain(
+			HASH
+		);
+	});
+});
+
 describe("Entra's download: a guest's made-up userPrincipalName is never the email", () => {
 	const entra = shapes.find((shape) => shape.id === 'entra-download')!;
 	const headers = entra.variants![0]!;
