@@ -628,7 +628,7 @@ export function mapHeaders(
 	options: MapOptions = {}
 ): HeaderMapping {
 	const customs = customIndex(policy);
-	const shape = recogniseShape(headers);
+	const shape = recogniseShape(headers, policy);
 	const known = shape?.columns ?? new Map<number, KnownColumn>();
 	const columns = headers.map((header, i) => mapColumn(header, i, policy, options, customs, known.get(i)));
 	yieldFallbacks(columns);

@@ -1,5 +1,5 @@
 import { fields, type BuiltinFieldKey } from '$lib/domain/fields';
-import { presets, type FieldPolicy } from '$lib/domain/policy';
+import { fieldsOf, presets, type FieldPolicy } from '$lib/domain/policy';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
 import { templateHeader } from './template-header';
 import { normaliseHeader, type CellRule, type RecognisedShape } from './headers';
@@ -40,6 +40,11 @@ export interface FileShape extends RecognisedShape {
 	isExact?: boolean;
 	/** Columns an exact shape's file may have besides its own: an errors file's Errors. */
 	extras?: readonly string[];
+	/**
+	 * An exact shape's header row as the organisation's own policy writes it (a preset changed, custom
+	 * attributes added), beside its variants: Rollcall's template and export of the current policy.
+	 */
+	variantOf?: (policy: FieldPolicy) => readonly string[];
 }
 
 const no = (ignored: string) => ({ ignored });
@@ -490,10 +495,14 @@ const rollcallKept = no(
 );
 /** The export's field columns: every field the policy shows but the password, by its label. */
 const exportLabels = (policy: FieldPolicy) =>
-	fields.filter((f) => policy[f.key] !== 'hidden' && !f.isSensitive).map((f) => f.label);
+	fieldsOf(policy)
+		.filter((f) => policy[f.key] !== 'hidden' && !f.isSensitive)
+		.map((f) => f.label);
 /** The template's header row, as template.ts writes it: required fields marked ' *'. */
 const templateHeaders = (policy: FieldPolicy) =>
-	fields.filter((f) => policy[f.key] !== 'hidden').map((f) => templateHeader(f, policy));
+	fieldsOf(policy)
+		.filter((f) => policy[f.key] !== 'hidden')
+		.map((f) => templateHeader(f, policy));
 const exportOnly = Object.values(EXPORT_ONLY_HEADERS);
 /** The column an errors file adds (errors-file.ts ERRORS_HEADER; not imported: that module imports this one). */
 const ERRORS_HEADER = 'Errors';
@@ -720,6 +729,7 @@ export const shapes: readonly FileShape[] = [
 		variants: presets.map((p) => [...exportLabels(p.policy), ...exportOnly]),
 		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt],
 		isExact: true,
+		variantOf: (policy) => [...exportLabels(policy), ...exportOnly],
 		extras: [ERRORS_HEADER]
 	},
 	{
@@ -731,6 +741,7 @@ export const shapes: readonly FileShape[] = [
 		variants: presets.map((p) => templateHeaders(p.policy)),
 		keys: ['Email'],
 		isExact: true,
+		variantOf: templateHeaders,
 		extras: [ERRORS_HEADER]
 	}
 ];
@@ -779,11 +790,14 @@ function found(variant: readonly string[], file: readonly string[], isByPosition
 }
 
 /** Whether a header row is one of an exact shape's, as written, in any order, with at most its extras besides. */
-function isExactly(entry: IndexedShape, headers: readonly string[]): boolean {
+function isExactly(entry: IndexedShape, headers: readonly string[], policy?: FieldPolicy): boolean {
 	const extras = new Set(entry.shape.extras);
 	const own = headers.map((header) => header.trim()).filter((header) => !extras.has(header));
 	if (headers.length - own.length > extras.size) return false;
-	return entry.exact!.some((variant) => own.length === variant.size && own.every((h) => variant.has(h)));
+	const current = policy && entry.shape.variantOf ? [new Set(entry.shape.variantOf(policy))] : [];
+	return [...entry.exact!, ...current].some(
+		(variant) => own.length === variant.size && own.every((h) => variant.has(h))
+	);
 }
 
 /** A file's column a recognised shape knows: what it becomes, and its place in the shape (lower is read first). */
@@ -804,15 +818,16 @@ export interface ShapeMatch {
  * all of them, first and in order); and at least half the file's headers are the shape's. Of the
  * shapes that fit, the one that knows the most of the file's headers wins, then the one whose header
  * row is the most complete; two different shapes still level: none (aliases map the columns as before).
+ * Rollcall's own files are known by their exact header rows: the presets', and the one `policy` writes.
  */
-export function recogniseShape(headers: readonly string[]): ShapeMatch | undefined {
+export function recogniseShape(headers: readonly string[], policy?: FieldPolicy): ShapeMatch | undefined {
 	const file = headers.map(keyOf);
 	const named = file.filter((key) => key !== '');
 	let best: { entry: IndexedShape; known: number; complete: number } | undefined;
 	let isTied = false;
 	for (const entry of catalogue()) {
 		if (!entry.keys.every((key) => file.includes(key))) continue;
-		if (entry.exact && !isExactly(entry, headers)) continue;
+		if (entry.exact && !isExactly(entry, headers, policy)) continue;
 		const known = named.filter((key) => entry.positions.has(key)).length;
 		if (known * 2 < named.length) continue;
 		const complete = Math.max(

@@ -145,6 +145,24 @@ describe("Rollcall's own files come back as what they are", () => {
 		// An errors file: the admin's rows under the template's header, and an Errors column.
 		expect(shapeOf([...template.headers, 'Errors'])).toBe('rollcall-template');
 	});
+
+	it('under a policy of its own: a preset changed, a custom attribute added', () => {
+		const multi = preset('multi-customer');
+		const policy: FieldPolicy = {
+			...multi,
+			username: 'required',
+			city: 'optional',
+			'custom:Badge colour': 'optional'
+		};
+		const template = parseCsv(new TextDecoder().decode(csvTemplate(policy))).headers;
+		expect(template).toContain('Username *');
+		expect(template).toContain('Badge colour');
+		expect(mapHeaders(template, policy).shape?.id).toBe('rollcall-template');
+		const exported = tableShape('rollcall', policy).columns.map((column) => column.header);
+		expect(mapHeaders(exported, policy).shape?.id).toBe('rollcall-export');
+		// The same header row under a policy that writes another is not that policy's template.
+		expect(mapHeaders(template, defaultPolicy).shape?.id).not.toBe('rollcall-template');
+	});
 });
 
 describe('a recognised shape maps every column it knows', () => {
