@@ -250,18 +250,26 @@ function isEmailColumn(rows: readonly (readonly string[])[], index: number): boo
 	return hasValue;
 }
 
-/** Whether most of a column's values are two words or more: people's names ('Ann Lee'), which no username is. */
-function isNameColumn(rows: readonly (readonly string[])[], index: number): boolean {
+/** Whether most of a column's non-empty values pass the test. */
+function isMostly(
+	rows: readonly (readonly string[])[],
+	index: number,
+	test: (cell: string) => boolean
+): boolean {
 	let values = 0;
-	let names = 0;
+	let passing = 0;
 	for (const cells of rows) {
 		const cell = (cells[index] ?? '').trim();
 		if (cell === '') continue;
 		values++;
-		if (/\s/u.test(cell) && !cell.includes('@')) names++;
+		if (test(cell)) passing++;
 	}
-	return names * 2 > values;
+	return passing * 2 > values;
 }
+
+/** Whether most of a column's values are two words or more: people's names ('Ann Lee'), which no username is. */
+const isNameColumn = (rows: readonly (readonly string[])[], index: number) =>
+	isMostly(rows, index, (cell) => /\s/u.test(cell) && !cell.includes('@'));
 
 /**
  * A phone number's shape: digits with spaces, + ( ) - / or dots, at least 6 digits ('+39 02 1234 5678',
@@ -270,17 +278,8 @@ function isNameColumn(rows: readonly (readonly string[])[], index: number): bool
 const PHONE = /^(?=(?:\D*\d){6})[\d\s+()\-/.]+$/u;
 
 /** Whether most of a column's values look like phone numbers (see PHONE). */
-function isPhoneColumn(rows: readonly (readonly string[])[], index: number): boolean {
-	let values = 0;
-	let phones = 0;
-	for (const cells of rows) {
-		const cell = (cells[index] ?? '').trim();
-		if (cell === '') continue;
-		values++;
-		if (PHONE.test(cell)) phones++;
-	}
-	return phones * 2 > values;
-}
+const isPhoneColumn = (rows: readonly (readonly string[])[], index: number) =>
+	isMostly(rows, index, (cell) => PHONE.test(cell));
 
 /** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
 const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';

@@ -109,6 +109,9 @@ export const uniqueKeys: readonly [UniqueField, (value: string) => string][] = [
 	['customerCode', (value) => value.trim().toLowerCase()]
 ];
 
+/** The backups of a field that has none: no array made per cell of every row. */
+const NO_BACKUPS: readonly number[] = [];
+
 /** One object for every row without a country: most rows of most files. */
 const LENIENT: ValidateOptions = Object.freeze({ isLenient: true });
 
@@ -170,7 +173,10 @@ export class RowChecker {
 	 * refused cell is not read: the field is read as empty, and the row's error named at its first column.
 	 */
 	#readCell(cells: readonly string[], key: FieldKey, column: number): number | undefined {
-		const index = this.#backups.size > 0 ? this.#readFrom(cells, key, column) : column;
+		let index = column;
+		for (const backup of this.#backups.get(key) ?? NO_BACKUPS)
+			if ((cells[index] ?? '').trim() === '') index = backup;
+		if (index !== column) this.#readAt.set(key, index);
 		if (this.#refusing.size === 0 || !this.#isRefused(cells, index)) return index;
 		this.#readAt.delete(key);
 		this.#refused.set(key, [column, this.#refusing.get(index)!.because]);
@@ -189,16 +195,6 @@ export class RowChecker {
 			(voided ??= new Map()).set(rule.voids, { because, outcome: rule.outcome });
 		}
 		return voided;
-	}
-
-	/** The column a field's cell is read from in this row: its own, or the first backup with a value. */
-	#readFrom(cells: readonly string[], key: FieldKey, index: number): number {
-		const backups = this.#backups.get(key);
-		if (!backups) return index;
-		let at = index;
-		for (const backup of backups) if ((cells[at] ?? '').trim() === '') at = backup;
-		if (at !== index) this.#readAt.set(key, at);
-		return at;
 	}
 
 	#error(row: number, key: FieldKey | undefined, message: string, at?: number): CellError {

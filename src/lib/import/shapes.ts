@@ -1,6 +1,6 @@
 import { fields, type BuiltinFieldKey } from '$lib/domain/fields';
-import { fieldsOf, presets, type FieldPolicy } from '$lib/domain/policy';
-import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
+import { presets, visibleFields, type FieldPolicy } from '$lib/domain/policy';
+import { EXPORT_ONLY_HEADERS, tableShape } from '$lib/export/shapes';
 import { templateHeader } from './template-header';
 import { normaliseHeader, type CellRule, type RecognisedShape } from './headers';
 
@@ -493,16 +493,11 @@ const rollcallFields = fields.map((f): [string, ShapeTarget] => [f.label, f.key 
 const rollcallKept = no(
 	'Kept by Rollcall itself (status, activation, last sign-in): an export shows it, an import does not set it.'
 );
-/** The export's field columns: every field the policy shows but the password, by its label. */
-const exportLabels = (policy: FieldPolicy) =>
-	fieldsOf(policy)
-		.filter((f) => policy[f.key] !== 'hidden' && !f.isSensitive)
-		.map((f) => f.label);
+/** The export's header row, as the export writes it (export/shapes.ts): the fields, then what Rollcall keeps. */
+const exportHeaders = (policy: FieldPolicy) =>
+	tableShape('rollcall', policy).columns.map((column) => column.header);
 /** The template's header row, as template.ts writes it: required fields marked ' *'. */
-const templateHeaders = (policy: FieldPolicy) =>
-	fieldsOf(policy)
-		.filter((f) => policy[f.key] !== 'hidden')
-		.map((f) => templateHeader(f, policy));
+const templateHeaders = (policy: FieldPolicy) => visibleFields(policy).map((f) => templateHeader(f, policy));
 const exportOnly = Object.values(EXPORT_ONLY_HEADERS);
 /** The column an errors file adds (errors-file.ts ERRORS_HEADER; not imported: that module imports this one). */
 const ERRORS_HEADER = 'Errors';
@@ -726,10 +721,10 @@ export const shapes: readonly FileShape[] = [
 		name: 'Rollcall export',
 		system: 'Rollcall',
 		columns: [...rollcallFields, ...exportOnly.map((header) => [header, rollcallKept] as const)],
-		variants: presets.map((p) => [...exportLabels(p.policy), ...exportOnly]),
+		variants: presets.map((p) => exportHeaders(p.policy)),
 		keys: ['Email', EXPORT_ONLY_HEADERS.status, EXPORT_ONLY_HEADERS.lastLoginAt],
 		isExact: true,
-		variantOf: (policy) => [...exportLabels(policy), ...exportOnly],
+		variantOf: exportHeaders,
 		extras: [ERRORS_HEADER]
 	},
 	{
