@@ -100,6 +100,10 @@ test('on a tablet the preview scrolls in its card, from the keyboard, with the r
 	await expect(scroller).toBeFocused();
 	await page.keyboard.press('ArrowRight');
 	await expect.poll(() => scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+	// Tab goes on to the first marked value, whose error then shows.
+	await page.keyboard.press('Tab');
+	await expect(importing.markedValue('ann@example')).toBeFocused();
+	await expect(scroller.getByText(EMAIL_ERROR)).toBeVisible();
 
 	// Scrolled to the far right: the row number and the name stay, the columns before the last are gone.
 	await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth, behavior: 'instant' }));
