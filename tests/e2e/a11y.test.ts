@@ -17,6 +17,8 @@ const viewports = [
 	{ width: 1280, height: 800 },
 	{ width: 820, height: 1180 }
 ];
+/** Every page is checked in the device's light and dark schemes: contrast is checked in each. */
+const schemes = ['light', 'dark'] as const;
 
 // Axe takes 1-3 s a page on a 2-core machine (more when busy): these tests run side by side, with time to spare.
 test.describe.configure({ mode: 'parallel', timeout: 90_000 });
@@ -65,7 +67,7 @@ class Inspector {
 		this.#size = size;
 	}
 
-	/** Photographs the page as it is now (into tests/e2e/screenshots/<name>-<size>.png), then runs axe. */
+	/** Photographs the page as it is now (into tests/e2e/screenshots/<name>-<scheme>-<size>.png), then runs axe. */
 	async check(name: string, { fullPage = true } = {}): Promise<void> {
 		mkdirSync(SCREENSHOTS, { recursive: true });
 		await this.#page.screenshot({
@@ -84,11 +86,11 @@ class Inspector {
 	}
 }
 
-for (const viewport of viewports) {
-	const size = `${viewport.width}x${viewport.height}`;
+for (const [viewport, colorScheme] of viewports.flatMap((v) => schemes.map((s) => [v, s] as const))) {
+	const size = `${colorScheme}-${viewport.width}x${viewport.height}`;
 
 	test.describe(`at ${size}`, () => {
-		test.use({ viewport });
+		test.use({ viewport, colorScheme });
 
 		test.beforeEach(async ({ page }) => {
 			// Dates show on the user page.

@@ -23,6 +23,12 @@ const UNESCAPE_START = /^'(?='*[\r\n])/u;
  */
 const PHONE_ONLY = /^\+[\d ()-]*\d[\d ()-]*(?:;ext=\d+)?$/u;
 
+/**
+ * Whether a format's cells are values exactly as they are: SCIM JSON and vCard, which no spreadsheet opens
+ * and Rollcall never formula-escapes. Cells of tables are read through `unescapeFormula`.
+ */
+export const isVerbatimFormat = (format: string): boolean => format === 'scim' || format === 'vcard';
+
 export interface EscapeOptions {
 	/** Leave a cell that is only a phone number as it is (see PHONE_ONLY). */
 	keepPhoneNumbers?: boolean;

@@ -10,11 +10,14 @@ import type { CheckedRow } from './rows';
 /** Rows a peek gives: what the preview shows. (bridge.ts decides how much of which files is peeked.) */
 export const PEEK_ROWS = 50;
 
-/** How the start of the file reads: no counts (they need every row), the mapping and the first rows. */
+/**
+ * How the start of the file reads: no counts (they need every row), the mapping and the first rows, with
+ * their cells as the file gives them (password cells emptied), for the preview to show a wrong value as typed.
+ */
 export type AnalysisPeek = Pick<
 	AnalysisHead,
 	'format' | 'encoding' | 'delimiter' | 'headerRow' | 'headers' | 'mapping'
-> & { rows: CheckedRow[] };
+> & { rows: CheckedRow[]; tableRows: (readonly string[])[] };
 
 /**
  * The start of a text file up to its last line break, or undefined when it cannot be cut safely there.
@@ -40,7 +43,9 @@ export function peekFile(
 	if (!bytes) return { ok: false, message: 'This file cannot be previewed before it is read.' };
 	const result = analyseFile({ name: input.name, bytes }, options);
 	if (!result.ok) return result;
-	const { format, encoding, delimiter, headerRow, headers, mapping, rows } = result.value;
+	const { format, encoding, delimiter, headerRow, headers, mapping, rows, table } = result.value;
 	if (format !== 'csv') return { ok: false, message: 'Only text files are previewed before they are read.' };
-	return ok({ format, encoding, delimiter, headerRow, headers, mapping, rows: rows.slice(0, PEEK_ROWS) });
+	// Only the rows shown: the peek crosses to the page while the whole file is still being read.
+	const shown = { rows: rows.slice(0, PEEK_ROWS), tableRows: table.rows.slice(0, PEEK_ROWS) };
+	return ok({ format, encoding, delimiter, headerRow, headers, mapping, ...shown });
 }

@@ -7,7 +7,7 @@ import { parseCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
 import type { FileTable } from './errors-file';
 import { aboutFile } from './file-message';
-import { unescapeFormula } from './formula';
+import { isVerbatimFormat, unescapeFormula } from './formula';
 import {
 	fieldColumns,
 	guessColumn,
@@ -281,9 +281,6 @@ const PHONE = /^(?=(?:\D*\d){6})[\d\s+()\-/.]+$/u;
 const isPhoneColumn = (rows: readonly (readonly string[])[], index: number) =>
 	isMostly(rows, index, (cell) => PHONE.test(cell));
 
-/** SCIM JSON and vCard cells are values as they are: no spreadsheet opens them, nothing escapes them. */
-const isVerbatim = (format: ImportFormat) => format === 'scim' || format === 'vcard';
-
 type ColumnTest = (rows: readonly (readonly string[])[], index: number) => boolean;
 
 const isEmptyColumn: ColumnTest = (rows, index) => rows.every((cells) => (cells[index] ?? '').trim() === '');
@@ -338,7 +335,7 @@ export function uniqueKeysOf(
 		for (const cells of indices ? source.rows : []) {
 			const index = indices!.find((i) => (cells[i] ?? '').trim() !== '') ?? indices![0]!;
 			const raw = cells[index] ?? '';
-			const cell = isVerbatim(source.format) ? raw : unescapeFormula(raw);
+			const cell = isVerbatimFormat(source.format) ? raw : unescapeFormula(raw);
 			if (cell.trim() !== '') keys.add(toKey(cell));
 		}
 		found[field] = [...keys];
@@ -358,7 +355,7 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		context: options.context,
 		directory: options.directory,
 		updateExisting: options.updateExisting,
-		isVerbatim: isVerbatim(source.format),
+		isVerbatim: isVerbatimFormat(source.format),
 		sendsSms: options.sendsSms
 	});
 	const total = rows.length;

@@ -25,6 +25,8 @@ export class ImportPage {
 	readonly summary: Locator;
 	/** The offer of the preset a file fits when the field policy does not (and, once taken, what was done). */
 	readonly presetOffer: Locator;
+	/** The preview's scroller: the table of the rows as they will be stored. */
+	readonly preview: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -38,6 +40,7 @@ export class ImportPage {
 		this.history = page.getByRole('region', { name: 'Import history' });
 		this.summary = page.getByRole('region', { name: 'Import complete' }).getByRole('status');
 		this.presetOffer = page.getByRole('group', { name: 'Field policy preset' });
+		this.preview = page.getByRole('region', { name: 'Rows as they will be stored' });
 	}
 
 	async goto(): Promise<void> {
@@ -63,12 +66,17 @@ export class ImportPage {
 		return this.page.getByRole('region', { name: /^Warnings in .+ \(/ });
 	}
 
-	/** A value of the preview kept as typed: marked, its warning shown when opened. */
-	warnedValue(value: string): Locator {
-		return this.page
-			.getByRole('region', { name: 'Rows as they will be stored' })
-			.locator('details')
-			.filter({ has: this.page.locator('summary', { hasText: value }) });
+	/**
+	 * A value of the preview marked with its error or warning (shown as typed): focusable, described by its
+	 * message, which shows on hover and focus.
+	 */
+	markedValue(value: string): Locator {
+		return this.preview.locator('[aria-describedby]').filter({ hasText: value });
+	}
+
+	/** A column's header in the preview ('First name', 'Will be'). */
+	previewHeader(name: string): Locator {
+		return this.preview.getByRole('columnheader', { name, exact: true });
 	}
 
 	async choose(file: ChosenFile): Promise<void> {
