@@ -184,6 +184,7 @@ test.describe('on a tablet', () => {
 		await expect(await list.activeRow()).toContainText('Bruno Abernathy');
 		await expect(list.fullValue).toContainText('Email: bruno.abernathy@northwind-logistics.example.com');
 		await expect(list.fullValue).toContainText('Last login: Oct 2, 2026, 2:05 PM');
+		await photograph(page, 'users-full-values-820x1180');
 		await page.keyboard.press('ArrowUp');
 		await expect(list.fullValue).toHaveText('Email: ann.okonkwo@northwind-logistics.example.com');
 		// Escape puts it away; Enter still opens the active row's user.
