@@ -23,15 +23,6 @@ export interface Column {
 	full?(user: User): string;
 }
 
-/** Whole values to show over the list (cut in their cells), and the box, in the window, they belong to. */
-export interface Shown {
-	/** Each value, with its column's label when several are shown at once. */
-	values: { label?: string; value: string }[];
-	at: DOMRect;
-	/** The row they describe, when shown for the keyboard's active row. */
-	rowId?: string;
-}
-
 const SORTABLE: Partial<Record<string, SortKey>> = { userType: 'userType', site: 'site' };
 
 /** The checkbox column's width (a 44 px touch target at the default font size). */
