@@ -244,10 +244,9 @@ async function waitForRow([rowSelector, timeoutMs]: readonly [string, number]): 
 	let hiddenPx = 0;
 	const shown = () => {
 		const row = find();
-		const box = probe.scroller();
-		if (!row || !box) return false;
+		const view = probe.rowsView();
+		if (!row || !view) return false;
 		const rect = row.getBoundingClientRect();
-		const view = box.getBoundingClientRect();
 		const name = row.querySelectorAll('[role="gridcell"]')[1]?.textContent?.trim();
 		if (!name || rect.bottom <= view.top || rect.top >= view.bottom) return false;
 		hiddenPx = Math.max(0, view.top - rect.top) + Math.max(0, rect.bottom - view.bottom);

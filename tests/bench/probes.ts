@@ -58,6 +58,8 @@ export interface BenchProbe {
 	hasRows(): boolean;
 	/** The scrollable element of the grid. */
 	scroller(): HTMLElement | null;
+	/** The part of the scroller the rows show in: below its sticky header row. */
+	rowsView(): { top: number; bottom: number } | null;
 	/** Resolves with performance.now() once `condition` holds (checked every frame), after one frame at least. */
 	waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<number>;
 	startMonitor(): void;
@@ -144,11 +146,20 @@ export function installProbes(): void {
 		found = null;
 		const root = grid();
 		if (!root) return null;
-		for (const element of root.querySelectorAll<HTMLElement>('*')) {
+		// The grid is its own scroller (a tab stop that scrolls); an older one scrolled an element inside.
+		for (const element of [root, ...root.querySelectorAll<HTMLElement>('*')]) {
 			const overflow = getComputedStyle(element).overflowY;
 			if (overflow === 'auto' || overflow === 'scroll') return (found = element);
 		}
 		return null;
+	}
+
+	function rowsView(): { top: number; bottom: number } | null {
+		const box = scroller();
+		if (!box) return null;
+		const view = box.getBoundingClientRect();
+		const header = box.querySelector('[role="row"][aria-rowindex="1"]')?.getBoundingClientRect();
+		return { top: Math.max(view.top, header?.bottom ?? view.top), bottom: view.bottom };
 	}
 
 	const nameText = (row: Element) => row.querySelectorAll('[role="gridcell"]')[1]?.textContent?.trim() ?? '';
@@ -157,9 +168,9 @@ export function installProbes(): void {
 		const box = scroller();
 		const total = count();
 		if (!box || total === undefined) return false;
-		const rows = [...box.querySelectorAll('[role="row"][aria-rowindex]')];
+		const rows = [...box.querySelectorAll('[role="row"][id^="user-row-"]')];
 		if (total === 0) return rows.length === 0;
-		const view = box.getBoundingClientRect();
+		const view = rowsView()!;
 		let top = Infinity;
 		let bottom = -Infinity;
 		let first = Infinity;
@@ -222,10 +233,11 @@ export function installProbes(): void {
 				(e.textContent ?? '').trim().startsWith('Searching')
 			),
 		hasRows: () =>
-			[...(scroller()?.querySelectorAll('[role="row"][aria-rowindex]') ?? [])].some(
+			[...(scroller()?.querySelectorAll('[role="row"][id^="user-row-"]') ?? [])].some(
 				(row) => nameText(row) !== ''
 			),
 		scroller,
+		rowsView,
 		waitFor,
 		startMonitor() {
 			const now = performance.now();

@@ -39,6 +39,11 @@ test('keep a column as a new field, then see, search, edit, rename and delete it
 	// Like the other secondary columns, it gives way on a narrow screen.
 	await page.setViewportSize({ width: 820, height: 1180 });
 	await expect(list.columnHeader('Badge colour')).toBeHidden();
+	// The column chooser brings it back, as any other column.
+	await list.columnsButton.click();
+	await list.columnChooser.getByRole('checkbox', { name: 'Badge colour' }).check();
+	await expect(list.columnHeader('Badge colour')).toBeVisible();
+	await page.keyboard.press('Escape');
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await list.search.fill('teal');
 	await list.expectNames(['Ann Archer']);

@@ -6,6 +6,56 @@ export function formatMoment(time: number | null, never = 'Never'): string {
 	return time ? dateTime.format(time) : never;
 }
 
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+interface ShortFormats {
+	day: Intl.DateTimeFormat;
+	ago: Intl.RelativeTimeFormat;
+}
+const shortFormats = new Map<string | undefined, ShortFormats>();
+
+function shortFormatsFor(locale: string | undefined): ShortFormats {
+	let formats = shortFormats.get(locale);
+	if (!formats) {
+		formats = {
+			day: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
+			ago: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+		};
+		shortFormats.set(locale, formats);
+	}
+	return formats;
+}
+
+/** Whole calendar days from `time`'s date to `now`'s, in local time (a day of a clock change counts one). */
+function daysBetween(time: number, now: number): number {
+	const midnight = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+	return Math.round((midnight(now) - midnight(time)) / DAY);
+}
+
+/**
+ * A moment short enough for a list's cell, where formatMoment's date and time would be cut: how long ago
+ * within the last week ('5 minutes ago', 'yesterday', '3 days ago'), else the day as the locale writes it
+ * ('6 Dec 2026', 'Dec 6, 2026'). A moment in the future (a clock set wrong) shows its day.
+ */
+export function formatShortMoment(
+	time: number | null,
+	now = Date.now(),
+	never = 'Never',
+	locale?: string
+): string {
+	if (!time) return never;
+	const { day, ago } = shortFormatsFor(locale);
+	const elapsed = now - time;
+	if (elapsed < 0 || daysBetween(time, now) >= 7) return day.format(time);
+	if (elapsed < MINUTE) return ago.format(0, 'second');
+	if (elapsed < HOUR) return ago.format(-Math.floor(elapsed / MINUTE), 'minute');
+	if (elapsed < 12 * HOUR || daysBetween(time, now) === 0)
+		return ago.format(-Math.floor(elapsed / HOUR), 'hour');
+	return ago.format(-daysBetween(time, now), 'day');
+}
+
 export function formatCount(count: number, one: string, many = `${one}s`): string {
 	return `${number.format(count)} ${count === 1 ? one : many}`;
 }

@@ -14,6 +14,11 @@ export class UsersPage {
 	readonly dialog: Locator;
 	/** The notice after an action ("2 users deleted." with Undo). */
 	readonly notice: Locator;
+	/** The Columns button and the panel it opens ("Columns shown on this device"). */
+	readonly columnsButton: Locator;
+	readonly columnChooser: Locator;
+	/** The tooltip with the whole values of cut cells. */
+	readonly fullValue: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -28,6 +33,9 @@ export class UsersPage {
 			.getByRole('main')
 			.getByRole('status')
 			.filter({ has: page.getByRole('button', { name: 'Dismiss' }) });
+		this.columnsButton = page.getByRole('button', { name: 'Columns' });
+		this.columnChooser = page.getByRole('group', { name: 'Columns shown on this device' });
+		this.fullValue = page.getByRole('tooltip');
 	}
 
 	async goto(): Promise<void> {
@@ -56,6 +64,21 @@ export class UsersPage {
 
 	columnHeader(label: string): Locator {
 		return this.grid.getByRole('columnheader', { name: label, exact: true });
+	}
+
+	/** The column headers' labels, left to right (the checkbox column's header has none). */
+	async expectColumns(labels: string[]): Promise<void> {
+		await expect(this.grid.getByRole('columnheader').filter({ hasNotText: /^$/ })).toHaveText(
+			labels.map((label) => new RegExp(`^\\s*${label}\\s*[▲▼]?\\s*$`))
+		);
+	}
+
+	/** A row's cell under a column header. */
+	async cell(name: string, label: string): Promise<Locator> {
+		const headers = await this.grid.getByRole('columnheader').allInnerTexts();
+		const index = headers.findIndex((text) => text.replace(/[▲▼]/g, '').trim() === label);
+		expect(index, `the list shows a ${label} column`).toBeGreaterThan(0);
+		return this.row(name).getByRole('gridcell').nth(index);
 	}
 
 	sortButton(label: string): Locator {
