@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
 import { AddUserPage } from './pages/add-user-page';
+import { ImportPage } from './pages/import-page';
 import { inspectAtBothSizes } from './pages/inspect';
 import { nameOf, people, type Person } from './pages/people';
 import { SettingsPage } from './pages/settings-page';
@@ -124,6 +126,39 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 		'Initial password, in the SMS login details (never shown)'
 	);
 	await expect(page.getByRole('main')).not.toContainText(PASSWORD);
+});
+
+test("an import's passwords without the SMS: said before Complete to go nowhere, and no user is said to have one", async ({
+	page
+}) => {
+	await page.goto('/');
+	await chooseFieldHeavy(page);
+	const importing = new ImportPage(page);
+	await importing.goto();
+	await importing.choose(
+		path.join(import.meta.dirname, '..', 'fixtures', 'import', 'vendors', 'workflow-d.xlsx')
+	);
+	await expect(importing.complete).toBeEnabled();
+	const note = page.getByText("The file's passwords will not be kept");
+	await expect(note).toHaveText(
+		"The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send them; otherwise the new users choose their own from the activation email."
+	);
+	const sms = page.getByRole('checkbox', { name: /Send login details by SMS/ });
+	await sms.check();
+	await expect(note).toHaveCount(0);
+	await sms.uncheck();
+	await expect(note).toBeVisible();
+	await importing.complete.click();
+	await expect(importing.summary).toContainText('3 users created');
+
+	const list = new UsersPage(page);
+	await list.goto();
+	await list.row('Zoë Ångström').getByRole('link').click();
+	const user = new UserPage(page);
+	await user.expectLoaded('Zoë Ångström');
+	await expect(user.detail('Password')).toHaveText(
+		'None yet: they choose their own from the activation email'
+	);
 });
 
 test('the email is marked wrong only once it could be complete; the notice says what happens next and takes focus; Cancel', async ({
