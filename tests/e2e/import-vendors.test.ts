@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fields, type FieldContext } from '../../src/lib/domain/fields';
 import type { CountryCode } from '../../src/lib/domain/phone';
 import { presets, type FieldPolicy } from '../../src/lib/domain/policy';
+import { passwordStatus } from '../../src/lib/domain/passwords';
 import { nameOf } from '../../src/lib/domain/user';
 import { vendorFiles, type ExpectedUser, type VendorFile } from '../fixtures/vendor-users';
 import { ImportPage } from './pages/import-page';
@@ -46,10 +47,9 @@ function shownValues(user: ExpectedUser, policy: FieldPolicy): Record<string, st
 	for (const def of fields) {
 		if (policy[def.key] === 'hidden') continue;
 		const value = user[def.key as keyof ExpectedUser] ?? def.defaultValue;
+		// No SMS carries a file's password here: Rollcall keeps none, and the page says so.
 		shown[def.label] = def.isSensitive
-			? user.hasPassword
-				? 'Set (never shown)'
-				: 'Not set'
+			? passwordStatus({ status: 'Pending', hasPassword: false })
 			: value === undefined || value === ''
 				? '—'
 				: def.format(value, context);

@@ -28,8 +28,6 @@ export interface CommitOptions {
 	mode: ImportMode;
 	/** Must match the check: rows for users already there were classified with this switch. */
 	updateExisting: boolean;
-	/** The rows' passwords by row number: never stored, only whether a row gave one is kept. */
-	passwords?: ReadonlyMap<number, string>;
 	now?: number;
 	/**
 	 * Called as batches are written (rows written so far, rows to write), for a progress bar. Runs inside
@@ -89,7 +87,6 @@ const isStored = (key: string) => storedKeys.has(key as StoredKey) || isCustomKe
 /** What every batch of one commit shares. */
 interface Job {
 	at: number;
-	hasPassword: (row: CheckedRow) => boolean;
 	/** Reports that `rows` more rows were written. */
 	step: (rows: number) => void;
 }
@@ -124,13 +121,15 @@ function storedValues(values: Partial<UserFields>): Partial<UserFields> {
 
 const withKeys = (user: User): User => defined({ ...user, ...userKeys(user) });
 
-function newUser(row: CheckedRow, hasPassword: boolean, now: number): Omit<User, 'id'> {
+// A row's password is never a stored field, and never marks the user as having one by itself: only the SMS
+// login details queued with it (outbox.queueFor, in this commit's transaction) give the person a password.
+function newUser(row: CheckedRow, now: number): Omit<User, 'id'> {
 	const values = withDefaults(storedValues(row.values) as UserFields);
 	return defined({
 		...values,
 		...userKeys(values),
 		status: 'Pending' as const,
-		hasPassword,
+		hasPassword: false,
 		createdAt: now,
 		updatedAt: now,
 		activatedAt: null,
@@ -139,7 +138,7 @@ function newUser(row: CheckedRow, hasPassword: boolean, now: number): Omit<User,
 }
 
 /** The row's changes over the user as stored now, or nothing when the user already has them. */
-function updatedUser(current: User, row: CheckedRow, hasPassword: boolean, now: number) {
+function updatedUser(current: User, row: CheckedRow, now: number) {
 	const wrote: ImportedValues = {};
 	for (const key of row.changes ?? []) {
 		if (!isStored(key)) continue;
@@ -148,7 +147,6 @@ function updatedUser(current: User, row: CheckedRow, hasPassword: boolean, now: 
 		if (value === undefined || value === '') continue;
 		if (current[key as StoredKey] !== value) Object.assign(wrote, { [key]: value });
 	}
-	if (hasPassword && !current.hasPassword) wrote.hasPassword = true;
 	if (Object.keys(wrote).length === 0) return undefined;
 	return { user: withKeys({ ...current, ...wrote, updatedAt: now }), wrote };
 }
@@ -289,7 +287,7 @@ export function importsStore(db: RollcallDb) {
 			if (start >= rows.length) return previous ? previous.then(written) : Dexie.Promise.resolve(ids);
 			const slice = rows.slice(start, start + CHUNK);
 			const writing = write(
-				slice.map((row) => newUser(row, job.hasPassword(row), job.at)),
+				slice.map((row) => newUser(row, job.at)),
 				true,
 				takenSinceCheck(slice)
 			);
@@ -322,7 +320,7 @@ export function importsStore(db: RollcallDb) {
 						`Nothing was imported: row ${row.row} updates ${rowEmail(row)}, who was ${live ? 'given another email' : 'deleted'} since the file was checked. Check the file again.`
 					);
 				}
-				const next = updatedUser(live, row, job.hasPassword(row), job.at);
+				const next = updatedUser(live, row, job.at);
 				if (!next) return;
 				users.push(next.user);
 				sources.push(row);
@@ -414,7 +412,6 @@ export function importsStore(db: RollcallDb) {
 			let done = 0;
 			const job: Job = {
 				at,
-				hasPassword: (row) => row.hasPassword || options.passwords?.has(row.row) === true,
 				step: (rows) => {
 					done += rows;
 					options.onProgress?.(done, total);

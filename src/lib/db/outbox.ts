@@ -1,12 +1,13 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 import {
-	cannotSend,
 	draftFor,
 	messageStates,
 	type MessageDraft,
 	type MessageState,
 	type OutboxMessage,
-	type SendPreview
+	type SendPreview,
+	type SkipReason,
+	skipReason
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
 import { nameOf, type User } from '$lib/domain/user';
@@ -118,43 +119,59 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 			db.transaction('rw', [db.users, ...commands.tables()], scope),
 
 		/**
-		 * Queues a template for users, all in one transaction with the read of who they are; users who have
-		 * nowhere to receive it are skipped (and counted). `values` per user (the form's password for SMS).
+		 * Queues a template for users, all in one transaction with the read of who they are; users it cannot
+		 * go to (skipReason: already Active or Suspended for an activation, no address) are skipped and
+		 * counted by reason, whatever the page asked. `values` per user (the form's password for SMS): a
+		 * user whose SMS carries an initial password is marked as having one (the relay sets it from the SMS).
 		 * For a suspended user a 'suspend' command goes first: the relay may not know them yet (they had no
-		 * message when suspended), and it then refuses the message and says why, rather than send a link.
+		 * message when suspended), and it then refuses the message and says why, rather than send it.
 		 */
 		async queueFor(
 			ids: readonly number[],
 			template: MessageTemplate,
 			options: { values?: (user: User) => MessageValues | undefined; now?: number } = {}
-		): Promise<{ queued: number; skipped: number }> {
+		): Promise<{ queued: number; skipped: number; reasons: Partial<Record<SkipReason, number>> }> {
 			const { directoryId } = await relay.read();
 			return db.transaction('rw', [db.users, ...commands.tables()], async () => {
 				const drafts: MessageDraft[] = [];
 				const suspended: number[] = [];
+				const withPassword: number[] = [];
+				const reasons: Partial<Record<SkipReason, number>> = {};
 				await eachUser(ids, (user) => {
-					const draft = draftFor(user, template, directoryId, options.values?.(user));
-					if (draft) drafts.push(draft);
-					if (draft && user.status === 'Suspended') suspended.push(user.id);
+					const reason = skipReason(user, template);
+					if (reason) return void (reasons[reason] = (reasons[reason] ?? 0) + 1);
+					const draft = draftFor(user, template, directoryId, options.values?.(user))!;
+					drafts.push(draft);
+					if (user.status === 'Suspended') suspended.push(user.id);
+					if (draft.values?.password !== undefined && !user.hasPassword) withPassword.push(user.id);
 				});
 				await enqueue(drafts, options.now);
 				await commands.queue('suspend', suspended, options.now);
+				await db.users.where(':id').anyOf(withPassword).modify({ hasPassword: true });
 				// Users deleted meanwhile are skipped too.
-				return { queued: drafts.length, skipped: ids.length - drafts.length };
+				const skipped = ids.length - drafts.length;
+				const deleted = skipped - Object.values(reasons).reduce((sum, n) => sum + n, 0);
+				if (deleted > 0) reasons.deleted = deleted;
+				return { queued: drafts.length, skipped, reasons };
 			});
 		},
 
-		/** Who sending a template to these users would reach, for the confirm dialog. */
+		/** Who sending a template to these users would reach, and who it leaves out and why, for the confirm dialog. */
 		async preview(ids: readonly number[], template: MessageTemplate, named = 3): Promise<SendPreview> {
-			const result: SendPreview = { count: 0, names: [], skipped: 0 };
+			const result: SendPreview = { count: 0, names: [], skipped: {} };
+			const add = (group: { count: number; names: string[] }, name: string) => {
+				group.count++;
+				if (group.names.length < named) group.names.push(name);
+			};
+			let found = 0;
 			await db.transaction('r', db.users, () =>
 				eachUser(ids, (user) => {
-					if (cannotSend(user, template)) return void result.skipped++;
-					result.count++;
-					if (result.names.length < named) result.names.push(nameOf(user));
+					found++;
+					const reason = skipReason(user, template);
+					add(reason ? (result.skipped[reason] ??= { count: 0, names: [] }) : result, nameOf(user));
 				})
 			);
-			result.skipped += ids.length - result.count - result.skipped;
+			if (found < ids.length) result.skipped.deleted = { count: ids.length - found, names: [] };
 			return result;
 		},
 

@@ -212,8 +212,11 @@ export function usersStore(db: RollcallDb) {
 	}
 
 	return {
-		/** Adds one user as Pending; refuses (DuplicateError) an email, username or code already taken. */
-		async add(fields: UserFields, options: { hasPassword?: boolean; now?: number } = {}): Promise<User> {
+		/**
+		 * Adds one user as Pending; refuses (DuplicateError) an email, username or code already taken. With no
+		 * password: only SMS login details give one (outbox.queueFor).
+		 */
+		async add(fields: UserFields, options: { now?: number } = {}): Promise<User> {
 			const now = options.now ?? Date.now();
 			fields = withDefaults(fields);
 			const keys = userKeys(fields);
@@ -224,7 +227,7 @@ export function usersStore(db: RollcallDb) {
 					...fields,
 					...keys,
 					status: 'Pending',
-					hasPassword: options.hasPassword ?? false,
+					hasPassword: false,
 					createdAt: now,
 					updatedAt: now,
 					activatedAt: null,
@@ -275,12 +278,12 @@ export function usersStore(db: RollcallDb) {
 
 		/**
 		 * The stored users with these email keys, by key, as an import's check compares its rows with
-		 * them (id, values, whether they have a password). See byKeys.
+		 * them (id and values). See byKeys.
 		 */
 		async byEmailKeys(emailKeys: readonly string[]): Promise<Map<string, ExistingUser>> {
 			const found = new Map<string, ExistingUser>();
 			for (const user of await byKeys('emailKey', emailKeys)) {
-				found.set(user.emailKey, { id: user.id, values: user, hasPassword: user.hasPassword });
+				found.set(user.emailKey, { id: user.id, values: user });
 			}
 			return found;
 		},

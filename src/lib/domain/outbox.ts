@@ -100,16 +100,46 @@ export function messageUser(user: User, directoryId: string): MessageUser {
 	return picked as unknown as MessageUser;
 }
 
-/** Why a user cannot be sent a template, or undefined when they can. */
-export function cannotSend(user: User, template: MessageTemplate): string | undefined {
+/**
+ * Why a user is left out of a send, grouped in the confirmation: an activation (or welcome) mail goes only to
+ * someone who can still activate -- an Active person has a password already, and a Suspended one cannot sign
+ * in (the relay would refuse the mail) -- and who has an address; an SMS only to a number Rollcall can read.
+ * 'deleted': removed from the directory while the question was open.
+ */
+export type SkipReason = 'active' | 'suspended' | 'no-email' | 'no-phone' | 'unreadable-phone' | 'deleted';
+
+/** Why a user is left out of a send of `template`, or undefined when the message can go to them. */
+export function skipReason(user: User, template: MessageTemplate): SkipReason | undefined {
 	if (template === 'sms-login') {
-		if (!user.mobilePhone) return `${nameOf(user)} has no mobile phone.`;
+		if (!user.mobilePhone) return 'no-phone';
 		// An import keeps an optional mobile it cannot read as typed: no SMS can go to it.
-		return isReadPhone(user.mobilePhone)
-			? undefined
-			: `${nameOf(user)}'s mobile phone "${user.mobilePhone}" is not a number Rollcall can read: correct it on their page.`;
+		return isReadPhone(user.mobilePhone) ? undefined : 'unreadable-phone';
 	}
-	return user.email ? undefined : `${nameOf(user) || 'This user'} has no email.`;
+	if (user.status === 'Active') return 'active';
+	if (user.status === 'Suspended') return 'suspended';
+	return user.email ? undefined : 'no-email';
+}
+
+/** Why a user cannot be sent a template, in a sentence, or undefined when they can. */
+export function cannotSend(user: User, template: MessageTemplate): string | undefined {
+	const reason = skipReason(user, template);
+	const name = nameOf(user) || 'This user';
+	switch (reason) {
+		case undefined:
+			return undefined;
+		case 'no-phone':
+			return `${name} has no mobile phone.`;
+		case 'unreadable-phone':
+			return `${name}'s mobile phone "${user.mobilePhone}" is not a number Rollcall can read: correct it on their page.`;
+		case 'active':
+			return `${name} is Active already: they have signed in and set their own password.`;
+		case 'suspended':
+			return `${name} is Suspended: reactivate them first.`;
+		case 'no-email':
+			return `${name} has no email.`;
+		case 'deleted':
+			return `${name} is no longer in the directory.`;
+	}
 }
 
 /** The message draft for a user, or undefined when the user has nowhere to send it. */
@@ -136,28 +166,79 @@ export function outgoing(message: OutboxMessage): OutgoingMessage {
 	return message.values ? { ...body, values: message.values } : body;
 }
 
-/** Who a send would reach: how many, the first few names, and who is left out for having no address. */
+/** Some of the users a send leaves out for one reason: how many, and the first few names. */
+export interface SkippedGroup {
+	count: number;
+	names: string[];
+}
+
+/** Who a send would reach (how many, the first few names), and who it leaves out and why. */
 export interface SendPreview {
 	count: number;
 	names: string[];
-	skipped: number;
+	skipped: Partial<Record<SkipReason, SkippedGroup>>;
+}
+
+/** How many users a send leaves out, in all. */
+export function skippedCount(preview: Pick<SendPreview, 'skipped'>): number {
+	return Object.values(preview.skipped).reduce((sum, group) => sum + group.count, 0);
 }
 
 const plural = (count: number, one: string, many = `${one}s`) =>
 	`${count.toLocaleString('en')} ${count === 1 ? one : many}`;
 
+/** 'Ann, Bob, Cy + 2 more': the names known, and how many more there are. */
+function namesOf(group: SkippedGroup): string {
+	const more = group.count - group.names.length;
+	const named = group.names.join(', ');
+	if (more <= 0) return named;
+	return named ? `${named} + ${more.toLocaleString('en')} more` : `${more.toLocaleString('en')} users`;
+}
+
+/** Why each group is left out, in the admin's words (the count goes before). */
+const skipWords: Record<SkipReason, string> = {
+	active: 'already Active (they have signed in and chosen a password)',
+	suspended: 'Suspended (reactivate them first)',
+	'no-email': 'without an email',
+	'no-phone': 'without a mobile phone',
+	'unreadable-phone': 'with a mobile phone Rollcall cannot read',
+	deleted: 'no longer in the directory'
+};
+
+/** One line per reason a send leaves users out: '2 already Active (...): Ann, Bob'. */
+export function skippedLines(preview: Pick<SendPreview, 'skipped'>): string[] {
+	return (Object.keys(skipWords) as SkipReason[]).flatMap((reason) => {
+		const group = preview.skipped[reason];
+		if (!group?.count) return [];
+		const names = group.names.length > 0 ? `: ${namesOf(group)}` : '';
+		return [`${group.count.toLocaleString('en')} ${skipWords[reason]}${names}`];
+	});
+}
+
 /** The confirm dialog's question: 'Send an activation email to 5 users: Ann, Bob, Cy + 2 more?' and a note. */
-export function sendQuestion(
-	preview: SendPreview,
-	what = 'an activation email',
-	missing = 'no email'
+export function sendQuestion(preview: SendPreview, what = 'an activation email'): string {
+	const who = namesOf({ count: preview.count, names: preview.names });
+	const skipped = skippedCount(preview);
+	const rest = skipped > 0 ? ` ${plural(skipped, 'selected user is', 'selected users are')} skipped:` : '';
+	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}? It leaves as soon as this device is online and paired with the relay.${rest}`;
+}
+
+/** What the admin is told when no selected user can be sent anything (and nothing is sent). */
+export function nothingToSend(preview: SendPreview, what = 'an activation email'): string {
+	const skipped = skippedCount(preview);
+	const why = skippedLines(preview).join('; ');
+	if (skipped === 1) return `Nothing was sent: the selected user cannot get ${what}, being ${why}.`;
+	return `Nothing was sent: none of the ${plural(skipped, 'selected user')} can get ${what}. ${why}.`;
+}
+
+/** The notice after queueing: how many went into the Outbox, and how many were skipped and why. */
+export function queuedNotice(
+	queued: number,
+	reasons: Partial<Record<SkipReason, number>>,
+	what = 'activation email'
 ): string {
-	const named = preview.names.join(', ');
-	const more = preview.count - preview.names.length;
-	const who = more > 0 ? `${named} + ${more.toLocaleString('en')} more` : named;
-	const skipped =
-		preview.skipped > 0
-			? ` ${plural(preview.skipped, 'selected user has', 'selected users have')} ${missing} and will be skipped.`
-			: '';
-	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}?${skipped} It leaves as soon as this device is online and paired with the relay.`;
+	const groups = Object.entries(reasons).map(([reason, count]) => [reason, { count, names: [] }]);
+	const skipped = skippedLines({ skipped: Object.fromEntries(groups) as SendPreview['skipped'] });
+	const left = skipped.length > 0 ? ` Skipped: ${skipped.join('; ')}.` : '';
+	return `${plural(queued, what)} queued in the Outbox.${left}`;
 }

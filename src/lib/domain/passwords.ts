@@ -90,3 +90,31 @@ export function initialPasswordProblem(password: string, person: PasswordContext
 	]);
 	return problem && `The password cannot go by SMS: ${problem}`;
 }
+
+/** How the form asks for a new user's initial password (see initialPasswordRequirement). */
+export type PasswordRequirement = 'required' | 'optional' | 'hidden';
+
+/**
+ * Whether a new user's form asks for an initial password, whatever the field policy says. Rollcall keeps no
+ * password, and the relay takes one only inside SMS login details (it signs in once, then the person picks
+ * their own); an activation email lets the person choose theirs. So a password is asked for only with the SMS:
+ * required when it is ticked, offered (and said to go nowhere unless ticked) when it could be, and not at all
+ * where no SMS can go (the policy hides the mobile phone) -- a password typed there could only be thrown away.
+ */
+export function initialPasswordRequirement(
+	policy: PasswordRequirement,
+	sms: { canSend: boolean; isSending: boolean }
+): PasswordRequirement {
+	if (policy === 'hidden' || !sms.canSend) return 'hidden';
+	return sms.isSending ? 'required' : 'optional';
+}
+
+/**
+ * What a user's page says of their password: only what is true. Rollcall never holds one; an initial password
+ * exists only when SMS login details carried it (hasPassword), and a person who activated chose their own.
+ */
+export function passwordStatus(user: { status: string; hasPassword: boolean }): string {
+	if (user.status === 'Active') return 'Chosen by them (never shown)';
+	if (user.hasPassword) return 'Initial password, in the SMS login details (never shown)';
+	return 'None yet: they choose their own from the activation email';
+}

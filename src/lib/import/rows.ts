@@ -52,8 +52,6 @@ export interface RowCheck {
 export interface ExistingUser {
 	id: number;
 	values?: Partial<UserFields>;
-	/** Whether the user was given a password: a row giving one to a user without changes them. */
-	hasPassword?: boolean;
 }
 
 /** Finds a directory user by a key: a Map (key -> id or user) or a function. */
@@ -358,7 +356,6 @@ export class RowChecker {
 		// The email matched by its key; another spelling of it (ADA@ for ada@) is not a change.
 		const isSame = (key: keyof UserFields) => key === 'email' || checked.values[key] === stored?.[key];
 		const changes: FieldKey[] = stored ? filled.filter((key) => !isSame(key)) : filled;
-		if (stored && checked.hasPassword && existing.hasPassword === false) changes.push('password');
 		if (changes.length === 0) {
 			checked.status = 'unchanged';
 		} else if (this.#options.updateExisting) {

@@ -149,7 +149,7 @@ export function createWorkerApi(
 			if (!analysis) return fail('The file is no longer in memory: choose it again.');
 			try {
 				imports ??= importsStore(database());
-				const summary = await imports.commit(analysis.rows, { ...options, passwords: analysis.passwords });
+				const summary = await imports.commit(analysis.rows, options);
 				held = undefined;
 				return ok(summary);
 			} catch (error) {

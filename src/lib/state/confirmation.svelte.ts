@@ -7,6 +7,7 @@ export class Confirmation {
 	readonly confirmLabel: string;
 	readonly isDanger: boolean;
 	#message = $state('');
+	#details = $state<string[]>([]);
 	#isOpen = $state(false);
 	#resolve: ((ok: boolean) => void) | undefined;
 
@@ -19,13 +20,18 @@ export class Confirmation {
 	get message(): string {
 		return this.#message;
 	}
+	/** Lines listed under the question (who an action leaves out, and why). */
+	get details(): string[] {
+		return this.#details;
+	}
 	get isOpen(): boolean {
 		return this.#isOpen;
 	}
 
-	ask(message: string): Promise<boolean> {
+	ask(message: string, details: string[] = []): Promise<boolean> {
 		this.#resolve?.(false);
 		this.#message = message;
+		this.#details = details;
 		this.#isOpen = true;
 		return new Promise((resolve) => (this.#resolve = resolve));
 	}

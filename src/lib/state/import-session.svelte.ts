@@ -151,6 +151,19 @@ export class ImportSession {
 		return (this.#analysis?.passwords.size ?? 0) > 0 && this.policy.mobilePhone !== 'hidden';
 	}
 
+	/**
+	 * What becomes of the file's passwords when no SMS carries them, said before Complete; null when every
+	 * one goes into an SMS (or the file gives none). Rollcall keeps no password: a row's password reaches its
+	 * person only in SMS login details, so without them it is dropped, and the user's page says they have none.
+	 */
+	get droppedPasswords(): string | null {
+		if ((this.#analysis?.passwords.size ?? 0) === 0 || (this.#sendSms && this.canSendSms)) return null;
+		const instead = 'the new users choose their own from the activation email.';
+		if (!this.canSendSms)
+			return `The file's passwords will not be kept: Rollcall keeps no passwords, and this field policy has no mobile phone to send them to by SMS. Instead, ${instead}`;
+		return `The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send them; otherwise ${instead}`;
+	}
+
 	/** Whether Complete may run, and if not, why, in the admin's words. */
 	get blocker(): string | null {
 		const analysis = this.#analysis;
@@ -401,7 +414,6 @@ export class ImportSession {
 				(isSending ? undefined : await commitInWorker(analysis, options)) ??
 				(await imports.commit(analysis.rows, {
 					...options,
-					passwords: analysis.passwords,
 					afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
 				}));
 			if (isSending) sync.kick();

@@ -1,7 +1,9 @@
 import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldContext, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
-import { initialPasswordProblem } from '$lib/domain/passwords';
+import type { AddedOutcome } from '$lib/domain/next-steps';
+import { initialPasswordProblem, initialPasswordRequirement } from '$lib/domain/passwords';
+import type { FieldPolicy } from '$lib/domain/policy';
 import {
 	contextOf,
 	nameOf,
@@ -15,11 +17,23 @@ import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
 
 type UniqueField = 'email' | 'username' | 'customerCode';
+
+/**
+ * How long the admin must stop typing before a wrong value gets its red mark: while they type, an address or
+ * a number is usually only incomplete. Leaving the field marks it at once; a right value is marked at once.
+ */
+export const TYPING_PAUSE_MS = 800;
 const isUnique = (key: FieldKey): key is UniqueField => field(key).isUnique;
 
-/** How a field reads right now: nothing to say yet, fine (with what will be stored), or wrong and why. */
+/**
+ * How a field reads right now: nothing to say yet, fine (with what will be stored), wrong and why, or
+ * taken but not kept (a password with no SMS to carry it).
+ */
 export type FieldMark =
-	{ state: 'none' } | { state: 'valid'; text: string } | { state: 'invalid'; text: string };
+	| { state: 'none' }
+	| { state: 'valid'; text: string }
+	| { state: 'invalid'; text: string }
+	| { state: 'warning'; text: string };
 
 /**
  * The add/edit user form: what the admin typed, each field's live mark (including 'already taken',
@@ -36,10 +50,27 @@ export class UserForm {
 	#checks: Partial<Record<FieldKey, number>> = {};
 	/** Fields whose 'already taken' lookup has not answered yet. */
 	#pending = $state<Partial<Record<FieldKey, boolean>>>({});
+	/** Fields the admin has left, or stopped typing in for TYPING_PAUSE_MS: a wrong value may be marked. */
+	#settled = $state<Partial<Record<FieldKey, boolean>>>({});
+	#pauses: Partial<Record<FieldKey, ReturnType<typeof setTimeout>>> = {};
+	#outcome = $state<AddedOutcome | null>(null);
 	#isSubmitted = $state(false);
 	#isSaving = $state(false);
 	#saveError = $state<string | null>(null);
 	readonly existing: User | undefined;
+	/**
+	 * The field policy as this form applies it: a new user's password only with the SMS that carries it
+	 * (see initialPasswordRequirement). Derived once per change, so fieldsOf's cache by policy holds.
+	 */
+	#policy = $derived.by((): FieldPolicy => {
+		const base = settings.policy;
+		if (this.existing) return base;
+		const password = initialPasswordRequirement(base.password ?? 'hidden', {
+			canSend: this.canSendSms,
+			isSending: this.sendSms
+		});
+		return password === base.password ? base : { ...base, password };
+	});
 
 	constructor(existing?: User) {
 		this.existing = existing;
@@ -55,9 +86,34 @@ export class UserForm {
 		}
 	}
 
+	get policy(): FieldPolicy {
+		return this.#policy;
+	}
+
 	/** The fields the policy shows; an existing user's password is never edited here. */
 	get fields(): FieldDef[] {
-		return settings.visibleFields.filter((f) => !(this.existing && f.isSensitive));
+		return settings.visibleFields.filter(
+			(f) => !(f.isSensitive && (this.existing || this.#policy[f.key] === 'hidden'))
+		);
+	}
+
+	/** Whether the typed password goes anywhere: only into the SMS login details, when ticked. */
+	get isPasswordKept(): boolean {
+		return this.sendSms && this.canSendSms;
+	}
+
+	/** A typed password that will be dropped on saving: the form says so before. */
+	get isPasswordDropped(): boolean {
+		const { password } = this.values;
+		return !this.existing && !this.isPasswordKept && typeof password === 'string' && password !== '';
+	}
+
+	/** The line under a field: the registry's hint, or for a new user's password where it goes. */
+	hintOf(def: FieldDef): string | undefined {
+		if (!def.isSensitive || this.existing) return def.hint;
+		return this.isPasswordKept
+			? 'Goes only into the SMS login details: it signs in once, then the person chooses their own. Rollcall never keeps it.'
+			: "Only for 'Send login details by SMS' below: Rollcall keeps no passwords. Without the SMS, the person chooses their own password from the activation email.";
 	}
 
 	/** Whether the form offers 'Send login details by SMS': the policy asks for a mobile phone and a password. */
@@ -88,6 +144,17 @@ export class UserForm {
 		});
 	}
 
+	/** What saving a new user set in motion (for the notice that says what happens next). */
+	get outcome(): AddedOutcome | null {
+		return this.#outcome;
+	}
+
+	/** Whether the admin typed or ticked anything: leaving then asks first. */
+	get isDirty(): boolean {
+		const typed = Object.values(this.values).some((v) => v !== undefined && v !== '' && v !== false);
+		return typed || this.sendActivation || this.sendSms;
+	}
+
 	get isSaving(): boolean {
 		return this.#isSaving;
 	}
@@ -101,20 +168,31 @@ export class UserForm {
 	}
 
 	errorOf(key: FieldKey): string | undefined {
-		const { error } = validateField(key, this.values[key], settings.policy, this.context);
+		// A password that goes nowhere is not checked: it is dropped, and the form says so (mark).
+		if (field(key).isSensitive && !this.isPasswordKept) return undefined;
+		const { error } = validateField(key, this.values[key], this.#policy, this.context);
 		return error ?? this.#taken[key];
 	}
 
 	mark(key: FieldKey): FieldMark {
 		if (!this.#touched[key] && !this.#isSubmitted) return { state: 'none' };
+		const isTyping = !this.#settled[key] && !this.#isSubmitted;
+		if (field(key).isSensitive && this.isPasswordDropped) {
+			return {
+				state: 'warning',
+				text: "This password will not be kept: tick 'Send login details by SMS' to send it, or clear it."
+			};
+		}
 		const error = this.errorOf(key);
+		// A value that is wrong as typed waits for the pause; one already taken is a fact about a whole value.
+		if (error && isTyping && !this.#taken[key]) return { state: 'none' };
 		if (error) return { state: 'invalid', text: error };
 		const raw = this.values[key];
 		const def = field(key);
 		// An empty optional field says nothing: its default (HQ, Standard) is shown by the hint or the select.
 		if (raw === undefined || raw === '' || def.type === 'boolean' || def.type === 'choice')
 			return { state: 'none' };
-		const { value } = validateField(key, raw, settings.policy, this.context);
+		const { value } = validateField(key, raw, this.#policy, this.context);
 		if (value === undefined || value === '') return { state: 'none' };
 		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
 		if (def.isUnique) {
@@ -129,8 +207,19 @@ export class UserForm {
 	input(key: FieldKey, value: FieldValue): void {
 		this.values[key] = value;
 		this.#touched[key] = true;
+		clearTimeout(this.#pauses[key]);
+		if (typeof value === 'string' && field(key).type !== 'choice') {
+			this.#settled[key] = false;
+			this.#pauses[key] = setTimeout(() => (this.#settled[key] = true), TYPING_PAUSE_MS);
+		} else this.#settled[key] = true;
 		this.#saveError = null;
 		if (isUnique(key)) void this.#checkTaken(key);
+	}
+
+	/** The admin left a field: what it holds now is what they meant, so a wrong value is marked. */
+	blur(key: FieldKey): void {
+		clearTimeout(this.#pauses[key]);
+		if (this.#touched[key]) this.#settled[key] = true;
 	}
 
 	async #checkTaken(key: UniqueField): Promise<void> {
@@ -139,7 +228,7 @@ export class UserForm {
 		this.#checks[key] = check;
 		delete this.#taken[key];
 		this.#pending[key] = false;
-		const { value, error } = validateField(key, raw, settings.policy, this.context);
+		const { value, error } = validateField(key, raw, this.#policy, this.context);
 		if (error || typeof value !== 'string' || value === '') return;
 		this.#pending[key] = true;
 		try {
@@ -163,8 +252,11 @@ export class UserForm {
 			.filter((f) => isUnique(f.key))
 			.map((f) => this.#checkTaken(f.key as UniqueField));
 		await Promise.all(checks);
-		const result = validateUser(this.values, settings.policy, settings.context);
-		if (this.existing) delete result.errors.password;
+		const result = validateUser(this.values, this.#policy, settings.context);
+		if (!this.isPasswordKept) {
+			delete result.errors.password;
+			delete result.password;
+		}
 		if (!result.isValid && Object.keys(result.errors).length > 0) return null;
 		if (this.fields.some((f) => this.#taken[f.key])) return null;
 		if (this.smsProblem) {
@@ -184,17 +276,29 @@ export class UserForm {
 		}
 	}
 
-	/** Adds the user and queues what the admin ticked, in one transaction; the password goes only into the SMS. */
+	/**
+	 * Adds the user and queues what the admin ticked, in one transaction; the password goes only into the SMS
+	 * (queueing it marks the user as having an initial password).
+	 */
 	async #add(values: UserFields, password: string | undefined): Promise<User> {
-		const sendSms = this.sendSms && this.canSendSms && password !== undefined;
-		const user = await outbox.together(async () => {
-			const added = await users.add(values, { hasPassword: password !== undefined });
-			if (this.sendActivation) await outbox.queueFor([added.id], 'activation');
-			if (sendSms) await outbox.queueFor([added.id], 'sms-login', { values: () => ({ password }) });
-			return added;
+		const sendSms = this.isPasswordKept && password !== undefined;
+		const isPasswordDropped = this.isPasswordDropped;
+		const { user, activation, sms } = await outbox.together(async () => {
+			const added = await users.add(values);
+			const activation = this.sendActivation ? await outbox.queueFor([added.id], 'activation') : undefined;
+			const sms = sendSms
+				? await outbox.queueFor([added.id], 'sms-login', { values: () => ({ password }) })
+				: undefined;
+			return { user: added, activation, sms };
 		});
-		if (this.sendActivation || sendSms) sync.kick();
-		return user;
+		if (activation?.queued || sms?.queued) sync.kick();
+		this.#outcome = {
+			name: nameOf(user),
+			activation: !activation ? 'not-ticked' : activation.queued ? 'queued' : 'no-email',
+			sms: !this.canSendSms ? 'not-offered' : sms?.queued ? 'queued' : 'not-ticked',
+			isPasswordDropped
+		};
+		return { ...user, hasPassword: Boolean(sms?.queued) };
 	}
 
 	/**
@@ -222,6 +326,7 @@ export class UserForm {
 		this.values = {};
 		this.#touched = {};
 		this.#taken = {};
+		this.#settled = {};
 		this.#isSubmitted = false;
 		this.#saveError = null;
 	}

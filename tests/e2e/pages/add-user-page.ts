@@ -10,6 +10,9 @@ export class AddUserPage {
 	readonly added: Locator;
 	/** The summary above the form when saving was refused. */
 	readonly problems: Locator;
+	readonly cancel: Locator;
+	readonly sendActivation: Locator;
+	readonly sendSms: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -17,6 +20,9 @@ export class AddUserPage {
 		this.submit = page.getByRole('button', { name: 'Add user' });
 		this.added = page.getByRole('status').filter({ hasText: 'was added as Pending.' });
 		this.problems = page.getByRole('alert');
+		this.cancel = page.getByRole('main').getByRole('button', { name: 'Cancel' });
+		this.sendActivation = page.getByRole('checkbox', { name: 'Send activation email now' });
+		this.sendSms = page.getByRole('checkbox', { name: 'Send login details by SMS' });
 	}
 
 	async goto(): Promise<void> {

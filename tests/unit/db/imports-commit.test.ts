@@ -96,7 +96,8 @@ describe('commit', () => {
 			usernameKey: 'dee',
 			id: summary.createdIds[0],
 			status: 'Pending',
-			hasPassword: true,
+			// The row's password is not kept, and no SMS carried it here: Dee has none.
+			hasPassword: false,
 			createdAt: AT,
 			updatedAt: AT,
 			activatedAt: null,
@@ -227,7 +228,7 @@ describe('an update never erases', () => {
 		expect(await db.users.get(ann.id)).toEqual(ann);
 	});
 
-	it('but records that an update row gave a password', async () => {
+	it("nor says an update row's password was given: no SMS carries it anywhere", async () => {
 		const { imports, ann, db } = await setup();
 		const update = {
 			...row(['jobTitle'], { email: 'ann@example.com', jobTitle: 'Matron' }, ann.id),
@@ -237,7 +238,7 @@ describe('an update never erases', () => {
 		expect(await db.users.get(ann.id)).toEqual({
 			...ann,
 			jobTitle: 'Matron',
-			hasPassword: true,
+			hasPassword: false,
 			updatedAt: AT
 		});
 	});

@@ -26,7 +26,6 @@ describe("an import's messages to its new users", () => {
 			fileName: 'd.csv',
 			mode: 'valid-rows',
 			updateExisting: false,
-			passwords,
 			afterCreate: async (created) => {
 				const byUser = new Map(created.map((user) => [user.id, passwords.get(user.row)]));
 				await outbox.queueFor(
@@ -47,6 +46,13 @@ describe("an import's messages to its new users", () => {
 		);
 		expect(new Set(messages.map((m) => m.userId))).toEqual(new Set(summary.createdIds));
 		expect(JSON.stringify(await db.users.toArray())).not.toMatch(/initial-/);
+		// Only the users their SMS gives an initial password to are said to have one.
+		const stored = await db.users.toArray();
+		expect(stored.map((user) => [user.email, user.hasPassword])).toEqual([
+			['old@example.com', false],
+			['ann@example.com', true],
+			['bob@example.com', true]
+		]);
 	});
 
 	it('leaves no message when the import fails', async () => {

@@ -70,7 +70,8 @@ describe('undo', () => {
 		expect(await db.users.get(bob.id)).toMatchObject({
 			username: 'bobby',
 			usernameKey: 'bobby',
-			hasPassword: true
+			// The row's password went nowhere (no SMS for an update): Bob is not said to have one.
+			hasPassword: false
 		});
 
 		expect(await imports.undo(summary.id, 2_000)).toEqual({

@@ -25,11 +25,12 @@ describe('outbox', () => {
 		expect(await outbox.preview([ann.id, bob.id, noMail.id, 999], 'activation')).toEqual({
 			count: 2,
 			names: ['Ann', 'Bob'],
-			skipped: 2
+			skipped: { 'no-email': { count: 1, names: ['Nemo'] }, deleted: { count: 1, names: [] } }
 		});
 		expect(await outbox.queueFor([ann.id, bob.id, noMail.id], 'activation', { now: 5_000 })).toEqual({
 			queued: 2,
-			skipped: 1
+			skipped: 1,
+			reasons: { 'no-email': 1 }
 		});
 		const messages = await outbox.list();
 		expect(messages).toHaveLength(2);
@@ -42,6 +43,39 @@ describe('outbox', () => {
 		expect(new Set(messages.map((m) => m.key)).size).toBe(2);
 		expect(messages.map((m) => m.to).sort()).toEqual(['ann@example.com', 'bob@example.com']);
 		expect((await outbox.counts()).queued).toBe(2);
+	});
+
+	it('sends an activation email to no one Active or Suspended, whoever asks, and says why', async () => {
+		const { db, users, outbox, ann, bob, noMail } = await setup();
+		const cy = await users.add(person({ firstName: 'Cy', email: 'cy@example.com' }));
+		await db.users.update(ann.id, { status: 'Active', activatedAt: 1 });
+		await users.setSuspended([bob.id], true);
+		const ids = [ann.id, bob.id, noMail.id, cy.id];
+		expect(await outbox.preview(ids, 'activation')).toEqual({
+			count: 1,
+			names: ['Cy'],
+			skipped: {
+				active: { count: 1, names: ['Ann'] },
+				suspended: { count: 1, names: ['Bob'] },
+				'no-email': { count: 1, names: ['Nemo'] }
+			}
+		});
+		expect(await outbox.queueFor(ids, 'activation')).toEqual({
+			queued: 1,
+			skipped: 3,
+			reasons: { active: 1, suspended: 1, 'no-email': 1 }
+		});
+		expect((await outbox.list()).map((message) => message.to)).toEqual(['cy@example.com']);
+		expect(await outbox.queueFor([ann.id, bob.id], 'activation')).toMatchObject({ queued: 0 });
+		expect(await outbox.list()).toHaveLength(1);
+	});
+
+	it('marks a user as having a password only when SMS login details carry one to them', async () => {
+		const { users, outbox, ann } = await setup();
+		await outbox.queueFor([ann.id], 'activation');
+		expect((await users.get(ann.id))?.hasPassword).toBe(false);
+		await outbox.queueFor([ann.id], 'sms-login', { values: () => ({ password: 'Secret-pass-1' }) });
+		expect((await users.get(ann.id))?.hasPassword).toBe(true);
 	});
 
 	it('keeps a password only until the relay accepts the message, and wipes it in the same write', async () => {

@@ -59,7 +59,7 @@ describe('upgrade from version 3 to 4', () => {
 		const relay = relayStore(db);
 		const outbox = outboxStore(db, relay);
 		const ids = before.users.map((u) => (u as User).id);
-		expect(await outbox.queueFor(ids, 'activation')).toEqual({ queued: 3, skipped: 0 });
+		expect(await outbox.queueFor(ids, 'activation')).toEqual({ queued: 3, skipped: 0, reasons: {} });
 		expect(await db.users.toArray()).toEqual(before.users);
 	});
 });

@@ -31,11 +31,12 @@ const ann = person({
 describe('add', () => {
 	it('stores a new user as Pending with its timestamps and derived keys', async () => {
 		const { users } = setup();
-		const added = await users.add(ann, { now: 1_700_000_000_000, hasPassword: true });
+		const added = await users.add(ann, { now: 1_700_000_000_000 });
 		expect(added).toMatchObject({
 			...ann,
 			status: 'Pending',
-			hasPassword: true,
+			// Only SMS login details give a password (outbox.queueFor).
+			hasPassword: false,
 			createdAt: 1_700_000_000_000,
 			updatedAt: 1_700_000_000_000,
 			activatedAt: null,
@@ -259,7 +260,7 @@ describe('byEmailKeys', () => {
 		keys.splice(7_000, 0, 'zoe@example.com', 'ada@example.com', 'zoe@example.com');
 		const found = await users.byEmailKeys(keys);
 		expect([...found.keys()].sort()).toEqual(['ada@example.com', 'zoe@example.com']);
-		expect(found.get('ada@example.com')).toEqual({ id: ada.id, values: ada, hasPassword: false });
+		expect(found.get('ada@example.com')).toEqual({ id: ada.id, values: ada });
 		expect(found.get('zoe@example.com')?.values).toMatchObject({ id: zoe.id, mobilePhone: '+447400123456' });
 		expect(await users.byEmailKeys([])).toEqual(new Map());
 	});

@@ -248,7 +248,8 @@ describe('the import bridge', () => {
 			'First name,Last name,Email,Password',
 			// Ada exactly as stored (another spelling of her email, an empty cell that erases nothing).
 			'Ada,,  ADA@Example.com ,',
-			// Grace with a new last name; Alan with a password he did not have; Linus is new.
+			// Grace with a new last name; Alan with a password, which is no change (no SMS carries an
+			// update's password, and Rollcall keeps none); Linus is new.
 			'Grace,Murray Hopper,grace@example.com,',
 			'Alan,Turing,alan@example.com,correct horse battery',
 			'Linus,Torvalds,linus@example.org,'
@@ -263,10 +264,10 @@ describe('the import bridge', () => {
 		expect(analysis.rows.map((row) => [row.row, row.status, row.changes])).toEqual([
 			[2, 'unchanged', undefined],
 			[3, 'update', ['lastName']],
-			[4, 'update', ['password']],
+			[4, 'unchanged', undefined],
 			[5, 'new', undefined]
 		]);
-		expect(analysis.counts).toMatchObject({ new: 1, update: 2, unchanged: 1, error: 0 });
+		expect(analysis.counts).toMatchObject({ new: 1, update: 1, unchanged: 2, error: 0 });
 
 		// Committed by the worker, which holds the Analysis (and the password) itself.
 		const summary = await bridge.commit(analysis, {
@@ -276,11 +277,12 @@ describe('the import bridge', () => {
 			now: 2_000
 		});
 		expect(summary, 'committed in the worker').toBeDefined();
-		expect(summary!.counts).toMatchObject({ created: 1, updated: 2, unchanged: 1 });
+		expect(summary!.counts).toMatchObject({ created: 1, updated: 1, unchanged: 2 });
 		expect(await db.users.get(ada.id)).toEqual(ada);
 		expect(await db.users.get(grace.id)).toMatchObject({ lastName: 'Murray Hopper', updatedAt: 2_000 });
 		expect(await db.users.where('emailKey').equals('alan@example.com').first()).toMatchObject({
-			hasPassword: true
+			hasPassword: false,
+			updatedAt: 1_000
 		});
 
 		// Checked again (the admin turns the switch off): the same lookup, and the unchanged row stays fine.

@@ -256,10 +256,15 @@ describe('account commands against the real relay', () => {
 		const link = await mailboxLink(to);
 		expect((await fetch(link)).status).toBe(200);
 
-		await app.users.setSuspended([id], true, app.clock.now);
+		// A message queued before the suspension, still waiting when it is made: the command goes first.
 		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
-		// The suspension, and again with the message (harmless: the relay already knows).
-		expect(await app.sync()).toMatchObject({ commands: { applied: 2 }, flushed: { accepted: 1 } });
+		await app.users.setSuspended([id], true, app.clock.now);
+		// One queued after it is not queued at all: a Suspended user is skipped.
+		expect(await app.outbox.queueFor([id], 'activation', { now: app.clock.now })).toMatchObject({
+			queued: 0,
+			reasons: { suspended: 1 }
+		});
+		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
 		expect(getAccount(relay.relay.db, relayId)?.isSuspended).toBe(true);
 		expect((await fetch(link)).status).toBe(410);
 		await relay.relay.delivery.settled();
@@ -294,10 +299,15 @@ describe('account commands against the real relay', () => {
 		peers.push(relay);
 		const app = await directory(relay.url, await relay.pair(), 1);
 		const [id] = app.ids as [number];
+		await app.users.update(id, { mobilePhone: '+447700900123' });
 		await app.users.setSuspended([id], true, app.clock.now);
 		expect(await app.commands.list()).toEqual([]);
 
-		await app.outbox.queueFor([id], 'activation', { now: app.clock.now });
+		// An activation email is not queued for a Suspended user; SMS login details are, and tell the relay.
+		await app.outbox.queueFor([id], 'sms-login', {
+			values: () => ({ password: 'quartz lantern orbit meadow 42' }),
+			now: app.clock.now
+		});
 		expect(await app.sync()).toMatchObject({ commands: { applied: 1 }, flushed: { accepted: 1 } });
 		await relay.relay.delivery.settled();
 		await app.sync();

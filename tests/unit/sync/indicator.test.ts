@@ -63,11 +63,12 @@ describe('the sync indicator', () => {
 
 describe('the confirm question', () => {
 	it('names how many and the first few, and who is skipped', () => {
-		expect(sendQuestion({ count: 5, names: ['Ann', 'Bob', 'Cy'], skipped: 1 })).toMatch(
-			/^Send an activation email to 5 users: Ann, Bob, Cy \+ 2 more\? 1 selected user has no email and will be skipped\./
+		const skipped = { 'no-email': { count: 1, names: ['Nemo'] } };
+		expect(sendQuestion({ count: 5, names: ['Ann', 'Bob', 'Cy'], skipped })).toBe(
+			'Send an activation email to 5 users: Ann, Bob, Cy + 2 more? It leaves as soon as this device is online and paired with the relay. 1 selected user is skipped:'
 		);
-		expect(sendQuestion({ count: 1, names: ['Ann'], skipped: 0 })).toMatch(
-			/^Send an activation email to 1 user: Ann\? It leaves/
+		expect(sendQuestion({ count: 1, names: ['Ann'], skipped: {} })).toMatch(
+			/^Send an activation email to 1 user: Ann\? It leaves .*relay\.$/
 		);
 	});
 });
