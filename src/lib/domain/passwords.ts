@@ -118,3 +118,15 @@ export function passwordStatus(user: { status: string; hasPassword: boolean }): 
 	if (user.hasPassword) return 'Initial password, in the SMS login details (never shown)';
 	return 'None yet: they choose their own from the activation email';
 }
+
+/**
+ * The field policy an import checks its rows under, as the add-user form applies it: a required password is
+ * required only when 'Send login details by SMS' carries it. Without the SMS a password goes nowhere, so a file
+ * with no Password column (or empty cells) imports under a policy that requires one.
+ */
+export function importPasswordPolicy<P extends { password?: PasswordRequirement }>(
+	policy: P,
+	isSendingSms: boolean
+): P {
+	return policy.password === 'required' && !isSendingSms ? { ...policy, password: 'optional' } : policy;
+}

@@ -18,6 +18,7 @@ import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/impor
 import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
+import { importPasswordPolicy } from '$lib/domain/passwords';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -139,6 +140,10 @@ export class ImportSession {
 	}
 	/** The policy the file is checked under: the field policy, or a preset's rules for this import only. */
 	get policy(): FieldPolicy {
+		return importPasswordPolicy(this.#basePolicy, this.#sendSms && this.canSendSms);
+	}
+	/** The policy before the password rule: a password is required only with the SMS that carries it. */
+	get #basePolicy(): FieldPolicy {
 		return this.#rules ? importPolicy(presetOf(this.#rules), settings.policy) : settings.policy;
 	}
 	/** The preset the file fits when the field policy does not (none once its rules are taken). */
@@ -148,7 +153,7 @@ export class ImportSession {
 
 	/** Whether the file gives passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
 	get canSendSms(): boolean {
-		return (this.#analysis?.passwords.size ?? 0) > 0 && this.policy.mobilePhone !== 'hidden';
+		return (this.#analysis?.passwords.size ?? 0) > 0 && this.#basePolicy.mobilePhone !== 'hidden';
 	}
 
 	/**
@@ -322,7 +327,8 @@ export class ImportSession {
 	}
 	/** Checks the file again only when the switch changes what its rows are (see hasUnreadMobiles). */
 	async setSendSms(value: boolean): Promise<void> {
-		const isChecking = this.hasUnreadMobiles;
+		// The SMS decides whether a mobile kept as typed is an error, and whether a required password is.
+		const isChecking = this.hasUnreadMobiles || this.#basePolicy.password === 'required';
 		this.#sendSms = value;
 		if (isChecking) await this.#read();
 	}
