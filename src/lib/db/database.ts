@@ -1,7 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { OutboxMessage } from '$lib/domain/outbox';
 import type { AccountCommandType } from '$lib/domain/relay-protocol';
-import type { User, UserFields } from '$lib/domain/user';
+import { searchKeys, type User, type UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -161,6 +161,24 @@ export function defineSchema(db: Dexie): void {
 	// v6: account commands for the relay, in the order they were queued (by state, then seq). A new table
 	// only: no upgrade.
 	db.version(6).stores({ commands: '++seq, &key, state' });
+	// v7: search inside words and across more fields (searchKeys): every stored user's search keys, and
+	// those of the deleted users an undo may bring back, are computed again, into the new suffix index.
+	db.version(7)
+		.stores({
+			users:
+				'++id, &emailKey, &usernameKey, &customerCodeKey, nameKey, site, *searchWords, *searchSuffixes, ' +
+				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]'
+		})
+		.upgrade(async (tx) => {
+			await tx
+				.table('users')
+				.toCollection()
+				.modify((user: User) => Object.assign(user, searchKeys(user)));
+			await tx
+				.table('trash')
+				.toCollection()
+				.modify((row: TrashRow) => Object.assign(row.user, searchKeys(row.user)));
+		});
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */
