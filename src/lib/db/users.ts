@@ -5,6 +5,7 @@ import { foldText } from '$lib/domain/text';
 import {
 	isInfixTerm,
 	matchesSearch,
+	nameOf,
 	searchTerms,
 	userKeys,
 	type User,
@@ -532,7 +533,10 @@ export function usersStore(db: RollcallDb) {
 		 * nothing waiting is sent), in the same transaction; the wipe itself waits for purgeTrash, so an undo
 		 * gives the person back an account they can still sign in to.
 		 */
-		async remove(ids: number[], now = Date.now()): Promise<{ batch: string; count: number }> {
+		async remove(
+			ids: number[],
+			now = Date.now()
+		): Promise<{ batch: string; count: number; names: string[] }> {
 			const batch = `${now}-${Math.random().toString(36).slice(2, 10)}`;
 			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
 				const users = (await db.users.bulkGet(ids)).filter((u): u is User => u !== undefined);
@@ -543,7 +547,8 @@ export function usersStore(db: RollcallDb) {
 					users.map((u) => u.id),
 					now
 				);
-				return { batch, count: users.length };
+				// Enough for a notice to name three, or two and count the rest (namesInWords).
+				return { batch, count: users.length, names: users.slice(0, 3).map(nameOf) };
 			});
 		},
 

@@ -12,8 +12,14 @@ export class UsersPage {
 	readonly count: Locator;
 	/** The open confirm dialog (closed <dialog>s are not in the accessibility tree). */
 	readonly dialog: Locator;
-	/** The notice after an action ("2 users deleted." with Undo). */
+	/** The notice after an action ("Deleted Ann Lee and Bo Chen." with Undo). */
 	readonly notice: Locator;
+	/** What the search box finds, said under it (its description). */
+	readonly searchHint: Locator;
+	/** The first-run welcome of an empty directory, with the ways in. */
+	readonly welcome: Locator;
+	/** The line shown when a search or filter matches no one, with its Clear button. */
+	readonly noMatches: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -28,6 +34,9 @@ export class UsersPage {
 			.getByRole('main')
 			.getByRole('status')
 			.filter({ has: page.getByRole('button', { name: 'Dismiss' }) });
+		this.searchHint = page.locator('#user-search-hint');
+		this.welcome = page.getByRole('region', { name: 'Welcome to Rollcall' });
+		this.noMatches = page.getByRole('main').getByText(/^No users match /);
 	}
 
 	async goto(): Promise<void> {
