@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { ImportPage } from './pages/import-page';
 import { inspect } from './pages/inspect';
@@ -138,4 +139,69 @@ test('the notice after a delete names who was deleted, and its Undo brings them 
 	await list.notice.getByRole('button', { name: 'Undo' }).click();
 	await list.expectNames(['Ann Jones', 'Bo Chen', 'Cy Dee']);
 	await expect(list.welcome).toBeHidden();
+});
+
+test('a directory kept by the version before search looked inside words is found by the new search once opened', async ({
+	browser
+}) => {
+	// robots.txt's Content-Security-Policy forbids any script: this test's own script needs to run there.
+	const context = await browser.newContext({ bypassCSP: true });
+	const page = await context.newPage();
+	// A page of the origin that does not open the database, where Dexie (the same release) writes it as
+	// Rollcall's schema version 6 did: search words were the starts of names, the email and the username.
+	await page.goto('/robots.txt');
+	await page.addScriptTag({ path: createRequire(import.meta.url).resolve('dexie/dist/dexie.js') });
+	await page.evaluate(async () => {
+		const { Dexie } = window as unknown as { Dexie: typeof import('dexie').Dexie };
+		const v6 = new Dexie('rollcall');
+		v6.version(1).stores({ users: '++id, &emailKey, status' });
+		v6.version(2).stores({
+			users:
+				'++id, &emailKey, &usernameKey, &customerCodeKey, nameKey, site, *searchWords, ' +
+				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]',
+			settings: 'key',
+			trash: '++id, batch, deletedAt'
+		});
+		v6.version(3).stores({ imports: '++id, at', importChanges: '++id, importId' });
+		v6.version(4).stores({ outbox: 'key, [state+nextAttemptAt], createdAt, userId', relay: 'key' });
+		v6.version(5).stores({ lists: 'key, builtAt, generation' });
+		v6.version(6).stores({ commands: '++seq, &key, state' });
+		const stored = (first: string, last: string, email: string, username: string, site: string) => ({
+			firstName: first,
+			lastName: last,
+			email,
+			username,
+			userType: 'Standard',
+			site,
+			inGlobalAddressBook: false,
+			nameKey: `${first} ${last}`.toLowerCase() + '\u0000' + email,
+			emailKey: email,
+			usernameKey: username,
+			searchWords: [first.toLowerCase(), last.toLowerCase(), email, email.split('@')[0], username],
+			status: 'Pending',
+			hasPassword: false,
+			createdAt: 1,
+			updatedAt: 1,
+			activatedAt: null,
+			lastLoginAt: 0
+		});
+		await v6
+			.table('users')
+			.bulkAdd([
+				stored('Ann', 'Jones', 'ann@example.net', 'ajones', 'Leeds'),
+				stored('Bo', 'Chen', 'bo@example.com', 'jsmith', 'HQ')
+			]);
+		v6.close();
+	});
+
+	const list = new UsersPage(page);
+	await list.goto();
+	await list.expectNames(['Ann Jones', 'Bo Chen']);
+	await list.search.fill('ones');
+	await list.expectNames(['Ann Jones']);
+	await list.search.fill('smith');
+	await list.expectNames(['Bo Chen']);
+	await list.search.fill('example.net leeds');
+	await list.expectNames(['Ann Jones']);
+	await context.close();
 });
