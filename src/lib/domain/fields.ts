@@ -353,7 +353,6 @@ export const fields: readonly FieldDef[] = [
 		choices: userTypes,
 		defaultValue: 'Standard',
 		isListed: true,
-		isSearched: true,
 		isSensitive: false,
 		isUnique: false,
 		isIdentity: false,

@@ -219,7 +219,10 @@ function words(value: string | undefined): string[] {
 /** What parts of a username or an email's local part are split at, as a name's words are at - ' and '.'. */
 const SEPARATORS = /[-'._+]+/u;
 
-/** A folded email's parts: the local part and its words ('j', 'smith' of 'j_smith+hr'), the domain and its labels. */
+/**
+ * A folded email's parts: the local part and its words ('j', 'smith' of 'j_smith+hr'), the domain and its
+ * labels but the last: a 'com' or 'net' alone finds too many to be worth its entry in every user's keys.
+ */
 function emailParts(email: string): { local: string[]; domain: string[] } {
 	const at = email.lastIndexOf('@');
 	if (at < 0) return { local: [], domain: [] };
@@ -227,7 +230,7 @@ function emailParts(email: string): { local: string[]; domain: string[] } {
 	const domain = email.slice(at + 1);
 	return {
 		local: [local, ...local.split(SEPARATORS)].filter(Boolean),
-		domain: [domain, ...domain.split('.')].filter(Boolean)
+		domain: [domain, ...domain.split('.').slice(0, -1)].filter(Boolean)
 	};
 }
 
@@ -237,24 +240,36 @@ export const MIN_INFIX = 3;
 /** Whether a search term is also looked for inside words (its length counted in characters, as suffixes are cut). */
 export const isInfixTerm = (term: string): boolean => [...term].length >= MIN_INFIX;
 
-/** Tokens longer than this get no inner suffixes: few search for the middle of one, and each costs its length. */
+/** Runs longer than this get no inner entries: few search for the middle of one, and each costs its length. */
 const MAX_SUFFIXED = 24;
 
-/** The suffixes of a token that start inside it, of MIN_INFIX characters or more ('ones', 'nes' of 'jones'). */
-function suffixes(token: string): string[] {
-	const chars = [...token];
-	if (chars.length > MAX_SUFFIXED) return [];
+/** Runs of letters, or of digits: 'j', 'smith' and '42' of 'j.smith42'. */
+const RUNS = /\p{L}+|\p{N}+/gu;
+
+/**
+ * What finds a term inside a token, each of MIN_INFIX characters or more: the suffixes of each run of
+ * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
+ * run that starts inside the token ('smith' and '042' of 'j.smith042'). Never one across runs ('h04'):
+ * those would nearly double the entries for terms no one types.
+ */
+function innerParts(token: string): string[] {
 	const found: string[] = [];
-	for (let start = 1; start <= chars.length - MIN_INFIX; start++) found.push(chars.slice(start).join(''));
+	for (const run of token.matchAll(RUNS)) {
+		const chars = [...run[0]];
+		if (chars.length > MAX_SUFFIXED) continue;
+		for (let start = run.index === 0 ? 1 : 0; start <= chars.length - MIN_INFIX; start++) {
+			found.push(chars.slice(start).join(''));
+		}
+	}
 	return found;
 }
 
 /**
  * The search index's entries for a user. `searchWords`: every word a search term may start (names, the
  * email whole, its local part's words, its domain and the domain's labels, the username, and the words of
- * the searched fields and custom attributes). `searchSuffixes`: the inner suffixes of the name words, the
- * username and the email's local part, so a term of MIN_INFIX characters or more is found inside them
- * ('ones' in Jones, 'smith' in jsmith), without being one more entry for each suffix that is a word.
+ * the searched fields and custom attributes). `searchSuffixes`: the inner parts of the name words, the
+ * username and the email's local part (innerParts), so a term of MIN_INFIX characters or more is found
+ * inside them ('ones' in Jones, 'smith' in jsmith); none that is already a search word.
  */
 export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
 	const email = emailKey(user.email);
@@ -279,12 +294,9 @@ export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'se
 		...searched.flatMap((value) => words(value)),
 		...customValues(user).flatMap(([, value]) => words(value))
 	]);
-	// Only the parts between separators: a term that runs across one ('n.mar') is rare, and the whole
-	// token's suffixes would nearly double the entries.
-	const atoms = [...names, ...usernameParts, ...keyed.local].flatMap((token) => token.split(SEPARATORS));
 	const suffixSet = new Set<string>();
-	for (const token of new Set(atoms)) {
-		for (const suffix of suffixes(token)) if (!wordSet.has(suffix)) suffixSet.add(suffix);
+	for (const token of new Set([...names, ...usernameParts, ...keyed.local])) {
+		for (const part of innerParts(token)) if (!wordSet.has(part)) suffixSet.add(part);
 	}
 	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
 }

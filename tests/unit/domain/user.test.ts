@@ -569,17 +569,25 @@ describe('searchKeys', () => {
 			person({ firstName: 'Ann', lastName: 'Jones', email: 'jones@example.net', username: 'jsmith' })
 		);
 		expect(searchWords).toEqual(
-			expect.arrayContaining(['ann', 'jones', 'jones@example.net', 'example.net', 'example', 'net', 'jsmith'])
+			expect.arrayContaining(['ann', 'jones', 'jones@example.net', 'example.net', 'example', 'jsmith'])
 		);
+		expect(searchWords).not.toContain('net');
 		expect(searchSuffixes.sort()).toEqual(['ith', 'mith', 'nes', 'ones', 'smith']);
 		expect(new Set(searchWords).size).toBe(searchWords.length);
 	});
 
-	it('cuts a suffix at a character, never inside one, and gives a long token none', () => {
+	it('finds a run of letters or digits inside a token, but nothing across runs', () => {
 		const { searchSuffixes } = searchKeys(
-			person({ firstName: '😀ab😀', lastName: 'Abcdefghijklmnopqrstuvwxyz', email: 'x@example.com' })
+			person({ firstName: 'Ann', email: 'ann@example.com', username: 'j.smith042' })
 		);
-		expect(searchSuffixes).toEqual(['ab😀']);
+		expect(searchSuffixes.sort()).toEqual(['042', 'ith', 'mith', 'smith']);
+	});
+
+	it('cuts a suffix at a character, never inside one, and gives a long run none', () => {
+		const { searchSuffixes } = searchKeys(
+			person({ firstName: 'a𠮷bc', lastName: 'Abcdefghijklmnopqrstuvwxyz', email: 'x@example.com' })
+		);
+		expect(searchSuffixes).toEqual(['𠮷bc']);
 		expect(searchSuffixes.every((suffix) => suffix.isWellFormed())).toBe(true);
 	});
 
@@ -679,7 +687,6 @@ describe('searchTerms', () => {
 			[jones, 'mith'],
 			[jones, 'example.net'],
 			[jones, 'example'],
-			[jones, 'net'],
 			[jones, 'hr'],
 			[jones, 'a.jones-hr@example.net'],
 			[jones, 'leeds'],
@@ -687,7 +694,6 @@ describe('searchTerms', () => {
 			[jones, 'human res'],
 			[jones, 'resources'],
 			[jones, 'payroll'],
-			[jones, 'privileged'],
 			[ada, 'bücher.de'],
 			[ada, 'bucher'],
 			[ada, 'xn--bcher-kva.de'],
@@ -710,6 +716,9 @@ describe('searchTerms', () => {
 			[jones, 'xample.net'],
 			[jones, 'epot'],
 			[jones, 'ources'],
+			// The user type has a filter of its own; a top-level domain alone finds nearly everyone.
+			[jones, 'privileged'],
+			[jones, 'net'],
 			[jeanLuc, 'jean-paul']
 		])
 	)('does not find %s by %j', (_name, user, query) => {
