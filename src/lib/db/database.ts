@@ -1,7 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { OutboxMessage } from '$lib/domain/outbox';
 import type { AccountCommandType } from '$lib/domain/relay-protocol';
-import { searchKeys, type User, type UserFields } from '$lib/domain/user';
+import type { User, UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -170,14 +170,22 @@ export function defineSchema(db: Dexie): void {
 				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]'
 		})
 		.upgrade(async (tx) => {
+			// Read through restoreUser, as v2 did: a damaged record gets keys rather than failing the upgrade
+			// (the database would then never open again); its stored values are left as they are.
+			const rekey = (user: Record<string, unknown>) => {
+				const { searchWords, searchSuffixes } = restoreUser(user);
+				Object.assign(user, { searchWords, searchSuffixes });
+			};
 			await tx
 				.table('users')
 				.toCollection()
-				.modify((user: User) => Object.assign(user, searchKeys(user)));
+				.modify((user: Record<string, unknown>) => rekey(user));
 			await tx
 				.table('trash')
 				.toCollection()
-				.modify((row: TrashRow) => Object.assign(row.user, searchKeys(row.user)));
+				.modify((row: { user?: Record<string, unknown> }) => {
+					if (typeof row.user === 'object' && row.user !== null) rekey(row.user);
+				});
 		});
 }
 

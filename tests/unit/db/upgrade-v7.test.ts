@@ -57,6 +57,9 @@ async function createV6(name: string) {
 		deletedAt: 9,
 		user: { ...v6User(bo, ['bo', 'chen', 'bo@example.com', 'jsmith']), id: 40 }
 	});
+	// A damaged record (no email, a name that is not text) must not stop the upgrade: the database would
+	// never open again.
+	await v6.table('trash').add({ batch: 'b2', deletedAt: 9, user: { id: 41, firstName: 7 } });
 	const stored = await v6.table('users').toArray();
 	v6.close();
 	return { ids, stored };
