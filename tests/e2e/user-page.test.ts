@@ -24,8 +24,8 @@ test('a user deleted from their own page can be undone from the list the admin l
 
 	await expect(page).toHaveURL(/\/$/);
 	await list.expectNames(['Ann Archer']);
-	await expect(list.notice).toContainText('1 user deleted.');
+	await expect(list.notice).toContainText('Deleted Emma Stone.');
 	await list.notice.getByRole('button', { name: 'Undo' }).click();
 	await list.expectNames(['Ann Archer', 'Emma Stone']);
-	await expect(list.notice).toContainText('1 user restored.');
+	await expect(list.notice).toContainText('Restored Emma Stone.');
 });

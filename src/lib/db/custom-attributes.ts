@@ -7,7 +7,7 @@ import {
 	type FieldPolicy,
 	type Requirement
 } from '$lib/domain/policy';
-import { userKeys, type User } from '$lib/domain/user';
+import { searchKeys, type User } from '$lib/domain/user';
 import type { RollcallDb } from './database';
 
 /** Refused before anything was written: the name is taken, or the attribute is gone (another tab). */
@@ -47,7 +47,7 @@ export function customAttributesStore(db: RollcallDb) {
 			.modify((user: User) => {
 				rekey(user as unknown as Values, from, to);
 				// The value's words leave the search index with it.
-				if (to === undefined) user.searchWords = userKeys(user).searchWords;
+				if (to === undefined) Object.assign(user, searchKeys(user));
 			});
 		// Returning false leaves a record that had no value unwritten.
 		await db.importChanges.toCollection().modify((row) => {

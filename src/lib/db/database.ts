@@ -161,6 +161,32 @@ export function defineSchema(db: Dexie): void {
 	// v6: account commands for the relay, in the order they were queued (by state, then seq). A new table
 	// only: no upgrade.
 	db.version(6).stores({ commands: '++seq, &key, state' });
+	// v7: search inside words and across more fields (searchKeys): every stored user's search keys, and
+	// those of the deleted users an undo may bring back, are computed again, into the new suffix index.
+	db.version(7)
+		.stores({
+			users:
+				'++id, &emailKey, &usernameKey, &customerCodeKey, nameKey, site, *searchWords, *searchSuffixes, ' +
+				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]'
+		})
+		.upgrade(async (tx) => {
+			// Read through restoreUser, as v2 did: a damaged record gets keys rather than failing the upgrade
+			// (the database would then never open again); its stored values are left as they are.
+			const rekey = (user: Record<string, unknown>) => {
+				const { searchWords, searchSuffixes } = restoreUser(user);
+				Object.assign(user, { searchWords, searchSuffixes });
+			};
+			await tx
+				.table('users')
+				.toCollection()
+				.modify((user: Record<string, unknown>) => rekey(user));
+			await tx
+				.table('trash')
+				.toCollection()
+				.modify((row: { user?: Record<string, unknown> }) => {
+					if (typeof row.user === 'object' && row.user !== null) rekey(row.user);
+				});
+		});
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */

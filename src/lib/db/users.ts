@@ -2,7 +2,16 @@ import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
-import { searchTerms, userKeys, type User, type UserFields, type UserStatus } from '$lib/domain/user';
+import {
+	isInfixTerm,
+	matchesSearch,
+	nameOf,
+	searchTerms,
+	userKeys,
+	type User,
+	type UserFields,
+	type UserStatus
+} from '$lib/domain/user';
 import type { ExistingUser, UniqueField } from '$lib/import/rows';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
@@ -82,11 +91,6 @@ export function prefixRanges(term: string): [string, string][] {
 function orderRanges(): [IndexableType, IndexableType][] {
 	const bounds: IndexableType[] = [Dexie.minKey, ...RANGE_CUTS, '\uffff', Dexie.maxKey];
 	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
-}
-
-/** Whether every term starts one of the user's search words (what the searchWords index answers). */
-export function matchesSearch(user: Pick<User, 'searchWords'>, terms: readonly string[]): boolean {
-	return terms.every((term) => user.searchWords.some((word) => word.startsWith(term)));
 }
 
 function isFiltered(query: ListQuery): boolean {
@@ -345,7 +349,7 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		/**
-		 * The ids among `ordered` (in that order) whose names, email or username match every search term,
+		 * The ids among `ordered` (in that order) that match every search term (see matchesSearch),
 		 * or undefined once `isWanted` says the answer is no longer wanted (a newer keystroke). A short term
 		 * matches a large share of a big directory: its index range is read in parts, so that other reads
 		 * (the rows on screen) go between them and a newer search need not wait for the whole range.
@@ -358,10 +362,14 @@ export function usersStore(db: RollcallDb) {
 			const sets: Set<number>[] = [];
 			for (const term of searchTerms(search)) {
 				const found = new Set<number>();
-				for (const [lower, upper] of prefixRanges(term)) {
-					if (!isWanted()) return undefined;
-					const keys = await db.users.where('searchWords').between(lower, upper, true, false).primaryKeys();
-					for (const key of keys) found.add(key);
+				// A longer term is also looked for inside words: see searchKeys.
+				const indexes = isInfixTerm(term) ? ['searchWords', 'searchSuffixes'] : ['searchWords'];
+				for (const index of indexes) {
+					for (const [lower, upper] of prefixRanges(term)) {
+						if (!isWanted()) return undefined;
+						const keys = await db.users.where(index).between(lower, upper, true, false).primaryKeys();
+						for (const key of keys) found.add(key);
+					}
 				}
 				sets.push(found);
 			}
@@ -528,7 +536,10 @@ export function usersStore(db: RollcallDb) {
 		 * nothing waiting is sent), in the same transaction; the wipe itself waits for purgeTrash, so an undo
 		 * gives the person back an account they can still sign in to.
 		 */
-		async remove(ids: number[], now = Date.now()): Promise<{ batch: string; count: number }> {
+		async remove(
+			ids: number[],
+			now = Date.now()
+		): Promise<{ batch: string; count: number; names: string[] }> {
 			const batch = `${now}-${Math.random().toString(36).slice(2, 10)}`;
 			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
 				const users = (await db.users.bulkGet(ids)).filter((u): u is User => u !== undefined);
@@ -539,7 +550,8 @@ export function usersStore(db: RollcallDb) {
 					users.map((u) => u.id),
 					now
 				);
-				return { batch, count: users.length };
+				// Enough for a notice to name three, or two and count the rest (namesInWords).
+				return { batch, count: users.length, names: users.slice(0, 3).map(nameOf) };
 			});
 		},
 

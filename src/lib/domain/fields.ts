@@ -112,6 +112,11 @@ export interface FieldDef {
 	/** Shown as a column of the Users list when the policy does not hide it. */
 	isListed?: boolean;
 	/**
+	 * Its words are found by the Users list's search (see searchKeys). Names and email are always
+	 * searched, by rules of their own.
+	 */
+	isSearched?: boolean;
+	/**
 	 * Other names a spreadsheet column may have for this field (normalised: lower case, no accents or
 	 * punctuation), in English and in the languages of European Excel users: Outlook's contact headers in
 	 * German, French, Spanish, Italian, Dutch and Portuguese, the Microsoft 365 German template's labels
@@ -311,6 +316,7 @@ export const fields: readonly FieldDef[] = [
 		isUnique: true,
 		isIdentity: false,
 		isListed: true,
+		isSearched: true,
 		aliases: [
 			'username',
 			'user name',
@@ -358,6 +364,7 @@ export const fields: readonly FieldDef[] = [
 	textField('site', 'Site', 128, {
 		defaultValue: 'HQ',
 		isListed: true,
+		isSearched: true,
 		hint: 'Left empty: HQ.',
 		autocomplete: 'off',
 		aliases: ['site', 'location']
@@ -408,6 +415,7 @@ export const fields: readonly FieldDef[] = [
 	]),
 	textField('company', 'Company', 128, {
 		group: 'Organisation',
+		isSearched: true,
 		autocomplete: 'organization',
 		aliases: [
 			'company',
@@ -424,6 +432,7 @@ export const fields: readonly FieldDef[] = [
 	}),
 	textField('jobTitle', 'Job title', 128, {
 		group: 'Organisation',
+		isSearched: true,
 		autocomplete: 'organization-title',
 		// Not German or Dutch 'Titel', nor 'Anrede': personal titles (Dr., Frau). French Outlook writes 'Titre'
 		// twice, the personal title first: the last is the job title (known-columns.ts titleTwice).
@@ -447,6 +456,7 @@ export const fields: readonly FieldDef[] = [
 	textField('department', 'Department', 128, {
 		group: 'Organisation',
 		isListed: true,
+		isSearched: true,
 		autocomplete: 'off',
 		aliases: ['department', 'dept', 'abteilung', 'service', 'departamento', 'reparto', 'afdeling']
 	}),
@@ -644,7 +654,8 @@ function customField(key: CustomFieldKey): FieldDef {
 		...textField(key, label, CUSTOM_VALUE_MAX, { autocomplete: 'off', aliases: [] }),
 		group: 'Custom attributes',
 		isCustom: true,
-		isListed: true
+		isListed: true,
+		isSearched: true
 	};
 }
 

@@ -2,6 +2,7 @@ import { parseCountry } from './country';
 import { emailKey } from './email';
 import {
 	field,
+	fields,
 	isCustomKey,
 	type CustomFieldKey,
 	type FieldContext,
@@ -68,8 +69,10 @@ export interface UserKeys {
 	emailKey: string;
 	usernameKey?: string;
 	customerCodeKey?: string;
-	/** Folded word prefixes a search can start with: names, email, username, custom attributes. */
+	/** Folded words a search term may start: see searchKeys. */
 	searchWords: string[];
+	/** Inner suffixes of the name words, username and email local part, for longer terms: see searchKeys. */
+	searchSuffixes: string[];
 }
 
 export interface User extends UserFields, UserKeys {
@@ -213,29 +216,135 @@ function words(value: string | undefined): string[] {
 	return [...whole, ...whole.flatMap((word) => word.split(/[-'.]+/u)).filter(Boolean)];
 }
 
+/** What parts of a username or an email's local part are split at, as a name's words are at - ' and '.'. */
+const SEPARATORS = /[-'._+]+/u;
+
+/**
+ * A folded email's parts: the local part and its words ('j', 'smith' of 'j_smith+hr'), the domain and its
+ * labels but the last: a 'com' or 'net' alone finds too many to be worth its entry in every user's keys.
+ */
+function emailParts(email: string): { local: string[]; domain: string[] } {
+	const at = email.lastIndexOf('@');
+	if (at < 0) return { local: [], domain: [] };
+	const local = email.slice(0, at);
+	const domain = email.slice(at + 1);
+	return {
+		local: [local, ...local.split(SEPARATORS)].filter(Boolean),
+		domain: [domain, ...domain.split('.').slice(0, -1)].filter(Boolean)
+	};
+}
+
+/** The shortest search term that also matches inside a word; a shorter one matches only the start of words. */
+export const MIN_INFIX = 3;
+
+/** Whether a search term is also looked for inside words (its length counted in characters, as suffixes are cut). */
+export const isInfixTerm = (term: string): boolean => [...term].length >= MIN_INFIX;
+
+/** Runs longer than this get no inner entries: few search for the middle of one, and each costs its length. */
+const MAX_SUFFIXED = 24;
+
+/** Runs of letters, or of digits: 'j', 'smith' and '42' of 'j.smith42'. */
+const RUNS = /\p{L}+|\p{N}+/gu;
+
+/**
+ * What finds a term inside a token, each of MIN_INFIX characters or more: the suffixes of each run of
+ * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
+ * run that starts inside the token ('smith' and '042' of 'j.smith042'). Never one across runs ('h04'):
+ * those would nearly double the entries for terms no one types.
+ */
+function innerParts(token: string): string[] {
+	const found: string[] = [];
+	for (const run of token.matchAll(RUNS)) {
+		const chars = [...run[0]];
+		if (chars.length > MAX_SUFFIXED) continue;
+		for (let start = run.index === 0 ? 1 : 0; start <= chars.length - MIN_INFIX; start++) {
+			found.push(chars.slice(start).join(''));
+		}
+	}
+	return found;
+}
+
+/**
+ * The search index's entries for a user. `searchWords`: every word a search term may start (names, the
+ * email whole, its local part's words, its domain and the domain's labels, the username, and the words of
+ * the searched fields and custom attributes). `searchSuffixes`: the inner parts of the name words, the
+ * username and the email's local part (innerParts), so a term of MIN_INFIX characters or more is found
+ * inside them ('ones' in Jones, 'smith' in jsmith); none that is already a search word.
+ */
+export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
+	const email = emailKey(user.email);
+	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
+	const typed = emailParts(foldText(user.email));
+	const keyed = emailParts(email);
+	// Not nameOf: with no name it falls back to the username or email, which have rules of their own.
+	const names = [...words(user.displayName), ...words(user.firstName), ...words(user.lastName)];
+	const username = user.username ? foldText(user.username) : undefined;
+	const usernameParts = username ? [username, ...username.split(SEPARATORS)].filter(Boolean) : [];
+	const searched = fields
+		.filter((def) => def.isSearched)
+		.map((def) => user[def.key as keyof UserFields])
+		.filter((value): value is string => typeof value === 'string');
+	const wordSet = new Set([
+		...names,
+		...(email ? [email] : []),
+		...keyed.local,
+		...keyed.domain,
+		...typed.domain,
+		...usernameParts,
+		...searched.flatMap((value) => words(value)),
+		...customValues(user).flatMap(([, value]) => words(value))
+	]);
+	const suffixSet = new Set<string>();
+	for (const token of new Set([...names, ...usernameParts, ...keyed.local])) {
+		for (const part of innerParts(token)) if (!wordSet.has(part)) suffixSet.add(part);
+	}
+	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
+}
+
 /** Derives the stored sort, search and uniqueness keys from a user's fields. */
 export function userKeys(user: UserFields): UserKeys {
 	const email = emailKey(user.email);
-	const searchWords = new Set([
-		...words(nameOf(user)),
-		...words(user.firstName),
-		...words(user.lastName),
-		email,
-		...words(email.split('@')[0]),
-		...customValues(user).flatMap(([, value]) => words(value))
-	]);
 	const username = user.username ? foldText(user.username) : undefined;
-	if (username) searchWords.add(username);
 	return {
 		// The email breaks ties between people of the same name, so the order is total and stable.
 		nameKey: `${foldText(nameOf(user))}\u0000${email}`,
 		emailKey: email,
 		usernameKey: username,
 		customerCodeKey: user.customerCode?.trim().toLowerCase() || undefined,
-		searchWords: [...searchWords]
+		...searchKeys(user)
 	};
 }
 
+/**
+ * Whether every search term matches the user as the search index answers it: the start of one of their
+ * search words, or, for a term of MIN_INFIX characters or more, the start of one of their inner suffixes.
+ */
+export function matchesSearch(
+	user: Pick<UserKeys, 'searchWords' | 'searchSuffixes'>,
+	terms: readonly string[]
+): boolean {
+	const starts = (keys: readonly string[] | undefined, term: string) =>
+		keys?.some((key) => key.startsWith(term)) ?? false;
+	return terms.every(
+		(term) => starts(user.searchWords, term) || (isInfixTerm(term) && starts(user.searchSuffixes, term))
+	);
+}
+
+/**
+ * What the search box finds under a policy, in the admin's words, for its hint: names, email, then the
+ * searched fields the policy shows (the registry's order), then custom attributes if there are any.
+ */
+export function searchHint(policy: FieldPolicy): string {
+	const shown = fieldsOf(policy).filter((def) => def.isSearched && policy[def.key] !== 'hidden');
+	const labels = [
+		'name',
+		'email (or just its domain)',
+		...shown.filter((def) => !def.isCustom).map((def) => def.label.toLowerCase()),
+		...(shown.some((def) => def.isCustom) ? ['custom attributes'] : [])
+	];
+	const listed = `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
+	return `Finds ${listed}. From ${MIN_INFIX} letters, also inside names, usernames and emails.`;
+}
 /** Folds a search the way the keys are folded, into the word prefixes that must all match. */
 export function searchTerms(query: string): string[] {
 	return foldText(query).split(/[\s]+/u).filter(Boolean);

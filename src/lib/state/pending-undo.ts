@@ -2,6 +2,8 @@
 export interface Deletion {
 	batch: string;
 	count: number;
+	/** The first few deleted users' names, in order, for the notice. */
+	names: string[];
 }
 
 let pending: Deletion | null = null;

@@ -31,3 +31,12 @@ export async function inspectAtBothSizes(page: Page, name: string): Promise<void
 	}
 	if (before) await page.setViewportSize(before);
 }
+
+/** Photographs the page as it is (tests/e2e/screenshots/<name>.png), then fails on serious axe violations. */
+export async function inspect(page: Page, name: string): Promise<void> {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, caret: 'hide' });
+	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+	const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}

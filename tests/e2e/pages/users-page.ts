@@ -12,13 +12,19 @@ export class UsersPage {
 	readonly count: Locator;
 	/** The open confirm dialog (closed <dialog>s are not in the accessibility tree). */
 	readonly dialog: Locator;
-	/** The notice after an action ("2 users deleted." with Undo). */
+	/** The notice after an action ("Deleted Ann Lee and Bo Chen." with Undo). */
 	readonly notice: Locator;
 	/** The Columns button and the panel it opens ("Columns shown on this device"). */
 	readonly columnsButton: Locator;
 	readonly columnChooser: Locator;
 	/** The tooltip with the whole values of cut cells. */
 	readonly fullValue: Locator;
+	/** What the search box finds, said under it (its description). */
+	readonly searchHint: Locator;
+	/** The first-run welcome of an empty directory, with the ways in. */
+	readonly welcome: Locator;
+	/** The line shown when a search or filter matches no one, with its Clear button. */
+	readonly noMatches: Locator;
 
 	constructor(page: Page) {
 		this.page = page;
@@ -36,6 +42,9 @@ export class UsersPage {
 		this.columnsButton = page.getByRole('button', { name: 'Columns' });
 		this.columnChooser = page.getByRole('group', { name: 'Columns shown on this device' });
 		this.fullValue = page.getByRole('tooltip');
+		this.searchHint = page.locator('#user-search-hint');
+		this.welcome = page.getByRole('region', { name: 'Welcome to Rollcall' });
+		this.noMatches = page.getByRole('main').getByText(/^No users match /);
 	}
 
 	async goto(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoment, formatShortMoment } from '$lib/components/format';
+import { formatMoment, formatShortMoment, namesInWords } from '$lib/components/format';
 
 const NOW = Date.parse('2026-12-07T15:00:00Z');
 const at = (iso: string) => Date.parse(iso);
@@ -31,5 +31,19 @@ describe('formatShortMoment', () => {
 		expect(formatShortMoment(time, NOW).length).toBeLessThan(formatMoment(time).length);
 		expect(formatShortMoment(null, NOW)).toBe('Never');
 		expect(formatShortMoment(null, NOW, '—')).toBe('—');
+	});
+});
+
+describe('namesInWords', () => {
+	const three = ['Ann Lee', 'Bo Chen', 'Cy Dee'];
+	it.each<[string[], number, string]>([
+		[['Ann Lee'], 1, 'Ann Lee'],
+		[['Ann Lee', 'Bo Chen'], 2, 'Ann Lee and Bo Chen'],
+		[three, 3, 'Ann Lee, Bo Chen and Cy Dee'],
+		[three, 4, 'Ann Lee, Bo Chen and 2 others'],
+		[three, 5, 'Ann Lee, Bo Chen and 3 others'],
+		[[], 0, '0 users']
+	])('names %j of %i as %j', (names, count, words) => {
+		expect(namesInWords(names, count)).toBe(words);
 	});
 });

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach } from 'vitest';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { defaultQuery, type ListQuery } from '$lib/db/users';
-import type { UserFields } from '$lib/domain/user';
+import { searchKeys, type User, type UserFields } from '$lib/domain/user';
 
 let counter = 0;
 const opened: RollcallDb[] = [];
@@ -33,6 +33,11 @@ afterEach(() => {
 /** Valid user fields, as validateUser would give them, with the given overrides. */
 export function person(overrides: Partial<UserFields> & Pick<UserFields, 'email'>): UserFields {
 	return { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...overrides };
+}
+
+/** A stored user with the search keys its values give now (a change to a searched field changes them). */
+export function withSearch(user: User): User {
+	return { ...user, ...searchKeys(user) };
 }
 
 /** The list query with the given changes. */

@@ -4,7 +4,7 @@ import { importErrorMessage, ImportRefusedError, importsStore, type ImportMode }
 import { usersStore } from '$lib/db/users';
 import { userKeys, type User, type UserFields } from '$lib/domain/user';
 import type { CheckedRow } from '$lib/import/rows';
-import { freshDb, person } from './helpers';
+import { freshDb, person, withSearch } from './helpers';
 import { check, rejection, snapshot } from './import-helpers';
 
 const AT = 1_800_000_000_000;
@@ -104,7 +104,7 @@ describe('commit', () => {
 			lastLoginAt: 0
 		});
 		// Only the changed cell is written; the empty cells keep Ann's username, department and site.
-		expect(await db.users.get(ann.id)).toEqual({ ...ann, jobTitle: 'Head nurse', updatedAt: AT });
+		expect(await db.users.get(ann.id)).toEqual(withSearch({ ...ann, jobTitle: 'Head nurse', updatedAt: AT }));
 		expect(await db.users.get(bob.id)).toEqual(bob);
 		expect(await db.users.count()).toBe(3);
 		expect(await imports.history()).toEqual([
@@ -217,7 +217,7 @@ describe('an update never erases', () => {
 		];
 		const summary = await imports.commit(rows, options('all-or-nothing'));
 		expect(summary.counts.updated).toBe(1);
-		expect(await db.users.get(ann.id)).toEqual({ ...ann, company: 'Acme', updatedAt: AT });
+		expect(await db.users.get(ann.id)).toEqual(withSearch({ ...ann, company: 'Acme', updatedAt: AT }));
 	});
 
 	it('the password either: it is never a stored field, even when listed', async () => {
@@ -235,12 +235,9 @@ describe('an update never erases', () => {
 			hasPassword: true
 		};
 		await imports.commit([update], options('all-or-nothing'));
-		expect(await db.users.get(ann.id)).toEqual({
-			...ann,
-			jobTitle: 'Matron',
-			hasPassword: false,
-			updatedAt: AT
-		});
+		expect(await db.users.get(ann.id)).toEqual(
+			withSearch({ ...ann, jobTitle: 'Matron', hasPassword: false, updatedAt: AT })
+		);
 	});
 });
 

@@ -203,7 +203,8 @@ describe('kept lists', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(5);
-		expect(await db.lists.count()).toBe(0);
+		// The upgrades' writes to users stamp a generation, but no list is kept.
+		expect(await db.lists.filter((row) => row.ids !== undefined).count()).toBe(0);
 		expect(await usersStore(db).listIds(query())).toHaveLength(1);
 	});
 

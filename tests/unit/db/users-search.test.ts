@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesSearch, prefixRanges, usersStore } from '$lib/db/users';
-import { searchTerms } from '$lib/domain/user';
+import { prefixRanges, usersStore } from '$lib/db/users';
+import { matchesSearch, searchTerms } from '$lib/domain/user';
 import { freshDb, person, query } from './helpers';
 
 /** Whether `word` falls in one of the ranges, as IndexedDB compares strings (by UTF-16 code unit). */
@@ -51,7 +51,22 @@ describe('search', () => {
 		const users = await directory();
 		const base = await users.listIds(query());
 		const rows = (await users.rows(base)).filter((u) => u !== undefined);
-		for (const search of ['m', 'ma', 'mar', 'maria', 'm l', 'zo', 'ZOË', 'x', 'p1@', 'ma ma']) {
+		for (const search of [
+			'm',
+			'ma',
+			'mar',
+			'maria',
+			'm l',
+			'zo',
+			'ZOË',
+			'x',
+			'p1@',
+			'ma ma',
+			'ar',
+			'ari',
+			'opez',
+			'rt ma'
+		]) {
 			const expected = rows.filter((u) => matchesSearch(u, searchTerms(search))).map((u) => u.id);
 			expect(await users.searchIds(base, search), search).toEqual(expected);
 			expect(await users.listIds(query({ search })), search).toEqual(expected);
@@ -80,6 +95,47 @@ describe('search', () => {
 		const all = await users.firstMatches(base, 'ma', 100, 1000);
 		expect(all.isAll).toBe(true);
 		expect(all.ids).toEqual(await users.searchIds(base, 'ma'));
+	});
+});
+
+describe('search inside words and across the listed fields', () => {
+	it('finds by the middle of a name or username, an email domain, a site and a department', async () => {
+		const users = usersStore(freshDb('search-wide'));
+		const jones = await users.add(
+			person({
+				firstName: 'Ann',
+				lastName: 'Jones',
+				email: 'ann@example.net',
+				username: 'ajones',
+				site: 'Leeds',
+				department: 'Finance'
+			})
+		);
+		const smith = await users.add(
+			person({
+				firstName: 'Bo',
+				lastName: 'Chen',
+				email: 'bo@example.com',
+				username: 'jsmith',
+				department: 'Sales'
+			})
+		);
+		const base = await users.listIds(query());
+		expect(await users.searchIds(base, 'ones')).toEqual([jones.id]);
+		expect(await users.searchIds(base, 'smith')).toEqual([smith.id]);
+		expect(await users.searchIds(base, 'example.net')).toEqual([jones.id]);
+		expect(await users.searchIds(base, 'example')).toEqual([jones.id, smith.id]);
+		expect(await users.searchIds(base, 'leeds')).toEqual([jones.id]);
+		expect(await users.searchIds(base, 'HQ')).toEqual([smith.id]);
+		expect(await users.searchIds(base, 'fin')).toEqual([jones.id]);
+		expect(await users.listIds(query({ search: 'sales mit' }))).toEqual([smith.id]);
+		// Two letters match only the start of a word: 'on' is inside Jones, not the start of any of Ann's words.
+		expect(await users.searchIds(base, 'on')).toEqual([]);
+		// An edit moves the user's keys with it.
+		await users.update(jones.id, { lastName: 'Brown', department: 'Legal' });
+		expect(await users.searchIds(base, 'rown')).toEqual([jones.id]);
+		expect(await users.searchIds(base, 'finance')).toEqual([]);
+		expect(await users.searchIds(base, 'legal')).toEqual([jones.id]);
 	});
 });
 

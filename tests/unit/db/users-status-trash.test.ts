@@ -74,8 +74,10 @@ describe('remove and undoRemove', () => {
 	it('removes users and puts them back with the same ids and fields', async () => {
 		const { users, pending, active } = await setup();
 		const other = await users.add(person({ firstName: 'Kim', email: 'kim@example.com' }));
-		const { batch, count } = await users.remove([pending.id, active.id, 9_999], 500);
+		const { batch, count, names } = await users.remove([pending.id, active.id, 9_999], 500);
 		expect(count).toBe(2);
+		// For the notice, in the order asked: 'Deleted Pat Pending and Alex Active.'
+		expect(names).toEqual(['Pat Pending', 'Alex Active']);
 		expect(await users.get(pending.id)).toBeUndefined();
 		expect(await users.get(active.id)).toBeUndefined();
 		expect(await users.count()).toBe(1);
@@ -91,6 +93,15 @@ describe('remove and undoRemove', () => {
 		// The batch is spent: undoing twice restores nothing more.
 		expect(await users.undoRemove(batch)).toBe(0);
 		expect(await users.count()).toBe(3);
+	});
+
+	it('names no more of a big deletion than a notice shows: the first three asked for', async () => {
+		const { users } = await setup();
+		const ids: number[] = [];
+		for (const name of ['Eve', 'Dee', 'Cy', 'Bo', 'Ann']) {
+			ids.push((await users.add(person({ firstName: name, email: `${name}@example.com` }))).id);
+		}
+		expect(await users.remove(ids, 500)).toMatchObject({ count: 5, names: ['Eve', 'Dee', 'Cy'] });
 	});
 
 	it('undoes one deletion without touching another', async () => {

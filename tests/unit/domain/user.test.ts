@@ -12,7 +12,10 @@ import { defaultPolicy, presets, restorePolicy, type FieldPolicy } from '../../.
 import {
 	contextOf,
 	customValues,
+	matchesSearch,
 	nameOf,
+	searchHint,
+	searchKeys,
 	searchTerms,
 	userKeys,
 	validateField,
@@ -493,11 +496,10 @@ const person = (fields: Partial<UserFields> & Pick<UserFields, 'email'>): UserFi
 	...fields
 });
 
-/** The rule the users table searches by: every term is the start of one of the person's words. */
+/** The rule the users table searches by (matchesSearch), over the keys userKeys derives. */
 const finds = (user: UserFields, query: string) => {
-	const { searchWords } = userKeys(user);
 	const terms = searchTerms(query);
-	return terms.length > 0 && terms.every((term) => searchWords.some((word) => word.startsWith(term)));
+	return terms.length > 0 && matchesSearch(userKeys(user), terms);
 };
 
 describe('userKeys', () => {
@@ -561,6 +563,67 @@ describe('userKeys', () => {
 	});
 });
 
+describe('searchKeys', () => {
+	it('keeps the suffixes of the name words, username and local part apart, from 3 characters, with no duplicate', () => {
+		const { searchWords, searchSuffixes } = searchKeys(
+			person({ firstName: 'Ann', lastName: 'Jones', email: 'jones@example.net', username: 'jsmith' })
+		);
+		expect(searchWords).toEqual(
+			expect.arrayContaining(['ann', 'jones', 'jones@example.net', 'example.net', 'example', 'jsmith'])
+		);
+		expect(searchWords).not.toContain('net');
+		expect(searchSuffixes.sort()).toEqual(['ith', 'mith', 'nes', 'ones', 'smith']);
+		expect(new Set(searchWords).size).toBe(searchWords.length);
+	});
+
+	it('finds a run of letters or digits inside a token, but nothing across runs', () => {
+		const { searchSuffixes } = searchKeys(
+			person({ firstName: 'Ann', email: 'ann@example.com', username: 'j.smith042' })
+		);
+		expect(searchSuffixes.sort()).toEqual(['042', 'ith', 'mith', 'smith']);
+	});
+
+	it('cuts a suffix at a character, never inside one, and gives a long run none', () => {
+		const { searchSuffixes } = searchKeys(
+			person({ firstName: 'a𠮷bc', lastName: 'Abcdefghijklmnopqrstuvwxyz', email: 'x@example.com' })
+		);
+		expect(searchSuffixes).toEqual(['𠮷bc']);
+		expect(searchSuffixes.every((suffix) => suffix.isWellFormed())).toBe(true);
+	});
+
+	it('finds by a search word only what its owner holds: a property over random people', () => {
+		const word = fc.stringMatching(/^[a-z]{1,10}$/u);
+		fc.assert(
+			fc.property(word, word, word, (first, last, name) => {
+				const user = person({ firstName: first, lastName: last, email: `${name}@example.org` });
+				const keys = searchKeys(user);
+				// Every inner part of 3 or more of a name word is found; a 1-2 letter one only at the start.
+				for (const token of [first, last, name]) {
+					for (let start = 0; start < token.length; start++) {
+						for (let end = start + 1; end <= token.length; end++) {
+							const part = token.slice(start, end);
+							if (start === 0 || part.length >= 3) expect(matchesSearch(keys, [part])).toBe(true);
+						}
+					}
+				}
+				expect(matchesSearch(keys, ['q' + first + last + name])).toBe(false);
+			})
+		);
+	});
+});
+
+describe('searchHint', () => {
+	it('names what the policy shows of the searched fields, and custom attributes only when there are some', () => {
+		expect(searchHint(defaultPolicy)).toMatch(
+			/^Finds name, email \(or just its domain\), .*site.* and department\./
+		);
+		expect(searchHint(defaultPolicy)).not.toContain('custom');
+		const withCustom = { ...defaultPolicy, site: 'hidden', 'custom:Badge': 'optional' } as FieldPolicy;
+		expect(searchHint(withCustom)).not.toContain('site');
+		expect(searchHint(withCustom)).toMatch(/ and custom attributes\. From 3 letters, also inside /);
+	});
+});
+
 /** Rows of [person, query], titled by the person's name. */
 const searches = (rows: [UserFields, string][]) =>
 	rows.map(([user, query]) => [nameOf(user), user, query] as const);
@@ -604,11 +667,58 @@ describe('searchTerms', () => {
 		expect(finds(user, query)).toBe(true);
 	});
 
+	const jones = person({
+		firstName: 'Ann',
+		lastName: 'Jones',
+		email: 'a.jones-hr@Example.NET',
+		username: 'jsmith',
+		site: 'Leeds Depot',
+		department: 'Human Resources',
+		jobTitle: 'Payroll clerk',
+		userType: 'Privileged'
+	});
+	const ada = person({ firstName: 'Ada', email: 'ada@bücher.de', company: 'Acme Ltd' });
+
+	it.each(
+		searches([
+			[jones, 'ones'],
+			[jones, 'ONES ann'],
+			[jones, 'smith'],
+			[jones, 'mith'],
+			[jones, 'example.net'],
+			[jones, 'example'],
+			[jones, 'hr'],
+			[jones, 'a.jones-hr@example.net'],
+			[jones, 'leeds'],
+			[jones, 'depot'],
+			[jones, 'human res'],
+			[jones, 'resources'],
+			[jones, 'payroll'],
+			[ada, 'bücher.de'],
+			[ada, 'bucher'],
+			[ada, 'xn--bcher-kva.de'],
+			[ada, 'acme']
+		])
+	)('finds %s by the middle of a word, an email part or a listed field: %j', (_name, user, query) => {
+		expect(finds(user, query)).toBe(true);
+	});
+
 	it.each(
 		searches([
 			[elodie, 'zoe'],
 			[elodie, 'elodie smith'],
-			[elodie, 'artin'],
+			[elodie, 'ar'],
+			[elodie, 'ie'],
+			[elodie, 'e.com'],
+			[elodie, 'odie.martin@example.com'],
+			[jones, 'on'],
+			[jones, 'sm'],
+			[jones, 'xample.net'],
+			[jones, 'epot'],
+			[jones, 'ources'],
+			// The user type has a filter of its own; a top-level domain alone finds nearly everyone.
+			[jones, 'privileged'],
+			[jones, 'net'],
 			[jeanLuc, 'jean-paul']
 		])
 	)('does not find %s by %j', (_name, user, query) => {
