@@ -1,8 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { AddUserPage } from './pages/add-user-page';
 import { OutboxPage } from './pages/outbox-page';
+import { people } from './pages/people';
+import { SettingsPage } from './pages/settings-page';
 
 const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
 const DAY = 86_400_000;
@@ -24,6 +27,13 @@ async function inspect(page: Page, name: string): Promise<string[]> {
 	return violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 		.map((v) => `${name}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** How far apart two elements' tops are, in CSS pixels: a confirmation belongs beside what it confirms. */
+async function distance(a: Locator, b: Locator): Promise<number> {
+	const [boxA, boxB] = await Promise.all([a.boundingBox(), b.boundingBox()]);
+	if (!boxA || !boxB) return Infinity;
+	return Math.abs(boxA.y - boxB.y);
 }
 
 /** A stored outbox message as the app writes it, with the changes given. */
@@ -107,6 +117,47 @@ for (const viewport of viewports) {
 			await expect(relay.getByRole('textbox', { name: 'Pairing code' })).toBeVisible();
 			await relay.scrollIntoViewIfNeeded();
 			findings.push(...(await inspect(page, `settings-relay-${size}`)));
+			expect(findings).toEqual([]);
+		});
+
+		test(`Settings confirm a change beside its control and undo a typed number in one step (${size})`, async ({
+			page
+		}) => {
+			const settings = new SettingsPage(page);
+			await settings.goto();
+			const phones = page.getByRole('region', { name: 'Phone numbers' });
+			await settings.defaultCountry.selectOption('FR');
+			const countrySaved = phones.getByRole('status');
+			await expect(countrySaved).toContainText('Default country set to France.');
+			expect(await distance(countrySaved, settings.defaultCountry)).toBeLessThan(80);
+			await phones.getByRole('button', { name: 'Undo' }).click();
+			await expect(countrySaved).toContainText('Undone: back to what it was.');
+			await expect(settings.defaultCountry).toHaveValue('US');
+			await expect(phones.getByRole('button', { name: 'Undo' })).toHaveCount(0);
+
+			// Typed digit by digit, each stored as it comes; one Undo puts back the value before the typing.
+			const limits = page.getByRole('region', { name: 'Import limits' });
+			const rows = limits.getByRole('spinbutton', { name: 'Most rows per file' });
+			await rows.selectText();
+			await rows.pressSequentially('500');
+			const rowsSaved = limits.getByRole('status').filter({ hasText: 'Import limits' });
+			await expect(rowsSaved).toContainText('Import limits: 100 MB and 500 rows per file.');
+			expect(await distance(rowsSaved, rows)).toBeLessThan(80);
+			const findings = await inspect(page, `settings-saved-${size}`);
+			// The keyboard reaches Undo straight from the field.
+			await page.keyboard.press('Tab');
+			await expect(limits.getByRole('button', { name: 'Undo' })).toBeFocused();
+			await page.keyboard.press('Enter');
+			await expect(rows).toHaveValue('1000000');
+			await expect(limits.getByRole('status').filter({ hasText: 'Undone' })).toBeVisible();
+			await page.reload();
+			await expect(rows).toHaveValue('1000000');
+
+			// A number out of range is said beside the field and not stored.
+			await rows.fill('0');
+			await expect(rows).toHaveAccessibleDescription('A whole number from 1 to 5,000,000.');
+			await page.reload();
+			await expect(rows).toHaveValue('1000000');
 			expect(findings).toEqual([]);
 		});
 
@@ -209,5 +260,55 @@ test.describe('on a touch screen', () => {
 		await page.getByRole('banner').getByRole('link', { name: 'Pair this device in Settings' }).tap();
 		await expect(page).toHaveURL(/\/settings#relay$/);
 		await expect(page.getByRole('region', { name: 'Relay' })).toContainText('Not paired.');
+	});
+});
+
+test.describe('persistent storage', () => {
+	test.use({ viewport: { width: 820, height: 1180 } });
+
+	test('is asked for when the first user is added and when Rollcall is installed, not at start or per user', async ({
+		page
+	}) => {
+		// The browser's own persist(), counted: what it answers is the real answer of this Chromium.
+		await page.addInitScript(() => {
+			const real = navigator.storage.persist.bind(navigator.storage);
+			const answers: boolean[] = [];
+			Object.assign(window, { __persistAnswers: answers });
+			navigator.storage.persist = async () => {
+				const answer = await real();
+				answers.push(answer);
+				return answer;
+			};
+		});
+		const answers = () =>
+			page.evaluate(() => (window as unknown as { __persistAnswers: boolean[] }).__persistAnswers);
+		const storage = page.getByRole('region', { name: 'Storage on this device' });
+
+		await page.goto('/settings');
+		await expect(storage).toContainText(/used/);
+		// An empty directory has nothing worth keeping yet: no question at start.
+		await expect(storage).toContainText('Rollcall asks the browser when the first users are added');
+		expect(await answers()).toEqual([]);
+
+		const form = new AddUserPage(page);
+		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add user' }).click();
+		await form.add(people.ann);
+		await expect.poll(answers).toHaveLength(1);
+		await form.add(people.eddie);
+		const [first] = await answers();
+		console.log(`headless Chromium answers persist() with ${String(first)}`);
+
+		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+		await expect(storage).toContainText(first ? 'Persistent:' : 'Not persistent:');
+		await page.evaluate(() => window.dispatchEvent(new Event('appinstalled')));
+		// Installed: asked again, unless the browser keeps the data already.
+		await expect.poll(answers).toHaveLength(first ? 1 : 2);
+		if (!first) {
+			await expect(storage).toContainText('may delete Rollcall’s data');
+			await expect(storage.getByRole('button', { name: 'Ask the browser to keep the data' })).toBeVisible();
+		}
+		const findings = await inspect(page, 'settings-storage-820x1180');
+		expect(findings).toEqual([]);
+		expect(await answers()).toHaveLength(first ? 1 : 2);
 	});
 });
