@@ -98,17 +98,17 @@ function installFlushProbe(): void {
 	}).observe({ type: 'resource', buffered: true });
 	window.addEventListener('online', (event) => (probe.onlineAt = event.timeStamp));
 	const arm = () => {
-		const link = document.querySelector<HTMLAnchorElement>('header a[title^="Outbox:"]');
+		const link = document.querySelector<HTMLButtonElement>('header button[aria-label^="Outbox:"]');
 		if (!link) throw new Error('The header has no Outbox indicator.');
 		const check = () => {
-			const text = link.title;
+			const text = link.getAttribute('aria-label') ?? '';
 			if (probe.indicator.at(-1)?.text !== text) probe.indicator.push({ at: performance.now(), text });
 			if (text === 'Outbox: All sent' && Number.isNaN(probe.allSentAt) && !Number.isNaN(probe.onlineAt)) {
 				probe.allSentAt = performance.now();
 				done();
 			}
 		};
-		new MutationObserver(check).observe(link, { attributes: true, attributeFilter: ['title'] });
+		new MutationObserver(check).observe(link, { attributes: true, attributeFilter: ['aria-label'] });
 		check();
 	};
 	window.__flush = { probe, arm, allSent };
@@ -262,7 +262,7 @@ async function run(): Promise<void> {
 	console.log('[bench] queueing offline…');
 	noteLoad('queueing');
 	await context.setOffline(true);
-	const indicator = page.getByRole('banner').getByRole('link', { name: /^Outbox:/ });
+	const indicator = page.getByRole('banner').getByRole('button', { name: /^Outbox:/ });
 	await page.getByRole('grid', { name: 'Users' }).getByRole('columnheader').getByRole('checkbox').check();
 	await count.filter({ hasText: `${total}, ${MESSAGES.toLocaleString('en')} selected` }).waitFor();
 	await page.getByRole('button', { name: 'Action' }).click();
@@ -278,7 +278,7 @@ async function run(): Promise<void> {
 		.waitFor({ timeout: 120_000 });
 	await indicator.filter({ hasText: `${MESSAGES.toLocaleString('en')} waiting` }).waitFor();
 	results.queueMs = Date.now() - queueStarted;
-	expect(await indicator.getAttribute('title')).toBe(waiting);
+	expect(await indicator.getAttribute('aria-label')).toBe(waiting);
 	expect(results.postsSeen).toBe(0);
 
 	console.log('[bench] online: flushing…');

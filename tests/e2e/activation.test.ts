@@ -151,7 +151,7 @@ test('workflow D: login details by SMS reach the SMS webhook, and they sign the 
 		const username = `mh${Date.now().toString(36)}`;
 		const initial = 'amber kettle drifts past 9 harbours';
 		await openPairedApp(page);
-		await new SettingsPage(page).choosePreset('Field-heavy accounts (D)');
+		await new SettingsPage(page).choosePreset('Accounts with phone and password');
 
 		await nav(page, 'Add user');
 		const form = new AddUserPage(page);

@@ -71,7 +71,7 @@ test('keep a column as a new field, then see, search, edit, rename and delete it
 	await expect(custom.names).toHaveText(['Lanyard colour Rename Delete']);
 	await expect(settings.requirement('Lanyard colour')).toHaveValue('optional');
 	// A preset sets the built-in fields and keeps the custom attributes.
-	await settings.choosePreset('Users & Groups (B)');
+	await settings.choosePreset('Users & Groups');
 	await expect(settings.requirement('Lanyard colour')).toHaveValue('optional');
 
 	await list.goto();

@@ -25,7 +25,7 @@ const GROUPS = [
 ];
 
 const FITS =
-	'groups.csv does not meet the field policy, but fits the preset Users & Groups (B): first name, email and user type required.';
+	'groups.csv does not meet the field policy, but fits the preset Users & Groups: first name, email and user type required.';
 
 test('a file that fits a preset: each blocker says what to do; imported under the preset’s rules for this import only', async ({
 	page
@@ -48,7 +48,7 @@ test('a file that fits a preset: each blocker says what to do; imported under th
 	await verify.getByLabel('Shoe size').selectOption('ignored');
 	await expect(importPage.presetOffer).toHaveAccessibleDescription(FITS);
 	await expect(importPage.complete).toHaveAccessibleDescription(
-		'No column gives last name, which the field policy requires: map a column to it, or make it optional in Settings → Field policy, or import the file under the rules of Users & Groups (B) (above).'
+		'No column gives last name, which the field policy requires: map a column to it, or make it optional in Settings → Field policy, or import the file under the rules of Users & Groups (above).'
 	);
 	// The missing column is said once, by the header; the rows are not each wrong for it.
 	await expect(
@@ -63,7 +63,7 @@ test('a file that fits a preset: each blocker says what to do; imported under th
 
 	await importPage.presetOffer.getByRole('button', { name: 'Import this file under these rules' }).click();
 	await expect(importPage.presetOffer).toHaveAccessibleDescription(
-		'groups.csv is checked under the rules of the preset Users & Groups (B), for this import only: first name, email and user type required.'
+		'groups.csv is checked under the rules of the preset Users & Groups, for this import only: first name, email and user type required.'
 	);
 	await expect(
 		importPage.presetOffer.getByRole('button', { name: 'Check it under the field policy again' })
@@ -76,7 +76,7 @@ test('a file that fits a preset: each blocker says what to do; imported under th
 		'groups.csv: 2 users created, 0 updated, 0 unchanged, 0 skipped.'
 	);
 	await expect(
-		page.getByText('Checked under the rules of Users & Groups (B), for this import only.')
+		page.getByText('Checked under the rules of Users & Groups, for this import only.')
 	).toBeVisible();
 
 	// The field policy is as it was.
@@ -110,11 +110,9 @@ test('a file that fits a preset: the field policy switched to it, the file check
 		'For the add-user form, the templates and every later import too; your custom attributes are kept.'
 	);
 
-	await importPage.presetOffer
-		.getByRole('button', { name: 'Switch the policy to Users & Groups (B)' })
-		.click();
+	await importPage.presetOffer.getByRole('button', { name: 'Switch the policy to Users & Groups' }).click();
 	await expect(importPage.presetOffer).toHaveAccessibleDescription(
-		'The field policy is now Users & Groups (B), your custom attributes kept, and groups.csv was checked again under it. Switch back here, or later in Settings → Field policy.'
+		'The field policy is now Users & Groups, your custom attributes kept, and groups.csv was checked again under it. Switch back here, or later in Settings → Field policy.'
 	);
 	await expect(importPage.complete).toBeEnabled();
 	await importPage.inspect('import-preset-switched');
@@ -124,9 +122,7 @@ test('a file that fits a preset: the field policy switched to it, the file check
 	await expect(importPage.presetOffer).toHaveAccessibleDescription(FITS);
 	await expect(importPage.complete).toBeDisabled();
 
-	await importPage.presetOffer
-		.getByRole('button', { name: 'Switch the policy to Users & Groups (B)' })
-		.click();
+	await importPage.presetOffer.getByRole('button', { name: 'Switch the policy to Users & Groups' }).click();
 	await expect(importPage.complete).toBeEnabled();
 	await importPage.complete.click();
 	await expect(importPage.summary).toContainText('groups.csv: 2 users created');

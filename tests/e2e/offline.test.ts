@@ -14,7 +14,7 @@ test('offline: the app reopens, adds a user, keeps it across reloads, and opens 
 	await waitForServiceWorker(page);
 
 	// The header says whether the device is online, and follows the network without a reload.
-	const connectivity = page.getByRole('banner').getByRole('status');
+	const connectivity = page.getByRole('banner').getByRole('button', { name: /^(Online|Offline)$/ });
 	await expect(connectivity).toHaveText('Online');
 	await context.setOffline(true);
 	await expect(connectivity).toHaveText('Offline');

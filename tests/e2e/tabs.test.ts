@@ -60,7 +60,7 @@ test('two tabs stay in step: an added user, a deletion and a policy change show 
 	await expect(two.getByLabel('User type')).toBeVisible();
 	await expect(formTwo.field('Last name')).toHaveAccessibleName('Last name (required)');
 
-	await settings.choosePreset('Users & Groups (B)');
+	await settings.choosePreset('Users & Groups');
 	await expect(settings.requirement('Last name')).toHaveValue('optional');
 	await expect(settings.requirement('Display name')).toHaveValue('hidden');
 	await expect(two.getByLabel('Display name')).toHaveCount(0);
@@ -68,7 +68,7 @@ test('two tabs stay in step: an added user, a deletion and a policy change show 
 	await expect(formTwo.field('Last name')).toHaveAccessibleName('Last name');
 	await expect(formTwo.field('First name')).toHaveAccessibleName('First name (required)');
 
-	await settings.choosePreset('Customer portal (A)');
+	await settings.choosePreset('Customer portal');
 	await expect(two.getByLabel('User type')).toHaveCount(0);
 	await expect(formTwo.field('Company')).toBeVisible();
 	await expect(formTwo.field('Last name')).toHaveAccessibleName('Last name (required)');

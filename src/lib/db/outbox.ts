@@ -1,7 +1,10 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 import {
 	draftFor,
+	isDeliveredBefore,
+	isShownUnder,
 	messageStates,
+	type OutboxFilter,
 	type MessageDraft,
 	type MessageState,
 	type OutboxMessage,
@@ -108,6 +111,10 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 		});
 	}
 
+	/** Every sent message, through the sender's index (sent ones are never due again). */
+	const sentRows = () =>
+		db.outbox.where('[state+nextAttemptAt]').between(['sent', Dexie.minKey], ['sent', Dexie.maxKey]);
+
 	return {
 		enqueue,
 
@@ -175,9 +182,31 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 			return result;
 		},
 
-		/** The newest messages first, for the Outbox page. */
-		async list(limit = 500): Promise<OutboxMessage[]> {
-			return restored(await db.outbox.orderBy('createdAt').reverse().limit(limit).toArray());
+		/** The newest messages first, for the Outbox page: all of them, or those the filter shows. */
+		async list(limit = 500, filter: OutboxFilter = 'All'): Promise<OutboxMessage[]> {
+			const newest = db.outbox.orderBy('createdAt').reverse();
+			const rows = await (filter === 'All' ? newest : newest.filter((m) => isShownUnder(m, filter)))
+				.limit(limit)
+				.toArray();
+			return restored(rows);
+		},
+
+		/** How many messages were delivered before `before`: what clearDelivered would remove. */
+		countDelivered: (before: number): Promise<number> =>
+			sentRows()
+				.filter((m) => isDeliveredBefore(m, before))
+				.count(),
+
+		/**
+		 * Removes the messages delivered before `before`, in one transaction; returns how many. Nothing else is
+		 * removed: a delivered message holds no password and no longer asks anything of the admin.
+		 */
+		clearDelivered(before: number): Promise<number> {
+			return db.transaction('rw', db.outbox, () =>
+				sentRows()
+					.filter((m) => isDeliveredBefore(m, before))
+					.delete()
+			);
 		},
 
 		/** One user's messages, newest first. */

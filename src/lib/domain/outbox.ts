@@ -58,6 +58,63 @@ export function describeState(message: Pick<OutboxMessage, 'state' | 'delivery'>
 	return { queued: 'Waiting', sending: 'Sending', failed: 'Failed', cancelled: 'Cancelled' }[message.state];
 }
 
+/** What the Outbox can show: every message, or those in one state as the admin reads it (describeState). */
+export const outboxFilters = [
+	'All',
+	'Waiting',
+	'Sending',
+	'Sent',
+	'Delivered',
+	'Undeliverable',
+	'Failed',
+	'Cancelled'
+] as const;
+export type OutboxFilter = (typeof outboxFilters)[number];
+
+/** Whether the Outbox shows a message under a filter. */
+export function isShownUnder(
+	message: Pick<OutboxMessage, 'state' | 'delivery'>,
+	filter: OutboxFilter
+): boolean {
+	return filter === 'All' || describeState(message) === filter;
+}
+
+/**
+ * Whether a message is delivered and was delivered before `before` (ms since the epoch): what 'Clear
+ * delivered' removes. Only delivered ones: a waiting, failed or undeliverable message still asks something
+ * of the admin, and a sent one may yet turn out undeliverable.
+ */
+export function isDeliveredBefore(
+	message: Pick<OutboxMessage, 'state' | 'delivery' | 'deliveredAt' | 'sentAt' | 'createdAt'>,
+	before: number
+): boolean {
+	if (message.state !== 'sent' || message.delivery !== 'delivered') return false;
+	return (message.deliveredAt ?? message.sentAt ?? message.createdAt) < before;
+}
+
+/** The ages 'Clear delivered' offers, in days; 0 is every delivered message. */
+export const clearAges = [0, 1, 7, 30, 90] as const;
+
+/** An age of clearAges in the admin's words. */
+export function clearAgeName(days: number): string {
+	if (days === 0) return 'any age';
+	return days === 1 ? 'more than a day ago' : `more than ${days} days ago`;
+}
+
+/** Why 'Send now' has nothing to do, or undefined when it may send. */
+export function sendNowProblem(facts: {
+	waiting: number;
+	isOnline: boolean;
+	isPaired: boolean;
+	isSyncing: boolean;
+}): string | undefined {
+	if (facts.waiting === 0) return 'Nothing is waiting to be sent.';
+	if (!facts.isOnline) return 'This device is offline: waiting messages go when it is back online.';
+	if (!facts.isPaired) return 'This device is not paired with the relay yet.';
+	if (facts.isSyncing) return 'Sending now…';
+	return undefined;
+}
+
 const HEX12 = 0xff_ffff_ffff_ff;
 
 /**

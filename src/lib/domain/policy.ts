@@ -64,19 +64,19 @@ export const presets: readonly PolicyPreset[] = [
 	},
 	{
 		id: 'portal',
-		name: 'Customer portal (A)',
+		name: 'Customer portal',
 		description: 'Licensed seats: users identified by email, with first and last name.',
 		policy: policyOf(['firstName', 'lastName', 'email'], ['company'])
 	},
 	{
 		id: 'groups',
-		name: 'Users & Groups (B)',
+		name: 'Users & Groups',
 		description: 'User type, first name and email required.',
 		policy: policyOf(['userType', 'firstName', 'email'], ['lastName'])
 	},
 	{
 		id: 'multi-customer',
-		name: 'Multi-customer (C)',
+		name: 'Multi-customer upload',
 		// Its upload file's 'User name*' is the person's name ('Ann Lee'), not a sign-in name.
 		description:
 			"The person's name and email required; username, user type (Standard) and site (HQ) optional.",
@@ -84,7 +84,7 @@ export const presets: readonly PolicyPreset[] = [
 	},
 	{
 		id: 'field-heavy',
-		name: 'Field-heavy accounts (D)',
+		name: 'Accounts with phone and password',
 		description: 'Names, username, password, mobile phone and email required.',
 		policy: policyOf(
 			['firstName', 'lastName', 'username', 'password', 'mobilePhone', 'email'],

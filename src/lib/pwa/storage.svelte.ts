@@ -1,4 +1,6 @@
+import { liveQuery } from 'dexie';
 import { browser } from '$app/environment';
+import { users } from '$lib/db';
 import { formatBytes } from './format-bytes';
 
 /**
@@ -39,10 +41,39 @@ export class StorageStatus {
 		return `${formatBytes(this.#usage)} used of ${formatBytes(this.#quota)}`;
 	}
 
-	/** Reads the current state once; returns a stop function for symmetry with the other trackers. */
+	/**
+	 * Reads the current state, then asks for persistent storage when it starts to matter: when the directory
+	 * first holds users (the first add or import, while this page is open) and when Rollcall is installed.
+	 * Not at every start: Firefox asks the admin each time, and a refusal should not come back every visit
+	 * (Settings keeps a button for that). Returns a stop function.
+	 */
 	start(): () => void {
+		if (!browser) return () => {};
 		void this.refresh();
-		return () => {};
+		const onInstalled = () => void this.ask();
+		window.addEventListener('appinstalled', onInstalled);
+		let wasEmpty: boolean | undefined;
+		const subscription = liveQuery(() => users.count()).subscribe({
+			next: (count) => {
+				if (wasEmpty && count > 0) void this.ask();
+				wasEmpty = count === 0;
+				// Only the first users matter: with users already there, nothing is watched any more.
+				if (!wasEmpty) subscription.unsubscribe();
+			},
+			error: (error: unknown) => console.warn('Counting users for storage persistence failed', error)
+		});
+		return () => {
+			window.removeEventListener('appinstalled', onInstalled);
+			subscription.unsubscribe();
+		};
+	}
+
+	/** Asks for persistence unless the browser already keeps the data; then reads the state again. */
+	async ask(): Promise<void> {
+		await this.refresh();
+		if (this.#isPersisted === true) return;
+		await this.persist();
+		await this.refresh();
 	}
 
 	/** Re-reads persistence and the usage estimate. Never throws. */

@@ -1,8 +1,12 @@
 import { liveQuery } from 'dexie';
 import { outbox } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
-import type { OutboxMessage } from '$lib/domain/outbox';
+import { clearAgeName, type OutboxFilter, type OutboxMessage } from '$lib/domain/outbox';
+import { Confirmation } from './confirmation.svelte';
 import { sync } from './sync.svelte';
+
+const DAY = 86_400_000;
+const messages = (count: number) => `${count.toLocaleString('en')} message${count === 1 ? '' : 's'}`;
 
 /** How many messages the Outbox page shows, newest first. */
 const SHOWN = 500;
@@ -15,10 +19,16 @@ export class OutboxList {
 	#messages = $state.raw<OutboxMessage[]>([]);
 	#isLoading = $state(true);
 	#notice = $state<{ text: string; isError?: boolean } | null>(null);
+	/** Which messages are shown: every one, or one state's. */
+	filter = $state<OutboxFilter>('All');
+	/** 'Clear delivered' removes messages delivered more than this many days ago (0: any). */
+	clearAge = $state(30);
+	readonly confirmClear = new Confirmation('Clear delivered messages', 'Clear', true);
 
 	constructor() {
 		$effect(() => {
-			const subscription = liveQuery(() => outbox.list(SHOWN)).subscribe({
+			const filter = this.filter;
+			const subscription = liveQuery(() => outbox.list(SHOWN, filter)).subscribe({
 				next: (messages) => {
 					this.#messages = messages;
 					this.#isLoading = false;
@@ -64,6 +74,31 @@ export class OutboxList {
 					? `Cancelled: nothing will be sent to ${message.to}.`
 					: 'Too late: this message is already on its way.'
 			};
+		});
+	}
+
+	/**
+	 * Asks, naming how many, then removes the messages delivered before the chosen age, measured from when
+	 * the admin asked: the count in the question and the removal go by the same time.
+	 */
+	async clearDelivered(now = Date.now()): Promise<void> {
+		const days = this.clearAge;
+		const before = now - days * DAY;
+		const age = clearAgeName(days);
+		await this.#act(async () => {
+			const count = await outbox.countDelivered(before);
+			if (count === 0) {
+				this.#notice = {
+					text: `No message was delivered ${age === 'any age' ? 'yet' : age}: nothing to clear.`
+				};
+				return;
+			}
+			const which =
+				days === 0 ? `every delivered message (${messages(count)})` : `${messages(count)} delivered ${age}`;
+			const question = `Remove ${which} from this device? They also leave each user’s message history here; the users and their accounts are not changed.`;
+			if (!(await this.confirmClear.ask(question))) return;
+			const removed = await outbox.clearDelivered(before);
+			this.#notice = { text: `Cleared ${messages(removed)} delivered ${days === 0 ? 'so far' : age}.` };
 		});
 	}
 

@@ -32,7 +32,7 @@ function pairingProblem(problem: RelayProblem): string {
 		return `The relay refused this page (${location.origin}): ${problem.message}`;
 	}
 	if (problem.kind === 'refused' || problem.kind === 'unpaired') {
-		return `The relay refused this code: ${problem.message} Codes are single-use and expire: print a new one on the relay (npm run relay -- pair) and type it here.`;
+		return `The relay refused this code: ${problem.message} A code works once, for 15 minutes: ask whoever runs the relay for a new one (they print it with npm run relay -- pair) and type it here.`;
 	}
 	return `The relay could not pair this device: ${problem.message}`;
 }
@@ -120,7 +120,7 @@ export class RelayPairing {
 		await this.#run(async () => {
 			await relay.unpair();
 			this.#message = {
-				text: 'Unpaired. Messages wait in the Outbox until this device is paired again. To cut the relay’s side too, revoke the token there (npm run relay -- tokens revoke).'
+				text: 'Unpaired. Messages wait in the Outbox until this device is paired again. To cut the relay’s side too, ask whoever runs the relay to revoke this device there (npm run relay -- tokens revoke).'
 			};
 		});
 	}

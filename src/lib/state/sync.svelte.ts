@@ -5,7 +5,7 @@ import type { CommandRow } from '$lib/db/database';
 import type { OutboxCounts } from '$lib/db/outbox';
 import type { RelayLink } from '$lib/db/relay';
 import { connectivity } from '$lib/pwa/connectivity.svelte';
-import { indicatorOf, type Indicator } from '$lib/sync/indicator';
+import { indicatorOf, type Indicator, type SyncFacts } from '$lib/sync/indicator';
 import type { RelayProblem } from '$lib/sync/relay-client';
 import { limitAfter, type SendingLimit } from '$lib/sync/sending-limit';
 import { syncOnce, type SyncResult } from '$lib/sync/sync-once';
@@ -47,6 +47,10 @@ class SyncState {
 	get isSyncing(): boolean {
 		return this.#isSyncing;
 	}
+	/** Messages and account changes still to reach the relay: what 'Send now' would send. */
+	get waiting(): number {
+		return this.#counts.queued + this.#counts.sending + this.#commandsWaiting;
+	}
 	/** Why the relay could not be reached or refused, in the admin's words. */
 	get problem(): string | null {
 		return this.#problem;
@@ -59,8 +63,9 @@ class SyncState {
 	get failedCommands(): readonly CommandRow[] {
 		return this.#failedCommands;
 	}
-	get indicator(): Indicator {
-		return indicatorOf({
+	/** What the header's indicator and its explanation are made from. */
+	get facts(): SyncFacts {
+		return {
 			counts: this.#counts,
 			commandsWaiting: this.#commandsWaiting,
 			isOnline: connectivity.isOnline,
@@ -70,7 +75,10 @@ class SyncState {
 			problem: this.#problem,
 			problemKind: this.#problemKind,
 			limit: this.#limit?.reason ?? null
-		});
+		};
+	}
+	get indicator(): Indicator {
+		return indicatorOf(this.facts);
 	}
 
 	/** Follows the outbox and the pairing, and sends when there is reason to; returns a stop function. */

@@ -56,3 +56,83 @@ export function indicatorOf(facts: SyncFacts): Indicator {
 	if (waiting) return { text: many, tone: 'waiting' };
 	return { text: 'All sent', tone: 'ok' };
 }
+
+/** Where a header state can be acted on: the Outbox, or Settings' relay section. */
+export interface StateHelp {
+	text: string;
+	fix: { to: 'outbox' | 'relay'; label: string };
+}
+
+const messages = (count: number) => `${number.format(count)} message${count === 1 ? '' : 's'}`;
+const OUTBOX = { to: 'outbox', label: 'Open the Outbox' } as const;
+const PAIR = { to: 'relay', label: 'Pair this device in Settings' } as const;
+
+/**
+ * What the indicator's words mean and where to act on them, for the panel it opens: the header has room
+ * for a few words only, and "Not paired" means nothing to an admin who has never heard of the relay.
+ */
+export function explainIndicator(facts: SyncFacts): StateHelp {
+	const { counts } = facts;
+	const waiting = counts.queued + counts.sending + facts.commandsWaiting;
+	const waits = waiting
+		? `${messages(waiting)} ${waiting === 1 ? 'waits' : 'wait'} in the Outbox`
+		: 'Nothing waits to be sent';
+	const go = waiting === 1 ? 'it goes by itself' : 'they go by themselves';
+	if (counts.failed > 0) {
+		return {
+			text: `The relay refused ${messages(counts.failed)}: ${counts.failed === 1 ? 'it does' : 'they do'} not go by ${counts.failed === 1 ? 'itself' : 'themselves'}. The Outbox says why; correct the user or retry there.`,
+			fix: OUTBOX
+		};
+	}
+	if (facts.isRevoked) {
+		return {
+			text: `The relay no longer accepts this device (its pairing was revoked, or the relay was reset). ${waits}; pair again with a new code to send.`,
+			fix: { to: 'relay', label: 'Pair again in Settings' }
+		};
+	}
+	if (!facts.isOnline) {
+		return {
+			text: `This device is offline. ${waits}, and ${waiting ? go : 'messages go by themselves'} when it is back online.`,
+			fix: OUTBOX
+		};
+	}
+	if (!facts.isPaired) {
+		return {
+			text: `This device is not paired with the relay, your organisation’s small server that sends activation emails and SMS. Everything else works without it. ${waiting ? waits : 'Messages you send wait in the Outbox'} until it is paired.`,
+			fix: PAIR
+		};
+	}
+	if (facts.isSyncing && waiting)
+		return { text: `Sending ${messages(waiting)} to the relay now.`, fix: OUTBOX };
+	if (facts.limit && waiting) {
+		return { text: `${facts.limit} ${waits}; ${go} when it allows.`, fix: OUTBOX };
+	}
+	if (facts.problem && waiting) {
+		return {
+			text: `${facts.problem} ${waits}; ${go} as soon as it answers. Check the relay’s address in Settings if this lasts.`,
+			fix: { to: 'relay', label: 'Check the relay in Settings' }
+		};
+	}
+	if (waiting) return { text: `${waits}; ${go} in a moment.`, fix: OUTBOX };
+	return { text: 'Every message has gone to the relay. The Outbox shows which were delivered.', fix: OUTBOX };
+}
+
+/** What online or offline means here, and where to act on it. */
+export function explainConnectivity(isOnline: boolean, isPaired: boolean): StateHelp {
+	if (!isOnline) {
+		return {
+			text: 'This device has no connection. Rollcall keeps working: add, edit, import and export users as usual. Activation emails wait in the Outbox and go when the connection is back.',
+			fix: { to: 'outbox', label: 'See what waits in the Outbox' }
+		};
+	}
+	if (!isPaired) {
+		return {
+			text: 'This device is online, but not paired with the relay that sends activation emails: they wait in the Outbox until it is.',
+			fix: PAIR
+		};
+	}
+	return {
+		text: 'This device is online: messages in the Outbox go to the relay as soon as they are due.',
+		fix: OUTBOX
+	};
+}

@@ -25,7 +25,7 @@ export class CustomAttributesSection {
 		return this.region.getByRole('listitem');
 	}
 
-	/** The saved-change line at the top of Settings. */
+	/** The line in the section that confirms a change. */
 	saved(text: string): Locator {
 		return this.page.getByRole('main').getByRole('status').filter({ hasText: text });
 	}

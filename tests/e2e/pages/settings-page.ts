@@ -64,7 +64,7 @@ export class SettingsPage {
 		);
 	}
 
-	/** The status line that confirms a saved change. */
+	/** The note beside the control that changed, confirming the change (a status: a polite live region). */
 	saved(text: string): Locator {
 		return this.page.getByRole('main').getByRole('status').filter({ hasText: text });
 	}

@@ -34,7 +34,7 @@ describe('findPresetFit', () => {
 	it('offers Users & Groups for a workflow B file under the default policy, which requires a last name', () => {
 		expect(findPresetFit(workflow.B, defaultPolicy)).toEqual({
 			id: 'groups',
-			name: 'Users & Groups (B)',
+			name: 'Users & Groups',
 			required: ['firstName', 'email', 'userType'],
 			relaxed: ['lastName'],
 			shown: [],
@@ -43,7 +43,7 @@ describe('findPresetFit', () => {
 	});
 
 	it('offers the default for a workflow A file under the field-heavy policy (D): first in preset order of two that fit', () => {
-		// Customer portal (A) fits as well, keeping as many columns and requiring nothing more.
+		// Customer portal fits as well, keeping as many columns and requiring nothing more.
 		expect(findPresetFit(workflow.A, preset('field-heavy'))).toMatchObject({
 			id: 'rollcall',
 			relaxed: ['username', 'password', 'mobilePhone']

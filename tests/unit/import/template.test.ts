@@ -388,8 +388,12 @@ describe('templateFileName', () => {
 	it.each([
 		['xlsx', undefined, 'rollcall-users-template.xlsx'],
 		['csv', undefined, 'rollcall-users-template.csv'],
-		['xlsx', 'Field-heavy accounts (D)', 'rollcall-users-template-field-heavy-accounts-d.xlsx'],
-		['csv', 'Users & Groups (B)', 'rollcall-users-template-users-groups-b.csv'],
+		[
+			'xlsx',
+			'Accounts with phone and password',
+			'rollcall-users-template-accounts-with-phone-and-password.xlsx'
+		],
+		['csv', 'Users & Groups', 'rollcall-users-template-users-groups.csv'],
 		['csv', 'Équipe ', 'rollcall-users-template-equipe.csv'],
 		['csv', '***', 'rollcall-users-template.csv']
 	] as const)('%s %j -> %s', (kind, preset, name) => {

@@ -26,9 +26,9 @@ describe('a file that fits a preset when the field policy does not', () => {
 	it('blocks Complete saying which field has no column and what to do, the preset among the ways', async () => {
 		const session = new ImportSession();
 		await session.choose(file('groups.csv', GROUPS));
-		expect(session.presetFit?.name).toBe('Users & Groups (B)');
+		expect(session.presetFit?.name).toBe('Users & Groups');
 		expect(session.blocker).toBe(
-			'No column gives last name, which the field policy requires: map a column to it, or make it optional in Settings → Field policy, or import the file under the rules of Users & Groups (B) (above).'
+			'No column gives last name, which the field policy requires: map a column to it, or make it optional in Settings → Field policy, or import the file under the rules of Users & Groups (above).'
 		);
 	});
 
@@ -76,7 +76,7 @@ describe('what blocks Complete says what to do', () => {
 		await session.importUnderPreset();
 		await session.setMapping(0, 'ignored');
 		expect(session.blocker).toBe(
-			'No column gives user type, which the rules of Users & Groups (B) require: map a column to it, or check the file under the field policy again (above).'
+			'No column gives user type, which the rules of Users & Groups require: map a column to it, or check the file under the field policy again (above).'
 		);
 	});
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendQuestion } from '$lib/domain/outbox';
 import type { FlushReport } from '$lib/sync/flusher';
-import { indicatorOf, type SyncFacts } from '$lib/sync/indicator';
+import { explainConnectivity, explainIndicator, indicatorOf, type SyncFacts } from '$lib/sync/indicator';
 import type { RelayProblem } from '$lib/sync/relay-client';
 import { limitAfter } from '$lib/sync/sending-limit';
 import type { SyncResult } from '$lib/sync/sync-once';
@@ -95,5 +95,41 @@ describe('the sending limit the header shows', () => {
 		expect(limitAfter(limit, done({}), 600_000)).toBeNull();
 		expect(limitAfter(limit, done({ accepted: 1 }), 1_000)).toBeNull();
 		expect(limitAfter(limit, { state: 'revoked' }, 1_000)).toBeNull();
+	});
+});
+
+describe('what the header states mean', () => {
+	const three = { ...none, queued: 3 };
+
+	it('explains "Not paired" with what the relay is, and leads to Settings to pair', () => {
+		const help = explainIndicator(facts({ isPaired: false, counts: three }));
+		expect(help.text).toContain('not paired with the relay');
+		expect(help.text).toContain('sends activation emails and SMS');
+		expect(help.text).toContain('3 messages wait in the Outbox until it is paired.');
+		expect(help.fix).toEqual({ to: 'relay', label: 'Pair this device in Settings' });
+		expect(explainIndicator(facts({ isRevoked: true, isPaired: false })).fix.to).toBe('relay');
+	});
+
+	it('leads to the Outbox for what waits, goes or failed, in the same order of concern as the words', () => {
+		expect(explainIndicator(facts({ counts: { ...three, failed: 1 }, isPaired: false }))).toEqual({
+			text: 'The relay refused 1 message: it does not go by itself. The Outbox says why; correct the user or retry there.',
+			fix: { to: 'outbox', label: 'Open the Outbox' }
+		});
+		expect(explainIndicator(facts({ counts: three, isOnline: false })).text).toBe(
+			'This device is offline. 3 messages wait in the Outbox, and they go by themselves when it is back online.'
+		);
+		expect(explainIndicator(facts({ commandsWaiting: 1 })).text).toBe(
+			'1 message waits in the Outbox; it goes by itself in a moment.'
+		);
+		expect(explainIndicator(facts({})).fix.to).toBe('outbox');
+		expect(explainIndicator(facts({ counts: three, problem: 'The relay cannot be reached.' })).fix.to).toBe(
+			'relay'
+		);
+	});
+
+	it('explains online and offline, and where to act on each', () => {
+		expect(explainConnectivity(false, true).text).toContain('Rollcall keeps working');
+		expect(explainConnectivity(true, false).fix.to).toBe('relay');
+		expect(explainConnectivity(true, true).fix.to).toBe('outbox');
 	});
 });
