@@ -21,7 +21,7 @@ test('offline: the app reopens, adds a user, keeps it across reloads, and opens 
 	const reloaded = await page.reload();
 	expect(reloaded?.fromServiceWorker()).toBe(true);
 	await expect(connectivity).toHaveText('Offline');
-	await expect(list.grid).toBeVisible();
+	await expect(list.welcome).toBeVisible();
 	await expect(list.count).toHaveText('0 users');
 
 	await page.getByRole('main').getByRole('link', { name: 'Add user' }).click();
