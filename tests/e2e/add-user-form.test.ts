@@ -4,6 +4,7 @@ import { AddUserPage } from './pages/add-user-page';
 import { ImportPage } from './pages/import-page';
 import { inspectAtBothSizes } from './pages/inspect';
 import { nameOf, people, type Person } from './pages/people';
+import { patchStoredUsers } from './pages/stored-users';
 import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
 import { UsersPage } from './pages/users-page';
@@ -37,27 +38,9 @@ async function chooseFieldHeavy(page: Page): Promise<void> {
  * is loaded again so it reads them.
  */
 async function markActive(page: Page, emails: string[]): Promise<void> {
-	await page.evaluate(
-		(emails) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('rollcall');
-				open.onerror = () => reject(new Error(open.error?.message));
-				open.onsuccess = () => {
-					const transaction = open.result.transaction('users', 'readwrite');
-					const store = transaction.objectStore('users');
-					const all = store.getAll();
-					all.onsuccess = () => {
-						for (const user of all.result as { email: string; status: string }[]) {
-							if (emails.includes(user.email))
-								store.put({ ...user, status: 'Active', activatedAt: Date.now(), lastLoginAt: Date.now() });
-						}
-					};
-					transaction.oncomplete = () => (open.result.close(), resolve());
-					transaction.onerror = () => reject(new Error(transaction.error?.message));
-				};
-			}),
-		emails
-	);
+	const now = Date.now();
+	const active = { status: 'Active', activatedAt: now, lastLoginAt: now };
+	await patchStoredUsers(page, Object.fromEntries(emails.map((email) => [email, active])));
 	await page.reload();
 }
 

@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import type { MessageBatch, MessageResult } from '../../src/lib/domain/relay-protocol';
 import { AddUserPage } from './pages/add-user-page';
+import { seriousViolations } from './pages/inspect';
 import { nameOf, people } from './pages/people';
 import { OutboxPage } from './pages/outbox-page';
 import { waitForServiceWorker } from './pages/service-worker';
@@ -13,15 +13,6 @@ const trio = [people.ann, people.eddie, people.zack];
 
 test.use({ locale: 'en-US', timezoneId: 'UTC' });
 test.describe.configure({ timeout: 90_000 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-	const { violations } = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-		.analyze();
-	return violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** Offline: add three users, select them all, Action -> Send activation email, confirm. */
 async function queueThreeOffline(page: Page): Promise<void> {

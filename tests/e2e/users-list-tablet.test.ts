@@ -1,8 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AddUserPage } from './pages/add-user-page';
+import { seriousViolations } from './pages/inspect';
+import { patchStoredUsers } from './pages/stored-users';
 import { ImportPage } from './pages/import-page';
 import { UserPage } from './pages/user-page';
 import { UsersPage } from './pages/users-page';
@@ -48,46 +49,15 @@ async function importStaff(page: Page): Promise<void> {
 	});
 }
 
-/** Writes last-login times straight into the users table (the relay's sign-in events need a paired relay). */
+/** Last-login times written straight over the users (the relay's sign-in events need a paired relay). */
 async function signedIn(page: Page, times: Record<string, number>): Promise<void> {
-	await page.evaluate(
-		(times) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('rollcall');
-				open.onerror = () => reject(new Error(open.error?.message));
-				open.onsuccess = () => {
-					const tx = open.result.transaction('users', 'readwrite');
-					const store = tx.objectStore('users');
-					store.openCursor().onsuccess = (event) => {
-						const cursor = (event.target as IDBRequest<IDBCursorWithValue | null>).result;
-						if (!cursor) return;
-						const user = cursor.value as { email: string; lastLoginAt: number | null };
-						if (user.email in times) cursor.update({ ...user, lastLoginAt: times[user.email] });
-						cursor.continue();
-					};
-					tx.oncomplete = () => {
-						open.result.close();
-						resolve();
-					};
-					tx.onerror = () => reject(new Error(tx.error?.message));
-				};
-			}),
-		times
-	);
+	const patches = Object.entries(times).map(([email, lastLoginAt]) => [email, { lastLoginAt }] as const);
+	await patchStoredUsers(page, Object.fromEntries(patches));
 }
 
 async function photograph(page: Page, name: string): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), caret: 'hide' });
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-	const { violations } = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-		.analyze();
-	return violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test.beforeEach(async ({ page }) => {

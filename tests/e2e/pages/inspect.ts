@@ -6,6 +6,14 @@ import path from 'node:path';
 const SCREENSHOTS = path.join(import.meta.dirname, '..', 'screenshots');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+/** Axe's serious and critical violations on the page as it is now, each with the elements it names. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+	return violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+}
+
 /** The two sizes the issue asks each screen to be seen at: a laptop and a tablet held upright. */
 export const SIZES = [
 	{ width: 1280, height: 800 },
@@ -23,11 +31,7 @@ export async function inspectAtBothSizes(page: Page, name: string): Promise<void
 		await page.setViewportSize(size);
 		const label = `${name}-${size.width}x${size.height}`;
 		await page.screenshot({ path: path.join(SCREENSHOTS, `${label}.png`), fullPage: true, caret: 'hide' });
-		const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-		const serious = violations
-			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-		expect(serious, `axe on ${label}`).toEqual([]);
+		expect(await seriousViolations(page), `axe on ${label}`).toEqual([]);
 	}
 	if (before) await page.setViewportSize(before);
 }
@@ -36,7 +40,5 @@ export async function inspectAtBothSizes(page: Page, name: string): Promise<void
 export async function inspect(page: Page, name: string): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, caret: 'hide' });
-	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await seriousViolations(page)).toEqual([]);
 }
