@@ -14,6 +14,7 @@ import {
 	type SendPreview,
 	type SkipReason,
 	skipReason,
+	templateNames,
 	type UserMessage
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
@@ -77,7 +78,7 @@ export function restoreMessage(stored: Record<string, unknown>): OutboxMessage {
 export function restoreHistory(stored: Record<string, unknown>): HistoryMessage | undefined {
 	const { key, template, userId } = stored;
 	if (typeof key !== 'string' || key === '' || !Number.isSafeInteger(userId)) return undefined;
-	if (template !== 'activation' && template !== 'welcome' && template !== 'sms-login') return undefined;
+	if (typeof template !== 'string' || !Object.hasOwn(templateNames, template)) return undefined;
 	const message = restoreMessage({ ...stored, state: 'sent' });
 	return historyOf(message);
 }
