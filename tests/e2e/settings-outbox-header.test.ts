@@ -210,7 +210,7 @@ for (const viewport of viewports) {
 			await outbox.clearButton.focus();
 			await page.keyboard.press('Enter');
 			await expect(outbox.clearDialog).toContainText(
-				'Remove 1 message delivered more than 30 days ago from this device?'
+				'Clear 1 message delivered more than 30 days ago from the Outbox list?'
 			);
 			findings.push(...(await inspect(page, `outbox-clear-${size}`)));
 			// Cancel keeps everything.
@@ -230,7 +230,7 @@ for (const viewport of viewports) {
 			await outbox.clearAge.selectOption('0');
 			await outbox.clearButton.click();
 			await expect(outbox.clearDialog).toContainText(
-				'Remove every delivered message (1 message) from this device?'
+				'Clear every delivered message (1 message) from the Outbox list?'
 			);
 			await outbox.clearDialog.getByRole('button', { name: 'Clear' }).click();
 			await expect(outbox.rows).toHaveCount(2);

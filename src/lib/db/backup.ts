@@ -17,7 +17,7 @@ import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
 import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb } from './database';
 import { LISTS_TABLE } from './lists';
-import { restoreMessage } from './outbox';
+import { restoreHistory, restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
 import { restoreUser } from './restore';
 
@@ -206,6 +206,11 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 				typeof (row as { key?: unknown } | null)?.key === 'string'
 					? restoreMessage(row as Record<string, unknown>)
 					: undefined
+			);
+		} else if (table === 'messageHistory') {
+			// Each user's history of delivered messages (absent from backups made before it existed).
+			restored = rows.map((row) =>
+				typeof row === 'object' && row !== null ? restoreHistory(row as Record<string, unknown>) : undefined
 			);
 		} else if (table === 'commands') {
 			restored = rows.map((row) =>

@@ -1,4 +1,4 @@
-import type { PromiseExtended } from 'dexie';
+import type { IndexableType, PromiseExtended, Table } from 'dexie';
 import type { AccountCommand, AccountCommandType } from '$lib/domain/relay-protocol';
 import { relayUserId } from '$lib/domain/outbox';
 import type { CommandRow, RollcallDb } from './database';
@@ -11,7 +11,7 @@ export type CommandOutcome =
 	/** Not applied this time: try again at `at`; `isAttempt` counts it for the backoff. */
 	| { kind: 'retry'; at: number; reason: string; isAttempt: boolean };
 
-/** Up to this many users, queue() looks each up in the outbox; above, it reads the outbox's users once. */
+/** Up to this many users, queue() looks each up by key; above, it reads every messaged user once. */
 const BY_KEY_AT_MOST = 5_000;
 
 const STATES = new Set<CommandRow['state']>(['queued', 'sending', 'failed']);
@@ -86,9 +86,31 @@ export function commandsStore(db: RollcallDb) {
 		});
 	}
 
+	/**
+	 * The user ids `read` finds in the outbox and in the users' message history, in Dexie's promises (see
+	 * queue). Both count: a message cleared from the Outbox list moved to its user's history, and the relay
+	 * knows that person just as before, so clearing the list never stops a suspension or deletion reaching it.
+	 */
+	function everMessaged(
+		read: (table: Table<unknown, string>) => PromiseExtended<IndexableType[]>
+	): PromiseExtended<number[]> {
+		return read(db.outbox as Table<unknown, string>).then((inOutbox) =>
+			read(db.messageHistory as Table<unknown, string>).then(
+				(inHistory) => [...inOutbox, ...inHistory] as number[]
+			)
+		);
+	}
+
 	const store = {
 		/** The tables a transaction must hold to call queue(). */
-		tables: () => [db.commands, db.relay, db.outbox],
+		tables: () => [db.commands, db.relay, db.outbox, db.messageHistory],
+
+		/**
+		 * The users between `first` and `last` (inclusive) this device ever queued a message for, inside the
+		 * caller's transaction over tables(): those the relay may know.
+		 */
+		messagedBetween: (first: number, last: number): PromiseExtended<number[]> =>
+			everMessaged((table) => table.where('userId').between(first, last, true, true).keys()),
 
 		/**
 		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Only for users
@@ -103,14 +125,15 @@ export function commandsStore(db: RollcallDb) {
 				const link = restoreRelay(stored);
 				// No relay record yet: no message was ever queued (queueFor creates it), so the relay knows no one.
 				if (!link || ids.length === 0) return 0;
-				// Looking up a few users is cheapest by key; for a bulk change, one pass over the outbox's users.
-				const messaged =
+				// Looking up a few users is cheapest by key; for a bulk change, one pass over the messaged users.
+				const messaged = everMessaged((table) =>
 					ids.length <= BY_KEY_AT_MOST
-						? db.outbox
+						? table
 								.where('userId')
 								.anyOf([...ids])
 								.keys()
-						: db.outbox.orderBy('userId').uniqueKeys();
+						: table.orderBy('userId').uniqueKeys()
+				);
 				return messaged.then((keys) => {
 					const known = new Set(keys);
 					const rows = ids

@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { OutboxMessage } from '$lib/domain/outbox';
+import type { HistoryMessage, OutboxMessage } from '$lib/domain/outbox';
 import type { AccountCommandType } from '$lib/domain/relay-protocol';
 import type { User, UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
@@ -109,6 +109,8 @@ export type RollcallDb = Dexie & {
 	imports: EntityTable<ImportRow, 'id'>;
 	importChanges: EntityTable<ImportChangeRow, 'id'>;
 	outbox: EntityTable<OutboxMessage, 'key'>;
+	/** Delivered messages cleared from the Outbox list: each user's message history (outbox.ts). */
+	messageHistory: EntityTable<HistoryMessage, 'key'>;
 	relay: EntityTable<RelayRow, 'key'>;
 	lists: EntityTable<ListRow, 'key'>;
 	commands: EntityTable<CommandRow, 'seq'>;
@@ -162,12 +164,14 @@ export function defineSchema(db: Dexie): void {
 	// only: no upgrade.
 	db.version(6).stores({ commands: '++seq, &key, state' });
 	// v7: search inside words and across more fields (searchKeys): every stored user's search keys, and
-	// those of the deleted users an undo may bring back, are computed again, into the new suffix index.
+	// those of the deleted users an undo may bring back, are computed again, into the new suffix index. And
+	// the users' message history (delivered messages cleared from the Outbox list), by user: a new table.
 	db.version(7)
 		.stores({
 			users:
 				'++id, &emailKey, &usernameKey, &customerCodeKey, nameKey, site, *searchWords, *searchSuffixes, ' +
-				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]'
+				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]',
+			messageHistory: 'key, userId'
 		})
 		.upgrade(async (tx) => {
 			// Read through restoreUser, as v2 did: a damaged record gets keys rather than failing the upgrade

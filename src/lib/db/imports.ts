@@ -385,7 +385,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[db.users, db.imports, db.importChanges, db.commands, db.outbox, db.relay],
+				[db.users, db.imports, db.importChanges, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -492,12 +492,13 @@ export function importsStore(db: RollcallDb) {
 					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
 				);
 				const removed = deleted.reduce((sum, count) => sum + count, 0);
-				// The relay forgets the accounts of created users it was sent a message about, at once: unlike a
-				// deletion (users.ts), an import's undo cannot itself be undone, so there is nothing to keep.
+				// The relay forgets the accounts of created users it was sent a message about (in the outbox or
+				// cleared into their history), at once: unlike a deletion (users.ts), an import's undo cannot
+				// itself be undone, so there is nothing to keep.
 				const messaged = await Dexie.Promise.all(
-					pairs.map(([first, last]) => db.outbox.where('userId').between(first, last, true, true).keys())
+					pairs.map(([first, last]) => commands.messagedBetween(first, last))
 				);
-				await commands.queue('delete', [...new Set(messaged.flat() as number[])], now);
+				await commands.queue('delete', [...new Set(messaged.flat())], now);
 				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 				const restored = await restoreUsers(
 					changes.flatMap((change) => change.updated ?? []),

@@ -1,6 +1,9 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 import {
 	draftFor,
+	historyMessage,
+	historyOf,
+	type HistoryMessage,
 	isDeliveredBefore,
 	isShownUnder,
 	messageStates,
@@ -10,7 +13,9 @@ import {
 	type OutboxMessage,
 	type SendPreview,
 	type SkipReason,
-	skipReason
+	skipReason,
+	templateNames,
+	type UserMessage
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
 import { nameOf, type User } from '$lib/domain/user';
@@ -64,6 +69,18 @@ export function restoreMessage(stored: Record<string, unknown>): OutboxMessage {
 		if (value !== undefined) Object.assign(message, { [key]: value });
 	}
 	return message;
+}
+
+/**
+ * A stored history message (possibly from a backup made elsewhere) kept to what a history holds, so a
+ * crafted one brings no password in; undefined without a key, a user or a template.
+ */
+export function restoreHistory(stored: Record<string, unknown>): HistoryMessage | undefined {
+	const { key, template, userId } = stored;
+	if (typeof key !== 'string' || key === '' || !Number.isSafeInteger(userId)) return undefined;
+	if (typeof template !== 'string' || !Object.hasOwn(templateNames, template)) return undefined;
+	const message = restoreMessage({ ...stored, state: 'sent' });
+	return historyOf(message);
 }
 
 const READ_CHUNK = 2_000;
@@ -198,21 +215,35 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 				.count(),
 
 		/**
-		 * Removes the messages delivered before `before`, in one transaction; returns how many. Nothing else is
-		 * removed: a delivered message holds no password and no longer asks anything of the admin.
+		 * Takes the messages delivered before `before` off the Outbox list, in one transaction; returns how
+		 * many. Each moves to its user's message history (what of it the user's page shows): the user keeps
+		 * their 'Resend', and commands.queue still knows the relay knows them, so a later suspension or
+		 * deletion reaches it. Nothing else is moved: a waiting, failed or undeliverable message still asks
+		 * something of the admin.
 		 */
 		clearDelivered(before: number): Promise<number> {
-			return db.transaction('rw', db.outbox, () =>
-				sentRows()
-					.filter((m) => isDeliveredBefore(m, before))
-					.delete()
-			);
+			return db.transaction('rw', db.outbox, db.messageHistory, async () => {
+				const cleared = restored(
+					await sentRows()
+						.filter((m) => isDeliveredBefore(m, before))
+						.toArray()
+				);
+				await db.messageHistory.bulkPut(cleared.map(historyOf));
+				await db.outbox.bulkDelete(cleared.map((m) => m.key));
+				return cleared.length;
+			});
 		},
 
-		/** One user's messages, newest first. */
-		async forUser(userId: number): Promise<OutboxMessage[]> {
-			const rows = restored(await db.outbox.where('userId').equals(userId).toArray());
-			return rows.sort((a, b) => b.createdAt - a.createdAt);
+		/** One user's messages, newest first: those in the outbox and those cleared into their history. */
+		async forUser(userId: number): Promise<UserMessage[]> {
+			return db.transaction('r', db.outbox, db.messageHistory, async () => {
+				const [inOutbox, inHistory] = await Promise.all([
+					db.outbox.where('userId').equals(userId).toArray(),
+					db.messageHistory.where('userId').equals(userId).toArray()
+				]);
+				const rows: UserMessage[] = [...restored(inOutbox), ...inHistory.map(historyMessage)];
+				return rows.sort((a, b) => b.createdAt - a.createdAt);
+			});
 		},
 
 		get: async (key: string) => restored([await db.outbox.get(key)])[0],

@@ -38,6 +38,41 @@ export interface OutboxMessage {
 	deliveredAt?: number;
 }
 
+/**
+ * A delivered message cleared from the Outbox list, kept as its user's message history: the user's page
+ * still shows it, and it still tells that the relay knows the user (commands.queue). Only what those need:
+ * never the message's values (a password) or the user as sent.
+ */
+export type HistoryMessage = Pick<OutboxMessage, 'key' | 'template' | 'userId' | 'createdAt'> &
+	Partial<Pick<OutboxMessage, 'to' | 'sentAt' | 'deliveredAt' | 'delivery'>>;
+
+/** A message as a user's page shows it: one in the outbox, or one of their history (see historyMessage). */
+export type UserMessage = Pick<OutboxMessage, 'key' | 'template' | 'state' | 'createdAt'> &
+	Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'delivery' | 'deliveredAt'>>;
+
+/** What of a message its user's history keeps when it is cleared from the Outbox list. */
+export function historyOf(message: OutboxMessage): HistoryMessage {
+	const kept: HistoryMessage = {
+		key: message.key,
+		template: message.template,
+		userId: message.userId,
+		createdAt: message.createdAt
+	};
+	const optional = {
+		to: message.to || undefined,
+		sentAt: message.sentAt,
+		deliveredAt: message.deliveredAt,
+		delivery: message.delivery
+	};
+	for (const [key, value] of Object.entries(optional)) {
+		if (value !== undefined) Object.assign(kept, { [key]: value });
+	}
+	return kept;
+}
+
+/** A history message as the user's page reads it: only sent messages are cleared into a history. */
+export const historyMessage = (kept: HistoryMessage): UserMessage => ({ ...kept, state: 'sent' });
+
 /** What a message to queue needs; the outbox adds the key, the state and the times. */
 export type MessageDraft = Pick<OutboxMessage, 'template' | 'to' | 'userId' | 'user' | 'values'>;
 
@@ -81,8 +116,8 @@ export function isShownUnder(
 
 /**
  * Whether a message is delivered and was delivered before `before` (ms since the epoch): what 'Clear
- * delivered' removes. Only delivered ones: a waiting, failed or undeliverable message still asks something
- * of the admin, and a sent one may yet turn out undeliverable.
+ * delivered' takes off the Outbox list (into its user's history). Only delivered ones: a waiting, failed or
+ * undeliverable message still asks something of the admin, and a sent one may yet turn out undeliverable.
  */
 export function isDeliveredBefore(
 	message: Pick<OutboxMessage, 'state' | 'delivery' | 'deliveredAt' | 'sentAt' | 'createdAt'>,

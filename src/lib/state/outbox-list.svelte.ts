@@ -78,8 +78,9 @@ export class OutboxList {
 	}
 
 	/**
-	 * Asks, naming how many, then removes the messages delivered before the chosen age, measured from when
-	 * the admin asked: the count in the question and the removal go by the same time.
+	 * Asks, naming how many, then clears the messages delivered before the chosen age from the list (into
+	 * their users' history), measured from when the admin asked: the question and the clearing go by the
+	 * same time.
 	 */
 	async clearDelivered(now = Date.now()): Promise<void> {
 		const days = this.clearAge;
@@ -95,7 +96,7 @@ export class OutboxList {
 			}
 			const which =
 				days === 0 ? `every delivered message (${messages(count)})` : `${messages(count)} delivered ${age}`;
-			const question = `Remove ${which} from this device? They also leave each user’s message history here; the users and their accounts are not changed.`;
+			const question = `Clear ${which} from the Outbox list? Each stays in its user’s message history, on the user’s page; the users and their accounts are not changed.`;
 			if (!(await this.confirmClear.ask(question))) return;
 			const removed = await outbox.clearDelivered(before);
 			this.#notice = { text: `Cleared ${messages(removed)} delivered ${days === 0 ? 'so far' : age}.` };

@@ -2,7 +2,7 @@ import { liveQuery } from 'dexie';
 import { outbox } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
 import { field } from '$lib/domain/fields';
-import type { OutboxMessage } from '$lib/domain/outbox';
+import type { UserMessage } from '$lib/domain/outbox';
 import { initialPasswordProblem } from '$lib/domain/passwords';
 import type { MessageTemplate } from '$lib/domain/relay-protocol';
 import type { User } from '$lib/domain/user';
@@ -15,7 +15,7 @@ import { sync } from './sync.svelte';
  */
 export class UserMessages {
 	readonly #userId: () => number;
-	#messages = $state.raw<OutboxMessage[]>([]);
+	#messages = $state.raw<UserMessage[]>([]);
 	#notice = $state<{ text: string; isError?: boolean } | null>(null);
 	password = $state('');
 	isAskingPassword = $state(false);
@@ -36,7 +36,7 @@ export class UserMessages {
 		return this.#notice;
 	}
 	/** The latest message of a template, if any. */
-	latest(template: MessageTemplate): OutboxMessage | undefined {
+	latest(template: MessageTemplate): UserMessage | undefined {
 		return this.#messages.find((message) => message.template === template);
 	}
 	/** The policy shows a mobile phone (and a password to send) and the user has a mobile phone. */

@@ -52,6 +52,42 @@ export class OutboxPage {
 	}
 
 	/**
+	 * Marks every message of this device's outbox sent and delivered at `at`, as the relay's reports would
+	 * (a device that is not paired sends nothing, and the reports take days), then reloads.
+	 */
+	async deliverAll(at: number): Promise<void> {
+		await this.page.evaluate(
+			(deliveredAt) =>
+				new Promise<void>((resolve, reject) => {
+					const open = indexedDB.open('rollcall');
+					open.onerror = () => reject(new Error(open.error?.message));
+					open.onsuccess = () => {
+						const tx = open.result.transaction('outbox', 'readwrite');
+						const cursor = tx.objectStore('outbox').openCursor();
+						cursor.onsuccess = () => {
+							const row = cursor.result;
+							if (!row) return;
+							row.update({
+								...(row.value as object),
+								state: 'sent',
+								sentAt: deliveredAt,
+								messageId: 'delivered-by-test',
+								delivery: 'delivered',
+								deliveredAt
+							});
+							row.continue();
+						};
+						tx.oncomplete = () => (open.result.close(), resolve());
+						tx.onerror = () => reject(new Error(tx.error?.message));
+					};
+				}),
+			at
+		);
+		await this.page.reload();
+		await expect(this.heading).toBeVisible();
+	}
+
+	/**
 	 * Puts messages straight into this device's outbox (the app must have opened its database), then
 	 * reloads: the relay's delivery reports take days to come back, and a test cannot wait for them.
 	 */
