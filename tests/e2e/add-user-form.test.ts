@@ -281,7 +281,7 @@ test('Send activation email skips Active and Suspended users, says who and why, 
 	await list.actionMenu.click();
 	await page.getByRole('menuitem', { name: 'Send activation email…' }).click();
 	await expect(list.notice).toContainText(
-		'Nothing was sent: none of the 2 selected users can get an activation email. 2 already Active'
+		'Nothing was sent: none of the 2 selected users can get an activation email. 2 are already Active'
 	);
 	await expect(list.dialog).toBeHidden();
 

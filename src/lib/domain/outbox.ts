@@ -280,12 +280,39 @@ export function sendQuestion(preview: SendPreview, what = 'an activation email')
 	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}? It leaves as soon as this device is online and paired with the relay.${rest}`;
 }
 
-/** What the admin is told when no selected user can be sent anything (and nothing is sent). */
+/** Why each group is left out, as a sentence says it: the verb for one and for many, then the rest. */
+const skipClauses: Record<SkipReason, [one: string, many: string, rest: string]> = {
+	active: ['is', 'are', 'already Active (they have signed in and chosen a password)'],
+	suspended: ['is', 'are', 'Suspended (reactivate them first)'],
+	'no-email': ['has', 'have', 'no email'],
+	'no-phone': ['has', 'have', 'no mobile phone'],
+	'unreadable-phone': ['has', 'have', 'a mobile phone Rollcall cannot read'],
+	deleted: ['is', 'are', 'no longer in the directory']
+};
+
+/**
+ * What the admin is told when no selected user can be sent anything (and nothing is sent): 'Nothing was
+ * sent: Ann cannot get an activation email, as they are already Active (...).' for one; for many, each
+ * group as a clause, '5 are already Active (...): Ann, Bob, Eve + 2 more; 1 has no email: Gus.'
+ */
 export function nothingToSend(preview: SendPreview, what = 'an activation email'): string {
 	const skipped = skippedCount(preview);
-	const why = skippedLines(preview).join('; ');
-	if (skipped === 1) return `Nothing was sent: the selected user cannot get ${what}, being ${why}.`;
-	return `Nothing was sent: none of the ${plural(skipped, 'selected user')} can get ${what}. ${why}.`;
+	const groups = (Object.keys(skipClauses) as SkipReason[]).flatMap((reason) => {
+		const group = preview.skipped[reason];
+		return group?.count ? [[reason, group] as const] : [];
+	});
+	if (skipped === 1 && groups.length === 1) {
+		const [reason, group] = groups[0]!;
+		const [, they, rest] = skipClauses[reason];
+		const who = group.names[0] ?? 'the selected user';
+		return `Nothing was sent: ${who} cannot get ${what}, as they ${they} ${rest}.`;
+	}
+	const why = groups.map(([reason, group]) => {
+		const [one, many, rest] = skipClauses[reason];
+		const names = group.names.length > 0 ? `: ${namesOf(group)}` : '';
+		return `${group.count.toLocaleString('en')} ${group.count === 1 ? one : many} ${rest}${names}`;
+	});
+	return `Nothing was sent: none of the ${plural(skipped, 'selected user')} can get ${what}. ${why.join('; ')}.`;
 }
 
 /** The notice after queueing: how many went into the Outbox, and how many were skipped and why. */

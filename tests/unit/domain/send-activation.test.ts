@@ -57,10 +57,31 @@ describe('the confirmation of a send to a selection', () => {
 
 	it('says plainly that nothing is sent when nobody qualifies', () => {
 		expect(nothingToSend({ ...preview, count: 0, names: [] })).toBe(
-			'Nothing was sent: none of the 8 selected users can get an activation email. 5 already Active (they have signed in and chosen a password): Ann, Bob, Eve + 2 more; 1 Suspended (reactivate them first): Fay; 1 without an email: Gus; 1 no longer in the directory.'
+			'Nothing was sent: none of the 8 selected users can get an activation email. 5 are already Active (they have signed in and chosen a password): Ann, Bob, Eve + 2 more; 1 is Suspended (reactivate them first): Fay; 1 has no email: Gus; 1 is no longer in the directory.'
 		);
+		expect(
+			nothingToSend({
+				count: 0,
+				names: [],
+				skipped: {
+					'no-email': { count: 2, names: ['Gus', 'Hal'] },
+					'unreadable-phone': { count: 1, names: [] }
+				}
+			})
+		).toBe(
+			'Nothing was sent: none of the 3 selected users can get an activation email. 2 have no email: Gus, Hal; 1 has a mobile phone Rollcall cannot read.'
+		);
+	});
+
+	it('names the one selected user who cannot get one, and says why in a sentence', () => {
 		expect(nothingToSend({ count: 0, names: [], skipped: { active: { count: 1, names: ['Ann'] } } })).toBe(
-			'Nothing was sent: the selected user cannot get an activation email, being 1 already Active (they have signed in and chosen a password): Ann.'
+			'Nothing was sent: Ann cannot get an activation email, as they are already Active (they have signed in and chosen a password).'
+		);
+		expect(
+			nothingToSend({ count: 0, names: [], skipped: { 'no-email': { count: 1, names: ['Gus'] } } })
+		).toBe('Nothing was sent: Gus cannot get an activation email, as they have no email.');
+		expect(nothingToSend({ count: 0, names: [], skipped: { deleted: { count: 1, names: [] } } })).toBe(
+			'Nothing was sent: the selected user cannot get an activation email, as they are no longer in the directory.'
 		);
 	});
 
