@@ -110,6 +110,14 @@ export function initialPasswordRequirement(
 }
 
 /**
+ * Whether a message gives its user an initial password: SMS login details that were not cancelled (waiting,
+ * sent, or failed and open to a Retry). A cancelled one never leaves, and its password is wiped.
+ */
+export function givesInitialPassword(message: { template: string; state: string }): boolean {
+	return message.template === 'sms-login' && message.state !== 'cancelled';
+}
+
+/**
  * What a user's page says of their password: only what is true. Rollcall never holds one; an initial password
  * exists only when SMS login details carried it (hasPassword), and a person who activated chose their own.
  */
