@@ -160,7 +160,8 @@ export function messageUser(user: User, directoryId: string): MessageUser {
 /**
  * Why a user is left out of a send, grouped in the confirmation: an activation (or welcome) mail goes only to
  * someone who can still activate -- an Active person has a password already, and a Suspended one cannot sign
- * in (the relay would refuse the mail) -- and who has an address; an SMS only to a number Rollcall can read.
+ * in (the relay would refuse the mail) -- and who has an address; an SMS only to someone not Active (its initial
+ * password would replace the one they chose), at a number Rollcall can read.
  * 'deleted': removed from the directory while the question was open.
  */
 export type SkipReason = 'active' | 'suspended' | 'no-email' | 'no-phone' | 'unreadable-phone' | 'deleted';
@@ -168,6 +169,8 @@ export type SkipReason = 'active' | 'suspended' | 'no-email' | 'no-phone' | 'unr
 /** Why a user is left out of a send of `template`, or undefined when the message can go to them. */
 export function skipReason(user: User, template: MessageTemplate): SkipReason | undefined {
 	if (template === 'sms-login') {
+		// An SMS's initial password would replace the one an Active person chose, with one the admin knows.
+		if (user.status === 'Active') return 'active';
 		if (!user.mobilePhone) return 'no-phone';
 		// An import keeps an optional mobile it cannot read as typed: no SMS can go to it.
 		return isReadPhone(user.mobilePhone) ? undefined : 'unreadable-phone';

@@ -29,6 +29,14 @@ describe('who an activation email can go to', () => {
 		const withPhone = { ...user('Suspended'), mobilePhone: '+447400123456' };
 		expect(skipReason(withPhone, 'sms-login')).toBeUndefined();
 	});
+
+	it('SMS login details go to no Active user: a new initial password would replace the one they chose', () => {
+		const active = { ...user('Active'), mobilePhone: '+447400123456' };
+		expect(skipReason(active, 'sms-login')).toBe('active');
+		expect(cannotSend(active, 'sms-login')).toBe(
+			'Ann Lee is Active already: they have signed in and set their own password.'
+		);
+	});
 });
 
 describe('the confirmation of a send to a selection', () => {
@@ -104,9 +112,19 @@ describe("a new user's initial password", () => {
 	});
 
 	it("is claimed on the user's page only when an SMS carried one, or the person chose their own", () => {
-		expect(passwordStatus({ status: 'Pending', hasPassword: false })).toBe(
-			'None yet: they choose their own from the activation email'
+		const pending = { status: 'Pending', hasPassword: false };
+		expect(passwordStatus(pending)).toBe(
+			'None yet: they choose their own from an activation email, and none is on its way'
 		);
+		// The activation email is named only while one is on its way or was sent.
+		for (const state of ['queued', 'sending', 'sent']) {
+			expect(passwordStatus(pending, { state })).toBe(
+				'None yet: they choose their own from the activation email'
+			);
+		}
+		for (const state of ['cancelled', 'failed']) {
+			expect(passwordStatus(pending, { state })).toMatch(/, and none is on its way$/);
+		}
 		expect(passwordStatus({ status: 'Pending', hasPassword: true })).toBe(
 			'Initial password, in the SMS login details (never shown)'
 		);
