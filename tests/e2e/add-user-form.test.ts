@@ -57,7 +57,7 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 	// Without the SMS the password is not asked for: it is optional, and its hint says where it would go.
 	await expect(page.getByText('Password (required)')).toHaveCount(0);
 	await expect(password).toHaveAccessibleDescription(
-		/Only for 'Send login details by SMS' below: Rollcall keeps no passwords\. Without the SMS, the person chooses their own password from the activation email\./
+		/Only for 'Send login details by SMS' below: Rollcall keeps no passwords\. Without the SMS, the person has no password until an activation email reaches them/
 	);
 	await form.fill({ firstName: 'Dora', lastName: 'Quill', email: 'dora.quill@example.com' });
 	await form.field('Username').fill('dquill');
@@ -80,13 +80,13 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 
 	await form.submit.click();
 	await expect(form.added).toContainText(
-		'Dora Quill was added as Pending. No activation email was sent: send one from their page when they should sign in. No login details by SMS were sent, so the password typed was not kept.'
+		'Dora Quill was added as Pending. No activation email was sent: send one from their page when they should sign in. No login details by SMS were sent, so the password typed was not kept: they have none until an activation email reaches them.'
 	);
 	await form.added.getByRole('link', { name: 'View user' }).click();
 	const user = new UserPage(page);
 	await user.expectLoaded('Dora Quill');
 	await expect(user.detail('Password')).toHaveText(
-		'None yet: they choose their own from the activation email'
+		'None yet: they choose their own from an activation email, and none is on its way'
 	);
 
 	// With the SMS ticked, the password goes into it, and the user page says so (never showing it).
@@ -124,7 +124,7 @@ test("an import's passwords without the SMS: said before Complete to go nowhere,
 	await expect(importing.complete).toBeEnabled();
 	const note = page.getByText("The file's passwords will not be kept");
 	await expect(note).toHaveText(
-		"The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send them; otherwise the new users choose their own from the activation email."
+		"The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send each new user theirs (3 users); otherwise the new users have none until they get an activation email ('Send activation email to new users', or later from each user's page), from which they choose their own."
 	);
 	const sms = page.getByRole('checkbox', { name: /Send login details by SMS/ });
 	await sms.check();
@@ -140,7 +140,7 @@ test("an import's passwords without the SMS: said before Complete to go nowhere,
 	const user = new UserPage(page);
 	await user.expectLoaded('Zoë Ångström');
 	await expect(user.detail('Password')).toHaveText(
-		'None yet: they choose their own from the activation email'
+		'None yet: they choose their own from an activation email, and none is on its way'
 	);
 });
 
@@ -264,7 +264,7 @@ test('Send activation email skips Active and Suspended users, says who and why, 
 	await list.actionMenu.click();
 	await page.getByRole('menuitem', { name: 'Send activation email…' }).click();
 	await expect(list.notice).toContainText(
-		'Nothing was sent: none of the 2 selected users can get an activation email. 2 already Active'
+		'Nothing was sent: none of the 2 selected users can get an activation email. 2 are already Active'
 	);
 	await expect(list.dialog).toBeHidden();
 

@@ -81,7 +81,7 @@ for (const viewport of viewports) {
 			const list = await importPeople(page);
 			await expect(list.welcome).toBeHidden();
 			await expect(list.search).toHaveAccessibleDescription(
-				/^Finds name, email \(or just its domain\), username, .*site.* and department\. From 3 letters, also inside/
+				/^Finds name, email \(or its domain, whole or from any dot but the last\), username, .*site.* and department\. From 3 letters, also inside/
 			);
 
 			await list.search.focus();

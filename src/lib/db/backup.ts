@@ -13,6 +13,7 @@ import { Dexie, type Table } from 'dexie';
 import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
 import { field, fieldKeys, isCustomKey, type FieldKey } from '$lib/domain/fields';
 import { fail, ok, type Parsed } from '$lib/domain/result';
+import { givesInitialPassword } from '$lib/domain/passwords';
 import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
 import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb } from './database';
@@ -253,6 +254,25 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 
 /** Backup module: makes the backup, restores one, and remembers when the last was made. */
 export function backupStore(db: RollcallDb) {
+	/**
+	 * The users whose initial password only the messages a backup leaves out carry: restored, no SMS would
+	 * carry it, so the backup says they have none (a user's page claims only what is true). Returns what
+	 * writes a user as the backup has them.
+	 */
+	async function usersLosingPassword(): Promise<(user: User) => User> {
+		const leftOut = new Set<number>();
+		const kept = new Set<number>();
+		await db.outbox.each((message) => {
+			if (givesInitialPassword(message)) (hasPassword(message) ? leftOut : kept).add(message.userId);
+		});
+		// A delivered SMS cleared from the Outbox list is in its user's history, and travels with the backup.
+		await db.messageHistory.each((message) => {
+			if (message.template === 'sms-login') kept.add(message.userId);
+		});
+		for (const id of kept) leftOut.delete(id);
+		return (user) => (user.hasPassword && leftOut.has(user.id) ? { ...user, hasPassword: false } : user);
+	}
+
 	return {
 		/**
 		 * The whole database as a Dexie export, without what must never leave the device: the relay's token
@@ -264,6 +284,7 @@ export function backupStore(db: RollcallDb) {
 			let passwordMessagesLeftOut = 0;
 			const tables = db.tables.filter((table) => table.name !== LISTS_TABLE);
 			const exported = await db.transaction('r', tables, async () => {
+				const withoutPassword = await usersLosingPassword();
 				const rowCounts = await Promise.all(tables.map((table) => table.count()));
 				const total = rowCounts.reduce((sum, n) => sum + n, 0);
 				const outline = JSON.stringify({
@@ -289,7 +310,9 @@ export function backupStore(db: RollcallDb) {
 						const kept: unknown[] = [];
 						for (const row of rows) {
 							if (table.name === 'outbox' && hasPassword(row)) passwordMessagesLeftOut++;
-							else kept.push(table.name === 'relay' ? shareableRelay(row) : row);
+							else if (table.name === 'relay') kept.push(shareableRelay(row));
+							else if (table.name === 'users') kept.push(withoutPassword(row as User));
+							else kept.push(row);
 						}
 						counts[table.name] = (counts[table.name] ?? 0) + kept.length;
 						// A Blob per chunk: the browser may keep it on disk rather than in memory.

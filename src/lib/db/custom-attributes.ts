@@ -42,23 +42,24 @@ export function customAttributesStore(db: RollcallDb) {
 
 	/** Rewrites `from` as `to` (or removes it) everywhere a user's values are kept; how many users had one. */
 	async function rewrite(from: CustomFieldKey, to: CustomFieldKey | undefined): Promise<number> {
-		const changed = await db.users
-			.filter((user) => from in user)
-			.modify((user: User) => {
-				rekey(user as unknown as Values, from, to);
-				// The value's words leave the search index with it.
-				if (to === undefined) Object.assign(user, searchKeys(user));
-			});
+		// A user's value moves or goes; gone, its words leave the search index with it, also in the copies an
+		// undo brings back (a deleted user, a user as an import found them), or they would be found by it again.
+		const move = (user: User) => {
+			const had = rekey(user as unknown as Values, from, to);
+			if (had && to === undefined) Object.assign(user, searchKeys(user));
+			return had;
+		};
+		const changed = await db.users.filter((user) => from in user).modify((user: User) => void move(user));
 		// Returning false leaves a record that had no value unwritten.
 		await db.importChanges.toCollection().modify((row) => {
 			let had = false;
 			for (const { before, wrote } of row.updated ?? []) {
-				had = rekey(before as unknown as Values, from, to) || had;
+				had = move(before) || had;
 				had = rekey(wrote, from, to) || had;
 			}
 			return had;
 		});
-		await db.trash.toCollection().modify((row) => rekey(row.user as unknown as Values, from, to));
+		await db.trash.toCollection().modify((row) => move(row.user));
 		return changed;
 	}
 

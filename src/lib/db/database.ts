@@ -1,5 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { HistoryMessage, OutboxMessage } from '$lib/domain/outbox';
+import { givesInitialPassword } from '$lib/domain/passwords';
 import type { AccountCommandType } from '$lib/domain/relay-protocol';
 import type { User, UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
@@ -164,8 +165,10 @@ export function defineSchema(db: Dexie): void {
 	// only: no upgrade.
 	db.version(6).stores({ commands: '++seq, &key, state' });
 	// v7: search inside words and across more fields (searchKeys): every stored user's search keys, and
-	// those of the deleted users an undo may bring back, are computed again, into the new suffix index. And
-	// the users' message history (delivered messages cleared from the Outbox list), by user: a new table.
+	// those of the deleted users an undo may bring back, are computed again, into the new suffix index.
+	// And hasPassword, which earlier versions set whenever the form had a password typed (the SMS ticked or
+	// not, so the password went nowhere): it now says an SMS login message carries or carried one. And the
+	// users' message history (delivered messages cleared from the Outbox list), by user: a new table.
 	db.version(7)
 		.stores({
 			users:
@@ -176,9 +179,13 @@ export function defineSchema(db: Dexie): void {
 		.upgrade(async (tx) => {
 			// Read through restoreUser, as v2 did: a damaged record gets keys rather than failing the upgrade
 			// (the database would then never open again); its stored values are left as they are.
+			const withSms = new Set<unknown>();
+			await tx.table('outbox').each((message: { template: string; state: string; userId: unknown }) => {
+				if (givesInitialPassword(message)) withSms.add(message.userId);
+			});
 			const rekey = (user: Record<string, unknown>) => {
 				const { searchWords, searchSuffixes } = restoreUser(user);
-				Object.assign(user, { searchWords, searchSuffixes });
+				Object.assign(user, { searchWords, searchSuffixes, hasPassword: withSms.has(user.id) });
 			};
 			await tx
 				.table('users')

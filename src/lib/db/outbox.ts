@@ -21,6 +21,7 @@ import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol'
 import { nameOf, type User } from '$lib/domain/user';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
+import { refreshInitialPasswords } from './initial-passwords';
 import type { RelayStore } from './relay';
 
 /** What the relay's answer means for one message that was being sent. */
@@ -350,11 +351,19 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 				(moved) => moved.length > 0
 			),
 
-		/** A waiting message will not be sent; its password (if any) is wiped at once. */
+		/**
+		 * A waiting message will not be sent; its password (if any) is wiped at once, and SMS login details
+		 * take back the user's initial password with them (unless another SMS carries one).
+		 */
 		cancel: (key: string) =>
-			move([key], 'queued', (m) => wipePassword({ ...m, state: 'cancelled' })).then(
-				(moved) => moved.length > 0
-			),
+			db.transaction('rw', [db.outbox, db.users, db.messageHistory], async () => {
+				const moved = await move([key], 'queued', (m) => wipePassword({ ...m, state: 'cancelled' }));
+				await refreshInitialPasswords(
+					db,
+					moved.filter((m) => m.template === 'sms-login').map((m) => m.userId)
+				);
+				return moved.length > 0;
+			}),
 
 		/** Calls `listener` after every change to the outbox, in this tab or another. */
 		onChange(listener: () => void): () => void {

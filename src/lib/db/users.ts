@@ -16,6 +16,7 @@ import type { ExistingUser, UniqueField } from '$lib/import/rows';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
+import { refreshInitialPasswords } from './initial-passwords';
 import { listsStore, type ReadList } from './lists';
 
 /** A read given up part way because nothing wants its answer any more. */
@@ -573,6 +574,11 @@ export function usersStore(db: RollcallDb) {
 					}
 				}
 				await db.users.bulkAdd(rows.map((r) => r.user));
+				// An SMS with their initial password may have been cancelled while they were deleted.
+				await refreshInitialPasswords(
+					db,
+					rows.filter((r) => r.user.hasPassword).map((r) => r.user.id)
+				);
 				await db.trash.where('batch').equals(batch).delete();
 				await commands.queue(
 					'reactivate',

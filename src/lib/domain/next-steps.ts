@@ -34,7 +34,11 @@ export function addedNotice(outcome: AddedOutcome, route: Route): string[] {
 	if (outcome.sms === 'queued')
 		lines.push(`Login details by SMS queued, with the password: ${leaves(route)}.`);
 	else if (outcome.isPasswordDropped)
-		lines.push('No login details by SMS were sent, so the password typed was not kept.');
+		lines.push(
+			outcome.activation === 'queued'
+				? 'No login details by SMS were sent, so the password typed was not kept: they choose their own from the activation email.'
+				: 'No login details by SMS were sent, so the password typed was not kept: they have none until an activation email reaches them.'
+		);
 	else if (outcome.sms === 'not-ticked') lines.push('No login details by SMS were sent.');
 	return lines;
 }

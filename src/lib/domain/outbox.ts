@@ -195,7 +195,8 @@ export function messageUser(user: User, directoryId: string): MessageUser {
 /**
  * Why a user is left out of a send, grouped in the confirmation: an activation (or welcome) mail goes only to
  * someone who can still activate -- an Active person has a password already, and a Suspended one cannot sign
- * in (the relay would refuse the mail) -- and who has an address; an SMS only to a number Rollcall can read.
+ * in (the relay would refuse the mail) -- and who has an address; an SMS only to someone not Active (its initial
+ * password would replace the one they chose), at a number Rollcall can read.
  * 'deleted': removed from the directory while the question was open.
  */
 export type SkipReason = 'active' | 'suspended' | 'no-email' | 'no-phone' | 'unreadable-phone' | 'deleted';
@@ -203,6 +204,8 @@ export type SkipReason = 'active' | 'suspended' | 'no-email' | 'no-phone' | 'unr
 /** Why a user is left out of a send of `template`, or undefined when the message can go to them. */
 export function skipReason(user: User, template: MessageTemplate): SkipReason | undefined {
 	if (template === 'sms-login') {
+		// An SMS's initial password would replace the one an Active person chose, with one the admin knows.
+		if (user.status === 'Active') return 'active';
 		if (!user.mobilePhone) return 'no-phone';
 		// An import keeps an optional mobile it cannot read as typed: no SMS can go to it.
 		return isReadPhone(user.mobilePhone) ? undefined : 'unreadable-phone';
@@ -315,12 +318,39 @@ export function sendQuestion(preview: SendPreview, what = 'an activation email')
 	return `Send ${what} to ${plural(preview.count, 'user')}: ${who}? It leaves as soon as this device is online and paired with the relay.${rest}`;
 }
 
-/** What the admin is told when no selected user can be sent anything (and nothing is sent). */
+/** Why each group is left out, as a sentence says it: the verb for one and for many, then the rest. */
+const skipClauses: Record<SkipReason, [one: string, many: string, rest: string]> = {
+	active: ['is', 'are', 'already Active (they have signed in and chosen a password)'],
+	suspended: ['is', 'are', 'Suspended (reactivate them first)'],
+	'no-email': ['has', 'have', 'no email'],
+	'no-phone': ['has', 'have', 'no mobile phone'],
+	'unreadable-phone': ['has', 'have', 'a mobile phone Rollcall cannot read'],
+	deleted: ['is', 'are', 'no longer in the directory']
+};
+
+/**
+ * What the admin is told when no selected user can be sent anything (and nothing is sent): 'Nothing was
+ * sent: Ann cannot get an activation email, as they are already Active (...).' for one; for many, each
+ * group as a clause, '5 are already Active (...): Ann, Bob, Eve + 2 more; 1 has no email: Gus.'
+ */
 export function nothingToSend(preview: SendPreview, what = 'an activation email'): string {
 	const skipped = skippedCount(preview);
-	const why = skippedLines(preview).join('; ');
-	if (skipped === 1) return `Nothing was sent: the selected user cannot get ${what}, being ${why}.`;
-	return `Nothing was sent: none of the ${plural(skipped, 'selected user')} can get ${what}. ${why}.`;
+	const groups = (Object.keys(skipClauses) as SkipReason[]).flatMap((reason) => {
+		const group = preview.skipped[reason];
+		return group?.count ? [[reason, group] as const] : [];
+	});
+	if (skipped === 1 && groups.length === 1) {
+		const [reason, group] = groups[0]!;
+		const [, they, rest] = skipClauses[reason];
+		const who = group.names[0] ?? 'the selected user';
+		return `Nothing was sent: ${who} cannot get ${what}, as they ${they} ${rest}.`;
+	}
+	const why = groups.map(([reason, group]) => {
+		const [one, many, rest] = skipClauses[reason];
+		const names = group.names.length > 0 ? `: ${namesOf(group)}` : '';
+		return `${group.count.toLocaleString('en')} ${group.count === 1 ? one : many} ${rest}${names}`;
+	});
+	return `Nothing was sent: none of the ${plural(skipped, 'selected user')} can get ${what}. ${why.join('; ')}.`;
 }
 
 /** The notice after queueing: how many went into the Outbox, and how many were skipped and why. */

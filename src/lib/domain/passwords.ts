@@ -110,13 +110,60 @@ export function initialPasswordRequirement(
 }
 
 /**
- * What a user's page says of their password: only what is true. Rollcall never holds one; an initial password
- * exists only when SMS login details carried it (hasPassword), and a person who activated chose their own.
+ * Whether a message gives its user an initial password: SMS login details that were not cancelled (waiting,
+ * sent, or failed and open to a Retry). A cancelled one never leaves, and its password is wiped.
  */
-export function passwordStatus(user: { status: string; hasPassword: boolean }): string {
+export function givesInitialPassword(message: { template: string; state: string }): boolean {
+	return message.template === 'sms-login' && message.state !== 'cancelled';
+}
+
+/**
+ * What a user's page says of their password: only what is true. Rollcall never holds one; an initial password
+ * exists only while SMS login details carry it (hasPassword), and a person who activated chose their own.
+ * `activation`: their latest activation email, if any; the page points to it only when one is on its way.
+ */
+export function passwordStatus(
+	user: { status: string; hasPassword: boolean },
+	activation?: { state: string }
+): string {
 	if (user.status === 'Active') return 'Chosen by them (never shown)';
 	if (user.hasPassword) return 'Initial password, in the SMS login details (never shown)';
-	return 'None yet: they choose their own from the activation email';
+	if (activation && activation.state !== 'cancelled' && activation.state !== 'failed') {
+		return 'None yet: they choose their own from the activation email';
+	}
+	return 'None yet: they choose their own from an activation email, and none is on its way';
+}
+
+/** How many rows of an import give a password, for new users and for users already in the directory. */
+export interface ImportPasswords {
+	newUsers: number;
+	existingUsers: number;
+	/** Whether the field policy has mobile phones: only then can an SMS carry a password. */
+	hasMobilePhones: boolean;
+	isSendingSms: boolean;
+	isSendingActivation: boolean;
+}
+
+const usersOf = (count: number) => `${count.toLocaleString('en')} ${count === 1 ? 'user' : 'users'}`;
+
+/**
+ * What becomes of an import file's passwords, said before Complete; undefined when each goes into an SMS (or
+ * the file gives none). Rollcall keeps no password: a row's password reaches its person only in SMS login
+ * details, and those go only to the new users; an existing user's password in the file is never sent.
+ */
+export function droppedPasswordsNotice(file: ImportPasswords): string | undefined {
+	const { newUsers, existingUsers } = file;
+	if (newUsers + existingUsers === 0) return undefined;
+	const instead = file.isSendingActivation
+		? 'the new users choose their own from the activation email.'
+		: "the new users have none until they get an activation email ('Send activation email to new users', or later from each user's page), from which they choose their own.";
+	if (!file.hasMobilePhones) {
+		return `The file's passwords will not be kept: Rollcall keeps no passwords, and this field policy has no mobile phone to send them to by SMS. Instead, ${instead}`;
+	}
+	const existing = `The passwords of ${usersOf(existingUsers)} already in the directory (rows whose email is there) will not be sent: SMS login details go only to new users, and Rollcall keeps no passwords.`;
+	if (newUsers === 0) return existing;
+	if (file.isSendingSms) return existingUsers > 0 ? existing : undefined;
+	return `The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send each new user theirs (${usersOf(newUsers)}); otherwise ${instead}`;
 }
 
 /**

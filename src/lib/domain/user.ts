@@ -216,12 +216,21 @@ function words(value: string | undefined): string[] {
 	return [...whole, ...whole.flatMap((word) => word.split(/[-'.]+/u)).filter(Boolean)];
 }
 
+/** A domain and its ends of two labels or more: 'mail.example.net', 'example.net'. */
+function domainEnds(domain: string): string[] {
+	const labels = domain.split('.');
+	if (labels.length < 2) return [domain];
+	return labels.slice(0, -1).map((_, start) => labels.slice(start).join('.'));
+}
+
 /** What parts of a username or an email's local part are split at, as a name's words are at - ' and '.'. */
 const SEPARATORS = /[-'._+]+/u;
 
 /**
- * A folded email's parts: the local part and its words ('j', 'smith' of 'j_smith+hr'), the domain and its
- * labels but the last: a 'com' or 'net' alone finds too many to be worth its entry in every user's keys.
+ * A folded email's parts: the local part and its words ('j', 'smith' of 'j_smith+hr'); the domain, each of
+ * its ends of two labels or more ('example.net' of 'mail.example.net': an organisation's mail often comes
+ * from a subdomain), and its labels but the last: a 'com' or 'net' alone finds too many to be worth its
+ * entry in every user's keys.
  */
 function emailParts(email: string): { local: string[]; domain: string[] } {
 	const at = email.lastIndexOf('@');
@@ -230,7 +239,7 @@ function emailParts(email: string): { local: string[]; domain: string[] } {
 	const domain = email.slice(at + 1);
 	return {
 		local: [local, ...local.split(SEPARATORS)].filter(Boolean),
-		domain: [domain, ...domain.split('.').slice(0, -1)].filter(Boolean)
+		domain: [...domainEnds(domain), ...domain.split('.').slice(0, -1)].filter(Boolean)
 	};
 }
 
@@ -338,12 +347,13 @@ export function searchHint(policy: FieldPolicy): string {
 	const shown = fieldsOf(policy).filter((def) => def.isSearched && policy[def.key] !== 'hidden');
 	const labels = [
 		'name',
-		'email (or just its domain)',
+		'email (or its domain, whole or from any dot but the last)',
 		...shown.filter((def) => !def.isCustom).map((def) => def.label.toLowerCase()),
 		...(shown.some((def) => def.isCustom) ? ['custom attributes'] : [])
 	];
 	const listed = `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
-	return `Finds ${listed}. From ${MIN_INFIX} letters, also inside names, usernames and emails.`;
+	// Inner parts are indexed only for names, usernames and an email's local part (searchKeys): say just that.
+	return `Finds ${listed}. From ${MIN_INFIX} letters, also inside names, usernames and the part of an email before the @.`;
 }
 /** Folds a search the way the keys are folded, into the word prefixes that must all match. */
 export function searchTerms(query: string): string[] {

@@ -18,7 +18,7 @@ import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/impor
 import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
-import { importPasswordPolicy } from '$lib/domain/passwords';
+import { droppedPasswordsNotice, importPasswordPolicy } from '$lib/domain/passwords';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -151,22 +151,37 @@ export class ImportSession {
 		return (!this.#rules && this.#analysis?.presetFit) || null;
 	}
 
-	/** Whether the file gives passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
+	/**
+	 * The rows that give a password, for new users and for users already in the directory (by email, whatever
+	 * the row's errors): SMS login details go only to new users, so only theirs can be sent.
+	 */
+	#passwordRows = $derived.by(() => {
+		const counts = { newUsers: 0, existingUsers: 0 };
+		for (const row of this.#analysis?.rows ?? []) {
+			if (row.hasPassword) counts[row.existingId === undefined ? 'newUsers' : 'existingUsers']++;
+		}
+		return counts;
+	});
+
+	/** Whether new users' rows give passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
 	get canSendSms(): boolean {
-		return (this.#analysis?.passwords.size ?? 0) > 0 && this.#basePolicy.mobilePhone !== 'hidden';
+		return this.#passwordRows.newUsers > 0 && this.#basePolicy.mobilePhone !== 'hidden';
 	}
 
 	/**
-	 * What becomes of the file's passwords when no SMS carries them, said before Complete; null when every
-	 * one goes into an SMS (or the file gives none). Rollcall keeps no password: a row's password reaches its
-	 * person only in SMS login details, so without them it is dropped, and the user's page says they have none.
+	 * What becomes of the file's passwords that no SMS carries, said before Complete (droppedPasswordsNotice);
+	 * null when every one goes into an SMS (or the file gives none). Without the SMS a password is dropped, and
+	 * the user's page says they have none.
 	 */
 	get droppedPasswords(): string | null {
-		if ((this.#analysis?.passwords.size ?? 0) === 0 || (this.#sendSms && this.canSendSms)) return null;
-		const instead = 'the new users choose their own from the activation email.';
-		if (!this.canSendSms)
-			return `The file's passwords will not be kept: Rollcall keeps no passwords, and this field policy has no mobile phone to send them to by SMS. Instead, ${instead}`;
-		return `The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send them; otherwise ${instead}`;
+		return (
+			droppedPasswordsNotice({
+				...this.#passwordRows,
+				hasMobilePhones: this.#basePolicy.mobilePhone !== 'hidden',
+				isSendingSms: this.#sendSms && this.canSendSms,
+				isSendingActivation: this.sendActivation
+			}) ?? null
+		);
 	}
 
 	/** Whether Complete may run, and if not, why, in the admin's words. */

@@ -111,9 +111,13 @@ export class UserForm {
 	/** The line under a field: the registry's hint, or for a new user's password where it goes. */
 	hintOf(def: FieldDef): string | undefined {
 		if (!def.isSensitive || this.existing) return def.hint;
-		return this.isPasswordKept
-			? 'Goes only into the SMS login details: it signs in once, then the person chooses their own. Rollcall never keeps it.'
-			: "Only for 'Send login details by SMS' below: Rollcall keeps no passwords. Without the SMS, the person chooses their own password from the activation email.";
+		if (this.isPasswordKept)
+			return 'Goes only into the SMS login details: it signs in once, then the person chooses their own. Rollcall never keeps it.';
+		// The activation email is named only when one goes: without it the person has no way in yet.
+		const instead = this.sendActivation
+			? 'the person chooses their own password from the activation email'
+			: "the person has no password until an activation email reaches them ('Send activation email now', or later from their page), from which they choose their own";
+		return `Only for 'Send login details by SMS' below: Rollcall keeps no passwords. Without the SMS, ${instead}.`;
 	}
 
 	/** Whether the form offers 'Send login details by SMS': the policy asks for a mobile phone and a password. */

@@ -40,12 +40,19 @@ export class UserMessages {
 		return this.#messages.find((message) => message.template === template);
 	}
 	/** The policy shows a mobile phone (and a password to send) and the user has a mobile phone. */
-	canSendSms(user: User): boolean {
+	hasSms(user: User): boolean {
 		return (
 			Boolean(user.mobilePhone) &&
 			settings.policy.mobilePhone !== 'hidden' &&
 			settings.policy.password !== 'hidden'
 		);
+	}
+	/**
+	 * Whether the page offers 'Send login details by SMS': not to an Active user, whose own password its new
+	 * initial one would replace (with one the admin knows) while the page says "Chosen by them".
+	 */
+	canSendSms(user: User): boolean {
+		return this.hasSms(user) && user.status !== 'Active';
 	}
 	get passwordProblem(): string | undefined {
 		const parsed = field('password').parse(this.password, settings.context);

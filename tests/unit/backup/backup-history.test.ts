@@ -116,3 +116,29 @@ describe("a backup of the users' message history", () => {
 		});
 	});
 });
+
+describe('an initial password whose SMS was delivered and cleared from the Outbox list', () => {
+	it('is still the user’s after a backup that leaves out a later waiting SMS: the history travels too', async () => {
+		const db = freshDb('history-password-source');
+		const users = usersStore(db);
+		const ann = (
+			await users.add(person({ firstName: 'Ann', email: 'ann@example.com', mobilePhone: '+33612345678' }))
+		).id;
+		const outbox = outboxStore(db, relayStore(db));
+		await outbox.queueFor([ann], 'sms-login', {
+			values: () => ({ password: 'Correct-Horse-Battery-9' }),
+			now: NOW - 2_000
+		});
+		await db.outbox.toCollection().modify({ state: 'sent', delivery: 'delivered', deliveredAt: NOW - 500 });
+		expect(await outbox.clearDelivered(NOW)).toBe(1);
+		// A second one waits with its password: the backup leaves it out, but not what the first one gave.
+		await outbox.queueFor([ann], 'sms-login', {
+			values: () => ({ password: 'Another-Horse-Battery-7' }),
+			now: NOW
+		});
+		const { bytes } = await backupOf(db);
+		const target = freshDb('history-password-target');
+		expect(await restoreInto(target, 'backup.rollcall', bytes)).toMatchObject({ ok: true });
+		expect((await target.users.get(ann))?.hasPassword).toBe(true);
+	});
+});

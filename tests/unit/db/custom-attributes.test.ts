@@ -48,6 +48,18 @@ describe('custom attributes in the database', () => {
 		expect((await users.get(bob.id))![LOCKER]).toBe('12');
 	});
 
+	it('deletes the words of a deleted user too: undoing their deletion does not bring them back', async () => {
+		const { users, store, ann } = await directory();
+		const { batch } = await users.remove([ann.id]);
+		await store.remove(BADGE);
+		expect(await users.undoRemove(batch)).toBe(1);
+		const stored = (await users.get(ann.id))!;
+		expect(stored).not.toHaveProperty(BADGE);
+		expect(stored.searchWords).toEqual(userKeys(stored).searchWords);
+		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
+		expect(await users.listIds(query({ search: 'ann' }))).toEqual([ann.id]);
+	});
+
 	it('refuses a rename onto another attribute, or of one gone meanwhile, changing nothing', async () => {
 		const { db, store } = await directory();
 		const before = await snapshot(db);

@@ -150,3 +150,30 @@ describe('delivered messages cleared from the Outbox list', () => {
 		expect(await outbox.forUser(bob.id)).toHaveLength(1);
 	});
 });
+
+describe('an initial password delivered by SMS and cleared from the Outbox list', () => {
+	/** Ann was sent SMS login details with a password, delivered, then cleared into her history. */
+	async function deliveredSms(db: RollcallDb) {
+		const users = usersStore(db);
+		const ann = (
+			await users.add(person({ firstName: 'Ann', email: 'ann@example.com', mobilePhone: '+33612345678' }))
+		).id;
+		const outbox = outboxStore(db, relayStore(db));
+		const values = () => ({ password: 'Correct-Horse-Battery-9' });
+		await outbox.queueFor([ann], 'sms-login', { values, now: NOW - 3 * DAY });
+		await db.outbox
+			.toCollection()
+			.modify({ state: 'sent', delivery: 'delivered', deliveredAt: NOW - 2 * DAY });
+		expect(await outbox.clearDelivered(NOW)).toBe(1);
+		return { ann, users, outbox, values };
+	}
+
+	it('is still hers when a later SMS is cancelled', async () => {
+		const db = freshDb('history-password-cancel');
+		const { ann, users, outbox, values } = await deliveredSms(db);
+		await outbox.queueFor([ann], 'sms-login', { values, now: NOW });
+		const [later] = await db.outbox.toArray();
+		await outbox.cancel(later!.key);
+		expect((await users.get(ann))?.hasPassword).toBe(true);
+	});
+});

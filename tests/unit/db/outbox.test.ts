@@ -180,3 +180,48 @@ describe('a user and their messages together', () => {
 		expect(await outbox.list()).toHaveLength(2);
 	});
 });
+
+describe("a user's initial password follows the SMS login details that carry it", () => {
+	const withPassword = (now: number) => ({ values: () => ({ password: 'Secret-pass-1' }), now });
+	const hasPassword = async (users: Awaited<ReturnType<typeof setup>>['users'], id: number) =>
+		(await users.get(id))!.hasPassword;
+
+	it('goes when they are cancelled, unless another SMS carried one', async () => {
+		const { users, outbox, ann } = await setup();
+		await outbox.queueFor([ann.id], 'sms-login', withPassword(1));
+		expect(await hasPassword(users, ann.id)).toBe(true);
+		const [first] = await outbox.forUser(ann.id);
+		expect(await outbox.cancel(first!.key)).toBe(true);
+		expect(await hasPassword(users, ann.id)).toBe(false);
+
+		// One sent, then another cancelled: the sent one carried a password to them.
+		await outbox.queueFor([ann.id], 'sms-login', withPassword(2));
+		const [sent] = await outbox.forUser(ann.id);
+		await outbox.markSending([sent!.key]);
+		await outbox.settle(new Map([[sent!.key, { kind: 'accepted', messageId: 'm-1' }]]));
+		await outbox.queueFor([ann.id], 'sms-login', withPassword(3));
+		const [waiting] = await outbox.forUser(ann.id);
+		expect(waiting!.key).not.toBe(sent!.key);
+		await outbox.cancel(waiting!.key);
+		expect(await hasPassword(users, ann.id)).toBe(true);
+	});
+
+	it('cancelled because the user was deleted, it does not come back with an undone deletion', async () => {
+		const { users, outbox, ann } = await setup();
+		await outbox.queueFor([ann.id], 'sms-login', withPassword(1));
+		const [message] = await outbox.forUser(ann.id);
+		const { batch } = await users.remove([ann.id]);
+		expect(await outbox.markSending([message!.key])).toEqual([]);
+		expect((await outbox.get(message!.key))?.state).toBe('cancelled');
+		await users.undoRemove(batch);
+		expect(await hasPassword(users, ann.id)).toBe(false);
+	});
+
+	it('stays when the user comes back before it was sent: it still goes', async () => {
+		const { users, outbox, ann } = await setup();
+		await outbox.queueFor([ann.id], 'sms-login', withPassword(1));
+		const { batch } = await users.remove([ann.id]);
+		await users.undoRemove(batch);
+		expect(await hasPassword(users, ann.id)).toBe(true);
+	});
+});

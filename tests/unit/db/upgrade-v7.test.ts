@@ -73,8 +73,10 @@ describe('upgrade from version 6 to 7', () => {
 		await db.open();
 		expect(db.verno).toBe(7);
 		const users = usersStore(db);
-		// Only the search keys change, to what this version derives.
-		expect(await db.users.toArray()).toEqual([{ ...before.stored[0], ...searchKeys(ann) }]);
+		// Only the search keys change, and hasPassword: no SMS carried Ann's password (see below).
+		expect(await db.users.toArray()).toEqual([
+			{ ...before.stored[0], ...searchKeys(ann), hasPassword: false }
+		]);
 
 		for (const search of ['ones', 'example.net', 'leeds', 'finance']) {
 			expect(await users.listIds(query({ search })), search).toEqual(before.ids);
@@ -83,5 +85,42 @@ describe('upgrade from version 6 to 7', () => {
 		await users.undoRemove('b1');
 		expect(await users.listIds(query({ search: 'smith' }))).toEqual([40]);
 		expect(await users.listIds(query({ search: 'example.com' }))).toEqual([40]);
+	});
+});
+
+describe('upgrade from version 6 to 7: initial passwords', () => {
+	it('keeps hasPassword only for users SMS login details carry one to: earlier versions set it for any typed password', async () => {
+		const name = freshName('upgrade-v7-passwords');
+		await createV6(name);
+		// Opened with no schema: Dexie takes the stored one (version 6) as it is.
+		const v6: Dexie = await new Dexie(name).open();
+		const pending = (fields: UserFields) => ({ ...v6User(fields, []), status: 'Pending', hasPassword: true });
+		const [typed, sent, cancelled, waiting] = (await v6.table('users').bulkAdd(
+			['typed', 'sent', 'cancelled', 'waiting'].map((who) =>
+				pending(person({ firstName: who, email: `${who}@example.com` }))
+			),
+			{ allKeys: true }
+		)) as number[];
+		const sms = (userId: number, state: string, template = 'sms-login') => ({
+			key: `${userId}-${state}-${template}`,
+			template,
+			userId,
+			state,
+			createdAt: 1,
+			nextAttemptAt: 1
+		});
+		await v6
+			.table('outbox')
+			.bulkAdd([
+				sms(typed!, 'queued', 'activation'),
+				sms(sent!, 'sent'),
+				sms(cancelled!, 'cancelled'),
+				sms(waiting!, 'queued')
+			]);
+		v6.close();
+		const db = track(createDb(name));
+		const flags: Record<string, boolean> = {};
+		for (const user of await db.users.toArray()) flags[String(user.firstName)] = user.hasPassword;
+		expect(flags).toMatchObject({ typed: false, sent: true, cancelled: false, waiting: true });
 	});
 });

@@ -35,7 +35,12 @@ describe('the notice after adding a user', () => {
 			'Login details by SMS queued, with the password: it leaves now, through the relay.'
 		);
 		expect(addedNotice(outcome({ sms: 'not-ticked', isPasswordDropped: true }), paired)[2]).toBe(
-			'No login details by SMS were sent, so the password typed was not kept.'
+			'No login details by SMS were sent, so the password typed was not kept: they have none until an activation email reaches them.'
+		);
+		// The activation email is named as theirs only when one was queued.
+		const withActivation = outcome({ activation: 'queued', sms: 'not-ticked', isPasswordDropped: true });
+		expect(addedNotice(withActivation, paired)[2]).toBe(
+			'No login details by SMS were sent, so the password typed was not kept: they choose their own from the activation email.'
 		);
 		expect(addedNotice(outcome({ sms: 'not-ticked' }), paired)[2]).toBe('No login details by SMS were sent.');
 		expect(addedNotice(outcome({}), paired)).toHaveLength(2);

@@ -29,6 +29,14 @@ describe('who an activation email can go to', () => {
 		const withPhone = { ...user('Suspended'), mobilePhone: '+447400123456' };
 		expect(skipReason(withPhone, 'sms-login')).toBeUndefined();
 	});
+
+	it('SMS login details go to no Active user: a new initial password would replace the one they chose', () => {
+		const active = { ...user('Active'), mobilePhone: '+447400123456' };
+		expect(skipReason(active, 'sms-login')).toBe('active');
+		expect(cannotSend(active, 'sms-login')).toBe(
+			'Ann Lee is Active already: they have signed in and set their own password.'
+		);
+	});
 });
 
 describe('the confirmation of a send to a selection', () => {
@@ -57,10 +65,31 @@ describe('the confirmation of a send to a selection', () => {
 
 	it('says plainly that nothing is sent when nobody qualifies', () => {
 		expect(nothingToSend({ ...preview, count: 0, names: [] })).toBe(
-			'Nothing was sent: none of the 8 selected users can get an activation email. 5 already Active (they have signed in and chosen a password): Ann, Bob, Eve + 2 more; 1 Suspended (reactivate them first): Fay; 1 without an email: Gus; 1 no longer in the directory.'
+			'Nothing was sent: none of the 8 selected users can get an activation email. 5 are already Active (they have signed in and chosen a password): Ann, Bob, Eve + 2 more; 1 is Suspended (reactivate them first): Fay; 1 has no email: Gus; 1 is no longer in the directory.'
 		);
+		expect(
+			nothingToSend({
+				count: 0,
+				names: [],
+				skipped: {
+					'no-email': { count: 2, names: ['Gus', 'Hal'] },
+					'unreadable-phone': { count: 1, names: [] }
+				}
+			})
+		).toBe(
+			'Nothing was sent: none of the 3 selected users can get an activation email. 2 have no email: Gus, Hal; 1 has a mobile phone Rollcall cannot read.'
+		);
+	});
+
+	it('names the one selected user who cannot get one, and says why in a sentence', () => {
 		expect(nothingToSend({ count: 0, names: [], skipped: { active: { count: 1, names: ['Ann'] } } })).toBe(
-			'Nothing was sent: the selected user cannot get an activation email, being 1 already Active (they have signed in and chosen a password): Ann.'
+			'Nothing was sent: Ann cannot get an activation email, as they are already Active (they have signed in and chosen a password).'
+		);
+		expect(
+			nothingToSend({ count: 0, names: [], skipped: { 'no-email': { count: 1, names: ['Gus'] } } })
+		).toBe('Nothing was sent: Gus cannot get an activation email, as they have no email.');
+		expect(nothingToSend({ count: 0, names: [], skipped: { deleted: { count: 1, names: [] } } })).toBe(
+			'Nothing was sent: the selected user cannot get an activation email, as they are no longer in the directory.'
 		);
 	});
 
@@ -83,9 +112,19 @@ describe("a new user's initial password", () => {
 	});
 
 	it("is claimed on the user's page only when an SMS carried one, or the person chose their own", () => {
-		expect(passwordStatus({ status: 'Pending', hasPassword: false })).toBe(
-			'None yet: they choose their own from the activation email'
+		const pending = { status: 'Pending', hasPassword: false };
+		expect(passwordStatus(pending)).toBe(
+			'None yet: they choose their own from an activation email, and none is on its way'
 		);
+		// The activation email is named only while one is on its way or was sent.
+		for (const state of ['queued', 'sending', 'sent']) {
+			expect(passwordStatus(pending, { state })).toBe(
+				'None yet: they choose their own from the activation email'
+			);
+		}
+		for (const state of ['cancelled', 'failed']) {
+			expect(passwordStatus(pending, { state })).toMatch(/, and none is on its way$/);
+		}
 		expect(passwordStatus({ status: 'Pending', hasPassword: true })).toBe(
 			'Initial password, in the SMS login details (never shown)'
 		);

@@ -615,7 +615,11 @@ describe('searchKeys', () => {
 describe('searchHint', () => {
 	it('names what the policy shows of the searched fields, and custom attributes only when there are some', () => {
 		expect(searchHint(defaultPolicy)).toMatch(
-			/^Finds name, email \(or just its domain\), .*site.* and department\./
+			/^Finds name, email \(or its domain, whole or from any dot but the last\), .*site.* and department\./
+		);
+		// Only these are searched inside words: the domain and the listed fields only from their start.
+		expect(searchHint(defaultPolicy)).toMatch(
+			/\. From 3 letters, also inside names, usernames and the part of an email before the @\.$/
 		);
 		expect(searchHint(defaultPolicy)).not.toContain('custom');
 		const withCustom = { ...defaultPolicy, site: 'hidden', 'custom:Badge': 'optional' } as FieldPolicy;
@@ -678,6 +682,7 @@ describe('searchTerms', () => {
 		userType: 'Privileged'
 	});
 	const ada = person({ firstName: 'Ada', email: 'ada@bücher.de', company: 'Acme Ltd' });
+	const ann = person({ firstName: 'Ann', email: 'ann@mail.example.net' });
 
 	it.each(
 		searches([
@@ -697,7 +702,11 @@ describe('searchTerms', () => {
 			[ada, 'bücher.de'],
 			[ada, 'bucher'],
 			[ada, 'xn--bcher-kva.de'],
-			[ada, 'acme']
+			[ada, 'acme'],
+			[ann, 'example.net'],
+			[ann, 'mail.example'],
+			[ann, 'mail.example.net'],
+			[ann, 'exam']
 		])
 	)('finds %s by the middle of a word, an email part or a listed field: %j', (_name, user, query) => {
 		expect(finds(user, query)).toBe(true);
@@ -719,6 +728,9 @@ describe('searchTerms', () => {
 			// The user type has a filter of its own; a top-level domain alone finds nearly everyone.
 			[jones, 'privileged'],
 			[jones, 'net'],
+			[ann, 'ample.net'],
+			[ann, '.net'],
+			[ann, 'net'],
 			[jeanLuc, 'jean-paul']
 		])
 	)('does not find %s by %j', (_name, user, query) => {

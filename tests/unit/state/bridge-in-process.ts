@@ -1,4 +1,5 @@
 import type { BridgeOptions } from '$lib/import/bridge';
+import { db } from '$lib/db';
 import { analyseFile } from '$lib/import/pipeline';
 
 /**
@@ -7,7 +8,11 @@ import { analyseFile } from '$lib/import/pipeline';
  */
 export async function analyse(file: File, options: BridgeOptions) {
 	const bytes = new Uint8Array(await file.arrayBuffer());
-	const result = analyseFile({ name: file.name, bytes }, { ...options, directory: undefined });
+	// As the worker does with readsDirectory: the stored users, by email, with their values.
+	const directory = options.readsDirectory
+		? new Map((await db.users.toArray()).map((user) => [user.emailKey, { id: user.id, values: user }]))
+		: undefined;
+	const result = analyseFile({ name: file.name, bytes }, { ...options, directory });
 	if (!result.ok) throw new Error(result.message);
 	return result.value;
 }

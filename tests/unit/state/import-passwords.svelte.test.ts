@@ -46,3 +46,59 @@ describe('a policy that requires a password, in an import', () => {
 		expect(session.analysis?.errors.map((error) => [error.row, error.field])).toEqual([[3, 'password']]);
 	});
 });
+
+// SMS login details go only to the new users an import creates: a password in the row of a user already in the
+// directory goes nowhere, and the page says so, with how many, before Complete.
+describe("the passwords of an import's existing users", () => {
+	const PASSWORD = 'Correct-Horse-Battery-9';
+	const existing = async () => {
+		const first = new ImportSession();
+		await first.choose(file('first.csv', [HEADER, ROW]));
+		await first.complete();
+	};
+	const lines = [
+		`${HEADER},Password`,
+		`${ROW},${PASSWORD}`,
+		`Bo,Chen,bchen,+33 6 12 34 56 79,bo@example.com,${PASSWORD}`
+	];
+
+	it('are said not to be sent when the SMS goes to the new users, and are not', async () => {
+		await existing();
+		const session = new ImportSession();
+		await session.choose(file('passwords.csv', lines));
+		await session.setUpdateExisting(true);
+		expect(session.canSendSms).toBe(true);
+		await session.setSendSms(true);
+		expect(session.droppedPasswords).toBe(
+			'The passwords of 1 user already in the directory (rows whose email is there) will not be sent: SMS login details go only to new users, and Rollcall keeps no passwords.'
+		);
+		await session.complete();
+		const messages = await db.outbox.toArray();
+		expect(messages.map((m) => [m.template, m.to])).toEqual([['sms-login', '+33612345679']]);
+		const users = await db.users.orderBy('emailKey').toArray();
+		expect(users.map((u) => [u.email, u.hasPassword])).toEqual([
+			['ada@example.com', false],
+			['bo@example.com', true]
+		]);
+	});
+
+	it('do not offer the SMS when only existing users give one, and are said to go nowhere', async () => {
+		await existing();
+		const session = new ImportSession();
+		await session.choose(file('passwords.csv', [`${HEADER},Password`, `${ROW},${PASSWORD}`]));
+		expect(session.canSendSms).toBe(false);
+		expect(session.droppedPasswords).toMatch(/^The passwords of 1 user already in the directory /);
+	});
+
+	it('without the SMS, say the new users choose theirs from the activation email only when one is queued', async () => {
+		const session = new ImportSession();
+		await session.choose(file('passwords.csv', lines));
+		expect(session.droppedPasswords).toBe(
+			"The file's passwords will not be kept: Rollcall keeps no passwords, and a password reaches its person only in SMS login details. Switch on 'Send login details by SMS' to send each new user theirs (2 users); otherwise the new users have none until they get an activation email ('Send activation email to new users', or later from each user's page), from which they choose their own."
+		);
+		session.sendActivation = true;
+		expect(session.droppedPasswords).toMatch(
+			/; otherwise the new users choose their own from the activation email\.$/
+		);
+	});
+});
