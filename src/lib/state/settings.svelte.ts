@@ -3,6 +3,7 @@ import { settings as settingsTable } from '$lib/db';
 import type { FieldContext } from '$lib/domain/fields';
 import { visibleFields } from '$lib/domain/policy';
 import { restoreSettings, type Settings } from '$lib/domain/settings';
+import { patched, type SettingsPatch } from '$lib/domain/settings-patch';
 
 /** The organisation's settings, kept current from the database in every tab. */
 class SettingsState {
@@ -70,6 +71,24 @@ class SettingsState {
 			await settingsTable.write(changes);
 		} catch (error) {
 			this.#value = before;
+			throw error;
+		}
+	}
+
+	/**
+	 * Puts `patch`'s entries into the stored settings as they are then (see settingsTable.change); with
+	 * `expected`, only while the stored entries are still those. Shown at once unless it is conditional:
+	 * then once it is known to be stored.
+	 */
+	async change(patch: SettingsPatch, expected?: SettingsPatch): Promise<boolean> {
+		const before = this.#value;
+		if (!expected) this.#value = { ...before, ...patched(before, patch) };
+		try {
+			const replaced = await settingsTable.change(patch, expected, navigator.language);
+			if (replaced && expected) this.#value = { ...this.#value, ...patched(this.#value, patch) };
+			return replaced !== null;
+		} catch (error) {
+			if (!expected) this.#value = before;
 			throw error;
 		}
 	}
