@@ -115,6 +115,42 @@ test('Storage: when the browser declines, the advice points to the install steps
 	await inspectAtBothSizes(page, 'settings-storage-declined');
 });
 
+test('a refused pairing code is said in the admin’s words, with what to ask, never the relay’s command', async ({
+	page
+}) => {
+	// The relay's own answer to an expired code (src/relay/api.ts), word for word: a real relay allows only
+	// a few pairing attempts per address, which the other browser tests need.
+	await page.route('**/api/pair', (route) =>
+		route.fulfill({
+			status: 401,
+			json: {
+				error: {
+					code: 'pairing-code-expired',
+					message:
+						'This pairing code has expired (codes last 15 minutes). Print a new one with `npm run relay -- pair`.'
+				}
+			}
+		})
+	);
+	await page.goto('/settings#relay');
+	const relay = page.getByRole('region', { name: 'Relay' });
+	// By keyboard, as on a tablet with a keyboard case: code, name, Enter.
+	await relay.getByLabel('Pairing code').focus();
+	await page.keyboard.type('K7QD-M2XP');
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('Front desk iPad');
+	await page.keyboard.press('Enter');
+	const refusal = relay.getByRole('alert');
+	await expect(refusal).toHaveText(
+		'This code has expired: a code works for 15 minutes after it is made. Ask whoever runs the relay for a new pairing code, and type it here.'
+	);
+	// The command is there once, in the explanation for whoever runs the relay.
+	await expect(relay.getByText('npm run relay -- pair')).toHaveCount(1);
+	await expect(refusal).not.toContainText('npm');
+	await refusal.scrollIntoViewIfNeeded();
+	await inspectAtBothSizes(page, 'settings-pairing-refused');
+});
+
 /** The default country as IndexedDB holds it now. */
 function storedCountry(settings: SettingsPage): Promise<unknown> {
 	return settings.page.evaluate(
