@@ -9,6 +9,7 @@ import {
 	PROTOCOL_VERSION,
 	type CommandBatchResponse,
 	type MessageBatchResponse,
+	type PairingRefusal,
 	type PairResponse
 } from '../lib/domain/relay-protocol.ts';
 import { cannotWriteError } from './health.ts';
@@ -108,7 +109,7 @@ async function pair(context: ApiContext, request: IncomingMessage, response: Ser
 			expired:
 				'This pairing code has expired (codes last 15 minutes). Print a new one with `npm run relay -- pair`.'
 		}[outcome.reason];
-		throw new RequestError(401, 'pairing-code-refused', message);
+		throw new RequestError(401, `pairing-code-${outcome.reason}` satisfies PairingRefusal, message);
 	}
 	context.log.info('paired', 'A device was paired', { device: outcome.deviceId, name });
 	const answer: PairResponse = {

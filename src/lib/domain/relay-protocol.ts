@@ -47,6 +47,17 @@ export interface PairRequest {
 	readonly deviceName: string;
 }
 
+/**
+ * Why the relay refused a pairing code (401, the error body's code): the app words each its own way, in
+ * what the admin can do. An older relay answered 'pairing-code-refused' for all three.
+ */
+export const PAIRING_REFUSALS = [
+	'pairing-code-unknown',
+	'pairing-code-used',
+	'pairing-code-expired'
+] as const;
+export type PairingRefusal = (typeof PAIRING_REFUSALS)[number];
+
 export interface PairResponse {
 	/** The device token: sent as `Authorization: Bearer <token>`. The relay keeps only its hash. */
 	readonly token: string;

@@ -1,7 +1,8 @@
 import { relay } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
 import { PAIRING_CODE_PATTERN } from '$lib/domain/relay-protocol';
-import { RelayClient, type RelayProblem } from '$lib/sync/relay-client';
+import { pairingProblem } from '$lib/sync/pairing-problem';
+import { RelayClient } from '$lib/sync/relay-client';
 import { sync } from './sync.svelte';
 
 /** Why an address cannot be the relay's, or undefined when it can (empty means this app's own server). */
@@ -14,27 +15,6 @@ export function relayUrlProblem(url: string): string | undefined {
 		return 'The address must start with https://.';
 	if (parsed.search || parsed.hash) return 'The address cannot have ? or # in it.';
 	return undefined;
-}
-
-/** The sentence an admin reads when pairing did not work, with what to do. */
-function pairingProblem(problem: RelayProblem): string {
-	if (problem.kind === 'network')
-		return `${problem.message} Check the address, and that this device is online.`;
-	// The relay is there and says (or the browser shows) that it does not take requests from this page.
-	if (problem.kind === 'blocked') return problem.message;
-	if (problem.kind === 'rate-limited') {
-		return `Too many pairing attempts: wait ${problem.retryAfterSeconds} s, then try again.`;
-	}
-	if (problem.kind === 'refused' && problem.status === 404) {
-		return 'There is no Rollcall relay at this address (or it is an older one without pairing). Check the address.';
-	}
-	if (problem.kind === 'refused' && problem.status === 403) {
-		return `The relay refused this page (${location.origin}): ${problem.message}`;
-	}
-	if (problem.kind === 'refused' || problem.kind === 'unpaired') {
-		return `The relay refused this code: ${problem.message} A code works once, for 15 minutes: ask whoever runs the relay for a new one (they print it with npm run relay -- pair) and type it here.`;
-	}
-	return `The relay could not pair this device: ${problem.message}`;
 }
 
 /**
@@ -107,7 +87,8 @@ export class RelayPairing {
 				const text = `This copy of Rollcall (from ${location.origin}) may only connect to the addresses of the relay that serves it, and ${base} is not one of them. Open Rollcall at ${base} and pair there, or leave the address empty.`;
 				return void (this.#message = { text, isError: true });
 			}
-			if (!answer.ok) return void (this.#message = { text: pairingProblem(answer), isError: true });
+			if (!answer.ok)
+				return void (this.#message = { text: pairingProblem(answer, location.origin), isError: true });
 			await relay.setUrl(url);
 			await relay.paired(answer.value.token, answer.value.deviceId, name);
 			this.code = '';

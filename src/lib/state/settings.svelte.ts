@@ -3,12 +3,15 @@ import { settings as settingsTable } from '$lib/db';
 import type { FieldContext } from '$lib/domain/fields';
 import { visibleFields } from '$lib/domain/policy';
 import { restoreSettings, type Settings } from '$lib/domain/settings';
+import { patched, type SettingsPatch } from '$lib/domain/settings-patch';
 
 /** The organisation's settings, kept current from the database in every tab. */
 class SettingsState {
 	#value = $state<Settings>(restoreSettings({}));
 	#isLoaded = $state(false);
 	#started = false;
+	/** This page's writes not yet settled: while any is, what the live query reads may predate it. */
+	#writing = 0;
 	#markLoaded: () => void = () => undefined;
 	readonly #loaded = new Promise<void>((resolve) => (this.#markLoaded = resolve));
 
@@ -42,7 +45,9 @@ class SettingsState {
 		this.#started = true;
 		liveQuery(() => settingsTable.read(navigator.language)).subscribe({
 			next: (value) => {
-				this.#value = value;
+				// A read that began before this page's latest write would put an older value on screen,
+				// under the admin's fingers; the page reads again once its writes settle (see #write).
+				if (this.#writing === 0) this.#value = value;
 				this.#isLoaded = true;
 				this.#markLoaded();
 			},
@@ -67,11 +72,52 @@ class SettingsState {
 		const before = this.#value;
 		this.#value = { ...before, ...changes };
 		try {
-			await settingsTable.write(changes);
+			await this.#write(() => settingsTable.write(changes));
 		} catch (error) {
 			this.#value = before;
 			throw error;
 		}
+	}
+
+	/**
+	 * Puts `patch`'s entries into the stored settings as they are then (see settingsTable.change); with
+	 * `expected`, only while the stored entries are still those. Shown at once unless it is conditional:
+	 * then once it is known to be stored.
+	 */
+	async change(patch: SettingsPatch, expected?: SettingsPatch): Promise<boolean> {
+		const before = this.#value;
+		if (!expected) this.#value = { ...before, ...patched(before, patch) };
+		try {
+			const replaced = await this.#write(() => settingsTable.change(patch, expected, navigator.language));
+			if (replaced && expected) this.#value = { ...this.#value, ...patched(this.#value, patch) };
+			return replaced !== null;
+		} catch (error) {
+			if (!expected) this.#value = before;
+			throw error;
+		}
+	}
+
+	/**
+	 * Runs one of this page's writes. The live query answers each write a moment after it is stored, and
+	 * with quick edits (a number typed digit by digit, a select stepped through) the answer to one write
+	 * arrives after the next is already shown: it would set the control back a step. So its answers wait
+	 * while this page writes, and once the last write settles the settings are read afresh: a read begun
+	 * then sees every write of this page, and anything another tab stored meanwhile.
+	 */
+	async #write<T>(task: () => Promise<T>): Promise<T> {
+		this.#writing += 1;
+		try {
+			return await task();
+		} finally {
+			this.#writing -= 1;
+			if (this.#writing === 0 && this.#started) void this.#reread();
+		}
+	}
+
+	async #reread(): Promise<void> {
+		const value = await settingsTable.read(navigator.language).catch(() => undefined);
+		// A write begun meanwhile rereads in its turn.
+		if (value && this.#writing === 0) this.#value = value;
 	}
 }
 

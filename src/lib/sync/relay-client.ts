@@ -24,8 +24,8 @@ export type RelayProblem =
 	 * relay's ALLOWED_ORIGINS (or the app's address) changes.
 	 */
 	| { kind: 'blocked'; message: string }
-	/** 401: no token, or one the relay does not know or revoked: pair again. */
-	| { kind: 'unpaired'; message: string }
+	/** 401: no token, or one the relay does not know or revoked: pair again (or, pairing, a code refused). */
+	| { kind: 'unpaired'; code?: string; message: string }
 	/** 413: the body is too big: send fewer messages at once. */
 	| { kind: 'too-large'; message: string }
 	/** 429: wait `retryAfterSeconds`. */
@@ -214,7 +214,7 @@ export class RelayClient {
 		const error = isRecord(body) && isRecord(body.error) ? body.error : {};
 		const code = isText(error.code) ? error.code : `http-${response.status}`;
 		const said = isText(error.message) && error.message ? error.message : `HTTP ${response.status}`;
-		if (response.status === 401) return { ok: false, kind: 'unpaired', message: said };
+		if (response.status === 401) return { ok: false, kind: 'unpaired', code, message: said };
 		if (response.status === 413) return { ok: false, kind: 'too-large', message: said };
 		if (response.status === 429) {
 			const wait = retryAfterSeconds(response.headers.get('retry-after'));

@@ -63,15 +63,22 @@ describe('pairing', () => {
 
 		const again = await pairWith(code);
 		expect(again.status).toBe(401);
-		expect(((await again.json()) as { error: { message: string } }).error.message).toContain('already used');
+		const refusal = ((await again.json()) as { error: { code: string; message: string } }).error;
+		expect(refusal.message).toContain('already used');
+		// The app words each reason its own way: the code says which it is.
+		expect(refusal.code).toBe('pairing-code-used');
 	});
 
 	it('refuses an expired code and a wrong one', async () => {
 		const { code } = createPairingCode(relay.relay.db, Date.now() - (PAIRING_CODE_MINUTES * 60_000 + 1000));
 		const expired = await pairWith(code);
 		expect(expired.status).toBe(401);
-		expect(await expired.text()).toContain('expired');
-		expect((await pairWith('ZZZZ-ZZZZ')).status).toBe(401);
+		expect(await expired.json()).toMatchObject({
+			error: { code: 'pairing-code-expired', message: expect.stringContaining('expired') as unknown }
+		});
+		const wrong = await pairWith('ZZZZ-ZZZZ');
+		expect(wrong.status).toBe(401);
+		expect(await wrong.json()).toMatchObject({ error: { code: 'pairing-code-unknown' } });
 		const malformed = await pairWith('12');
 		expect(malformed.status).toBe(400);
 	});

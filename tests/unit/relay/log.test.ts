@@ -83,7 +83,7 @@ describe("the relay's log of a running relay", () => {
 				expect.objectContaining({
 					level: 'warn',
 					status: 401,
-					reason: 'pairing-code-refused',
+					reason: 'pairing-code-unknown',
 					path: '/api/pair'
 				}),
 				expect.objectContaining({ level: 'warn', status: 401, reason: 'unauthorized', path: '/api/events' })
