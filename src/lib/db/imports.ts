@@ -499,6 +499,12 @@ export function importsStore(db: RollcallDb) {
 					pairs.map(([first, last]) => commands.messagedBetween(first, last))
 				);
 				await commands.queue('delete', [...new Set(messaged.flat())], now);
+				// Their message history goes with them (their address; ids a restore could give to new users).
+				await Dexie.Promise.all(
+					pairs.map(([first, last]) =>
+						db.messageHistory.where('userId').between(first, last, true, true).delete()
+					)
+				);
 				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 				const restored = await restoreUsers(
 					changes.flatMap((change) => change.updated ?? []),

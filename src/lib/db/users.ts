@@ -597,11 +597,11 @@ export function usersStore(db: RollcallDb) {
 			return db.transaction('rw', [db.trash, ...commands.tables()], async () => {
 				const rows = await db.trash.where('deletedAt').below(before).toArray();
 				await db.trash.where('deletedAt').below(before).delete();
-				await commands.queue(
-					'delete',
-					rows.map((row) => row.user.id),
-					now
-				);
+				const ids = rows.map((row) => row.user.id);
+				await commands.queue('delete', ids, now);
+				// Their message history goes too: it holds their address, and a restore onto another device
+				// could give their ids to new users, who would inherit it (and look known to the relay).
+				await db.messageHistory.where('userId').anyOf(ids).delete();
 				return rows.length;
 			});
 		}

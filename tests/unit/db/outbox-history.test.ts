@@ -91,6 +91,8 @@ describe('delivered messages cleared from the Outbox list', () => {
 		expect((await commands.list()).map((row) => [row.type, row.relayUserId])).toEqual(
 			createdIds.map((id) => ['delete', relayId(id)])
 		);
+		// Their history goes with them: it named their addresses.
+		expect(await db.messageHistory.count()).toBe(0);
 	});
 
 	it("stay in the user's messages, as delivered, keeping only what the history needs", async () => {
@@ -132,22 +134,26 @@ describe('delivered messages cleared from the Outbox list', () => {
 		expect((await outbox.list()).map((m) => m.template)).toEqual(['welcome']);
 	});
 
-	it('stay when their user is deleted for good, as the outbox keeps a deleted user’s messages', async () => {
+	it('go when their user is deleted for good (an address kept for no one), as the outbox keeps its own', async () => {
 		const db = freshDb('history-deleted');
 		const users = usersStore(db);
 		const ann = await users.add(person({ firstName: 'Ann', email: 'ann@example.com' }));
 		const bob = await users.add(person({ firstName: 'Bob', email: 'bob@example.com' }));
-		const { outbox } = await sentAndDelivered(db, [ann.id, bob.id]);
-		// Ann's message is cleared, Bob's stays in the Outbox list: both are kept alike.
+		const cy = await users.add(person({ firstName: 'Cy', email: 'cy@example.com' }));
+		const { outbox } = await sentAndDelivered(db, [ann.id, bob.id, cy.id]);
+		// Ann's and Cy's messages are cleared, Bob's stays in the Outbox list.
 		await db.outbox
 			.where('userId')
 			.equals(bob.id)
 			.modify({ deliveredAt: NOW + DAY });
-		expect(await outbox.clearDelivered(NOW)).toBe(1);
+		expect(await outbox.clearDelivered(NOW)).toBe(2);
 		await users.remove([ann.id, bob.id], NOW);
-		await users.purgeTrash(NOW + 1, NOW + 1);
+		// Still in the trash: an undo would bring Ann back with her history.
 		expect(await outbox.forUser(ann.id)).toHaveLength(1);
+		await users.purgeTrash(NOW + 1, NOW + 1);
+		expect(await outbox.forUser(ann.id)).toEqual([]);
 		expect(await outbox.forUser(bob.id)).toHaveLength(1);
+		expect(await outbox.forUser(cy.id)).toHaveLength(1);
 	});
 });
 
