@@ -16,7 +16,7 @@ import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import type { User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
-import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb } from './database';
+import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb, TrashRow } from './database';
 import { LISTS_TABLE } from './lists';
 import { restoreHistory, restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -252,6 +252,27 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 	return ok(out);
 }
 
+/**
+ * The backup's users (and deleted users) with hasPassword as its messages say: an initial password exists only
+ * while SMS login details carry or carried it (a live one in the outbox, or a delivered one in the history).
+ * A backup made before that rule (or by hand) may claim one no SMS carries; restored, the page would repeat it.
+ */
+function withTrueInitialPasswords(rows: Map<string, unknown[]>): void {
+	const given = new Set<unknown>();
+	for (const message of (rows.get('outbox') ?? []) as {
+		template: string;
+		state: string;
+		userId: unknown;
+	}[]) {
+		if (givesInitialPassword(message)) given.add(message.userId);
+	}
+	for (const message of (rows.get('messageHistory') ?? []) as { template: string; userId: unknown }[]) {
+		if (message.template === 'sms-login') given.add(message.userId);
+	}
+	for (const user of (rows.get('users') ?? []) as User[]) user.hasPassword = given.has(user.id);
+	for (const row of (rows.get('trash') ?? []) as TrashRow[]) row.user.hasPassword = given.has(row.user.id);
+}
+
 /** Backup module: makes the backup, restores one, and remembers when the last was made. */
 export function backupStore(db: RollcallDb) {
 	/**
@@ -370,6 +391,7 @@ export function backupStore(db: RollcallDb) {
 			onProgress?: BackupProgress
 		): Promise<void> {
 			const total = [...rows.values()].reduce((sum, list) => sum + list.length, 0);
+			withTrueInitialPasswords(rows);
 			await db.transaction('rw', db.tables, async (tx) => {
 				const mine = restoreRelay(await db.relay.get(RELAY_KEY));
 				// Through Dexie: the clears mark every table changed for live queries in every tab, and replace

@@ -2,6 +2,7 @@ import { localUserId, type OutboxMessage } from '$lib/domain/outbox';
 import type { RelayEvent } from '$lib/domain/relay-protocol';
 import type { User } from '$lib/domain/user';
 import type { RollcallDb } from './database';
+import { refreshInitialPasswords } from './initial-passwords';
 import { restoreMessage } from './outbox';
 import type { RelayStore } from './relay';
 
@@ -24,7 +25,7 @@ export function eventsStore(db: RollcallDb, relay: RelayStore) {
 		async apply(events: readonly RelayEvent[], cursor: string): Promise<AppliedEvents> {
 			const applied: AppliedEvents = { activated: 0, signedIn: 0, delivery: 0, skipped: 0 };
 			const { directoryId } = await relay.read();
-			await db.transaction('rw', db.users, db.outbox, db.relay, async () => {
+			await db.transaction('rw', [db.users, db.outbox, db.messageHistory, db.relay], async () => {
 				for (const event of events) {
 					const at = Date.parse(event.at);
 					const time = Number.isFinite(at) ? at : Date.now();
@@ -34,7 +35,11 @@ export function eventsStore(db: RollcallDb, relay: RelayStore) {
 							applied.skipped++;
 							continue;
 						}
-						await db.outbox.put(delivered(restoreMessage({ ...stored }), event, time));
+						const message = delivered(restoreMessage({ ...stored }), event, time);
+						await db.outbox.put(message);
+						// SMS login details that never reached the person gave them no password.
+						if (message.template === 'sms-login' && message.delivery === 'undeliverable')
+							await refreshInitialPasswords(db, [message.userId]);
 						applied.delivery++;
 						continue;
 					}

@@ -111,10 +111,17 @@ export function initialPasswordRequirement(
 
 /**
  * Whether a message gives its user an initial password: SMS login details that were not cancelled (waiting,
- * sent, or failed and open to a Retry). A cancelled one never leaves, and its password is wiped.
+ * sent, or failed and open to a Retry) and that the relay did not report undeliverable. A cancelled one never
+ * leaves, and its password is wiped; an undeliverable one never reached the person.
  */
-export function givesInitialPassword(message: { template: string; state: string }): boolean {
-	return message.template === 'sms-login' && message.state !== 'cancelled';
+export function givesInitialPassword(message: {
+	template: string;
+	state: string;
+	delivery?: string;
+}): boolean {
+	return (
+		message.template === 'sms-login' && message.state !== 'cancelled' && message.delivery !== 'undeliverable'
+	);
 }
 
 /**
@@ -124,11 +131,12 @@ export function givesInitialPassword(message: { template: string; state: string 
  */
 export function passwordStatus(
 	user: { status: string; hasPassword: boolean },
-	activation?: { state: string }
+	activation?: { state: string; delivery?: string }
 ): string {
 	if (user.status === 'Active') return 'Chosen by them (never shown)';
 	if (user.hasPassword) return 'Initial password, in the SMS login details (never shown)';
-	if (activation && activation.state !== 'cancelled' && activation.state !== 'failed') {
+	const isOnItsWay = activation && !['cancelled', 'failed'].includes(activation.state);
+	if (isOnItsWay && activation.delivery !== 'undeliverable') {
 		return 'None yet: they choose their own from the activation email';
 	}
 	return 'None yet: they choose their own from an activation email, and none is on its way';

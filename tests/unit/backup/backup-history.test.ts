@@ -142,3 +142,18 @@ describe('an initial password whose SMS was delivered and cleared from the Outbo
 		expect((await target.users.get(ann))?.hasPassword).toBe(true);
 	});
 });
+
+describe('a restored user’s initial password', () => {
+	it('is claimed only where the backup’s messages carry one: an older backup’s untrue flag is put right', async () => {
+		const { db, ann, bob } = await cleared();
+		const { bytes } = await backupOf(db);
+		// As an older Rollcall wrote it: a password typed without the SMS still marked the user as having one.
+		const older = await resealed(bytes, (exported) => {
+			const users = exported.data.data.find((table) => table.tableName === 'users')!;
+			for (const row of users.rows as { hasPassword: boolean }[]) row.hasPassword = true;
+		});
+		const target = freshDb('history-password-older');
+		expect(await restoreInto(target, 'older.rollcall', older)).toMatchObject({ ok: true });
+		expect((await target.users.bulkGet([ann, bob])).map((user) => user?.hasPassword)).toEqual([false, false]);
+	});
+});
