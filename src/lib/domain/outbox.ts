@@ -83,6 +83,13 @@ export const templateNames: Record<MessageTemplate, string> = {
 	'sms-login': 'Login details by SMS'
 };
 
+/** The template as the object of a sentence ('cannot get an activation email'). */
+export const templateObjects: Record<MessageTemplate, string> = {
+	activation: 'an activation email',
+	welcome: 'a welcome email',
+	'sms-login': 'login details by SMS'
+};
+
 /** The state in the admin's words. */
 export function describeState(message: Pick<OutboxMessage, 'state' | 'delivery'>): string {
 	if (message.state === 'sent') {

@@ -2,10 +2,10 @@ import { liveQuery } from 'dexie';
 import { outbox } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
 import { field } from '$lib/domain/fields';
-import type { UserMessage } from '$lib/domain/outbox';
+import { nothingToSend, templateObjects, type SendPreview, type UserMessage } from '$lib/domain/outbox';
 import { initialPasswordProblem } from '$lib/domain/passwords';
 import type { MessageTemplate } from '$lib/domain/relay-protocol';
-import type { User } from '$lib/domain/user';
+import { nameOf, type User } from '$lib/domain/user';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
 
@@ -80,10 +80,16 @@ export class UserMessages {
 	async #queue(user: User, template: MessageTemplate, done: string, password?: string): Promise<void> {
 		try {
 			const values = password === undefined ? undefined : () => ({ password });
-			const { queued } = await outbox.queueFor([user.id], template, { values });
+			const { queued, reasons } = await outbox.queueFor([user.id], template, { values });
+			// Why not, as it is now: an event may have made them Active since the page offered it.
+			const skipped = Object.entries(reasons).map(([reason, count]) => [
+				reason,
+				{ count, names: [nameOf(user)] }
+			]);
+			const preview = { count: 0, names: [], skipped: Object.fromEntries(skipped) as SendPreview['skipped'] };
 			this.#notice = queued
 				? { text: done }
-				: { text: 'Nothing was queued: the user has no address for this message.', isError: true };
+				: { text: nothingToSend(preview, templateObjects[template]), isError: true };
 			sync.kick();
 		} catch (error) {
 			this.#notice = { text: storageErrorMessage(error), isError: true };
