@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AddUserPage } from './pages/add-user-page';
 import { ImportPage } from './pages/import-page';
 import { inspectAtBothSizes } from './pages/inspect';
-import { nameOf, people, type Person } from './pages/people';
+import { nameOf, people, SMS_PASSWORD, type Person } from './pages/people';
 import { patchStoredUsers } from './pages/stored-users';
 import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
@@ -18,19 +18,6 @@ test.describe.configure({ timeout: 120_000 });
 
 const nav = (page: Page, name: string) =>
 	page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-
-/** A password the relay's rules accept for an SMS (15+ characters, no part of the person's names). */
-const PASSWORD = 'lantern orbit 47 quietly';
-
-/** The field-heavy policy (workflow D: password and mobile phone required), chosen in Settings. */
-async function chooseFieldHeavy(page: Page): Promise<void> {
-	const settings = new SettingsPage(page);
-	await settings.goto();
-	await settings.preset.selectOption('field-heavy');
-	await expect
-		.poll(async () => ((await settings.storedPolicy()) as Record<string, string> | undefined)?.password)
-		.toBe('required');
-}
 
 /**
  * Marks users Active as the relay's 'activated' event does (the whole loop with the relay, the mail and the
@@ -48,7 +35,7 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 	page
 }) => {
 	await page.goto('/');
-	await chooseFieldHeavy(page);
+	await new SettingsPage(page).chooseFieldHeavy();
 	await nav(page, 'Add user');
 	const form = new AddUserPage(page);
 	await expect(form.heading).toBeVisible();
@@ -62,7 +49,7 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 	await form.fill({ firstName: 'Dora', lastName: 'Quill', email: 'dora.quill@example.com' });
 	await form.field('Username').fill('dquill');
 	await form.field('Mobile phone').fill('+44 7400 123456');
-	await password.fill(PASSWORD);
+	await password.fill(SMS_PASSWORD);
 	const mark = await form.mark('Password');
 	await expect(mark).toHaveText(
 		/This password will not be kept: tick 'Send login details by SMS' to send it, or clear it\./
@@ -98,7 +85,7 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 	await form.submit.click();
 	// Required with the SMS: not saved without it.
 	await expect(form.problems.getByRole('link')).toHaveText([/Password/]);
-	await form.field('Password').fill(PASSWORD);
+	await form.field('Password').fill(SMS_PASSWORD);
 	await form.submit.click();
 	await expect(form.added).toContainText(
 		'Login details by SMS queued, with the password: it waits in the Outbox until this device is paired with the relay (Settings).'
@@ -108,14 +95,14 @@ test('a password typed without the SMS is said, before saving, to go nowhere, an
 	await expect(user.detail('Password')).toHaveText(
 		'Initial password, in the SMS login details (never shown)'
 	);
-	await expect(page.getByRole('main')).not.toContainText(PASSWORD);
+	await expect(page.getByRole('main')).not.toContainText(SMS_PASSWORD);
 });
 
 test("an import's passwords without the SMS: said before Complete to go nowhere, and no user is said to have one", async ({
 	page
 }) => {
 	await page.goto('/');
-	await chooseFieldHeavy(page);
+	await new SettingsPage(page).chooseFieldHeavy();
 	const importing = new ImportPage(page);
 	await importing.goto();
 	await importing.choose(

@@ -3,6 +3,7 @@ import { AddUserPage } from './pages/add-user-page';
 import { ImportPage } from './pages/import-page';
 import { inspectAtBothSizes } from './pages/inspect';
 import { OutboxPage } from './pages/outbox-page';
+import { SMS_PASSWORD } from './pages/people';
 import { SettingsPage } from './pages/settings-page';
 import { UserPage } from './pages/user-page';
 import { UsersPage } from './pages/users-page';
@@ -17,19 +18,6 @@ test.describe.configure({ timeout: 120_000 });
 
 const nav = (page: Page, name: string) =>
 	page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-
-/** A password the relay's rules accept for an SMS (15+ characters, no part of the person's names). */
-const PASSWORD = 'lantern orbit 47 quietly';
-
-/** The field-heavy policy (workflow D: password and mobile phone required), chosen in Settings. */
-async function chooseFieldHeavy(page: Page): Promise<void> {
-	const settings = new SettingsPage(page);
-	await settings.goto();
-	await settings.preset.selectOption('field-heavy');
-	await expect
-		.poll(async () => ((await settings.storedPolicy()) as Record<string, string> | undefined)?.password)
-		.toBe('required');
-}
 
 /** Adds a field-heavy user; with a password, ticking 'Send login details by SMS' to carry it. */
 async function addUser(
@@ -80,11 +68,11 @@ test("a user's page: the initial password goes with its cancelled SMS; an Active
 	page
 }) => {
 	await page.goto('/');
-	await chooseFieldHeavy(page);
+	await new SettingsPage(page).chooseFieldHeavy();
 	await addUser(
 		page,
 		{ first: 'Nia', last: 'Okafor', username: 'nokafor', phone: '+44 7400 123456' },
-		PASSWORD
+		SMS_PASSWORD
 	);
 	await page.getByRole('link', { name: 'View user' }).click();
 	const user = new UserPage(page);
@@ -147,15 +135,15 @@ test("a user's page: the initial password goes with its cancelled SMS; an Active
 
 test("an import says, before Complete, how many existing users' passwords are not sent", async ({ page }) => {
 	await page.goto('/');
-	await chooseFieldHeavy(page);
+	await new SettingsPage(page).chooseFieldHeavy();
 	await addUser(page, { first: 'Nia', last: 'Okafor', username: 'nokafor', phone: '+44 7400 123456' });
 
 	const importing = new ImportPage(page);
 	await importing.goto();
 	const csv = [
 		'First name,Last name,Username,Mobile phone,Email,Password',
-		`Nia,Okafor,nokafor,+44 7400 123456,nokafor@mail.example.net,${PASSWORD}`,
-		`Tom,Reyes,treyes,+44 7400 123457,treyes@mail.example.net,${PASSWORD}`
+		`Nia,Okafor,nokafor,+44 7400 123456,nokafor@mail.example.net,${SMS_PASSWORD}`,
+		`Tom,Reyes,treyes,+44 7400 123457,treyes@mail.example.net,${SMS_PASSWORD}`
 	].join('\r\n');
 	await importing.choose({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
 	const sms = page.getByRole('checkbox', { name: /Send login details by SMS/ });

@@ -73,4 +73,13 @@ export class SettingsPage {
 		await this.preset.selectOption({ label: name });
 		await expect(this.saved(`Field policy set to ${name}.`)).toBeVisible();
 	}
+
+	/** The field-heavy policy (workflow D: password and mobile phone required), chosen and stored. */
+	async chooseFieldHeavy(): Promise<void> {
+		await this.goto();
+		await this.preset.selectOption('field-heavy');
+		await expect
+			.poll(async () => ((await this.storedPolicy()) as Record<string, string> | undefined)?.password)
+			.toBe('required');
+	}
 }
