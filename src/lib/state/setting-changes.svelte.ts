@@ -87,8 +87,11 @@ export class SettingChanges {
 			(): ChangeNote => ({ text, canUndo: true }),
 			(error: unknown): ChangeNote => ({ text: storageErrorMessage(error), canUndo: false, isError: true })
 		);
-		// A later keystroke's save owns the note now; it says the same of the same session.
-		if (this.#last === change) this.#last = { ...change, note, isOpen: change.isOpen && !note.isError };
+		// Still this save's change, though the control may have been left meanwhile (end() copies it, keeping
+		// what it wrote); a later keystroke's save owns the note now, and says the same of the same session.
+		const current = this.#last;
+		if (current?.wrote === change.wrote && current.before === change.before)
+			this.#last = { ...current, note, isOpen: current.isOpen && !note.isError };
 		else if (this.#last?.control === control && this.#last.before === change.before && note.isError)
 			this.#last = { ...this.#last, note, isOpen: false };
 	}

@@ -50,6 +50,17 @@ function memoryStore() {
 const rows = (maxRows: number) => ({ importLimits: { maxRows } });
 
 describe('changes on the Settings page', () => {
+	it('says "saved" and offers Undo when the control is left before the write is stored (a quick Tab)', async () => {
+		const store = memoryStore();
+		const changes = new SettingChanges(store);
+		store.hold();
+		const saving = changes.save('maxRows', rows(500), 'Import limits: 500 rows per file.');
+		changes.end('maxRows');
+		store.release();
+		await saving;
+		expect(changes.noteFor('maxRows')).toEqual({ text: 'Import limits: 500 rows per file.', canUndo: true });
+	});
+
 	it('says "saved" beside the control that changed, once stored, and nowhere else', async () => {
 		const store = memoryStore();
 		const changes = new SettingChanges(store);
