@@ -273,6 +273,9 @@ function innerParts(token: string): string[] {
 	return found;
 }
 
+/** The registry's fields whose words are searched (site, department...): read once, not per user written. */
+const SEARCHED_FIELDS = fields.filter((def) => def.isSearched);
+
 /**
  * The search index's entries for a user. `searchWords`: every word a search term may start (names, the
  * email whole, its local part's words, its domain and the domain's labels, the username, and the words of
@@ -289,10 +292,9 @@ export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'se
 	const names = [...words(user.displayName), ...words(user.firstName), ...words(user.lastName)];
 	const username = user.username ? foldText(user.username) : undefined;
 	const usernameParts = username ? [username, ...username.split(SEPARATORS)].filter(Boolean) : [];
-	const searched = fields
-		.filter((def) => def.isSearched)
-		.map((def) => user[def.key as keyof UserFields])
-		.filter((value): value is string => typeof value === 'string');
+	const searched = SEARCHED_FIELDS.map((def) => user[def.key as keyof UserFields]).filter(
+		(value): value is string => typeof value === 'string'
+	);
 	const wordSet = new Set([
 		...names,
 		...(email ? [email] : []),
