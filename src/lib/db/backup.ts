@@ -266,8 +266,12 @@ function withTrueInitialPasswords(rows: Map<string, unknown[]>): void {
 	}[]) {
 		if (givesInitialPassword(message)) given.add(message.userId);
 	}
-	for (const message of (rows.get('messageHistory') ?? []) as { template: string; userId: unknown }[]) {
-		if (message.template === 'sms-login') given.add(message.userId);
+	for (const message of (rows.get('messageHistory') ?? []) as {
+		template: string;
+		delivery?: string;
+		userId: unknown;
+	}[]) {
+		if (givesInitialPassword(message)) given.add(message.userId);
 	}
 	for (const user of (rows.get('users') ?? []) as User[]) user.hasPassword = given.has(user.id);
 	for (const row of (rows.get('trash') ?? []) as TrashRow[]) row.user.hasPassword = given.has(row.user.id);
@@ -288,7 +292,7 @@ export function backupStore(db: RollcallDb) {
 		});
 		// A delivered SMS cleared from the Outbox list is in its user's history, and travels with the backup.
 		await db.messageHistory.each((message) => {
-			if (message.template === 'sms-login') kept.add(message.userId);
+			if (givesInitialPassword(message)) kept.add(message.userId);
 		});
 		for (const id of kept) leftOut.delete(id);
 		return (user) => (user.hasPassword && leftOut.has(user.id) ? { ...user, hasPassword: false } : user);

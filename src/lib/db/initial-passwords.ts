@@ -16,7 +16,7 @@ export async function refreshInitialPasswords(db: RollcallDb, userIds: readonly 
 	);
 	// A delivered SMS cleared from the Outbox list still gave its user their password: it is in their history.
 	const delivered = await db.messageHistory.where('userId').anyOf(ids).toArray();
-	for (const message of delivered) if (message.template === 'sms-login') withPassword.add(message.userId);
+	for (const message of delivered) if (givesInitialPassword(message)) withPassword.add(message.userId);
 	await db.users
 		.where(':id')
 		.anyOf(ids)

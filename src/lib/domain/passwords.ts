@@ -116,7 +116,8 @@ export function initialPasswordRequirement(
  */
 export function givesInitialPassword(message: {
 	template: string;
-	state: string;
+	/** None for a message of a user's history (cleared from the Outbox list once delivered). */
+	state?: string;
 	delivery?: string;
 }): boolean {
 	return (
