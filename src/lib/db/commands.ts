@@ -123,7 +123,9 @@ export function commandsStore(db: RollcallDb) {
 			// and a native promise that settles at once would let that transaction commit under it.
 			return db.relay.get('relay').then((stored) => {
 				const link = restoreRelay(stored);
-				// No relay record yet: no message was ever queued (queueFor creates it), so the relay knows no one.
+				// No relay record yet: no message was ever queued (queueFor creates it), so the relay knows no
+				// one. A record alone proves nothing (the Users page makes one for its column choice): the
+				// messages decide below.
 				if (!link || ids.length === 0) return 0;
 				// Looking up a few users is cheapest by key; for a bulk change, one pass over the messaged users.
 				const messaged = everMessaged((table) =>
