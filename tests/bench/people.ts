@@ -192,7 +192,8 @@ export class People {
 		const lastLoginAt = activatedAt === null ? 0 : Math.min(NOW, activatedAt + Math.floor(r() * 400 * DAY));
 		const user: SeedUser = {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status,
 			hasPassword: r() < 0.3,
 			createdAt,

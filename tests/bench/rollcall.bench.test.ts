@@ -282,7 +282,7 @@ describe('Rollcall benchmarks', () => {
 			);
 			expect(stored).toEqual(values);
 			const keys = Object.fromEntries(
-				Object.entries(userKeys(checked.values as UserFields)).filter(([, v]) => v !== undefined)
+				Object.entries(userKeys(checked.values as UserFields, 1)).filter(([, v]) => v !== undefined)
 			);
 			expect(Object.fromEntries(Object.entries(user).filter(([k]) => derived.has(k)))).toEqual(keys);
 		}

@@ -11,12 +11,26 @@
 // ONE transaction over every table: clear, add, or (on any error) nothing at all.
 import { Dexie, type Table } from 'dexie';
 import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
-import { field, fieldKeys, isCustomKey, type FieldKey } from '$lib/domain/fields';
+import { field, fieldKeys, isCustomKey, products, type FieldKey } from '$lib/domain/fields';
+import { foldText } from '$lib/domain/text';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
-import type { User } from '$lib/domain/user';
+import { newLicenseKey } from '$lib/domain/license-key';
+import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
-import type { ImportChangeRow, ImportedValues, ImportRow, RollcallDb, TrashRow } from './database';
+import {
+	defaultCustomer,
+	type CustomerRow,
+	type GroupRow,
+	type ImportChangeRow,
+	type ImportedValues,
+	type ImportRow,
+	type LicensePoolRow,
+	type ProfileRow,
+	type RoleRow,
+	type RollcallDb,
+	type TrashRow
+} from './database';
 import { LISTS_TABLE } from './lists';
 import { restoreHistory, restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -87,6 +101,8 @@ function restoreBackedUpUser(stored: unknown): User | undefined {
 	const row = stored as Record<string, unknown>;
 	if (!Number.isSafeInteger(row.id) || (row.id as number) < 1) return undefined;
 	const user = restoreUser(row);
+	// A backup made before license keys existed: its users get one as the v8 upgrade gives them.
+	user.licenseKey ??= newLicenseKey();
 	return user.emailKey ? user : undefined;
 }
 
@@ -95,7 +111,8 @@ const uniqueUserKeys = [
 	['id', 'id'],
 	['emailKey', 'email'],
 	['usernameKey', 'username'],
-	['customerCodeKey', 'customer code']
+	['customerCodeKey', 'customer code'],
+	['licenseKey', 'license key']
 ] as const;
 
 /**
@@ -180,8 +197,55 @@ function restoreImportRecord(stored: unknown): ImportRow | undefined {
 		Number.isFinite(row.at) &&
 		(row.status === 'done' || row.status === 'undone') &&
 		importCounts.every((key) => isCount(counts[key]));
-	return isWhole ? (row as unknown as ImportRow) : undefined;
+	// Imports before customers existed were made into the default customer, as the v8 upgrade says.
+	return isWhole ? ({ customerId: DEFAULT_CUSTOMER_ID, ...row } as unknown as ImportRow) : undefined;
 }
+
+const isName = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+
+/** A customer's, group's or role's row: an id, a name and its folded key (computed again), or undefined. */
+function restoreNamed<T extends { id: number; name: string; nameKey: string }>(
+	stored: unknown,
+	rest: (row: Record<string, unknown>) => boolean
+): T | undefined {
+	if (!hasId('id')(stored)) return undefined;
+	const row = stored as Record<string, unknown>;
+	if (!isName(row.name) || !rest(row)) return undefined;
+	return { ...row, nameKey: foldText(row.name as string) } as T;
+}
+
+const inCustomer = (row: Record<string, unknown>) => hasId('customerId')(row);
+
+/** The tables of customers and what belongs to them (v8), each row checked as its module reads it. */
+const NAMED_TABLES = {
+	customers: (row: unknown) => restoreNamed<CustomerRow>(row, () => true),
+	groups: (row: unknown) => restoreNamed<GroupRow>(row, inCustomer),
+	roles: (row: unknown) =>
+		restoreNamed<RoleRow>(
+			row,
+			(r) =>
+				inCustomer(r) && Array.isArray(r.profileIds) && r.profileIds.every((id) => Number.isSafeInteger(id))
+		),
+	profiles: (row: unknown) =>
+		restoreNamed<ProfileRow>(
+			row,
+			(r) =>
+				inCustomer(r) &&
+				typeof r.fileName === 'string' &&
+				typeof r.type === 'string' &&
+				Number.isSafeInteger(r.size) &&
+				typeof r.content === 'string'
+		),
+	licensePools: (row: unknown) => {
+		const pool = row as Partial<LicensePoolRow> | null;
+		const isPool =
+			hasId('customerId')(row) &&
+			(products as readonly unknown[]).includes(pool?.product) &&
+			Number.isSafeInteger(pool?.seats) &&
+			pool!.seats! >= 0;
+		return isPool ? (row) : undefined;
+	}
+} satisfies Record<string, (row: unknown) => unknown>;
 
 /**
  * Each table's rows of a backup, checked and restored as each table module restores what it reads; a row
@@ -227,6 +291,9 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 			);
 		} else if (table === 'relay') {
 			restored = rows.map((row) => restoreRelay(row as Record<string, unknown>));
+		} else if (table in NAMED_TABLES) {
+			const restore: (row: unknown) => unknown = NAMED_TABLES[table as keyof typeof NAMED_TABLES];
+			restored = rows.map((row) => restore(row));
 		} else {
 			return fail(
 				`“${name}” cannot be restored: it holds “${table}”, which this version of Rollcall does not know.`
@@ -417,6 +484,8 @@ export function backupStore(db: RollcallDb) {
 						}
 					}
 				}
+				// A backup made before customers existed: its users are the default customer's (as the v8 upgrade).
+				if (!rows.get('customers')?.length) await db.customers.put(defaultCustomer(createdAt));
 				const theirs = restoreRelay(rows.get('relay')?.[0] as Record<string, unknown> | undefined);
 				const directoryId = theirs?.directoryId ?? mine?.directoryId;
 				if (directoryId) {

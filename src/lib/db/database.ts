@@ -2,7 +2,10 @@ import { Dexie, type EntityTable } from 'dexie';
 import type { HistoryMessage, OutboxMessage } from '$lib/domain/outbox';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import type { AccountCommandType } from '$lib/domain/relay-protocol';
-import type { User, UserFields } from '$lib/domain/user';
+import type { Product } from '$lib/domain/fields';
+import { newLicenseKey } from '$lib/domain/license-key';
+import { foldText } from '$lib/domain/text';
+import { DEFAULT_CUSTOMER_ID, type User, type UserFields } from '$lib/domain/user';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -39,6 +42,8 @@ export interface ImportCounts {
 /** One entry of the import history. */
 export interface ImportRow {
 	id: number;
+	/** The customer the import was made into. */
+	customerId: number;
 	fileName: string;
 	/** When the import was committed (ms since the epoch); also the new users' createdAt. */
 	at: number;
@@ -103,6 +108,63 @@ export interface CommandRow {
 	reason?: string;
 }
 
+/** A customer: an organisation whose users the admin manages (DESIGN.md workflow C). */
+export interface CustomerRow {
+	id: number;
+	name: string;
+	/** The folded name: two customers cannot share a name, case and accents aside. */
+	nameKey: string;
+	createdAt: number;
+	/** When the customer was archived: kept with its users, out of the switcher. */
+	archivedAt?: number;
+}
+
+/** The default customer's name until the admin gives it one. */
+export const DEFAULT_CUSTOMER_NAME = 'My organisation';
+
+/** A named set of a customer's users (workflow B). Users carry group names; rename and delete rewrite them. */
+export interface GroupRow {
+	id: number;
+	customerId: number;
+	name: string;
+	nameKey: string;
+	createdAt: number;
+}
+
+/** A role: grants access to a set of profiles (workflow A). */
+export interface RoleRow {
+	id: number;
+	customerId: number;
+	name: string;
+	nameKey: string;
+	profileIds: number[];
+	createdAt: number;
+}
+
+/** A profile: a named configuration file, kept whole (workflow A). */
+export interface ProfileRow {
+	id: number;
+	customerId: number;
+	name: string;
+	nameKey: string;
+	fileName: string;
+	/** The file's MIME type as the browser gave it ('' when unknown). */
+	type: string;
+	/** Its size in bytes. */
+	size: number;
+	/** The file's bytes in base64: kept as text so a backup (JSON) carries it as it is. Profiles are small. */
+	content: string;
+	updatedAt: number;
+}
+
+/** A customer's seats of one product: each user licensed for it takes one. */
+export interface LicensePoolRow {
+	customerId: number;
+	product: Product;
+	seats: number;
+	updatedAt: number;
+}
+
 export type RollcallDb = Dexie & {
 	users: EntityTable<User, 'id'>;
 	settings: EntityTable<SettingRow, 'key'>;
@@ -115,6 +177,11 @@ export type RollcallDb = Dexie & {
 	relay: EntityTable<RelayRow, 'key'>;
 	lists: EntityTable<ListRow, 'key'>;
 	commands: EntityTable<CommandRow, 'seq'>;
+	customers: EntityTable<CustomerRow, 'id'>;
+	groups: EntityTable<GroupRow, 'id'>;
+	roles: EntityTable<RoleRow, 'id'>;
+	profiles: EntityTable<ProfileRow, 'id'>;
+	licensePools: Dexie.Table<LicensePoolRow, [number, Product]>;
 };
 
 /**
@@ -198,6 +265,61 @@ export function defineSchema(db: Dexie): void {
 					if (typeof row.user === 'object' && row.user !== null) rekey(row.user);
 				});
 		});
+	// v8: customers, groups, roles, profiles and license pools (DESIGN.md workflows A-C). The directory so
+	// far becomes the default customer: every user, deleted user and import joins it, and every user gets a
+	// license key (unique on the device) and the keys of their groups, roles and licenses.
+	db.version(8)
+		.stores({
+			users:
+				'++id, customerId, &emailKey, &usernameKey, &customerCodeKey, &licenseKey, nameKey, site, ' +
+				'*searchWords, *searchSuffixes, *groupKeys, *roleKeys, *entitlementKeys, ' +
+				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]',
+			imports: '++id, at, customerId',
+			customers: '++id, &nameKey',
+			groups: '++id, customerId, &[customerId+nameKey]',
+			roles: '++id, customerId, &[customerId+nameKey]',
+			profiles: '++id, customerId, &[customerId+nameKey]',
+			licensePools: '[customerId+product]'
+		})
+		.upgrade(async (tx) => {
+			await tx.table('customers').put(defaultCustomer(Date.now()));
+			const join = (user: Record<string, unknown>) => {
+				user.customerId = DEFAULT_CUSTOMER_ID;
+				if (typeof user.licenseKey !== 'string') user.licenseKey = newLicenseKey();
+				const { groupKeys, roleKeys, entitlementKeys, webAccess } = restoreUser(user);
+				Object.assign(user, { groupKeys, roleKeys, entitlementKeys, webAccess });
+			};
+			await tx
+				.table('users')
+				.toCollection()
+				.modify((user: Record<string, unknown>) => join(user));
+			await tx
+				.table('trash')
+				.toCollection()
+				.modify((row: { user?: Record<string, unknown> }) => {
+					if (typeof row.user === 'object' && row.user !== null) join(row.user);
+				});
+			await tx
+				.table('imports')
+				.toCollection()
+				.modify((row: Record<string, unknown>) => {
+					row.customerId = DEFAULT_CUSTOMER_ID;
+				});
+		});
+	// A new database starts with its default customer, as an upgraded one does.
+	db.on('populate', (tx) => {
+		void tx.table('customers').add(defaultCustomer(Date.now()));
+	});
+}
+
+/** The customer a directory starts with: a single-company admin never sees it named (see customers.ts). */
+export function defaultCustomer(now: number): CustomerRow {
+	return {
+		id: DEFAULT_CUSTOMER_ID,
+		name: DEFAULT_CUSTOMER_NAME,
+		nameKey: foldText(DEFAULT_CUSTOMER_NAME),
+		createdAt: now
+	};
 }
 
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */

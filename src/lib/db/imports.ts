@@ -1,7 +1,15 @@
 import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { isCustomKey, fields as registry } from '$lib/domain/fields';
-import { customValues, nameOf, userKeys, type User, type UserFields } from '$lib/domain/user';
+import { newLicenseKey } from '$lib/domain/license-key';
+import {
+	customValues,
+	DEFAULT_CUSTOMER_ID,
+	nameOf,
+	userKeys,
+	type User,
+	type UserFields
+} from '$lib/domain/user';
 import type { CheckedRow } from '$lib/import/rows';
 import type {
 	ImportChangeRow,
@@ -29,6 +37,8 @@ export interface CommitOptions {
 	/** Must match the check: rows for users already there were classified with this switch. */
 	updateExisting: boolean;
 	now?: number;
+	/** The customer the new users join (the one picked before the upload); the default customer's when absent. */
+	customerId?: number;
 	/**
 	 * Called as batches are written (rows written so far, rows to write), for a progress bar. Runs inside
 	 * the transaction: it must return at once and touch no database (the commit may still fail after).
@@ -87,6 +97,8 @@ const isStored = (key: string) => storedKeys.has(key as StoredKey) || isCustomKe
 /** What every batch of one commit shares. */
 interface Job {
 	at: number;
+	/** The customer the import's new users join. */
+	customerId: number;
 	/** Reports that `rows` more rows were written. */
 	step: (rows: number) => void;
 }
@@ -119,19 +131,21 @@ function storedValues(values: Partial<UserFields>): Partial<UserFields> {
 	return picked;
 }
 
-const withKeys = (user: User): User => defined({ ...user, ...userKeys(user) });
+const withKeys = (user: User): User => defined({ ...user, ...userKeys(user, user.customerId) });
 
 // A row's password is never a stored field, and never marks the user as having one by itself: only the SMS
 // login details queued with it (outbox.queueFor, in this commit's transaction) give the person a password.
-function newUser(row: CheckedRow, now: number): Omit<User, 'id'> {
+function newUser(row: CheckedRow, job: Job): Omit<User, 'id'> {
 	const values = withDefaults(storedValues(row.values) as UserFields);
+	values.licenseKey ??= newLicenseKey();
 	return defined({
 		...values,
-		...userKeys(values),
+		...userKeys(values, job.customerId),
+		customerId: job.customerId,
 		status: 'Pending' as const,
 		hasPassword: false,
-		createdAt: now,
-		updatedAt: now,
+		createdAt: job.at,
+		updatedAt: job.at,
 		activatedAt: null,
 		lastLoginAt: 0
 	});
@@ -287,7 +301,7 @@ export function importsStore(db: RollcallDb) {
 			if (start >= rows.length) return previous ? previous.then(written) : Dexie.Promise.resolve(ids);
 			const slice = rows.slice(start, start + CHUNK);
 			const writing = write(
-				slice.map((row) => newUser(row, job.at)),
+				slice.map((row) => newUser(row, job)),
 				true,
 				takenSinceCheck(slice)
 			);
@@ -412,6 +426,7 @@ export function importsStore(db: RollcallDb) {
 			let done = 0;
 			const job: Job = {
 				at,
+				customerId: options.customerId ?? DEFAULT_CUSTOMER_ID,
 				step: (rows) => {
 					done += rows;
 					options.onProgress?.(done, total);
@@ -419,6 +434,7 @@ export function importsStore(db: RollcallDb) {
 			};
 			return inTransaction(async () => {
 				const record: Omit<ImportRow, 'id'> = {
+					customerId: job.customerId,
 					fileName: options.fileName,
 					at,
 					mode: options.mode,

@@ -1,5 +1,20 @@
-import { CUSTOM_VALUE_MAX, fields, isCustomKey, type FieldDef } from '$lib/domain/fields';
-import { userKeys, userStatuses, type User, type UserFields, type UserStatus } from '$lib/domain/user';
+import {
+	CUSTOM_VALUE_MAX,
+	fields,
+	isCustomKey,
+	LIST_SEPARATOR,
+	listNames,
+	type FieldDef
+} from '$lib/domain/fields';
+import {
+	DEFAULT_CUSTOMER_ID,
+	userKeys,
+	userStatuses,
+	type Computer,
+	type User,
+	type UserFields,
+	type UserStatus
+} from '$lib/domain/user';
 
 const time = (value: unknown, fallback: number) =>
 	typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -8,8 +23,35 @@ const time = (value: unknown, fallback: number) =>
 function restoreValue(def: FieldDef, value: unknown): string | boolean | undefined {
 	if (def.type === 'boolean') return typeof value === 'boolean' ? value : def.defaultValue;
 	if (typeof value !== 'string' || value === '') return def.defaultValue;
+	if (def.type === 'list' && def.choices) {
+		const kept = listNames(value).filter((name) => def.choices!.includes(name));
+		return kept.length > 0 ? kept.join(LIST_SEPARATOR) : def.defaultValue;
+	}
 	if (def.choices && !def.choices.includes(value)) return def.defaultValue;
 	return value;
+}
+
+/** A customer id as stored: a positive whole number, else the default customer's. */
+const customerOf = (value: unknown) =>
+	typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_CUSTOMER_ID;
+
+/** The computers a license is activated on, as stored: the well-formed ones. */
+function computersOf(value: unknown): Computer[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	const kept = value.flatMap((item: Partial<Computer> | null): Computer[] =>
+		typeof item?.name === 'string' && typeof item.activatedAt === 'number'
+			? [
+					{
+						name: item.name,
+						activatedAt: item.activatedAt,
+						...(typeof item.deactivationQueuedAt === 'number' && {
+							deactivationQueuedAt: item.deactivationQueuedAt
+						})
+					}
+				]
+			: []
+	);
+	return kept.length > 0 ? kept : undefined;
 }
 
 /**
@@ -32,10 +74,14 @@ export function restoreUser(stored: Record<string, unknown>): User {
 	}
 	const restored = { email: '', ...values } as UserFields;
 	const createdAt = time(stored.createdAt, Date.now());
+	const customerId = customerOf(stored.customerId);
+	const computers = computersOf(stored.computers);
 	return {
 		...restored,
-		...userKeys(restored),
+		...userKeys(restored, customerId),
 		id: stored.id as number,
+		customerId,
+		...(computers && { computers }),
 		status: userStatuses.includes(stored.status as UserStatus) ? (stored.status as UserStatus) : 'Pending',
 		hasPassword: stored.hasPassword === true,
 		createdAt,

@@ -1,8 +1,10 @@
 import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
+import { newLicenseKey } from '$lib/domain/license-key';
 import { fields as registry, type UserType } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import {
+	DEFAULT_CUSTOMER_ID,
 	isInfixTerm,
 	matchesSearch,
 	nameOf,
@@ -221,16 +223,18 @@ export function usersStore(db: RollcallDb) {
 		 * Adds one user as Pending; refuses (DuplicateError) an email, username or code already taken. With no
 		 * password: only SMS login details give one (outbox.queueFor).
 		 */
-		async add(fields: UserFields, options: { now?: number } = {}): Promise<User> {
+		async add(fields: UserFields, options: { now?: number; customerId?: number } = {}): Promise<User> {
 			const now = options.now ?? Date.now();
-			fields = withDefaults(fields);
-			const keys = userKeys(fields);
+			const customerId = options.customerId ?? DEFAULT_CUSTOMER_ID;
+			fields = { ...withDefaults(fields), licenseKey: fields.licenseKey ?? newLicenseKey() };
+			const keys = userKeys(fields, customerId);
 			return db.transaction('rw', db.users, async () => {
 				const conflict = await findConflict(keys);
 				if (conflict) throw conflict;
 				const user: Omit<User, 'id'> = {
 					...fields,
 					...keys,
+					customerId,
 					status: 'Pending',
 					hasPassword: false,
 					createdAt: now,
@@ -252,7 +256,7 @@ export function usersStore(db: RollcallDb) {
 				for (const [key, value] of Object.entries(merged)) {
 					if (value === undefined) delete (merged as Record<string, unknown>)[key];
 				}
-				const keys = userKeys(merged);
+				const keys = userKeys(merged, current.customerId);
 				const conflict = await findConflict(keys, id);
 				if (conflict) throw conflict;
 				const user: User = { ...merged, ...keys, updatedAt: now };

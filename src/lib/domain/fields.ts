@@ -1,5 +1,6 @@
 import { countryName, countryNames, parseCountry } from './country';
 import { parseEmail } from './email';
+import { readLicenseKey } from './license-key';
 import { languageName, languageSuggestions, parseLanguage, parseTimeZone, timeZoneNames } from './locale';
 import { formatPhone, parsePhone, type CountryCode } from './phone';
 import { fail, ok, type Parsed } from './result';
@@ -35,7 +36,12 @@ export type BuiltinFieldKey =
 	| 'organization'
 	| 'manager'
 	| 'preferredLanguage'
-	| 'timeZone';
+	| 'timeZone'
+	| 'groups'
+	| 'roles'
+	| 'entitlements'
+	| 'webAccess'
+	| 'licenseKey';
 
 /**
  * A custom attribute the admin added (a column of their files Rollcall has no field for): 'custom:' and its
@@ -64,8 +70,12 @@ export function customKey(name: string): CustomFieldKey {
 	return `${CUSTOM_PREFIX}${name.trim().replace(/\s+/gu, ' ')}`;
 }
 
-/** How a field is entered and shown: drives the form control and the list cell. */
-export type FieldType = 'text' | 'email' | 'password' | 'phone' | 'choice' | 'boolean';
+/**
+ * How a field is entered and shown: drives the form control and the list cell. A 'list' holds several
+ * names joined by '; ' (a user's groups, roles, licenses): one text value, so it travels through forms,
+ * files and exports as any other field does, and its names are kept apart in the user's keys (see userKeys).
+ */
+export type FieldType = 'text' | 'email' | 'password' | 'phone' | 'choice' | 'boolean' | 'list';
 
 export type FieldValue = string | boolean;
 
@@ -75,6 +85,7 @@ export const fieldGroups = [
 	'Organisation',
 	'Address',
 	'Language and time',
+	'Access and licenses',
 	'Custom attributes'
 ] as const;
 export type FieldGroup = (typeof fieldGroups)[number];
@@ -87,6 +98,15 @@ export interface FieldContext {
 
 export const userTypes = ['Standard', 'Privileged'] as const;
 export type UserType = (typeof userTypes)[number];
+
+/** The products a license pool counts seats of (DESIGN.md workflow A). */
+export const products = ['Desktop', 'Web', 'Mobile'] as const;
+export type Product = (typeof products)[number];
+
+/** What separates the names of a 'list' field, as stored and written. */
+export const LIST_SEPARATOR = '; ';
+/** The longest name in a list (a group's, a role's). */
+export const LIST_NAME_MAX = 64;
 
 export interface FieldDef {
 	key: FieldKey;
@@ -229,6 +249,58 @@ function parseManager(raw: string): Parsed<string> {
 	}
 	const email = parseEmail(raw);
 	return email.ok ? email : fail(`Manager needs the manager's email address. ${email.message}`);
+}
+
+/** The names of a 'list' value, as stored ('Sales; Support'): trimmed, none empty. */
+export function listNames(value: string | undefined): string[] {
+	return value
+		? value
+				.split(';')
+				.map((name) => name.trim().replace(/\s+/gu, ' '))
+				.filter(Boolean)
+		: [];
+}
+
+/**
+ * Reads several names separated by ';' (a file's 'Groups' cell, 'Sales; Support'): each trimmed, the
+ * same name twice kept once (case aside), each at most LIST_NAME_MAX characters, and, when the field has
+ * choices, each one of them (in the choice's own spelling).
+ */
+function parseList(raw: string, label: string, choices?: readonly string[]): Parsed<string> {
+	const kept = new Map<string, string>();
+	for (const name of listNames(raw)) {
+		if ([...name].length > LIST_NAME_MAX) {
+			return fail(
+				`${label}: “${name.slice(0, 20)}…” is too long: at most ${LIST_NAME_MAX} characters a name.`
+			);
+		}
+		const choice = choices ? choices.find((c) => c.toLowerCase() === name.toLowerCase()) : name;
+		if (choice === undefined) return fail(`${label}: “${name}” is not one of ${choices!.join(', ')}.`);
+		if (!kept.has(choice.toLowerCase())) kept.set(choice.toLowerCase(), choice);
+	}
+	return ok([...kept.values()].join(LIST_SEPARATOR));
+}
+
+function listField(
+	key: FieldKey,
+	label: string,
+	rest: Partial<FieldDef> & Pick<FieldDef, 'aliases'>
+): FieldDef {
+	return {
+		key,
+		group: 'Access and licenses',
+		label,
+		type: 'list',
+		hint: 'Several names separated by ;',
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		isListed: true,
+		autocomplete: 'off',
+		parse: (raw) => parseList(raw, label, rest.choices),
+		format: asText,
+		...rest
+	};
 }
 
 /** The field registry: every field once, in the order the form and the templates show them. */
@@ -644,6 +716,39 @@ export const fields: readonly FieldDef[] = [
 		suggestions: timeZoneNames,
 		parse: (raw) => parseTimeZone(raw),
 		aliases: ['time zone', 'timezone']
+	}),
+	// Who the user belongs to and what they may use (DESIGN.md workflows A and B): names joined by '; '.
+	listField('groups', 'Groups', {
+		aliases: ['groups', 'group', 'member of', 'memberof', 'group membership', 'gruppen', 'groupes', 'grupos']
+	}),
+	// Not 'role' alone: Zendesk's and others' 'role' is an access level (end-user, agent), not a Rollcall role.
+	listField('roles', 'Roles', { aliases: ['roles', 'user roles'] }),
+	listField('entitlements', 'Licenses', {
+		choices: products,
+		hint: `Any of ${products.join(', ')}, separated by ;`,
+		aliases: ['licenses', 'licences', 'license', 'licence', 'entitlements', 'entitlement', 'products']
+	}),
+	{
+		key: 'webAccess',
+		group: 'Access and licenses',
+		label: 'Web access',
+		type: 'boolean',
+		hint: 'With it off, the person cannot sign in on the web.',
+		defaultValue: false,
+		isSensitive: false,
+		isUnique: false,
+		isIdentity: false,
+		aliases: ['web access', 'webaccess', 'web sign in', 'web login'],
+		autocomplete: 'off',
+		parse: (raw) => parseBoolean(raw, 'Web access'),
+		format: asText
+	},
+	textField('licenseKey', 'License key', 23, {
+		group: 'Access and licenses',
+		hint: 'Given by Rollcall: 20 letters and digits in groups of five.',
+		autocomplete: 'off',
+		parse: readLicenseKey,
+		aliases: ['license key', 'licence key', 'licensekey', 'product key']
 	})
 ];
 

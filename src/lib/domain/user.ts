@@ -4,6 +4,7 @@ import {
 	field,
 	fields,
 	isCustomKey,
+	listNames,
 	type CustomFieldKey,
 	type FieldContext,
 	type FieldKey,
@@ -51,6 +52,14 @@ export interface UserFields {
 	preferredLanguage?: string;
 	/** An IANA time zone name. */
 	timeZone?: string;
+	/** The names of the user's groups, of their roles and the products they are licensed for, joined by '; '. */
+	groups?: string;
+	roles?: string;
+	entitlements?: string;
+	/** Whether the person may sign in on the web (the relay refuses them otherwise). */
+	webAccess?: boolean;
+	/** Their license key, in its grouped form (license-key.ts): unique on the device. */
+	licenseKey?: string;
 	/** Custom attributes, each under its own key (see CustomFieldKey): text, never empty. */
 	[key: CustomFieldKey]: string | undefined;
 }
@@ -73,11 +82,33 @@ export interface UserKeys {
 	searchWords: string[];
 	/** Inner suffixes of the name words, username and email local part, for longer terms: see searchKeys. */
 	searchSuffixes: string[];
+	/**
+	 * The user's groups, roles and licensed products as `<customerId>:<folded name>`: one multi-entry index
+	 * each finds a customer's members of a group, holders of a role, or seats taken of a product.
+	 */
+	groupKeys: string[];
+	roleKeys: string[];
+	entitlementKeys: string[];
 }
+
+/** A computer a user's license is activated on, as the relay reported it. */
+export interface Computer {
+	name: string;
+	activatedAt: number;
+	/** When the admin asked the relay to free its slot; the computer stays listed until the relay has done so. */
+	deactivationQueuedAt?: number;
+}
+
+/** The customer every directory starts with (and every user stored before customers existed belongs to). */
+export const DEFAULT_CUSTOMER_ID = 1;
 
 export interface User extends UserFields, UserKeys {
 	/** Stable local id, given by the database. */
 	id: number;
+	/** The customer the user belongs to: their email, username and customer code are unique within it. */
+	customerId: number;
+	/** The computers their Desktop license is activated on (at most 2, the relay's rule). */
+	computers?: Computer[];
 	status: UserStatus;
 	/** Whether an initial password was given (it is never kept readable here). */
 	hasPassword: boolean;
@@ -312,8 +343,16 @@ export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'se
 	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
 }
 
-/** Derives the stored sort, search and uniqueness keys from a user's fields. */
-export function userKeys(user: UserFields): UserKeys {
+/** A list field's names as index keys within a customer: see UserKeys.groupKeys. */
+export function memberKeys(customerId: number, value: string | undefined): string[] {
+	return [...new Set(listNames(value).map((name) => memberKey(customerId, name)))];
+}
+
+/** The index key of one name of a list field (a group, a role, a product) within a customer. */
+export const memberKey = (customerId: number, name: string) => `${customerId}:${foldText(name)}`;
+
+/** Derives the stored sort, search, uniqueness and membership keys from a user's fields, in their customer. */
+export function userKeys(user: UserFields, customerId: number): UserKeys {
 	const email = emailKey(user.email);
 	const username = user.username ? foldText(user.username) : undefined;
 	return {
@@ -322,7 +361,10 @@ export function userKeys(user: UserFields): UserKeys {
 		emailKey: email,
 		usernameKey: username,
 		customerCodeKey: user.customerCode?.trim().toLowerCase() || undefined,
-		...searchKeys(user)
+		...searchKeys(user),
+		groupKeys: memberKeys(customerId, user.groups),
+		roleKeys: memberKeys(customerId, user.roles),
+		entitlementKeys: memberKeys(customerId, user.entitlements)
 	};
 }
 

@@ -45,7 +45,12 @@ const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 	organization: ['Example Ltd', 'Example SAS'],
 	manager: ['grace.hopper@example.com', 'ada.lovelace@example.com'],
 	preferredLanguage: ['en-GB', 'fr-FR'],
-	timeZone: ['Europe/London', 'Europe/Paris']
+	timeZone: ['Europe/London', 'Europe/Paris'],
+	groups: ['Research', 'Operations; First aiders'],
+	roles: ['Engineer', 'Office staff'],
+	entitlements: ['Desktop; Web', 'Mobile'],
+	webAccess: ['Yes', 'No'],
+	licenseKey: ['54K0H-RTK2C-EYHJ8-DRH3A', 'D86NW-12QWY-3F4CK-T62YZ']
 };
 
 /** An example value: the registry's, or for a custom attribute (any text) its name and the person's number. */

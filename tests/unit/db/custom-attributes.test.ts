@@ -43,7 +43,7 @@ describe('custom attributes in the database', () => {
 		expect(customKeys((await settings.read()).policy)).toEqual([LOCKER]);
 		const stored = (await users.get(ann.id))!;
 		expect(stored).not.toHaveProperty(BADGE);
-		expect(stored.searchWords).toEqual(userKeys(stored).searchWords);
+		expect(stored.searchWords).toEqual(userKeys(stored, 1).searchWords);
 		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
 		expect((await users.get(bob.id))![LOCKER]).toBe('12');
 	});
@@ -55,7 +55,7 @@ describe('custom attributes in the database', () => {
 		expect(await users.undoRemove(batch)).toBe(1);
 		const stored = (await users.get(ann.id))!;
 		expect(stored).not.toHaveProperty(BADGE);
-		expect(stored.searchWords).toEqual(userKeys(stored).searchWords);
+		expect(stored.searchWords).toEqual(userKeys(stored, 1).searchWords);
 		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
 		expect(await users.listIds(query({ search: 'ann' }))).toEqual([ann.id]);
 	});
@@ -115,7 +115,8 @@ describe('custom attributes in the database', () => {
 				if (i % 3 === 0) fields[BADGE] = `Colour ${i}`;
 				return {
 					...fields,
-					...userKeys(fields),
+					...userKeys(fields, 1),
+					customerId: 1,
 					status: 'Pending',
 					hasPassword: false,
 					createdAt: i,

@@ -209,13 +209,17 @@ describe('a 20,000-row commit', { timeout: 180_000 }, () => {
 				email: email!,
 				userType: 'Standard',
 				site: 'HQ',
-				inGlobalAddressBook: false
+				inGlobalAddressBook: false,
+				webAccess: false
 			};
 			// Strict: no property stored as undefined (no username, no customer code key).
-			const keys = Object.entries(userKeys(fields)).filter(([, value]) => value !== undefined);
+			const keys = Object.entries(userKeys(fields, 1)).filter(([, value]) => value !== undefined);
 			expect(user).toStrictEqual({
 				...fields,
 				...Object.fromEntries(keys),
+				// Every new user gets a license key of their own (checked in license-key.test.ts).
+				licenseKey: user!.licenseKey,
+				customerId: 1,
 				id: summary.createdIds[i],
 				status: 'Pending',
 				hasPassword: false,

@@ -88,11 +88,14 @@ describe('commit', () => {
 			jobTitle: 'Chef',
 			userType: 'Standard',
 			site: 'HQ',
-			inGlobalAddressBook: false
+			inGlobalAddressBook: false,
+			webAccess: false
 		};
 		expect(dee).toEqual({
 			...deeFields,
-			...userKeys(deeFields),
+			...userKeys(deeFields, 1),
+			customerId: 1,
+			licenseKey: dee?.licenseKey,
 			usernameKey: 'dee',
 			id: summary.createdIds[0],
 			status: 'Pending',

@@ -190,7 +190,8 @@ describe('kept lists', () => {
 		const fields = person({ firstName: 'Ann', email: 'ann@example.com' });
 		const user: Omit<User, 'id'> = {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status: 'Pending',
 			hasPassword: false,
 			createdAt: 1,

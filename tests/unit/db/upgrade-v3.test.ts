@@ -12,7 +12,8 @@ import { check } from './import-helpers';
 function stored(fields: UserFields, rest: Partial<User> = {}): Omit<User, 'id'> {
 	return {
 		...fields,
-		...userKeys(fields),
+		...userKeys(fields, 1),
+		customerId: 1,
 		status: 'Pending',
 		hasPassword: false,
 		createdAt: 1_000,

@@ -23,7 +23,8 @@ async function createV3(name: string) {
 		const fields = person({ firstName: name, email: `${name}@example.com` });
 		return {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status: 'Pending',
 			hasPassword: false,
 			createdAt: 1,

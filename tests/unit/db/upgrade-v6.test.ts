@@ -28,7 +28,8 @@ async function createV5(name: string) {
 		const fields = person({ firstName: first, email: `${first}@example.com` });
 		return {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status: 'Pending',
 			hasPassword: false,
 			createdAt: 1,

@@ -9,7 +9,7 @@ import { freshName, person, query, track } from './helpers';
 
 /** A user as version 6 of Rollcall stored them: search words were the starts of names, email and username only. */
 function v6User(fields: UserFields, searchWords: string[]) {
-	const keys: Partial<UserKeys> = userKeys(fields);
+	const keys: Partial<UserKeys> = userKeys(fields, 1);
 	delete keys.searchSuffixes;
 	return {
 		...fields,
@@ -71,7 +71,7 @@ describe('upgrade from version 6 to 7', () => {
 		const before = await createV6(name);
 		const db = track(createDb(name));
 		await db.open();
-		expect(db.verno).toBe(7);
+		expect(db.verno).toBeGreaterThanOrEqual(7);
 		const users = usersStore(db);
 		// Only the search keys change, and hasPassword: no SMS carried Ann's password (see below).
 		expect(await db.users.toArray()).toEqual([

@@ -126,7 +126,7 @@ describe('upgrade from version 1', () => {
 			expect(user!.userType).toBe(old.userType ?? 'Standard');
 			expect(user!.lastLoginAt).toBe(0);
 			expect(user!.updatedAt).toBe(old.updatedAt ?? old.createdAt);
-			const keys = userKeys(user! satisfies UserFields);
+			const keys = userKeys(user! satisfies UserFields, 1);
 			expect(user!.nameKey).toBe(keys.nameKey);
 			expect(user!.emailKey).toBe(keys.emailKey);
 			expect(user!.searchWords.sort()).toEqual(keys.searchWords.sort());

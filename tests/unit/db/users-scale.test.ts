@@ -66,7 +66,8 @@ function buildUsers(): Omit<User, 'id'>[] {
 		const status = userStatuses[pick(userStatuses.length)]!;
 		return {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status,
 			hasPassword: false,
 			createdAt,

@@ -52,7 +52,12 @@ describe('the field registry', () => {
 			'organization',
 			'manager',
 			'preferredLanguage',
-			'timeZone'
+			'timeZone',
+			'groups',
+			'roles',
+			'entitlements',
+			'webAccess',
+			'licenseKey'
 		]);
 		expect(new Set(fields.map((f) => f.label)).size).toBe(fields.length);
 	});
@@ -141,7 +146,12 @@ const samples: Record<BuiltinFieldKey, string> = {
 	organization: 'Acme Group',
 	manager: 'boss@example.com',
 	preferredLanguage: 'de-CH',
-	timeZone: 'Europe/Zurich'
+	timeZone: 'Europe/Zurich',
+	groups: ' Sales ;Support; sales ',
+	roles: 'Engineer',
+	entitlements: 'desktop; Web',
+	webAccess: 'yes',
+	licenseKey: '54k0h rtk2c eyhj8 drh3a'
 };
 
 describe('parse and format', () => {

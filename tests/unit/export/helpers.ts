@@ -17,7 +17,8 @@ export function storedUser(
 	const values = { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...fields } as UserFields;
 	return {
 		...values,
-		...userKeys(values),
+		...userKeys(values, 1),
+		customerId: 1,
 		id: 1,
 		status: 'Active',
 		hasPassword: false,

@@ -37,7 +37,8 @@ async function directory(count: number) {
 		const fields = person({ email: `u${String(i).padStart(4, '0')}@example.com` });
 		return {
 			...fields,
-			...userKeys(fields),
+			...userKeys(fields, 1),
+			customerId: 1,
 			status: 'Pending' as const,
 			hasPassword: false,
 			createdAt: 1,
