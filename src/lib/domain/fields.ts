@@ -719,14 +719,14 @@ export const fields: readonly FieldDef[] = [
 	}),
 	// Who the user belongs to and what they may use (DESIGN.md workflows A and B): names joined by '; '.
 	listField('groups', 'Groups', {
-		aliases: ['groups', 'group', 'member of', 'memberof', 'group membership', 'gruppen', 'groupes', 'grupos']
+		aliases: ['groups', 'group', 'member of', 'memberof', 'gruppen', 'groupes', 'grupos']
 	}),
 	// Not 'role' alone: Zendesk's and others' 'role' is an access level (end-user, agent), not a Rollcall role.
 	listField('roles', 'Roles', { aliases: ['roles', 'user roles'] }),
 	listField('entitlements', 'Licenses', {
 		choices: products,
 		hint: `Any of ${products.join(', ')}, separated by ;`,
-		aliases: ['licenses', 'licences', 'license', 'licence', 'entitlements', 'entitlement', 'products']
+		aliases: ['licenses', 'licences', 'license', 'licence', 'entitlements', 'products']
 	}),
 	{
 		key: 'webAccess',
@@ -738,7 +738,7 @@ export const fields: readonly FieldDef[] = [
 		isSensitive: false,
 		isUnique: false,
 		isIdentity: false,
-		aliases: ['web access', 'webaccess', 'web sign in', 'web login'],
+		aliases: ['web access', 'webaccess'],
 		autocomplete: 'off',
 		parse: (raw) => parseBoolean(raw, 'Web access'),
 		format: asText

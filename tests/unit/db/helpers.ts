@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { defaultQuery, type ListQuery } from '$lib/db/users';
 import { searchKeys, type User, type UserFields } from '$lib/domain/user';
@@ -43,4 +43,15 @@ export function withSearch(user: User): User {
 /** The list query with the given changes. */
 export function query(changes: Partial<ListQuery> = {}): ListQuery {
 	return { ...defaultQuery, ...changes };
+}
+
+/** Any license key in its grouped form (license-key.ts): a v8 upgrade gives every user a random one. */
+export const anyLicenseKey = expect.stringMatching(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/u) as unknown as string;
+
+/**
+ * A user stored before v8 as that upgrade leaves them: in the default customer, with a license key and the
+ * web-access switch's default; everything else as it was.
+ */
+export function upgradedToV8<T extends object>(user: T): T {
+	return { webAccess: false, ...user, customerId: 1, licenseKey: anyLicenseKey };
 }

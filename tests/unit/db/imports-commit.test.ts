@@ -113,6 +113,7 @@ describe('commit', () => {
 		expect(await imports.history()).toEqual([
 			{
 				id: summary.id,
+				customerId: 1,
 				fileName: 'people.csv',
 				at: AT,
 				mode: 'valid-rows',

@@ -5,7 +5,7 @@ import { createDb } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
 import { usersStore } from '$lib/db/users';
 import { userKeys, type User, type UserFields } from '$lib/domain/user';
-import { freshName, person, track } from './helpers';
+import { freshName, person, track, upgradedToV8 } from './helpers';
 import { check } from './import-helpers';
 
 /** A user record as version 2 stores it. */
@@ -53,7 +53,7 @@ async function createV2(name: string) {
 	const snapshot = {
 		users: await v2.table('users').toArray(),
 		settings: await v2.table('settings').toArray(),
-		trash: await v2.table('trash').toArray()
+		trash: (await v2.table('trash').toArray()) as { user: object }[]
 	};
 	v2.close();
 	return snapshot;
@@ -66,9 +66,11 @@ describe('upgrade from version 2 to 3', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(3);
-		expect(await db.users.toArray()).toEqual(before.users);
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
 		expect(await db.settings.toArray()).toEqual(before.settings);
-		expect(await db.trash.toArray()).toEqual(before.trash);
+		expect(await db.trash.toArray()).toEqual(
+			before.trash.map((row) => ({ ...row, user: upgradedToV8(row.user) }))
+		);
 		expect(await db.imports.count()).toBe(0);
 		expect(await db.importChanges.count()).toBe(0);
 
@@ -87,6 +89,6 @@ describe('upgrade from version 2 to 3', () => {
 		});
 		expect(await usersStore(db).count()).toBe(before.users.length + 1);
 		await imports.undo(summary.id);
-		expect(await db.users.toArray()).toEqual(before.users);
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
 	});
 });

@@ -5,7 +5,7 @@ import { createDb } from '$lib/db/database';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { userKeys, type User } from '$lib/domain/user';
-import { freshName, person, track } from './helpers';
+import { freshName, person, track, upgradedToV8 } from './helpers';
 
 /** Creates a database exactly as version 3 of Rollcall left it, with users and an import. */
 async function createV3(name: string) {
@@ -42,7 +42,10 @@ async function createV3(name: string) {
 		counts: {},
 		status: 'done'
 	});
-	const snapshot = { users: await v3.table('users').toArray(), imports: await v3.table('imports').toArray() };
+	const snapshot = {
+		users: await v3.table('users').toArray(),
+		imports: (await v3.table('imports').toArray()) as object[]
+	};
 	v3.close();
 	return snapshot;
 }
@@ -54,13 +57,13 @@ describe('upgrade from version 3 to 4', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(4);
-		expect(await db.users.toArray()).toEqual(before.users);
-		expect(await db.imports.toArray()).toEqual(before.imports);
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
+		expect(await db.imports.toArray()).toEqual(before.imports.map((row) => ({ ...row, customerId: 1 })));
 		expect(await db.outbox.count()).toBe(0);
 		const relay = relayStore(db);
 		const outbox = outboxStore(db, relay);
 		const ids = before.users.map((u) => (u as User).id);
 		expect(await outbox.queueFor(ids, 'activation')).toEqual({ queued: 3, skipped: 0, reasons: {} });
-		expect(await db.users.toArray()).toEqual(before.users);
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
 	});
 });

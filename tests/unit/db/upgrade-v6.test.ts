@@ -8,7 +8,7 @@ import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
 import { userKeys, type User } from '$lib/domain/user';
-import { freshName, person, track } from './helpers';
+import { freshName, person, track, upgradedToV8 } from './helpers';
 
 /** Creates a database exactly as version 5 of Rollcall left it: users, one sent message, a pairing. */
 async function createV5(name: string) {
@@ -73,7 +73,7 @@ describe('upgrade from version 5 to 6', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(6);
-		expect(await db.users.toArray()).toEqual(before.users);
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
 		expect(await db.outbox.toArray()).toEqual(before.outbox);
 		expect(await db.relay.toArray()).toEqual(before.relay);
 		const commands = commandsStore(db);

@@ -247,7 +247,12 @@ describe('validateUser: the policy decides', () => {
 				organization: 'x'.repeat(129),
 				manager: 'x'.repeat(321),
 				preferredLanguage: 'x'.repeat(36),
-				timeZone: 'x'.repeat(65)
+				timeZone: 'x'.repeat(65),
+				groups: `Sales; ${'x'.repeat(65)}`,
+				roles: 'x'.repeat(65),
+				entitlements: 'Desktop; Teleport',
+				webAccess: 'perhaps',
+				licenseKey: '1234'
 			},
 			everything,
 			gb

@@ -20,6 +20,12 @@ const policy = {
 	...Object.fromEntries(fieldsOf({} as FieldPolicy).map((def) => [def.key, 'optional'])),
 	email: 'required',
 	password: 'hidden',
+	// Not yet carried by every format: each gets its round trip as its export lands.
+	groups: 'hidden',
+	roles: 'hidden',
+	entitlements: 'hidden',
+	webAccess: 'hidden',
+	licenseKey: 'hidden',
 	...Object.fromEntries(CUSTOM.map((key) => [key, 'optional']))
 } as FieldPolicy;
 
