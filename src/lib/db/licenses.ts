@@ -3,11 +3,13 @@ import { LIST_SEPARATOR, listNames, products, type Product } from '$lib/domain/f
 import {
 	noDelta,
 	productsOf,
+	seatDelta,
 	seatsProblem,
 	shortages,
 	shortagesMessage,
 	type SeatDelta,
-	type SeatUse
+	type SeatUse,
+	type Shortage
 } from '$lib/domain/seats';
 import { memberKey, memberKeys, type User } from '$lib/domain/user';
 import type { RollcallDb } from './database';
@@ -81,6 +83,27 @@ export function licensesStore(db: RollcallDb) {
 		/** Each product's seats and how many users of the customer hold it, for Settings → Licenses. */
 		usage: (customerId: number): Promise<SeatUse[]> =>
 			db.transaction('r', db.users, db.licensePools, () => usage(customerId)),
+
+		/**
+		 * What a planned change lacks in seats, for a preview: each user's entitlements after it, with the id of
+		 * a stored user (whose entitlements now are read) or none for a new one. Empty when it fits.
+		 */
+		async shortageOf(
+			customerId: number,
+			planned: readonly { id?: number; entitlements?: string }[]
+		): Promise<Shortage[]> {
+			return db.transaction('r', db.users, db.licensePools, async () => {
+				const ids = planned.flatMap((p) => (p.id === undefined ? [] : [p.id]));
+				const stored = new Map((await db.users.bulkGet(ids)).flatMap((u) => (u ? [[u.id, u] as const] : [])));
+				const delta = seatDelta(
+					planned.map((p) => [
+						p.id === undefined ? undefined : stored.get(p.id)?.entitlements,
+						p.entitlements
+					])
+				);
+				return shortages(await usage(customerId), delta);
+			});
+		},
 
 		/** Sets a pool's seats; refused (SeatsError) below the number of users holding the product. */
 		async setSeats(customerId: number, product: Product, seats: number, now = Date.now()): Promise<void> {
