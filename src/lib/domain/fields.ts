@@ -134,6 +134,11 @@ export interface FieldDef {
 	 * policy can show it but never require it (the form could not be saved).
 	 */
 	isGenerated?: boolean;
+	/**
+	 * Lets the person in (the license key signs a desktop in): files for other systems (SCIM and the vendor
+	 * shapes) never carry it; Rollcall's own export (to move users between devices) and the backup do.
+	 */
+	isCredential?: boolean;
 	/** Shown as a column of the Users list when the policy does not hide it. */
 	isListed?: boolean;
 	/**
@@ -756,6 +761,7 @@ export const fields: readonly FieldDef[] = [
 	textField('licenseKey', 'License key', 23, {
 		group: 'Access and licenses',
 		isGenerated: true,
+		isCredential: true,
 		hint: 'Given by Rollcall: 20 letters and digits in groups of five.',
 		autocomplete: 'off',
 		parse: readLicenseKey,
