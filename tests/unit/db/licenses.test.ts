@@ -257,6 +257,29 @@ describe('importing licenses', () => {
 		expect(await held(db)).toEqual({ Desktop: 1, Web: 1, Mobile: 0 });
 	});
 
+	it('refuses to undo an import whose users would take back seats given away since', async () => {
+		const db = freshDb('import-undo-seats');
+		const { users, licenses, imports } = stores(db);
+		await licenses.setSeats(1, 'Desktop', 1);
+		await licenses.setSeats(1, 'Web', 1);
+		const ann = await users.add(person({ email: 'p0@example.com', entitlements: 'Desktop' }));
+		const table = [
+			['Email', 'Licenses'],
+			['p0@example.com', 'Web']
+		];
+		const summary = await imports.commit(
+			(await check(db, table, { updateExisting: true })).rows,
+			commitOptions
+		);
+		const bob = await users.add(person({ email: 'bob@example.com', entitlements: 'Desktop' }));
+		const error = await rejection(imports.undo(summary.id));
+		expect((error as Error).message).toMatch(/^This import cannot be undone: No Desktop seats are free; /u);
+		expect((await users.get(ann.id))?.entitlements).toBe('Web');
+		await users.update(bob.id, { entitlements: undefined });
+		await imports.undo(summary.id);
+		expect((await users.get(ann.id))?.entitlements).toBe('Desktop');
+	});
+
 	it("never changes an existing user's license key, and refuses a key another user has", async () => {
 		const db = freshDb('import-keys');
 		const { users, imports } = stores(db);
