@@ -2,6 +2,7 @@ import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { isCustomKey, fields as registry } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
+import { productsOf } from '$lib/domain/seats';
 import {
 	customValues,
 	DEFAULT_CUSTOMER_ID,
@@ -457,7 +458,8 @@ export function importsStore(db: RollcallDb) {
 				const id = await db.imports.add(record);
 				// The preview warned of a file needing more seats than are free; the pool or the users may have
 				// changed since, so the seats are counted again around the writes, in this transaction.
-				const seats = await licenses.seatsNow([job.customerId]);
+				const given = [...creates, ...updates].flatMap((row) => [...productsOf(row.values.entitlements)]);
+				const seats = await licenses.seatsNow([job.customerId], given);
 				const updated = await updateUsers(id, updates, job);
 				const createdIds = await addUsers(creates, job);
 				await licenses.refuseBeyond(seats, 'Nothing was imported: ');
@@ -539,12 +541,10 @@ export function importsStore(db: RollcallDb) {
 				);
 				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 				// Users it updated get their licenses from before back: refused if others took those seats since.
-				const seats = await licenses.seatsNow([record.customerId]);
-				const restored = await restoreUsers(
-					changes.flatMap((change) => change.updated ?? []),
-					record,
-					now
-				);
+				const entries = changes.flatMap((change) => change.updated ?? []);
+				const given = entries.flatMap((entry) => [...productsOf(entry.before.entitlements)]);
+				const seats = await licenses.seatsNow([record.customerId], given);
+				const restored = await restoreUsers(entries, record, now);
 				await licenses.refuseBeyond(seats, 'This import cannot be undone: ');
 				await db.importChanges.where('importId').equals(importId).delete();
 				await db.imports.update(importId, { status: 'undone', undoneAt: now });

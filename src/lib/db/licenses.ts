@@ -31,20 +31,20 @@ export function withProduct(entitlements: string | undefined, product: Product, 
  */
 export function licensesStore(db: RollcallDb) {
 	/**
-	 * Each product's seats and use for a customer, read in the caller's transaction (or its own). Dexie's
-	 * promises all the way, no native async: it runs inside other modules' transactions (an import's
-	 * commit), where a native promise chain may lose the transaction's zone (see imports.ts write).
+	 * Some products' seats and use for a customer (all by default), read in the caller's transaction (or
+	 * its own). Dexie's promises all the way, no native async: it runs inside other modules' transactions
+	 * (an import's commit), where a native promise chain may lose the transaction's zone (see imports.ts).
 	 */
-	function usage(customerId: number): PromiseExtended<SeatUse[]> {
+	function usage(customerId: number, touched: readonly Product[] = products): PromiseExtended<SeatUse[]> {
 		return Dexie.Promise.all([
-			db.licensePools.bulkGet(products.map((product): [number, Product] => [customerId, product])),
+			db.licensePools.bulkGet(touched.map((product): [number, Product] => [customerId, product])),
 			Dexie.Promise.all(
-				products.map((product) =>
+				touched.map((product) =>
 					db.users.where('entitlementKeys').equals(memberKey(customerId, product)).count()
 				)
 			)
 		]).then(([pools, used]) =>
-			products.map((product, i) => ({
+			touched.map((product, i) => ({
 				product,
 				seats: pools[i]?.seats ?? 0,
 				used: used[i]!,
@@ -53,10 +53,19 @@ export function licensesStore(db: RollcallDb) {
 		);
 	}
 
-	/** The seats of each customer as they are now, to compare a write against (see refuseBeyond). */
-	const seatsNow = (customerIds: Iterable<number>): PromiseExtended<SeatsBefore> => {
+	/**
+	 * The seats of each customer as they are now, to compare a write against (see refuseBeyond): only of
+	 * the products the write may give (`touched`). Counting an index range costs a read of each entry it
+	 * holds, so a write that gives no product (most edits) counts nothing, and one that gives Web never
+	 * counts a million Desktop holders.
+	 */
+	const seatsNow = (
+		customerIds: Iterable<number>,
+		touched: Iterable<Product> = products
+	): PromiseExtended<SeatsBefore> => {
 		const customers = [...new Set(customerIds)];
-		return Dexie.Promise.all(customers.map(usage)).then(
+		const given = products.filter((product) => new Set(touched).has(product));
+		return Dexie.Promise.all(customers.map((customerId) => usage(customerId, given))).then(
 			(uses) => new Map(customers.map((c, i) => [c, uses[i]!]))
 		);
 	};
@@ -67,7 +76,14 @@ export function licensesStore(db: RollcallDb) {
 	 * refusal aborts the writes with it.
 	 */
 	const refuseBeyond = (before: SeatsBefore, prefix = ''): PromiseExtended<void> =>
-		Dexie.Promise.all([...before].map(([customerId]) => usage(customerId))).then((afters) => {
+		Dexie.Promise.all(
+			[...before].map(([customerId, uses]) =>
+				usage(
+					customerId,
+					uses.map((use) => use.product)
+				)
+			)
+		).then((afters) => {
 			[...before.values()].forEach((uses, i) => {
 				const delta: SeatDelta = noDelta();
 				afters[i]!.forEach((use, j) => (delta[use.product] = use.used - uses[j]!.used));
@@ -122,10 +138,16 @@ export function licensesStore(db: RollcallDb) {
 		 * Runs `write` inside the caller's 'rw' transaction over tables(), and refuses (SeatsError, which
 		 * aborts that transaction: nothing of the write is kept) if it gave a product to more of a customer's
 		 * users than had free seats. Counting before and after, rather than trusting the caller's arithmetic,
-		 * covers every write the same way: by hand, in bulk, an import, an undone deletion.
+		 * covers every write the same way: by hand, in bulk, an import, an undone deletion. `touched`: the
+		 * products the write may give (see seatsNow); those it only takes away need no check.
 		 */
-		async withinSeats<T>(customerIds: Iterable<number>, write: () => Promise<T>, prefix = ''): Promise<T> {
-			const before = await seatsNow(customerIds);
+		async withinSeats<T>(
+			customerIds: Iterable<number>,
+			touched: Iterable<Product>,
+			write: () => Promise<T>,
+			prefix = ''
+		): Promise<T> {
+			const before = await seatsNow(customerIds, touched);
 			const result = await write();
 			await refuseBeyond(before, prefix);
 			return result;
@@ -146,7 +168,9 @@ export function licensesStore(db: RollcallDb) {
 					return { ...updated, entitlementKeys: memberKeys(user.customerId, entitlements) };
 				});
 				const customers = changed.map((user) => user.customerId);
-				await store.withinSeats(customers, () => db.users.bulkPut(next), 'Nothing was changed: ');
+				// Taking a product away frees seats: only giving is counted.
+				const touched = isGiven ? [product] : [];
+				await store.withinSeats(customers, touched, () => db.users.bulkPut(next), 'Nothing was changed: ');
 				return changed.length;
 			});
 		},

@@ -2,6 +2,7 @@ import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { fields as registry, type UserType } from '$lib/domain/fields';
+import { productsOf } from '$lib/domain/seats';
 import { foldText } from '$lib/domain/text';
 import {
 	DEFAULT_CUSTOMER_ID,
@@ -247,6 +248,7 @@ export function usersStore(db: RollcallDb) {
 				// Seats are checked with the write, so two tabs cannot both take the last one.
 				const id = await licenses.withinSeats(
 					[customerId],
+					productsOf(fields.entitlements),
 					() => db.users.add(user),
 					'The user was not saved: '
 				);
@@ -269,8 +271,10 @@ export function usersStore(db: RollcallDb) {
 				const user: User = { ...merged, ...keys, updatedAt: now };
 				if (!keys.usernameKey) delete user.usernameKey;
 				if (!keys.customerCodeKey) delete user.customerCodeKey;
+				const had = productsOf(current.entitlements);
 				await licenses.withinSeats(
 					[current.customerId],
+					[...productsOf(user.entitlements)].filter((product) => !had.has(product)),
 					() => db.users.put(user),
 					'The user was not saved: '
 				);
@@ -592,6 +596,7 @@ export function usersStore(db: RollcallDb) {
 				// refused whole, saying how many are missing (no user comes back without the licenses they had).
 				await licenses.withinSeats(
 					rows.map((r) => r.user.customerId),
+					rows.flatMap((r) => [...productsOf(r.user.entitlements)]),
 					() => db.users.bulkAdd(rows.map((r) => r.user)),
 					'The deletion cannot be undone: '
 				);
