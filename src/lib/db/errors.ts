@@ -1,4 +1,5 @@
 import type { FieldKey } from '$lib/domain/fields';
+import { shortagesMessage, type Shortage } from '$lib/domain/seats';
 
 /** A value that must be unique (email, username, customer code) is already used by another user. */
 export class DuplicateError extends Error {
@@ -7,6 +8,19 @@ export class DuplicateError extends Error {
 		super(message);
 		this.name = 'DuplicateError';
 		this.field = field;
+	}
+}
+
+/**
+ * A change would give products to more users than there are free seats (or set a pool below its use):
+ * refused inside the transaction of the change, so nothing of it is kept.
+ */
+export class SeatsError extends Error {
+	readonly shortages: readonly Shortage[];
+	constructor(shortages: readonly Shortage[], message = shortagesMessage(shortages)) {
+		super(message);
+		this.name = 'SeatsError';
+		this.shortages = shortages;
 	}
 }
 
@@ -22,7 +36,7 @@ function isQuotaError(error: unknown): boolean {
 
 /** The sentence an admin reads when saving failed, saying that nothing was changed. */
 export function storageErrorMessage(error: unknown): string {
-	if (error instanceof DuplicateError) return error.message;
+	if (error instanceof DuplicateError || error instanceof SeatsError) return error.message;
 	if (isQuotaError(error)) {
 		return 'This device is out of storage space, so nothing was saved. Free some space (or ask the browser to keep more for Rollcall), then try again.';
 	}

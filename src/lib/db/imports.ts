@@ -2,6 +2,7 @@ import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { isCustomKey, fields as registry } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
+import { productsOf } from '$lib/domain/seats';
 import {
 	customValues,
 	DEFAULT_CUSTOMER_ID,
@@ -20,7 +21,8 @@ import type {
 	RollcallDb
 } from './database';
 import { commandsStore } from './commands';
-import { DuplicateError, storageErrorMessage } from './errors';
+import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
+import { licensesStore } from './licenses';
 import { withDefaults } from './users';
 
 export type { ImportCounts, ImportMode } from './database';
@@ -103,11 +105,17 @@ interface Job {
 	step: (rows: number) => void;
 }
 
-type UniqueField = 'email' | 'username' | 'customerCode';
-const UNIQUE: readonly [UniqueField, 'emailKey' | 'usernameKey' | 'customerCodeKey', string][] = [
+type UniqueField = 'email' | 'username' | 'customerCode' | 'licenseKey';
+const UNIQUE: readonly [
+	UniqueField,
+	'emailKey' | 'usernameKey' | 'customerCodeKey' | 'licenseKey',
+	string
+][] = [
 	['email', 'emailKey', 'email'],
 	['username', 'usernameKey', 'username'],
-	['customerCode', 'customerCodeKey', 'customer code']
+	['customerCode', 'customerCodeKey', 'customer code'],
+	// A file may carry keys (users moved from another device keep theirs): one already given is refused.
+	['licenseKey', 'licenseKey', 'license key']
 ];
 
 /** The message for a row refused by a unique index: its position in the batch, the value and who has it. */
@@ -155,7 +163,9 @@ function newUser(row: CheckedRow, job: Job): Omit<User, 'id'> {
 function updatedUser(current: User, row: CheckedRow, now: number) {
 	const wrote: ImportedValues = {};
 	for (const key of row.changes ?? []) {
-		if (!isStored(key)) continue;
+		// A user's key changes only by 'Regenerate' on their page, which tells the relay the old one is
+		// revoked: a file cannot swap it behind the relay's back.
+		if (!isStored(key) || key === 'licenseKey') continue;
 		const value = row.values[key as StoredKey];
 		// An empty cell never erases a stored value (the check leaves them out of changes already).
 		if (value === undefined || value === '') continue;
@@ -233,6 +243,7 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
  */
 export function importsStore(db: RollcallDb) {
 	const commands = commandsStore(db);
+	const licenses = licensesStore(db);
 	/**
 	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
 	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
@@ -399,7 +410,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[db.users, db.imports, db.importChanges, ...commands.tables()],
+				[...licenses.tables(), db.imports, db.importChanges, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -407,7 +418,9 @@ export function importsStore(db: RollcallDb) {
 			);
 		} catch (error) {
 			const cause = transaction?.error;
-			if (!cause || error instanceof DuplicateError || error instanceof ImportRefusedError) throw error;
+			const isRefusal =
+				error instanceof DuplicateError || error instanceof ImportRefusedError || error instanceof SeatsError;
+			if (!cause || isRefusal) throw error;
 			throw new Dexie.AbortError(`The transaction was aborted: ${cause.message || cause.name}`, cause);
 		}
 	}
@@ -443,8 +456,13 @@ export function importsStore(db: RollcallDb) {
 					status: 'done'
 				};
 				const id = await db.imports.add(record);
+				// The preview warned of a file needing more seats than are free; the pool or the users may have
+				// changed since, so the seats are counted again around the writes, in this transaction.
+				const given = [...creates, ...updates].flatMap((row) => [...productsOf(row.values.entitlements)]);
+				const seats = await licenses.seatsNow([job.customerId], given);
 				const updated = await updateUsers(id, updates, job);
 				const createdIds = await addUsers(creates, job);
+				await licenses.refuseBeyond(seats, 'Nothing was imported: ');
 				if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
 				// addUsers keeps the rows' order, so the i-th id is the i-th row created.
 				if (options.afterCreate && createdIds.length) {
@@ -522,11 +540,12 @@ export function importsStore(db: RollcallDb) {
 					)
 				);
 				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
-				const restored = await restoreUsers(
-					changes.flatMap((change) => change.updated ?? []),
-					record,
-					now
-				);
+				// Users it updated get their licenses from before back: refused if others took those seats since.
+				const entries = changes.flatMap((change) => change.updated ?? []);
+				const given = entries.flatMap((entry) => [...productsOf(entry.before.entitlements)]);
+				const seats = await licenses.seatsNow([record.customerId], given);
+				const restored = await restoreUsers(entries, record, now);
+				await licenses.refuseBeyond(seats, 'This import cannot be undone: ');
 				await db.importChanges.where('importId').equals(importId).delete();
 				await db.imports.update(importId, { status: 'undone', undoneAt: now });
 				return { ...restored, removed, alreadyGone: restored.alreadyGone + created - removed };

@@ -141,7 +141,8 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 		 * and their messages are saved together or not at all: a form's password never outlives a failed save.
 		 */
 		together: <T>(scope: () => Promise<T>): Promise<T> =>
-			db.transaction('rw', [db.users, ...commands.tables()], scope),
+			// The license pools too: users.add checks the seats it takes in this transaction.
+			db.transaction('rw', [db.users, db.licensePools, ...commands.tables()], scope),
 
 		/**
 		 * Queues a template for users, all in one transaction with the read of who they are; users it cannot

@@ -2,6 +2,7 @@ import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { fields as registry, type UserType } from '$lib/domain/fields';
+import { productsOf } from '$lib/domain/seats';
 import { foldText } from '$lib/domain/text';
 import {
 	DEFAULT_CUSTOMER_ID,
@@ -19,6 +20,7 @@ import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
 import { refreshInitialPasswords } from './initial-passwords';
+import { licensesStore } from './licenses';
 import { listsStore, type ReadList } from './lists';
 
 /** A read given up part way because nothing wants its answer any more. */
@@ -123,6 +125,7 @@ export function withDefaults(values: UserFields): UserFields {
 export function usersStore(db: RollcallDb) {
 	const lists = listsStore(db);
 	const commands = commandsStore(db);
+	const licenses = licensesStore(db);
 
 	/**
 	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a
@@ -228,7 +231,7 @@ export function usersStore(db: RollcallDb) {
 			const customerId = options.customerId ?? DEFAULT_CUSTOMER_ID;
 			fields = { ...withDefaults(fields), licenseKey: fields.licenseKey ?? newLicenseKey() };
 			const keys = userKeys(fields, customerId);
-			return db.transaction('rw', db.users, async () => {
+			return db.transaction('rw', licenses.tables(), async () => {
 				const conflict = await findConflict(keys);
 				if (conflict) throw conflict;
 				const user: Omit<User, 'id'> = {
@@ -242,14 +245,20 @@ export function usersStore(db: RollcallDb) {
 					activatedAt: null,
 					lastLoginAt: 0
 				};
-				const id = await db.users.add(user);
+				// Seats are checked with the write, so two tabs cannot both take the last one.
+				const id = await licenses.withinSeats(
+					[customerId],
+					productsOf(fields.entitlements),
+					() => db.users.add(user),
+					'The user was not saved: '
+				);
 				return { ...user, id };
 			});
 		},
 
 		/** Replaces the given fields of a user (an undefined value clears an optional field). */
 		async update(id: number, changes: Partial<UserFields>, now = Date.now()): Promise<User> {
-			return db.transaction('rw', db.users, async () => {
+			return db.transaction('rw', licenses.tables(), async () => {
 				const current = await db.users.get(id);
 				if (!current) throw new Error('This user no longer exists: it may have been deleted in another tab.');
 				const merged = { ...current, ...changes };
@@ -262,7 +271,13 @@ export function usersStore(db: RollcallDb) {
 				const user: User = { ...merged, ...keys, updatedAt: now };
 				if (!keys.usernameKey) delete user.usernameKey;
 				if (!keys.customerCodeKey) delete user.customerCodeKey;
-				await db.users.put(user);
+				const had = productsOf(current.entitlements);
+				await licenses.withinSeats(
+					[current.customerId],
+					[...productsOf(user.entitlements)].filter((product) => !had.has(product)),
+					() => db.users.put(user),
+					'The user was not saved: '
+				);
 				return user;
 			});
 		},
@@ -566,7 +581,7 @@ export function usersStore(db: RollcallDb) {
 		 * accounts the deletion suspended, but not of users who were Suspended before it: those stay so.
 		 */
 		async undoRemove(batch: string, now = Date.now()): Promise<number> {
-			return db.transaction('rw', [db.users, db.trash, ...commands.tables()], async () => {
+			return db.transaction('rw', [...licenses.tables(), db.trash, ...commands.tables()], async () => {
 				const rows = await db.trash.where('batch').equals(batch).toArray();
 				for (const { user } of rows) {
 					const conflict = await findConflict(user);
@@ -577,7 +592,14 @@ export function usersStore(db: RollcallDb) {
 						);
 					}
 				}
-				await db.users.bulkAdd(rows.map((r) => r.user));
+				// Their seats were freed by the deletion and may have been given to others since: then the undo is
+				// refused whole, saying how many are missing (no user comes back without the licenses they had).
+				await licenses.withinSeats(
+					rows.map((r) => r.user.customerId),
+					rows.flatMap((r) => [...productsOf(r.user.entitlements)]),
+					() => db.users.bulkAdd(rows.map((r) => r.user)),
+					'The deletion cannot be undone: '
+				);
 				// An SMS with their initial password may have been cancelled while they were deleted.
 				await refreshInitialPasswords(
 					db,

@@ -129,6 +129,16 @@ export interface FieldDef {
 	isUnique: boolean;
 	/** The address of the person: always required, a policy cannot hide it. */
 	isIdentity: boolean;
+	/**
+	 * Given by Rollcall, never typed (the license key): the form and the templates leave it out, and a
+	 * policy can show it but never require it (the form could not be saved).
+	 */
+	isGenerated?: boolean;
+	/**
+	 * Lets the person in (the license key signs a desktop in): files for other systems (SCIM and the vendor
+	 * shapes) never carry it; Rollcall's own export (to move users between devices) and the backup do.
+	 */
+	isCredential?: boolean;
 	/** Shown as a column of the Users list when the policy does not hide it. */
 	isListed?: boolean;
 	/**
@@ -743,8 +753,15 @@ export const fields: readonly FieldDef[] = [
 		parse: (raw) => parseBoolean(raw, 'Web access'),
 		format: asText
 	},
+	// Generated (users.add, the import commit), never typed. An import may carry one: users moved from another
+	// device keep the keys their desktops were activated with (a key another user has is refused, and an
+	// update never changes a key: only 'Regenerate' does, which tells the relay). Rollcall's own export carries
+	// it when the policy shows it, for that move; vendor shapes never do (a key is a credential: it signs a
+	// desktop in, and a file for Microsoft 365 or Okta has no use for it); the backup always keeps it.
 	textField('licenseKey', 'License key', 23, {
 		group: 'Access and licenses',
+		isGenerated: true,
+		isCredential: true,
 		hint: 'Given by Rollcall: 20 letters and digits in groups of five.',
 		autocomplete: 'off',
 		parse: readLicenseKey,

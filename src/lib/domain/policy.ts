@@ -65,8 +65,9 @@ export const presets: readonly PolicyPreset[] = [
 	{
 		id: 'portal',
 		name: 'Customer portal',
-		description: 'Licensed seats: users identified by email, with first and last name.',
-		policy: policyOf(['firstName', 'lastName', 'email'], ['company'])
+		description:
+			'Licensed seats: users identified by email, with first and last name; licenses and web access optional.',
+		policy: policyOf(['firstName', 'lastName', 'email'], ['company', 'entitlements', 'webAccess'])
 	},
 	{
 		id: 'groups',
@@ -137,6 +138,7 @@ export function restorePolicy(stored: unknown): FieldPolicy {
 			policy[f.key] = value as Requirement;
 		}
 		if (f.isIdentity) policy[f.key] = 'required';
+		if (f.isGenerated && policy[f.key] === 'required') policy[f.key] = 'optional';
 	}
 	for (const [key, value] of Object.entries(source)) {
 		if (!isCustomKey(key) || customKey(customName(key)) !== key) continue;

@@ -68,10 +68,11 @@ const inCoreOrEnterprise = new Set<BuiltinFieldKey>([
 ]);
 
 /**
- * The built-in fields that go to Rollcall's extension: all but those above and the password. The
+ * The built-in fields that go to Rollcall's extension: all but those above, the password and the license
+ * key (a credential: a SCIM service has no use for it, and it would sit in another system's logs). The
  * username is there too: SCIM's userName is required, so it holds the email when a user has no username,
  * and the extension says which it was.
  */
 export const extensionFields: readonly FieldDef[] = fields.filter(
-	(def) => !def.isSensitive && !inCoreOrEnterprise.has(def.key as BuiltinFieldKey)
+	(def) => !def.isSensitive && !def.isCredential && !inCoreOrEnterprise.has(def.key as BuiltinFieldKey)
 );

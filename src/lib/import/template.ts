@@ -59,7 +59,8 @@ const exampleOf = (def: FieldDef, person: number) =>
 
 /** The header row and, when asked, the example rows, for the policy's visible fields. */
 function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][] {
-	const shown = visibleFields(policy);
+	// A generated field (the license key) is Rollcall's to give: nothing to fill in.
+	const shown = visibleFields(policy).filter((def) => !def.isGenerated);
 	const people = options.example ? [0, 1] : [];
 	return [
 		shown.map((def) => templateHeader(def, policy)),
@@ -100,7 +101,8 @@ function instructionFor(def: FieldDef, policy: FieldPolicy): string {
  * long phone numbers stay as typed; drop-downs for choices and Yes/No) and an Instructions sheet.
  */
 export function xlsxTemplate(policy: FieldPolicy, options: TemplateOptions = {}): Uint8Array {
-	const shown = visibleFields(policy);
+	// A generated field (the license key) is Rollcall's to give: nothing to fill in.
+	const shown = visibleFields(policy).filter((def) => !def.isGenerated);
 	const lists = shown.flatMap((def, column) => {
 		const values = choicesOf(def);
 		return values ? [{ column, values }] : [];

@@ -1,4 +1,5 @@
-import { imports, outbox } from '$lib/db';
+import { liveQuery } from 'dexie';
+import { imports, licenses, outbox } from '$lib/db';
 import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { storageErrorMessage } from '$lib/db/errors';
@@ -19,6 +20,8 @@ import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
 import { droppedPasswordsNotice, importPasswordPolicy } from '$lib/domain/passwords';
+import { shortagesMessage } from '$lib/domain/seats';
+import { currentCustomer } from './current-customer.svelte';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -84,6 +87,9 @@ export class ImportSession {
 	#rules = $state.raw<PresetFit | null>(null);
 	#switch = $state.raw<PolicySwitch | null>(null);
 	#abort: AbortController | null = null;
+	/** The seats the previewed file would lack, followed live (a seat freed in another tab counts at once). */
+	#seatShortage = $state<string | null>(null);
+	#seatWatch: { unsubscribe(): void } | undefined;
 
 	get step(): ImportStep {
 		return this.#step;
@@ -197,6 +203,7 @@ export class ImportSession {
 		if (counts.new + counts.update === 0 && counts.error > 0) {
 			return `Every row of ${name} has errors: fix them in the file (the errors file lists each one) and choose it again.`;
 		}
+		if (this.#seatShortage) return this.#seatShortage;
 		if (counts.new + counts.update === 0) {
 			return counts.unchanged > 0
 				? `Every user in ${name} is already in the directory with these values: there is nothing to import. Choose another file.`
@@ -390,6 +397,7 @@ export class ImportSession {
 			if (this.#abort !== abort) return;
 			this.#peek = null;
 			this.#analysis = analysis;
+			this.#watchSeats(analysis);
 			this.#step = 'preview';
 		} catch (error) {
 			if (this.#abort !== abort) return;
@@ -398,6 +406,31 @@ export class ImportSession {
 			this.#step = 'choose';
 			this.#error = abort.signal.aborted ? null : aboutFile(file.name, messageOf(error));
 		}
+	}
+
+	/**
+	 * Follows whether the rows to write fit the customer's free seats: the preview says so before Complete
+	 * (which would be refused with the same words: the commit counts again, in its transaction).
+	 */
+	#watchSeats(analysis: Analysis): void {
+		this.#seatWatch?.unsubscribe();
+		this.#seatShortage = null;
+		const planned = analysis.rows.flatMap((row) => {
+			if (row.status === 'new') return [{ entitlements: row.values.entitlements }];
+			if (row.status === 'update' && row.changes?.includes('entitlements')) {
+				return [{ id: row.existingId, entitlements: row.values.entitlements }];
+			}
+			return [];
+		});
+		if (planned.length === 0) return;
+		const customerId = currentCustomer.id;
+		this.#seatWatch = liveQuery(() => licenses.shortageOf(customerId, planned)).subscribe({
+			next: (found) => {
+				if (this.#analysis === analysis)
+					this.#seatShortage = found.length > 0 ? shortagesMessage(found) : null;
+			},
+			error: (error: unknown) => console.error('Counting the seats the file needs failed', error)
+		});
 	}
 
 	/** Stops reading the file; nothing was written. */
@@ -425,7 +458,12 @@ export class ImportSession {
 		}
 		this.#step = 'saving';
 		this.#error = null;
-		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };
+		const options = {
+			fileName: file.name,
+			mode: this.mode,
+			updateExisting: this.#updateExisting,
+			customerId: currentCustomer.id
+		};
 		try {
 			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);
 			// In the import worker, which still holds the rows, so the page stays responsive; here when the
@@ -487,6 +525,9 @@ export class ImportSession {
 	}
 
 	reset(): void {
+		this.#seatWatch?.unsubscribe();
+		this.#seatWatch = undefined;
+		this.#seatShortage = null;
 		this.#abort?.abort();
 		this.#abort = null;
 		this.#step = 'choose';

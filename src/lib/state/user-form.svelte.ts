@@ -1,6 +1,13 @@
 import { outbox, users } from '$lib/db';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
-import { field, type FieldContext, type FieldDef, type FieldKey, type FieldValue } from '$lib/domain/fields';
+import {
+	field,
+	listNames,
+	type FieldContext,
+	type FieldDef,
+	type FieldKey,
+	type FieldValue
+} from '$lib/domain/fields';
 import type { AddedOutcome } from '$lib/domain/next-steps';
 import { initialPasswordProblem, initialPasswordRequirement } from '$lib/domain/passwords';
 import type { FieldPolicy } from '$lib/domain/policy';
@@ -53,6 +60,8 @@ export class UserForm {
 	/** Fields the admin has left, or stopped typing in for TYPING_PAUSE_MS: a wrong value may be marked. */
 	#settled = $state<Partial<Record<FieldKey, boolean>>>({});
 	#pauses: Partial<Record<FieldKey, ReturnType<typeof setTimeout>>> = {};
+	/** The names the page offers for 'list' fields without choices of their own (a customer's groups, roles). */
+	#choices = $state<Partial<Record<FieldKey, readonly string[]>>>({});
 	#outcome = $state<AddedOutcome | null>(null);
 	#isSubmitted = $state(false);
 	#isSaving = $state(false);
@@ -90,11 +99,35 @@ export class UserForm {
 		return this.#policy;
 	}
 
-	/** The fields the policy shows; an existing user's password is never edited here. */
+	/** The fields the policy shows, but the generated ones (the license key); an existing user's password is never edited here. */
 	get fields(): FieldDef[] {
 		return settings.visibleFields.filter(
-			(f) => !(f.isSensitive && (this.existing || this.#policy[f.key] === 'hidden'))
+			(f) => !f.isGenerated && !(f.isSensitive && (this.existing || this.#policy[f.key] === 'hidden'))
 		);
+	}
+
+	/**
+	 * The names a 'list' field offers as checkboxes (ListControl): the registry's choices (the products),
+	 * else the names the page gave with setChoices; then any name the user holds that is neither (a group
+	 * deleted in another tab), so saving never drops it unseen. Empty: the field is typed as text instead.
+	 */
+	choicesOf(def: FieldDef): readonly string[] {
+		const offered = def.choices ?? this.#choices[def.key] ?? [];
+		const value = this.values[def.key];
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- lives for this call only, never rendered
+		const known = new Set(offered.map((name) => name.toLowerCase()));
+		const others = listNames(typeof value === 'string' ? value : '').filter(
+			(n) => !known.has(n.toLowerCase())
+		);
+		return others.length > 0 ? [...offered, ...others] : offered;
+	}
+
+	/**
+	 * Gives a 'list' field the names to offer (a customer's groups or roles, read by the page): the form
+	 * shows a checkbox for each. Call again when the names change; until called, the field is typed.
+	 */
+	setChoices(key: FieldKey, names: readonly string[]): void {
+		this.#choices[key] = [...names];
 	}
 
 	/** Whether the typed password goes anywhere: only into the SMS login details, when ticked. */
@@ -194,7 +227,13 @@ export class UserForm {
 		const raw = this.values[key];
 		const def = field(key);
 		// An empty optional field says nothing: its default (HQ, Standard) is shown by the hint or the select.
-		if (raw === undefined || raw === '' || def.type === 'boolean' || def.type === 'choice')
+		if (
+			raw === undefined ||
+			raw === '' ||
+			def.type === 'boolean' ||
+			def.type === 'choice' ||
+			def.type === 'list'
+		)
 			return { state: 'none' };
 		const { value } = validateField(key, raw, this.#policy, this.context);
 		if (value === undefined || value === '') return { state: 'none' };
@@ -212,7 +251,10 @@ export class UserForm {
 		this.values[key] = value;
 		this.#touched[key] = true;
 		clearTimeout(this.#pauses[key]);
-		if (typeof value === 'string' && field(key).type !== 'choice') {
+		// A choice or a ticked list name is a whole value at once: nothing to wait for.
+		const isTyped =
+			field(key).type !== 'choice' && !(field(key).type === 'list' && this.choicesOf(field(key)).length > 0);
+		if (typeof value === 'string' && isTyped) {
 			this.#settled[key] = false;
 			this.#pauses[key] = setTimeout(() => (this.#settled[key] = true), TYPING_PAUSE_MS);
 		} else this.#settled[key] = true;

@@ -144,6 +144,20 @@ describe('restorePolicy', () => {
 		}
 	);
 
+	it('never requires a generated field (the license key): the form could not be saved', () => {
+		expect(restorePolicy({ licenseKey: 'required' }).licenseKey).toBe('optional');
+		expect(restorePolicy({ licenseKey: 'hidden' }).licenseKey).toBe('hidden');
+	});
+
+	it('shows licenses and web access, optional, in the Customer portal preset', () => {
+		const portal = preset('portal').policy;
+		expect([portal.entitlements, portal.webAccess, portal.licenseKey]).toEqual([
+			'optional',
+			'optional',
+			'hidden'
+		]);
+	});
+
 	it('restores every preset to itself', () => {
 		for (const p of presets) expect(restorePolicy(JSON.parse(JSON.stringify(p.policy)))).toEqual(p.policy);
 	});

@@ -119,6 +119,14 @@ describe('SCIM export', () => {
 		expect(resource.meta).toEqual({ resourceType: 'User', lastModified: '2026-02-02T03:04:05.000Z' });
 	});
 
+	it('never carries a license key (a credential), even when the policy shows it, but carries the licenses', () => {
+		const shown: FieldPolicy = { ...policy, licenseKey: 'optional', entitlements: 'optional' };
+		const user = { ...ada, licenseKey: '54K0H-RTK2C-EYHJ8-DRH3A', entitlements: 'Desktop' };
+		const written = text(writeAll(createWriter(request({ format: 'scim' }, shown)), [user]));
+		expect(written).not.toContain('54K0H');
+		expect(written).toContain('"entitlements":"Desktop"');
+	});
+
 	it('names the enterprise extension in schemas only when the user has its attributes', () => {
 		const writer = createWriter(request({ format: 'scim' }));
 		const plain = storedUser({ email: 'p@example.com' });
