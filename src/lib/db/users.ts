@@ -249,7 +249,7 @@ export function usersStore(db: RollcallDb) {
 
 		/** Replaces the given fields of a user (an undefined value clears an optional field). */
 		async update(id: number, changes: Partial<UserFields>, now = Date.now()): Promise<User> {
-			return db.transaction('rw', db.users, async () => {
+			return db.transaction('rw', [db.users, ...commands.tables()], async () => {
 				const current = await db.users.get(id);
 				if (!current) throw new Error('This user no longer exists: it may have been deleted in another tab.');
 				const merged = { ...current, ...changes };
@@ -263,6 +263,8 @@ export function usersStore(db: RollcallDb) {
 				if (!keys.usernameKey) delete user.usernameKey;
 				if (!keys.customerCodeKey) delete user.customerCodeKey;
 				await db.users.put(user);
+				// A new key, other products or web access switched: the relay learns it (if it knows them).
+				await commands.queueLicenseChanges([[current, user]], now);
 				return user;
 			});
 		},
