@@ -1,7 +1,9 @@
 // Licenses at the relay (issue 14, workflow A): desktop activations (at most 2 computers, even under 20
 // requests at once), keys revoked by a 'license' command, web access and suspension. Against a real relay
 // over HTTP.
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newLicenseKey } from '../../../src/lib/domain/license-key.ts';
 import type { AccountCommand, RelayEvent } from '../../../src/lib/domain/relay-protocol.ts';
@@ -329,6 +331,47 @@ describe('desktop activation', () => {
 		} finally {
 			await limited.close();
 		}
+	});
+});
+
+describe('npm run relay -- activate', () => {
+	const ROOT = path.resolve(import.meta.dirname, '../../..');
+	/** The real CLI against the running relay (asynchronously: the relay answers in this process). */
+	const cli = (...args: string[]): Promise<{ status: number; out: string }> =>
+		new Promise((resolve) => {
+			execFile(
+				path.join(ROOT, 'node_modules/.bin/node'),
+				['src/relay/cli.ts', 'activate', ...args],
+				{
+					cwd: ROOT,
+					env: { ...process.env, RELAY_DATA_DIR: relay.dataDir, PUBLIC_URL: relay.url },
+					timeout: 30_000
+				},
+				(error, stdout, stderr) =>
+					resolve({ status: error ? Number(error.code ?? 1) : 0, out: stdout + stderr })
+			);
+		});
+
+	it('activates as the desktop program does, says so in plain words, and exits 1 on a refusal', async () => {
+		const pat = await person();
+		expect(await cli(pat.email, pat.key, 'Front desk')).toEqual({
+			status: 0,
+			out: 'Activated on "Front desk".\n'
+		});
+		const again = await cli(pat.email, pat.key, 'front desk');
+		expect(again.status).toBe(0);
+		expect(again.out).toContain('"Front desk" was already activated');
+		expect((await cli(pat.email, pat.key, 'Back office')).status).toBe(0);
+		const third = await cli(pat.email, pat.key, 'Third');
+		expect(third.status).toBe(1);
+		expect(third.out).toContain('Not activated: Your license is already activated on 2 computers');
+		expect(third.out).toContain('"Front desk"');
+		expect((await cli('nobody@example.com', pat.key, 'PC')).out).toContain('do not go together');
+		expect((await cli(pat.email, pat.key)).status).toBe(2);
+		// Another relay's address, as an option: nobody listens there.
+		const unreachable = await cli(pat.email, pat.key, 'PC', '--relay', 'http://127.0.0.1:9');
+		expect(unreachable.status).toBe(2);
+		expect(unreachable.out).toContain('cannot be reached');
 	});
 });
 
