@@ -26,6 +26,12 @@ export function computersStore(db: RollcallDb) {
 		});
 
 	return {
+		/** Whether the relay may know the user (a message was queued for them here): it must learn a new key. */
+		mayBeKnown: (id: number): Promise<boolean> =>
+			db.transaction('r', commands.tables(), () =>
+				commands.messagedBetween(id, id).then((ids) => ids.length > 0)
+			),
+
 		/**
 		 * Gives the user a new key; the relay learns it with the next sync (a 'license' command, when it
 		 * knows the user), and from then on the old key activates nothing.
