@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commandsStore, restoreCommand } from '$lib/db/commands';
 import { computersStore } from '$lib/db/computers';
 import { eventsStore } from '$lib/db/events';
+import { importsStore } from '$lib/db/imports';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
@@ -14,6 +15,7 @@ import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
 import type { User } from '$lib/domain/user';
 import { syncOnce } from '$lib/sync/sync-once';
 import { freshDb, person } from '../db/helpers';
+import { check } from '../db/import-helpers';
 import { startTestRelay, type TestRelay } from '../relay/harness';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -130,6 +132,35 @@ describe('licenses between the app and the relay', () => {
 		await app.sync();
 		expect(await app.commands.list()).toEqual([]);
 		expect(await app.activate(app.user.licenseKey!, 'PC')).toBe(200);
+	});
+
+	it('an import that changes products queues a license command, and so does its undo', async () => {
+		const app = await directory();
+		const imports = importsStore(app.db);
+		const checked = await check(
+			app.db,
+			[
+				['Email', 'Licenses'],
+				[app.email, 'Desktop; Mobile']
+			],
+			{
+				updateExisting: true
+			}
+		);
+		expect(checked.rows.map((row) => row.status)).toEqual(['update']);
+		const summary = await imports.commit(checked.rows, {
+			fileName: 'f.csv',
+			mode: 'all-or-nothing',
+			updateExisting: true
+		});
+		expect((await app.commands.list()).map((row) => row.license?.entitlements)).toEqual([
+			['Desktop', 'Mobile']
+		]);
+		await imports.undo(summary.id);
+		expect((await app.commands.list()).map((row) => row.license?.entitlements)).toEqual([
+			['Desktop', 'Mobile'],
+			['Desktop']
+		]);
 	});
 
 	it('queues nothing for a user the relay was never sent', async () => {
