@@ -65,6 +65,13 @@ export function fillLicense(db: DatabaseSync, userId: string, license: LicenseFa
 	);
 }
 
+/** Whether `groupedKey` is the account's key, or the account has no key to compare it with (an older app). */
+export function isCurrentKey(db: DatabaseSync, userId: string, groupedKey: string): boolean {
+	const row = db.prepare('SELECT license_key_hash FROM accounts WHERE user_id = ?').get(userId) as
+		{ license_key_hash: string | null } | undefined;
+	return !row?.license_key_hash || row.license_key_hash === licenseKeyHash(groupedKey);
+}
+
 /** Whether the app turned the account's web access off (never told: on, as before licenses existed). */
 export function isWebAccessOff(db: DatabaseSync, userId: string): boolean {
 	const row = db.prepare('SELECT web_access FROM accounts WHERE user_id = ?').get(userId) as

@@ -10,7 +10,7 @@ import type { AccountCommand, RelayEvent } from '../../../src/lib/domain/relay-p
 import { hashPassword } from '../../../src/relay/accounts/password.ts';
 import { setOwnPassword } from '../../../src/relay/store/accounts.ts';
 import { postForm } from './forms.ts';
-import { newKey, startTestRelay, type TestRelay } from './harness.ts';
+import { newKey, startTestRelay, until, type TestRelay } from './harness.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -429,5 +429,39 @@ describe('web access', () => {
 			welcome('OWNER@example.com', key)
 		]);
 		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'accepted']);
+	});
+
+	it('does not send a welcome mail queued before the key was regenerated: its key works no more', async () => {
+		const pat = await person(['Web'], true);
+		const newer = newLicenseKey();
+		await commands([
+			{
+				idempotencyKey: newKey(),
+				type: 'license',
+				userId: pat.id,
+				license: { licenseKey: newer, entitlements: ['Web'], webAccess: true }
+			}
+		]);
+		const stale = newKey();
+		const fresh = newKey();
+		const welcome = (idempotencyKey: string, key: string) => ({
+			idempotencyKey,
+			template: 'welcome',
+			to: pat.email,
+			user: { id: pat.id, email: pat.email, licenseKey: key, entitlements: ['Web'], webAccess: true },
+			values: { licenseKey: key }
+		});
+		const { results } = await relay.sendBatch(token, [welcome(stale, pat.key), welcome(fresh, newer)]);
+		expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+		await until(async () => {
+			const done = (await events()).filter((e) => e.idempotencyKey === stale || e.idempotencyKey === fresh);
+			return done.length === 2;
+		});
+		const outcome = new Map((await events()).map((e) => [e.idempotencyKey, e]));
+		expect(outcome.get(stale)).toMatchObject({
+			type: 'undeliverable',
+			reason: expect.stringContaining('regenerated') as unknown
+		});
+		expect(outcome.get(fresh)?.type).toBe('delivered');
 	});
 });
