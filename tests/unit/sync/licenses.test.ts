@@ -16,7 +16,7 @@ import type { User } from '$lib/domain/user';
 import { syncOnce } from '$lib/sync/sync-once';
 import { freshDb, person } from '../db/helpers';
 import { check } from '../db/import-helpers';
-import { startTestRelay, type TestRelay } from '../relay/harness';
+import { startTestRelay, until, type TestRelay } from '../relay/harness';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -161,6 +161,31 @@ describe('licenses between the app and the relay', () => {
 			['Desktop', 'Mobile'],
 			['Desktop']
 		]);
+	});
+
+	it("a welcome mail queued for users reaches each one's own address with their own key", async () => {
+		const app = await directory();
+		const db = app.db;
+		const outbox = outboxStore(db, relayStore(db));
+		const other = await app.users.add(
+			person({ firstName: 'Wen', email: `wen${Date.now()}@example.com`, webAccess: true })
+		);
+		expect(await outbox.queueFor([app.user.id, other.id], 'welcome')).toMatchObject({ queued: 2 });
+		expect(await app.sync()).toMatchObject({ flushed: { accepted: 2 } });
+		for (const who of [app.user, other]) {
+			await until(
+				() =>
+					relay.relay.db
+						.prepare("SELECT 1 FROM mailbox WHERE recipient = ? AND subject LIKE 'Welcome%'")
+						.get(who.email) !== undefined
+			);
+			const mail = relay.relay.db
+				.prepare("SELECT text FROM mailbox WHERE recipient = ? AND subject LIKE 'Welcome%'")
+				.get(who.email) as {
+				text: string;
+			};
+			expect(mail.text).toContain(`Your license key: ${who.licenseKey}`);
+		}
 	});
 
 	it('queues nothing for a user the relay was never sent', async () => {
