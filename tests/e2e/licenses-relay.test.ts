@@ -81,4 +81,14 @@ test('two computers activate, a third is refused; deactivating one (queued offli
 	expect((await activateWithCli(person.email, key, 'Home PC')).status).toBe(0);
 	await page.reload();
 	await license.expectComputers(['Laptop', 'Home PC']);
+
+	// A new key: once the relay has it (the command leaves at once, online), the old one activates nothing.
+	const renewed = await license.regenerateKey();
+	expect(renewed).not.toBe(key);
+	await expect
+		.poll(async () => (await activateWithCli(person.email, renewed, 'Laptop')).status, { timeout: 30_000 })
+		.toBe(0);
+	const old = await activateWithCli(person.email, key, 'Laptop');
+	expect(old.status).toBe(1);
+	expect(old.out).toContain('do not go together');
 });
