@@ -10,7 +10,8 @@ import { importsStore } from '$lib/db/imports';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
-import { draftFor, messageUser } from '$lib/domain/outbox';
+import { draftFor, messageUser, relayUserId } from '$lib/domain/outbox';
+import type { RelayEvent } from '$lib/domain/relay-protocol';
 import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
 import type { User } from '$lib/domain/user';
 import { syncOnce } from '$lib/sync/sync-once';
@@ -194,6 +195,34 @@ describe('licenses between the app and the relay', () => {
 		await app.computers.regenerateKey(stranger.id);
 		await app.users.update(stranger.id, { entitlements: 'Desktop' });
 		expect(await app.commands.list()).toEqual([]);
+	});
+});
+
+describe('computer events', () => {
+	it('add a computer once, remove it, and skip what this app does not know', async () => {
+		const db = freshDb('computer-events');
+		const link = relayStore(db);
+		const users = usersStore(db);
+		const events = eventsStore(db, link);
+		const user = await users.add(person({ firstName: 'Ev', email: 'ev@example.com' }));
+		const { directoryId } = await link.read();
+		const id = relayUserId(directoryId, user.id);
+		const at = '2026-12-07T10:00:00.000Z';
+		const event = (cursor: string, type: string, computer?: string) =>
+			({ cursor, type, userId: id, at, ...(computer ? { computer } : {}) }) as RelayEvent;
+		const applied = await events.apply(
+			[
+				event('1', 'computer-activated', 'Office PC'),
+				event('2', 'computer-activated', 'office pc'),
+				event('3', 'computer-activated', 'Laptop'),
+				event('4', 'computer-deactivated', 'OFFICE PC'),
+				event('5', 'computer-activated'),
+				event('6', 'something-newer', 'X')
+			],
+			'6'
+		);
+		expect(applied).toMatchObject({ computers: 4, skipped: 2, signedIn: 0 });
+		expect((await users.get(user.id))!.computers).toEqual([{ name: 'Laptop', activatedAt: Date.parse(at) }]);
 	});
 });
 
