@@ -7,6 +7,8 @@ import {
 	MAX_EVENT_PAGE,
 	PAIRING_CODE_PATTERN,
 	PROTOCOL_VERSION,
+	type ActivationRefusal,
+	type ActivationResponse,
 	type CommandBatchResponse,
 	type MessageBatchResponse,
 	type PairingRefusal,
@@ -17,11 +19,14 @@ import { applyCommands } from './commands/apply.ts';
 import { acceptBatch } from './messages/accept.ts';
 import { checkInitialPasswords } from './messages/initial-passwords.ts';
 import type { MessageLimits } from './messages/limits.ts';
-import { batchShapeProblem, hasControlCharacters } from './messages/validate.ts';
+import { batchShapeProblem, checkComputerName, hasControlCharacters } from './messages/validate.ts';
+import { parseEmail } from '../lib/domain/email.ts';
+import { readLicenseKey } from '../lib/domain/license-key.ts';
 import { bearerToken, readJson, remoteAddress, RequestError, sendJson } from './http.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { checkDeviceToken, pairDevice } from './store/devices.ts';
+import { activateComputer, type ActivatedComputer } from './store/licenses.ts';
 import { readEvents } from './store/events.ts';
 import type { WriteHealth } from './store/write-health.ts';
 
@@ -32,6 +37,8 @@ export interface ApiContext {
 	readonly limits: {
 		readonly perToken: RateLimiter;
 		readonly pairPerAddress: RateLimiter;
+		/** Desktop activations per remote address (POST /api/activate needs no token). */
+		readonly activatePerAddress: RateLimiter;
 		/** Counted from the messages table, so they hold across a restart. */
 		readonly messages: MessageLimits;
 	};
@@ -62,8 +69,17 @@ export async function handleApi(
 			return commands(context, request, response);
 		case 'GET /api/events':
 			return events(context, request, response, url);
+		case 'POST /api/activate':
+			return activate(context, request, response);
 	}
-	const known = ['/api/health', '/api/pair', '/api/messages', '/api/commands', '/api/events'];
+	const known = [
+		'/api/health',
+		'/api/pair',
+		'/api/messages',
+		'/api/commands',
+		'/api/events',
+		'/api/activate'
+	];
 	if (known.includes(url.pathname)) {
 		const allow = url.pathname === '/api/health' || url.pathname === '/api/events' ? 'GET' : 'POST';
 		throw new RequestError(405, 'method-not-allowed', `${url.pathname} takes ${allow} requests only.`, {
@@ -246,4 +262,114 @@ function events(context: ApiContext, request: IncomingMessage, response: ServerR
 		throw new RequestError(400, 'bad-request', `limit must be a whole number from 1 to ${MAX_EVENT_PAGE}.`);
 	}
 	sendJson(response, 200, readEvents(context.db, after === '' ? 0 : Number(after), limit));
+}
+
+/** '2026-12-07 18:40 UTC': a time in a refusal a person reads. */
+function readableTime(ms: number): string {
+	return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Why an activation was refused, in the person's words (the same words whichever of email or key is wrong). */
+function refusalMessage(refusal: ActivationRefusal, computers: readonly ActivatedComputer[] = []): string {
+	switch (refusal) {
+		case 'license-not-recognised':
+			return 'This email and license key do not go together. Check both (the key is 20 letters and digits in groups of five), or ask your administrator.';
+		case 'license-not-usable':
+			return 'This license cannot activate computers now. Ask your administrator.';
+		case 'no-desktop-license':
+			return 'Your license does not include Desktop, so it cannot activate a computer. Ask your administrator.';
+		case 'activation-limit': {
+			const held = computers.map((c) => `"${c.name}" (since ${readableTime(c.activatedAt)})`).join(' and ');
+			return `Your license is already activated on ${computers.length} computers, the most it allows: ${held}. Your administrator can deactivate one of them on your page in Rollcall to free its slot.`;
+		}
+	}
+}
+
+/**
+ * A desktop program activates the user's Desktop license on its computer: the email and key are the
+ * credential (no device token), so every attempt counts against its address's limit before anything is
+ * looked up, and a wrong email and a wrong key get the same answer.
+ */
+async function activate(
+	context: ApiContext,
+	request: IncomingMessage,
+	response: ServerResponse
+): Promise<void> {
+	if (!context.health.isWritable) throw cannotWriteError(context.health);
+	const client = remoteAddress(request);
+	const wait = context.limits.activatePerAddress.take(client);
+	if (wait > 0) {
+		throw new RequestError(
+			429,
+			'rate-limited',
+			`Too many activation attempts. Try again in ${wait} seconds.`,
+			{
+				'Retry-After': String(wait)
+			}
+		);
+	}
+	const body = await readJson(request, response, 4096);
+	const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
+		string,
+		unknown
+	>;
+	const email =
+		typeof fields.email === 'string' && fields.email.length <= 254 ? parseEmail(fields.email) : undefined;
+	if (!email?.ok || hasControlCharacters(String(fields.email))) {
+		throw new RequestError(400, 'bad-request', 'email must be the email address the license was given to.');
+	}
+	const key =
+		typeof fields.licenseKey === 'string' && fields.licenseKey.length <= 40
+			? readLicenseKey(fields.licenseKey)
+			: undefined;
+	if (!key?.ok) {
+		throw new RequestError(
+			400,
+			'bad-request',
+			key && !key.ok
+				? `licenseKey: ${key.message}`
+				: 'licenseKey must be the license key: 20 letters and digits in groups of five.'
+		);
+	}
+	const computer = checkComputerName(fields.computer, 'computer');
+	if (!computer.ok) throw new RequestError(400, 'bad-request', computer.reason);
+
+	const outcome = activateComputer(context.db, {
+		email: email.value,
+		groupedKey: key.value,
+		computer: computer.value
+	});
+	if (!outcome.ok) {
+		context.log.warn('activation-refused', `A desktop activation was refused: ${outcome.refusal}.`, {
+			client,
+			...(outcome.userId ? { account: outcome.userId } : {})
+		});
+		const status = outcome.refusal === 'activation-limit' ? 409 : 403;
+		return sendJson(response, status, {
+			error: { code: outcome.refusal, message: refusalMessage(outcome.refusal, outcome.computers) },
+			...(outcome.refusal === 'activation-limit'
+				? {
+						computers: (outcome.computers ?? []).map((c) => ({
+							name: c.name,
+							activatedAt: new Date(c.activatedAt).toISOString()
+						}))
+					}
+				: {})
+		});
+	}
+	// The owner's own attempt: it does not use up the address's budget for the next computer.
+	context.limits.activatePerAddress.give(client);
+	if (!outcome.replayed) {
+		context.log.info('computer-activated', 'A desktop license was activated on a computer.', {
+			client,
+			account: outcome.userId
+		});
+	}
+	const answer: ActivationResponse = {
+		status: 'activated',
+		computer: outcome.computer.name,
+		activatedAt: new Date(outcome.computer.activatedAt).toISOString(),
+		replayed: outcome.replayed
+	};
+	sendJson(response, 200, answer);
 }

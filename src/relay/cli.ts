@@ -1,5 +1,7 @@
 // `npm run relay -- <command>`: pairing codes and device tokens, written to the same database a running
-// relay reads (SQLite in WAL mode takes both), so a new code works at once.
+// relay reads (SQLite in WAL mode takes both), so a new code works at once. And `activate`, which stands in
+// for the desktop program: it asks a running relay over HTTP, as the program would.
+import { activateAt, activationUsage } from './activate-client.ts';
 import { readConfig } from './config.ts';
 import { pairingInstructions } from './pairing-message.ts';
 import { openDatabase } from './store/database.ts';
@@ -8,7 +10,8 @@ import { createPairingCode, listDevices, revokeDevice } from './store/devices.ts
 const USAGE = `Usage:
   npm run relay -- pair                     print a new one-time pairing code
   npm run relay -- tokens list              list paired devices
-  npm run relay -- tokens revoke <deviceId> revoke a device's token at once`;
+  npm run relay -- tokens revoke <deviceId> revoke a device's token at once
+${activationUsage}`;
 
 const result = readConfig(process.env);
 if (!result.ok) {
@@ -20,6 +23,11 @@ const [command, sub, argument] = process.argv.slice(2);
 
 function time(ms: number | null): string {
 	return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+}
+
+if (command === 'activate') {
+	process.exitCode = await activateAt(process.argv.slice(3), process.env, config.publicUrl);
+	process.exit();
 }
 
 const db = openDatabase(config.dataDir);

@@ -23,6 +23,8 @@ export interface RateLimits {
 	readonly signInFailuresPer15Minutes: number;
 	/** Pairing attempts per remote address per 15 minutes. */
 	readonly pairAttemptsPer15Minutes: number;
+	/** Desktop activations (POST /api/activate) per remote address per 15 minutes. */
+	readonly activationsPer15Minutes: number;
 }
 
 /** What the relay needs from its environment. */
@@ -84,7 +86,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 	messagesPerDevicePerHour: 1_000,
 	messagesPerDevicePerDay: 5_000,
 	signInFailuresPer15Minutes: 10,
-	pairAttemptsPer15Minutes: 10
+	pairAttemptsPer15Minutes: 10,
+	// A person activates a computer or two; an office re-installing a dozen behind one address still fits.
+	activationsPer15Minutes: 20
 };
 const DEFAULT_STATIC_DIR = path.resolve(import.meta.dirname, '../../build');
 
@@ -279,6 +283,14 @@ export function readConfig(env: Env, cwd: string = process.cwd()): ConfigResult 
 			env,
 			'RATE_LIMIT_PAIR_ATTEMPTS_PER_15_MINUTES',
 			DEFAULT_RATE_LIMITS.pairAttemptsPer15Minutes,
+			1,
+			1_000_000,
+			errors
+		),
+		activationsPer15Minutes: readWholeNumber(
+			env,
+			'RATE_LIMIT_ACTIVATIONS_PER_15_MINUTES',
+			DEFAULT_RATE_LIMITS.activationsPer15Minutes,
 			1,
 			1_000_000,
 			errors

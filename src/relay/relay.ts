@@ -93,6 +93,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 		limits: {
 			perToken: new RateLimiter(rateLimits.requestsPerMinute, MINUTE),
 			pairPerAddress: new RateLimiter(rateLimits.pairAttemptsPer15Minutes, 15 * MINUTE),
+			activatePerAddress: new RateLimiter(rateLimits.activationsPer15Minutes, 15 * MINUTE),
 			messages: {
 				perRecipientPerHour: rateLimits.messagesPerRecipientPerHour,
 				perDevicePerHour: rateLimits.messagesPerDevicePerHour,

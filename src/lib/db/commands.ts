@@ -1,6 +1,14 @@
 import type { IndexableType, PromiseExtended, Table } from 'dexie';
-import type { AccountCommand, AccountCommandType } from '$lib/domain/relay-protocol';
+import {
+	ACCOUNT_COMMAND_TYPES,
+	LICENSED_PRODUCTS,
+	type AccountCommand,
+	type AccountCommandType,
+	type LicenseFacts
+} from '$lib/domain/relay-protocol';
 import { relayUserId } from '$lib/domain/outbox';
+import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
+import type { User } from '$lib/domain/user';
 import type { CommandRow, RollcallDb } from './database';
 import { restoreRelay } from './relay';
 
@@ -16,12 +24,31 @@ const BY_KEY_AT_MOST = 5_000;
 
 const STATES = new Set<CommandRow['state']>(['queued', 'sending', 'failed']);
 
+/** A stored license as a command carries it, or undefined when it is not one. */
+function restoreLicense(stored: unknown): LicenseFacts | undefined {
+	if (typeof stored !== 'object' || stored === null) return undefined;
+	const { licenseKey, entitlements, webAccess } = stored as Record<string, unknown>;
+	if (typeof licenseKey !== 'string' || !Array.isArray(entitlements)) return undefined;
+	if (!entitlements.every((p) => (LICENSED_PRODUCTS as readonly unknown[]).includes(p))) return undefined;
+	if (webAccess !== undefined && typeof webAccess !== 'boolean') return undefined;
+	return {
+		licenseKey,
+		entitlements: entitlements as LicenseFacts['entitlements'],
+		...(webAccess === undefined ? {} : { webAccess })
+	};
+}
+
 /** A stored command made whole (a damaged one is kept as failed, never sent half-read). */
 export function restoreCommand(stored: Record<string, unknown>): CommandRow {
+	const license = stored.type === 'license' ? restoreLicense(stored.license) : undefined;
+	const computer =
+		stored.type === 'deactivate' && typeof stored.computer === 'string' ? stored.computer : undefined;
 	const isWhole =
 		typeof stored.key === 'string' &&
 		typeof stored.relayUserId === 'string' &&
-		(stored.type === 'suspend' || stored.type === 'reactivate' || stored.type === 'delete') &&
+		ACCOUNT_COMMAND_TYPES.includes(stored.type as AccountCommandType) &&
+		(stored.type !== 'license' || license !== undefined) &&
+		(stored.type !== 'deactivate' || computer !== undefined) &&
 		STATES.has(stored.state as CommandRow['state']);
 	const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 	const row: CommandRow = {
@@ -37,12 +64,17 @@ export function restoreCommand(stored: Record<string, unknown>): CommandRow {
 	};
 	const reason = isWhole ? stored.reason : 'This command was damaged on this device.';
 	if (typeof reason === 'string') row.reason = reason;
+	if (license) row.license = license;
+	if (computer !== undefined) row.computer = computer;
 	return row;
 }
 
 /** The command as the protocol sends it. */
 export function outgoingCommand(row: CommandRow): AccountCommand {
-	return { idempotencyKey: row.key, type: row.type, userId: row.relayUserId };
+	const command: AccountCommand = { idempotencyKey: row.key, type: row.type, userId: row.relayUserId };
+	if (row.type === 'license' && row.license) return { ...command, license: row.license };
+	if (row.type === 'deactivate' && row.computer !== undefined) return { ...command, computer: row.computer };
+	return command;
 }
 
 /**
@@ -118,7 +150,12 @@ export function commandsStore(db: RollcallDb) {
 		 * the device is paired or not: like a message, a command waits for the pairing, and the relay must
 		 * hear of a suspension before a message queued while unpaired reaches it. Returns how many were queued.
 		 */
-		queue(type: AccountCommandType, ids: readonly number[], now = Date.now()): PromiseExtended<number> {
+		queue(
+			type: AccountCommandType,
+			ids: readonly number[],
+			now = Date.now(),
+			payload: (userId: number) => Pick<CommandRow, 'license' | 'computer'> = () => ({})
+		): PromiseExtended<number> {
 			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
 			// and a native promise that settles at once would let that transaction commit under it.
 			return db.relay.get('relay').then((stored) => {
@@ -148,12 +185,39 @@ export function commandsStore(db: RollcallDb) {
 							state: 'queued',
 							attempts: 0,
 							nextAttemptAt: now,
-							createdAt: now
+							createdAt: now,
+							...payload(userId)
 						}));
 					return db.commands.bulkAdd(rows).then(() => rows.length);
 				});
 			});
 		},
+
+		/**
+		 * Tells the relay the license of each user whose key, products or web access changed (`pairs` of the
+		 * user before and after). Call inside the caller's 'rw' transaction over tables(), wherever users are
+		 * written: like queue(), only for users the relay may know (it learns the others' license with their
+		 * first message). Returns how many were queued.
+		 */
+		queueLicenseChanges(
+			pairs: readonly (readonly [before: User, after: User])[],
+			now = Date.now()
+		): PromiseExtended<number> {
+			const changed = new Map(
+				pairs.flatMap(([before, after]) => {
+					const facts = licenseChanged(before, after) ? licenseFacts(after) : undefined;
+					return facts ? [[after.id, facts] as const] : [];
+				})
+			);
+			return store.queue('license', [...changed.keys()], now, (id) => ({ license: changed.get(id)! }));
+		},
+
+		/**
+		 * Asks the relay to free `computer`'s slot of the user's Desktop license; call inside the caller's 'rw'
+		 * transaction over tables(). Returns 0 when the relay cannot know the user (it then holds no slot).
+		 */
+		queueDeactivate: (userId: number, computer: string, now = Date.now()): PromiseExtended<number> =>
+			store.queue('deactivate', [userId], now, () => ({ computer })),
 
 		/**
 		 * The first waiting commands, in order, when the first is due by `now` (none may overtake it). A
@@ -224,8 +288,19 @@ export function commandsStore(db: RollcallDb) {
 				const ids = [...new Set(failed.map((row) => row.userId))];
 				const users = await db.users.bulkGet(ids);
 				const trashed = new Set((await db.trash.toArray()).map((row) => row.user.id));
-				const byType: Record<AccountCommandType, number[]> = { suspend: [], reactivate: [], delete: [] };
+				const failedOf = (type: AccountCommandType) =>
+					new Set(failed.filter((row) => row.type === type).map((row) => row.userId));
+				const [licensing, deactivating] = [failedOf('license'), failedOf('deactivate')];
+				const hadStatus = new Set(
+					failed.filter((row) => row.type !== 'license' && row.type !== 'deactivate').map((row) => row.userId)
+				);
+				const byType: Record<'suspend' | 'reactivate' | 'delete', number[]> = {
+					suspend: [],
+					reactivate: [],
+					delete: []
+				};
 				ids.forEach((id, i) => {
+					if (!hadStatus.has(id)) return;
 					const user = users[i];
 					const type = user ? (user.status === 'Suspended' ? 'suspend' : 'reactivate') : 'delete';
 					byType[!user && trashed.has(id) ? 'suspend' : type].push(id);
@@ -234,6 +309,23 @@ export function commandsStore(db: RollcallDb) {
 				let queued = 0;
 				for (const type of ['suspend', 'reactivate', 'delete'] as const) {
 					queued += await store.queue(type, byType[type], now);
+				}
+				// The license as it is now, and the computers still waiting to be freed.
+				const found = users.filter((user): user is User => user !== undefined);
+				const licensed = new Map(
+					found.flatMap((user) => {
+						const facts = licensing.has(user.id) ? licenseFacts(user) : undefined;
+						return facts ? [[user.id, facts] as const] : [];
+					})
+				);
+				queued += await store.queue('license', [...licensed.keys()], now, (id) => ({
+					license: licensed.get(id)!
+				}));
+				for (const user of found.filter((user) => deactivating.has(user.id))) {
+					for (const computer of user.computers ?? []) {
+						if (computer.deactivationQueuedAt === undefined) continue;
+						queued += await store.queue('deactivate', [user.id], now, () => ({ computer: computer.name }));
+					}
 				}
 				return queued;
 			});

@@ -1,7 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { HistoryMessage, OutboxMessage } from '$lib/domain/outbox';
 import { givesInitialPassword } from '$lib/domain/passwords';
-import type { AccountCommandType } from '$lib/domain/relay-protocol';
+import type { AccountCommandType, LicenseFacts } from '$lib/domain/relay-protocol';
 import type { Product } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { foldText } from '$lib/domain/text';
@@ -106,6 +106,10 @@ export interface CommandRow {
 	nextAttemptAt: number;
 	createdAt: number;
 	reason?: string;
+	/** 'license': the license the relay learns (fixed when queued: the key is sent with the same body). */
+	license?: LicenseFacts;
+	/** 'deactivate': the computer whose slot is freed. */
+	computer?: string;
 }
 
 /** A customer: an organisation whose users the admin manages (DESIGN.md workflow C). */

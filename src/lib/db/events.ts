@@ -1,5 +1,6 @@
 import { localUserId, type OutboxMessage } from '$lib/domain/outbox';
 import type { RelayEvent } from '$lib/domain/relay-protocol';
+import { withComputer, withoutComputer } from '$lib/domain/relay-license';
 import type { User } from '$lib/domain/user';
 import type { RollcallDb } from './database';
 import { refreshInitialPasswords } from './initial-passwords';
@@ -11,6 +12,8 @@ export interface AppliedEvents {
 	activated: number;
 	signedIn: number;
 	delivery: number;
+	/** Computers activated on, or freed from, users' Desktop licenses. */
+	computers: number;
 	/** Events about users or messages this directory does not have (deleted, or another device's). */
 	skipped: number;
 }
@@ -23,7 +26,7 @@ export interface AppliedEvents {
 export function eventsStore(db: RollcallDb, relay: RelayStore) {
 	return {
 		async apply(events: readonly RelayEvent[], cursor: string): Promise<AppliedEvents> {
-			const applied: AppliedEvents = { activated: 0, signedIn: 0, delivery: 0, skipped: 0 };
+			const applied: AppliedEvents = { activated: 0, signedIn: 0, delivery: 0, computers: 0, skipped: 0 };
 			const { directoryId } = await relay.read();
 			await db.transaction('rw', [db.users, db.outbox, db.messageHistory, db.relay], async () => {
 				for (const event of events) {
@@ -49,9 +52,29 @@ export function eventsStore(db: RollcallDb, relay: RelayStore) {
 						applied.skipped++;
 						continue;
 					}
-					await db.users.put(event.type === 'activated' ? activated(user, time) : signedIn(user, time));
-					if (event.type === 'activated') applied.activated++;
-					else applied.signedIn++;
+					if (event.type === 'computer-activated' || event.type === 'computer-deactivated') {
+						if (!event.computer) {
+							applied.skipped++;
+							continue;
+						}
+						const computers =
+							event.type === 'computer-activated'
+								? withComputer(user.computers, event.computer, time)
+								: withoutComputer(user.computers, event.computer);
+						await db.users.put({ ...user, computers });
+						applied.computers++;
+						continue;
+					}
+					if (event.type === 'activated') {
+						await db.users.put(activated(user, time));
+						applied.activated++;
+					} else if (event.type === 'signed-in') {
+						await db.users.put(signedIn(user, time));
+						applied.signedIn++;
+					} else {
+						// A kind of event a newer relay reports and this app does not know yet.
+						applied.skipped++;
+					}
 				}
 				await relay.setCursor(cursor);
 			});

@@ -354,6 +354,11 @@ export function importsStore(db: RollcallDb) {
 			if (users.length) {
 				await db.importChanges.add({ importId, updated });
 				await write(users, false, takenSinceCheck(sources));
+				// A row that changed someone's products or web access: the relay learns it.
+				await commands.queueLicenseChanges(
+					users.map((user, i) => [updated[i]!.before, user] as const),
+					job.at
+				);
 				count += users.length;
 			}
 			job.step(slice.length);
@@ -373,12 +378,14 @@ export function importsStore(db: RollcallDb) {
 			const current = await db.users.bulkGet(slice.map((entry) => entry.before.id));
 			const users: User[] = [];
 			const befores: User[] = [];
+			const lives: User[] = [];
 			slice.forEach(({ before, wrote }, i) => {
 				const live = current[i];
 				if (!live) {
 					result.alreadyGone++;
 					return;
 				}
+				lives.push(live);
 				const next: Record<string, unknown> = { ...live };
 				let hasKeptEdit = false;
 				for (const [key, value] of Object.entries(wrote)) {
@@ -395,6 +402,10 @@ export function importsStore(db: RollcallDb) {
 				const email = befores[position]?.email ?? '';
 				return `This import cannot be undone: before it, ${email} had the ${label} ${value}, which ${nameOf(owner)} has now. Change one of them, then undo again. Nothing was changed.`;
 			});
+			await commands.queueLicenseChanges(
+				users.map((user, i) => [lives[i]!, user] as const),
+				now
+			);
 			result.restored += users.length;
 		}
 		return result;

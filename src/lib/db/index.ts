@@ -1,5 +1,6 @@
 import { backupStore } from './backup';
 import { commandsStore } from './commands';
+import { computersStore } from './computers';
 import { createDb } from './database';
 import { customAttributesStore } from './custom-attributes';
 import { eventsStore } from './events';
@@ -19,6 +20,7 @@ export const relay = relayStore(db);
 export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
+export const computers = computersStore(db);
 export const customAttributes = customAttributesStore(db);
 export const backups = backupStore(db);
 export const licenses = licensesStore(db);

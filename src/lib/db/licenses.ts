@@ -12,6 +12,7 @@ import {
 	type Shortage
 } from '$lib/domain/seats';
 import { memberKey, memberKeys, type User } from '$lib/domain/user';
+import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { SeatsError } from './errors';
 
@@ -30,6 +31,7 @@ export function withProduct(entitlements: string | undefined, product: Product, 
  * entitlementKeys index, so they always equal what the users hold.
  */
 export function licensesStore(db: RollcallDb) {
+	const commands = commandsStore(db);
 	/**
 	 * Some products' seats and use for a customer (all by default), read in the caller's transaction (or
 	 * its own). Dexie's promises all the way, no native async: it runs inside other modules' transactions
@@ -158,7 +160,7 @@ export function licensesStore(db: RollcallDb) {
 		 * missing when they are too few. Returns how many users changed.
 		 */
 		async setProduct(ids: readonly number[], product: Product, isGiven: boolean, now = Date.now()) {
-			return db.transaction('rw', store.tables(), async () => {
+			return db.transaction('rw', [...store.tables(), ...commands.tables()], async () => {
 				const found = (await db.users.bulkGet([...ids])).filter((u): u is User => u !== undefined);
 				const changed = found.filter((user) => productsOf(user.entitlements).has(product) !== isGiven);
 				const next = changed.map((user) => {
@@ -171,16 +173,26 @@ export function licensesStore(db: RollcallDb) {
 				// Taking a product away frees seats: only giving is counted.
 				const touched = isGiven ? [product] : [];
 				await store.withinSeats(customers, touched, () => db.users.bulkPut(next), 'Nothing was changed: ');
+				// The relay learns each change (for the users it knows): a product taken stops its activations.
+				await commands.queueLicenseChanges(
+					changed.map((user, i) => [user, next[i]!] as const),
+					now
+				);
 				return changed.length;
 			});
 		},
 
 		/** Turns web access on or off for the users; returns how many changed. */
 		async setWebAccess(ids: readonly number[], isOn: boolean, now = Date.now()): Promise<number> {
-			return db.transaction('rw', db.users, async () => {
+			return db.transaction('rw', [db.users, ...commands.tables()], async () => {
 				const found = (await db.users.bulkGet([...ids])).filter((u): u is User => u !== undefined);
 				const changed = found.filter((user) => (user.webAccess ?? false) !== isOn);
-				await db.users.bulkPut(changed.map((user) => ({ ...user, webAccess: isOn, updatedAt: now })));
+				const next = changed.map((user) => ({ ...user, webAccess: isOn, updatedAt: now }));
+				await db.users.bulkPut(next);
+				await commands.queueLicenseChanges(
+					changed.map((user, i) => [user, next[i]!] as const),
+					now
+				);
 				return changed.length;
 			});
 		}

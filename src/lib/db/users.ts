@@ -258,7 +258,7 @@ export function usersStore(db: RollcallDb) {
 
 		/** Replaces the given fields of a user (an undefined value clears an optional field). */
 		async update(id: number, changes: Partial<UserFields>, now = Date.now()): Promise<User> {
-			return db.transaction('rw', licenses.tables(), async () => {
+			return db.transaction('rw', [...licenses.tables(), ...commands.tables()], async () => {
 				const current = await db.users.get(id);
 				if (!current) throw new Error('This user no longer exists: it may have been deleted in another tab.');
 				const merged = { ...current, ...changes };
@@ -278,6 +278,8 @@ export function usersStore(db: RollcallDb) {
 					() => db.users.put(user),
 					'The user was not saved: '
 				);
+				// A new key, other products or web access switched: the relay learns it (if it knows them).
+				await commands.queueLicenseChanges([[current, user]], now);
 				return user;
 			});
 		},

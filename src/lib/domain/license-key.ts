@@ -1,4 +1,4 @@
-import { fail, ok, type Parsed } from './result';
+import { fail, ok, type Parsed } from './result.ts';
 
 /**
  * A user's license key: 19 random symbols and a check symbol, read aloud and typed as four groups of five

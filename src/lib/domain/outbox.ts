@@ -2,6 +2,7 @@
 import type { MessageTemplate, MessageUser, MessageValues, OutgoingMessage } from './relay-protocol';
 import { isReadPhone } from './phone';
 import { nameOf, type User } from './user';
+import { licenseFacts } from './relay-license';
 
 /** A message's life: queued -> sending -> sent | failed (with the reason) | cancelled. */
 export const messageStates = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
@@ -196,7 +197,8 @@ export function messageUser(user: User, directoryId: string): MessageUser {
 		if (user[key]) picked[key] = user[key];
 	}
 	picked.displayName = nameOf(user);
-	return picked as unknown as MessageUser;
+	// The license goes along, so the relay knows it from the first message (see MessageUser).
+	return { ...(picked as unknown as MessageUser), ...licenseFacts(user) };
 }
 
 /**
@@ -254,7 +256,10 @@ export function draftFor(
 	if (cannotSend(user, template)) return undefined;
 	// A phone may carry an extension (+44...;ext=12): an SMS goes to the number itself.
 	const to = template === 'sms-login' ? user.mobilePhone!.split(';')[0]! : user.email;
-	return { template, to, userId: user.id, user: messageUser(user, directoryId), values };
+	// The welcome mail carries the user's own key, to their own address (the relay checks both).
+	const withKey =
+		template === 'welcome' && user.licenseKey ? { ...values, licenseKey: user.licenseKey } : values;
+	return { template, to, userId: user.id, user: messageUser(user, directoryId), values: withKey };
 }
 
 /** The message as it goes over the wire: exactly the same body on every attempt. */

@@ -7,6 +7,9 @@
 //   POST /api/commands  CommandBatch -> 200 CommandBatchResponse  (Authorization: Bearer <device token>)
 //   GET  /api/events?after=<cursor>&limit=<n> -> 200 EventPage    (Authorization: Bearer <device token>)
 //   GET  /api/health    -> 200 { ok: true, protocol: PROTOCOL_VERSION }
+//   POST /api/activate  ActivationRequest -> 200 ActivationResponse (no token: the desktop program proves
+//                       itself with the email and license key; refusals are RelayErrorBody, see
+//                       ACTIVATION_REFUSALS)
 // Whole-request failures: 400 malformed body, 401 missing/unknown/revoked token, 403 origin not allowed,
 // 413 body over MAX_BATCH_BYTES or more than MAX_BATCH_MESSAGES, 429 rate limit (Retry-After header, seconds),
 // 5xx relay trouble (the app retries with backoff). A 2xx batch answer carries one result per message
@@ -78,7 +81,27 @@ export interface MessageUser {
 	readonly firstName?: string;
 	readonly lastName?: string;
 	readonly displayName?: string;
+	/**
+	 * The user's license as the directory has it (sent from December 2026): their key in its grouped form,
+	 * the products they may use, and whether they may sign in on the web. The relay takes these from a
+	 * message only for an account it has no license for yet: after that, 'license' commands (sent before
+	 * any message) keep it current, so a message queued before a key was regenerated cannot bring the old
+	 * key back. `webAccess` is absent while the admin manages no license for the user (no product, web
+	 * access never turned on): the relay then lets them sign in as before licenses existed.
+	 */
+	readonly licenseKey?: string;
+	readonly entitlements?: readonly LicensedProduct[];
+	readonly webAccess?: boolean;
 }
+
+/** The products a license covers (the registry's `products`); only 'Desktop' activates computers. */
+export const LICENSED_PRODUCTS = ['Desktop', 'Web', 'Mobile'] as const;
+export type LicensedProduct = (typeof LICENSED_PRODUCTS)[number];
+
+/** At most this many computers hold a user's Desktop license at once. */
+export const MAX_COMPUTERS = 2;
+/** A computer's name as the desktop program reports it: 1-100 characters on one line. */
+export const MAX_COMPUTER_NAME = 100;
 
 /** Per-template values; anything else is refused. */
 export interface MessageValues {
@@ -158,7 +181,9 @@ export type RelayEventType =
 	| 'delivered' // the mail server or SMS webhook took the message
 	| 'undeliverable' // delivery failed for good (bounce, refused recipient, webhook 4xx); `reason` says why
 	| 'activated' // the person set a password through the activation link
-	| 'signed-in'; // the person signed in on the relay's sign-in page
+	| 'signed-in' // the person signed in on the relay's sign-in page
+	| 'computer-activated' // a desktop program activated the user's license on `computer`
+	| 'computer-deactivated'; // the relay freed `computer`'s slot (a 'deactivate' command)
 
 export interface RelayEvent {
 	/** Opaque, increasing: pass the last one seen as `after` to get what came next. */
@@ -171,6 +196,8 @@ export interface RelayEvent {
 	/** ISO 8601 time the event happened on the relay. */
 	readonly at: string;
 	readonly reason?: string;
+	/** For 'computer-activated' / 'computer-deactivated': the computer's name as the program reported it. */
+	readonly computer?: string;
 }
 
 export interface EventPage {
@@ -185,17 +212,71 @@ export interface EventPage {
  * - 'suspend': every unused link dies, sign-in is refused, waiting messages are not sent.
  * - 'reactivate': sign-in works again (links stay dead: a new message brings a new one).
  * - 'delete': every link dies, the account's password and names are wiped, waiting messages are not sent.
+ * - 'license': the user's license is now `license` (a new key revokes the old one at once: it activates
+ *   nothing more; other products; web access on or off).
+ * - 'deactivate': `computer` no longer holds one of the user's Desktop slots.
  */
-export type AccountCommandType = 'suspend' | 'reactivate' | 'delete';
+export type AccountCommandType = 'suspend' | 'reactivate' | 'delete' | 'license' | 'deactivate';
 
-export const ACCOUNT_COMMAND_TYPES: readonly AccountCommandType[] = ['suspend', 'reactivate', 'delete'];
+export const ACCOUNT_COMMAND_TYPES: readonly AccountCommandType[] = [
+	'suspend',
+	'reactivate',
+	'delete',
+	'license',
+	'deactivate'
+];
+
+/** A user's license as a 'license' command carries it (see MessageUser for each field). */
+export interface LicenseFacts {
+	readonly licenseKey: string;
+	readonly entitlements: readonly LicensedProduct[];
+	readonly webAccess?: boolean;
+}
 
 export interface AccountCommand {
 	readonly idempotencyKey: string;
 	readonly type: AccountCommandType;
 	/** MessageUser.id of the user concerned (the relay need not have heard of them yet). */
 	readonly userId: string;
+	/** 'license' only. */
+	readonly license?: LicenseFacts;
+	/** 'deactivate' only: the computer's name as its activation reported it. */
+	readonly computer?: string;
 }
+
+/** What a desktop program sends to activate the user's Desktop license on this computer. */
+export interface ActivationRequest {
+	readonly email: string;
+	/** As the person typed it: any case, spaces or dashes (readLicenseKey). */
+	readonly licenseKey: string;
+	/** The computer's name (1-100 characters on one line); activating the same name again changes nothing. */
+	readonly computer: string;
+}
+
+export interface ActivationResponse {
+	readonly status: 'activated';
+	readonly computer: string;
+	/** ISO 8601: when this computer was first activated. */
+	readonly activatedAt: string;
+	/** True when this computer was activated already (nothing changed). */
+	readonly replayed: boolean;
+}
+
+/**
+ * The error codes of a refused activation (the error body's `code`; 'activation-limit' also lists the
+ * `computers` that hold the slots):
+ * - 'license-not-recognised' (403): the email and key do not go together, whichever is wrong.
+ * - 'license-not-usable' (403): the account is suspended or deleted.
+ * - 'no-desktop-license' (403): the user's license does not include Desktop.
+ * - 'activation-limit' (409): MAX_COMPUTERS other computers hold the license.
+ */
+export const ACTIVATION_REFUSALS = [
+	'license-not-recognised',
+	'license-not-usable',
+	'no-desktop-license',
+	'activation-limit'
+] as const;
+export type ActivationRefusal = (typeof ACTIVATION_REFUSALS)[number];
 
 export interface CommandBatch {
 	readonly commands: readonly AccountCommand[];

@@ -14,7 +14,7 @@ export async function pullEvents(
 	cursor: string | undefined,
 	pageSize = MAX_EVENT_PAGE
 ): Promise<PullReport> {
-	const report: PullReport = { activated: 0, signedIn: 0, delivery: 0, skipped: 0 };
+	const report: PullReport = { activated: 0, signedIn: 0, delivery: 0, computers: 0, skipped: 0 };
 	for (;;) {
 		const answer = await client.events(cursor, pageSize);
 		if (!answer.ok) return { ...report, problem: answer };
@@ -24,6 +24,7 @@ export async function pullEvents(
 			report.activated += applied.activated;
 			report.signedIn += applied.signedIn;
 			report.delivery += applied.delivery;
+			report.computers += applied.computers;
 			report.skipped += applied.skipped;
 		}
 		// A relay that says 'more' without moving the cursor would keep this loop going forever.

@@ -14,6 +14,7 @@ import type {
 	RelayEventType
 } from '$lib/domain/relay-protocol';
 
+import { MAX_COMPUTER_NAME } from '$lib/domain/relay-protocol';
 /** A request that did not get a usable answer, sorted by what to do about it. */
 export type RelayProblem =
 	/** No answer (offline, relay down, wrong address, timeout): try again later. */
@@ -57,7 +58,14 @@ export interface RelayClientOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** A relay's reason is shown as given, up to this many characters. */
 const MAX_REASON = 500;
-const eventTypes: readonly RelayEventType[] = ['delivered', 'undeliverable', 'activated', 'signed-in'];
+const eventTypes: readonly RelayEventType[] = [
+	'delivered',
+	'undeliverable',
+	'activated',
+	'signed-in',
+	'computer-activated',
+	'computer-deactivated'
+];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -338,6 +346,8 @@ function checkEvent(event: unknown): RelayEvent | null | undefined {
 		userId: event.userId,
 		at: event.at,
 		...(isText(event.idempotencyKey) && { idempotencyKey: event.idempotencyKey }),
-		...(isText(event.reason) && { reason: event.reason })
+		...(isText(event.reason) && { reason: event.reason }),
+		// A computer's name, as long as the relay lets one be.
+		...(isText(event.computer) && { computer: event.computer.slice(0, MAX_COMPUTER_NAME * 2) })
 	};
 }

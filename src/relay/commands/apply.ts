@@ -7,13 +7,22 @@ import {
 	type CommandResult
 } from '../../lib/domain/relay-protocol.ts';
 import { NOT_SENT } from '../delivery/loop.ts';
+import { checkComputerName, checkLicense } from '../messages/validate.ts';
 import { forgetMessagesOf, revokeLinks } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
 import { recordEvent } from '../store/events.ts';
+import { deactivateComputer, setLicense } from '../store/licenses.ts';
 import { sha256 } from '../store/secrets.ts';
 
 const USER_ID = /^[A-Za-z0-9_-]{1,100}$/;
-const FIELDS = new Set(['idempotencyKey', 'type', 'userId']);
+/** The fields each command may have besides idempotencyKey, type and userId. */
+const EXTRA_FIELDS: Record<AccountCommandType, readonly string[]> = {
+	suspend: [],
+	reactivate: [],
+	delete: [],
+	license: ['license'],
+	deactivate: ['computer']
+};
 
 /** What applying one command did, for the operator log. */
 export interface Applied {
@@ -37,10 +46,6 @@ function check(raw: unknown): Checked {
 		return { ok: false, reason: 'Each command must be a JSON object.' };
 	}
 	const record = raw as Record<string, unknown>;
-	const unknown = Object.keys(record).filter((key) => !FIELDS.has(key));
-	if (unknown.length > 0) {
-		return { ok: false, reason: `The command has fields the relay does not take: ${unknown.join(', ')}.` };
-	}
 	const { idempotencyKey, type, userId } = record;
 	if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
 		return { ok: false, reason: 'idempotencyKey must be 16 to 128 characters of letters, digits, _ and -.' };
@@ -48,10 +53,40 @@ function check(raw: unknown): Checked {
 	if (!ACCOUNT_COMMAND_TYPES.includes(type as AccountCommandType)) {
 		return { ok: false, reason: `type must be one of ${ACCOUNT_COMMAND_TYPES.join(', ')}.` };
 	}
+	const known = type as AccountCommandType;
+	const allowed = new Set(['idempotencyKey', 'type', 'userId', ...EXTRA_FIELDS[known]]);
+	const unknown = Object.keys(record).filter((key) => !allowed.has(key));
+	if (unknown.length > 0) {
+		return {
+			ok: false,
+			reason: `The ${known} command has fields the relay does not take: ${unknown.join(', ').slice(0, 200)}.`
+		};
+	}
 	if (typeof userId !== 'string' || !USER_ID.test(userId)) {
 		return { ok: false, reason: "userId must be the user's id: 1 to 100 letters, digits, _ and -." };
 	}
-	return { ok: true, command: { idempotencyKey, type: type as AccountCommandType, userId } };
+	if (known === 'license') {
+		const license = checkLicense(record.license, 'license');
+		if (!license.ok) return license;
+		if (!license.value) return { ok: false, reason: 'license is required for a license command.' };
+		return { ok: true, command: { idempotencyKey, type: known, userId, license: license.value } };
+	}
+	if (known === 'deactivate') {
+		const computer = checkComputerName(record.computer, 'computer');
+		if (!computer.ok) return computer;
+		return { ok: true, command: { idempotencyKey, type: known, userId, computer: computer.value } };
+	}
+	return { ok: true, command: { idempotencyKey, type: known, userId } };
+}
+
+/** What a command's idempotency key stands for: its type, user and payload (keys in a fixed order). */
+function bodyOf({ type, userId, license, computer }: AccountCommand): string {
+	if (license) {
+		const { licenseKey, entitlements, webAccess } = license;
+		return `${type}\0${userId}\0${JSON.stringify([licenseKey, entitlements, webAccess ?? null])}`;
+	}
+	if (computer !== undefined) return `${type}\0${userId}\0${computer}`;
+	return `${type}\0${userId}`;
 }
 
 /**
@@ -82,7 +117,7 @@ export function applyCommands(
 				};
 			}
 			const { idempotencyKey, type, userId } = checked.command;
-			const bodyHash = sha256(`${type}\0${userId}`);
+			const bodyHash = sha256(bodyOf(checked.command));
 			const existing = findByKey.get(idempotencyKey) as { body_hash: string } | undefined;
 			if (existing) {
 				return existing.body_hash === bodyHash
@@ -104,11 +139,20 @@ export function applyCommands(
 }
 
 /** The command's effect on the account (created bare if the relay has not heard of it: it must hold later). */
-function applyTo(db: DatabaseSync, { type, userId }: AccountCommand, now: number): Applied {
+function applyTo(db: DatabaseSync, command: AccountCommand, now: number): Applied {
+	const { type, userId } = command;
 	db.prepare('INSERT INTO accounts (user_id, updated_at) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING').run(
 		userId,
 		now
 	);
+	if (type === 'license' && command.license) {
+		setLicense(db, userId, command.license, now);
+		return { type, userId, linksRevoked: 0, messagesStopped: 0 };
+	}
+	if (type === 'deactivate' && command.computer !== undefined) {
+		deactivateComputer(db, userId, command.computer, now);
+		return { type, userId, linksRevoked: 0, messagesStopped: 0 };
+	}
 	if (type === 'reactivate') {
 		db.prepare(
 			'UPDATE accounts SET suspended_at = NULL, deleted_at = NULL, updated_at = ? WHERE user_id = ?'
@@ -122,8 +166,11 @@ function applyTo(db: DatabaseSync, { type, userId }: AccountCommand, now: number
 	} else {
 		db.prepare(
 			`UPDATE accounts SET deleted_at = coalesce(deleted_at, ?), email = NULL, username = NULL, display_name = NULL,
-			   password_hash = NULL, must_change_password = 0, updated_at = ? WHERE user_id = ?`
+			   password_hash = NULL, must_change_password = 0, license_key_hash = NULL, entitlements = NULL,
+			   updated_at = ? WHERE user_id = ?`
 		).run(now, now, userId);
+		// Their computers' slots go with the license: nothing of theirs is kept.
+		db.prepare('DELETE FROM computers WHERE user_id = ?').run(userId);
 	}
 	const linksRevoked = revokeLinks(db, userId, now);
 	const messagesStopped = stopWaitingMessages(db, userId, type === 'delete' ? 'deleted' : 'suspended', now);

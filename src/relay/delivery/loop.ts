@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { MessageTemplate } from '../../lib/domain/relay-protocol.ts';
+import { readLicenseKey } from '../../lib/domain/license-key.ts';
 import type { HashQueue } from '../accounts/hash-queue.ts';
 import { hashPassword } from '../accounts/password.ts';
 import type { RelayConfig } from '../config.ts';
@@ -12,6 +13,7 @@ import {
 	setInitialPassword
 } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
+import { isCurrentKey } from '../store/licenses.ts';
 import { recordEvent } from '../store/events.ts';
 import { WriteHealth } from '../store/write-health.ts';
 import { messageId as publicId } from '../messages/accept.ts';
@@ -49,7 +51,9 @@ export const NOT_SENT = {
 	suspended: 'Not sent: the user is suspended.',
 	deleted: 'Not sent: the user was deleted.',
 	replaced: 'Not sent: a newer message to this user replaced it before it left.',
-	revoked: 'Not sent again: the link it carries no longer works (the user was suspended meanwhile).'
+	revoked: 'Not sent again: the link it carries no longer works (the user was suspended meanwhile).',
+	oldKey:
+		"Not sent: the user's license key was regenerated after this welcome mail was queued; the key it carries no longer works."
 } as const;
 
 interface Job {
@@ -288,6 +292,11 @@ export class DeliveryLoop {
 		const account = getAccount(db, job.userId);
 		if (account?.isDeleted || account?.isSuspended) {
 			return { kind: 'undeliverable', reason: NOT_SENT[account.isDeleted ? 'deleted' : 'suspended'] };
+		}
+		// A welcome mail queued before the key was regenerated would hand out a key that activates nothing.
+		const key = job.template === 'welcome' ? readLicenseKey(job.payload.values.licenseKey ?? '') : undefined;
+		if (key?.ok && !isCurrentKey(db, job.userId, key.value)) {
+			return { kind: 'undeliverable', reason: NOT_SENT.oldKey };
 		}
 		const input: TemplateInput = {
 			template: job.template,

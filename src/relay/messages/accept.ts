@@ -4,6 +4,7 @@ import type { MessageResult } from '../../lib/domain/relay-protocol.ts';
 import type { Logger } from '../log.ts';
 import { transaction } from '../store/database.ts';
 import { upsertAccount } from '../store/accounts.ts';
+import { fillLicense } from '../store/licenses.ts';
 import { initialPasswordProblem } from '../accounts/password.ts';
 import { BatchLimits, recipientKey, type LimitReached, type MessageLimits } from './limits.ts';
 import { canonicalJson, keyOf, validateMessage } from './validate.ts';
@@ -101,7 +102,10 @@ export function acceptBatch(
 
 			// An address the activation mail goes to is one the person can sign in with.
 			const email = message.user.email ?? (message.template === 'sms-login' ? undefined : message.to);
-			upsertAccount(db, { ...message.user, ...(email ? { email } : {}) }, now);
+			// The license is kept as the account's (its key only hashed), not in the stored message.
+			const { license, ...person } = message.user;
+			upsertAccount(db, { ...person, ...(email ? { email } : {}) }, now);
+			if (license) fillLicense(db, person.id, license, now);
 			const result = insert.run(
 				key,
 				bodyHash,
@@ -110,7 +114,7 @@ export function acceptBatch(
 				message.to,
 				recipient,
 				message.user.id,
-				JSON.stringify({ user: message.user, values: message.values }),
+				JSON.stringify({ user: person, values: message.values }),
 				now,
 				now
 			);

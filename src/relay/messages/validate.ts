@@ -3,8 +3,13 @@
 // open relay: a second recipient, header injection, values a template does not use.
 import { parseEmail } from '../../lib/domain/email.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { readLicenseKey } from '../../lib/domain/license-key.ts';
 import {
 	IDEMPOTENCY_KEY_PATTERN,
+	LICENSED_PRODUCTS,
+	MAX_COMPUTER_NAME,
+	type LicensedProduct,
+	type LicenseFacts,
 	type MessageTemplate,
 	type OutgoingMessage
 } from '../../lib/domain/relay-protocol.ts';
@@ -21,6 +26,8 @@ export interface ValidMessage {
 		readonly email?: string;
 		readonly username?: string;
 		readonly displayName?: string;
+		/** The license the message carries (all three license fields, or none). */
+		readonly license?: LicenseFacts;
 	};
 	readonly values: { readonly licenseKey?: string; readonly password?: string };
 }
@@ -28,7 +35,17 @@ export interface ValidMessage {
 export type Validation = { ok: true; message: ValidMessage } | { ok: false; reason: string };
 
 const MESSAGE_FIELDS = new Set(['idempotencyKey', 'template', 'to', 'user', 'values']);
-const USER_FIELDS = new Set(['id', 'email', 'username', 'firstName', 'lastName', 'displayName']);
+const USER_FIELDS = new Set([
+	'id',
+	'email',
+	'username',
+	'firstName',
+	'lastName',
+	'displayName',
+	'licenseKey',
+	'entitlements',
+	'webAccess'
+]);
 const VALUES_BY_TEMPLATE: Record<MessageTemplate, readonly string[]> = {
 	activation: [],
 	welcome: ['licenseKey'],
@@ -158,6 +175,19 @@ export function validateMessage(raw: unknown): Validation {
 
 	const values = checkValues(raw.values, known);
 	if (!values.ok) return values;
+	if (known === 'welcome') {
+		// The key goes only to its owner: the welcome mail's address is the user's own, its key their own.
+		if (user.value.email !== undefined && user.value.email.toLowerCase() !== to.value.toLowerCase()) {
+			return fail(
+				"to must be the user's own email (user.email): the welcome mail carries their license key."
+			);
+		}
+		const own = user.value.license?.licenseKey;
+		const sent = readLicenseKey(values.value.licenseKey ?? '');
+		if (own !== undefined && !(sent.ok && sent.value === own)) {
+			return fail("values.licenseKey must be the user's own key (user.licenseKey).");
+		}
+	}
 
 	return {
 		ok: true,
@@ -237,15 +267,78 @@ function checkUser(raw: unknown): Checked<ValidMessage['user']> {
 	}
 	const displayName =
 		names.displayName ?? ([names.firstName, names.lastName].filter(Boolean).join(' ') || undefined);
+	const hasLicense = ['licenseKey', 'entitlements', 'webAccess'].some((key) => raw[key] !== undefined);
+	const license = hasLicense
+		? checkLicense(
+				{ licenseKey: raw.licenseKey, entitlements: raw.entitlements, webAccess: raw.webAccess },
+				'user'
+			)
+		: ({ ok: true, value: undefined } as const);
+	if (!license.ok) return license;
 	return {
 		ok: true,
 		value: {
 			id: raw.id,
 			...(email ? { email } : {}),
 			...(username.value ? { username: username.value } : {}),
-			...(displayName ? { displayName } : {})
+			...(displayName ? { displayName } : {}),
+			...(license.value ? { license: license.value } : {})
 		}
 	};
+}
+
+/**
+ * A license as a message's user or a 'license' command carries it: a key Rollcall gave (its check symbol
+ * holds; kept in its grouped form), products from LICENSED_PRODUCTS (each once), web access true, false
+ * or absent. `field` names where it was, for the reason.
+ */
+export function checkLicense(raw: unknown, field: string): Checked<LicenseFacts | undefined> {
+	if (raw === undefined || raw === null) return { ok: true, value: undefined };
+	if (!isRecord(raw)) return fail(`${field} must be an object with licenseKey, entitlements and webAccess.`);
+	const extra = Object.keys(raw).filter((key) => !['licenseKey', 'entitlements', 'webAccess'].includes(key));
+	if (extra.length > 0)
+		return fail(`${field} has fields the relay does not take: ${extra.join(', ').slice(0, 200)}.`);
+	const { licenseKey, entitlements, webAccess } = raw;
+	const key =
+		typeof licenseKey === 'string' && licenseKey.length <= 40 ? readLicenseKey(licenseKey) : undefined;
+	if (!key?.ok) {
+		return fail(
+			`${field}.licenseKey must be a license key Rollcall gave: 20 letters and digits in groups of five.`
+		);
+	}
+	if (
+		!Array.isArray(entitlements) ||
+		entitlements.length > LICENSED_PRODUCTS.length ||
+		!entitlements.every((product) => (LICENSED_PRODUCTS as readonly unknown[]).includes(product)) ||
+		new Set(entitlements).size !== entitlements.length
+	) {
+		return fail(
+			`${field}.entitlements must be a list of ${LICENSED_PRODUCTS.join(', ')}, each at most once.`
+		);
+	}
+	if (webAccess !== undefined && typeof webAccess !== 'boolean') {
+		return fail(`${field}.webAccess must be true, false or absent.`);
+	}
+	return {
+		ok: true,
+		value: {
+			licenseKey: key.value,
+			entitlements: entitlements as LicensedProduct[],
+			...(webAccess === undefined ? {} : { webAccess })
+		}
+	};
+}
+
+/** A computer's name as a desktop program reports it: 1-100 characters on one line, trimmed. */
+export function checkComputerName(raw: unknown, field: string): Checked<string> {
+	if (typeof raw !== 'string') return fail(`${field} must be the computer's name.`);
+	if (CONTROL.test(raw)) return fail(`${field} cannot contain line breaks or control characters.`);
+	const name = raw.normalize('NFC').trim();
+	if (name === '') return fail(`${field} must be the computer's name: it is empty.`);
+	if ([...name].length > MAX_COMPUTER_NAME) {
+		return fail(`${field} is too long: a computer's name has at most ${MAX_COMPUTER_NAME} characters.`);
+	}
+	return { ok: true, value: name };
 }
 
 function checkValues(raw: unknown, template: MessageTemplate): Checked<ValidMessage['values']> {

@@ -13,6 +13,7 @@ import {
 	type Account
 } from '../store/accounts.ts';
 import { transaction } from '../store/database.ts';
+import { isWebAccessOff } from '../store/licenses.ts';
 import { sha256 } from '../store/secrets.ts';
 import { isTrustedBrowser, trustBrowser } from '../store/trusted-browsers.ts';
 import { recordEvent } from '../store/events.ts';
@@ -158,6 +159,21 @@ export async function submitSignIn(
 		return notRight();
 	}
 	throttle.succeeded(gate.attempt);
+	if (isWebAccessOff(db, account.userId)) {
+		// Said plainly: the password was right, so this tells nothing to someone who does not know it.
+		log.info('signin-no-web-access', 'A sign-in was refused: web access is off for the account.', {
+			account: account.userId
+		});
+		return sendPage(
+			response,
+			403,
+			form({
+				name,
+				error:
+					'Web access is turned off for your account, so you cannot sign in here. Ask your administrator to turn it on.'
+			})
+		);
+	}
 
 	if (account.mustChangePassword) return firstSignIn(context, account, name, response);
 

@@ -128,5 +128,35 @@ export const MIGRATIONS: readonly string[] = [
 		user_id TEXT NOT NULL,
 		applied_at INTEGER NOT NULL
 	);
+	`,
+	// 7: licenses (workflow A). The account keeps only a hash of its license key (a new key replaces it,
+	// so the old one activates nothing), its products and its web-access switch (NULL: never told, sign-in
+	// as before). The computers holding its Desktop slots, one row per name (compared case-insensitively).
+	// Commands may now be 'license' and 'deactivate': SQLite cannot change a CHECK, so the table is copied.
+	// Events name the computer they are about.
+	`
+	ALTER TABLE accounts ADD COLUMN license_key_hash TEXT;
+	ALTER TABLE accounts ADD COLUMN entitlements TEXT;
+	ALTER TABLE accounts ADD COLUMN web_access INTEGER;
+	CREATE TABLE computers (
+		user_id TEXT NOT NULL,
+		name TEXT NOT NULL,
+		name_key TEXT NOT NULL,
+		activated_at INTEGER NOT NULL,
+		PRIMARY KEY (user_id, name_key)
+	);
+	CREATE TABLE commands_v7 (
+		id INTEGER PRIMARY KEY,
+		idempotency_key TEXT NOT NULL UNIQUE,
+		body_hash TEXT NOT NULL,
+		device_id TEXT NOT NULL REFERENCES devices(id),
+		type TEXT NOT NULL CHECK (type IN ('suspend', 'reactivate', 'delete', 'license', 'deactivate')),
+		user_id TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	);
+	INSERT INTO commands_v7 SELECT id, idempotency_key, body_hash, device_id, type, user_id, applied_at FROM commands;
+	DROP TABLE commands;
+	ALTER TABLE commands_v7 RENAME TO commands;
+	ALTER TABLE events ADD COLUMN computer TEXT;
 	`
 ];
