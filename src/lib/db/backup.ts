@@ -243,7 +243,7 @@ const NAMED_TABLES = {
 			(products as readonly unknown[]).includes(pool?.product) &&
 			Number.isSafeInteger(pool?.seats) &&
 			pool!.seats! >= 0;
-		return isPool ? (row) : undefined;
+		return isPool ? row : undefined;
 	}
 } satisfies Record<string, (row: unknown) => unknown>;
 

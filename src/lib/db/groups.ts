@@ -149,7 +149,7 @@ export function groupsStore(db: RollcallDb) {
 			return db.transaction('rw', db.groups, async () => {
 				const name = await freeName(customerId, raw);
 				const row = { customerId, name, nameKey: groupKey(name), createdAt: now };
-				const id = await db.groups.add(row as GroupRow);
+				const id = await db.groups.add(row);
 				return { ...row, id };
 			});
 		},
@@ -180,6 +180,19 @@ export function groupsStore(db: RollcallDb) {
 		/** Takes the users out of a group; how many left it. */
 		removeMembers: (ids: readonly number[], groupId: number, now = Date.now()) =>
 			setMembership(ids, groupId, false, now),
+
+		/**
+		 * Deletes those of the named groups no user is in (an import's undo: the groups it created). Inside
+		 * the caller's transaction, which must include the groups and users tables.
+		 */
+		async removeEmpty(customerId: number, names: readonly string[]): Promise<void> {
+			for (const name of names) {
+				const group = await byName(customerId, name);
+				if (!group) continue;
+				const isEmpty = (await db.users.where('groupKeys').equals(memberKey(customerId, name)).count()) === 0;
+				if (isEmpty) await db.groups.delete(group.id);
+			}
+		},
 
 		/**
 		 * The customer's groups by name key, creating those of `names` that do not exist yet. For an import's

@@ -448,7 +448,8 @@ export function usersStore(db: RollcallDb) {
 				sets.push(new Set(keys));
 			}
 			// A user is in a group by its key in their multi-entry groupKeys (see memberKey).
-			if (query.group) sets.push(new Set(await db.users.where('groupKeys').equals(query.group).primaryKeys()));
+			if (query.group)
+				sets.push(new Set(await db.users.where('groupKeys').equals(query.group).primaryKeys()));
 			if (sets.length === 0) return [...ordered];
 			sets.sort((a, b) => a.size - b.size);
 			return ordered.filter((id) => sets.every((set) => set.has(id)));

@@ -75,3 +75,30 @@ export function newGroupsNotice(names: readonly string[]): string | null {
 	const count = names.length === 1 ? '1 new group' : `${names.length.toLocaleString('en')} new groups`;
 	return `Creates ${count}: ${names.join(', ')}.`;
 }
+
+/** What an import's checked row needs to say here (a structural CheckedRow: the domain imports no pipeline). */
+export interface GroupsOfRow {
+	status: string;
+	values: { groups?: string };
+	changes?: readonly string[];
+}
+
+/** Whether a row writes its Groups: a new user's row, or an update that changes them. */
+const writesGroups = (row: GroupsOfRow) =>
+	row.status === 'new' || (row.status === 'update' && (row.changes?.includes('groups') ?? false));
+
+/** Every group name the rows an import writes give, once each (case and accents aside), in file order. */
+export function groupNamesOf(rows: Iterable<GroupsOfRow>): string[] {
+	const names = new Map<string, string>();
+	for (const row of rows) {
+		if (!writesGroups(row)) continue;
+		for (const name of listNames(row.values.groups))
+			if (!names.has(groupKey(name))) names.set(groupKey(name), name);
+	}
+	return [...names.values()];
+}
+
+/** The names of groups an import would create: those its rows give that none of `known` is. */
+export function missingGroups(rows: Iterable<GroupsOfRow>, known: readonly string[]): string[] {
+	return matchGroups(groupNamesOf(rows).join(LIST_SEPARATOR), known).unknown;
+}
