@@ -107,3 +107,39 @@ test('workflow B: create groups, add the selected users, filter, see the column,
 	await expect(await list.cell('Bob', 'Groups')).toHaveText('Field sales');
 	await expect(await list.cell('Cy', 'Groups')).toHaveText('');
 });
+
+test("an import's Groups column: the preview names the groups it creates, and Complete makes them", async ({
+	page
+}) => {
+	const settings = new SettingsPage(page);
+	await settings.goto();
+	await settings.choosePreset('Users & Groups');
+	const groups = new GroupsPage(page);
+	await groups.goto();
+	await groups.createGroup('Sales');
+	const file = [
+		'User type,First name,Email,Groups',
+		'Standard,Ann,ann@example.com,sales; Support',
+		'Standard,Bob,bob@example.com,SUPPORT;Night shift'
+	].join('\r\n');
+	const importPage = new ImportPage(page);
+	await importPage.goto();
+	await importPage.choose({ name: 'teams.csv', mimeType: 'text/csv', buffer: Buffer.from(file, 'utf-8') });
+	await expect(page.getByText('Creates 2 new groups: Support, Night shift.')).toBeVisible();
+	await importPage.complete.click();
+	await expect(importPage.summary).toContainText('2 users created');
+	await expect(page.getByText('New groups: Support, Night shift.')).toBeVisible();
+
+	await groups.goto();
+	await groups.expectGroups({ 'Night shift': '1 member', Sales: '1 member', Support: '2 members' });
+	const list = new UsersPage(page);
+	await list.goto();
+	// Known groups keep their own spelling.
+	await expect(await list.cell('Ann', 'Groups')).toHaveText('Sales; Support');
+	// On a tablet the column gives way like the other secondary ones; the column chooser offers it.
+	await page.setViewportSize({ width: 820, height: 1180 });
+	await expect(list.columnHeader('Groups')).toBeHidden();
+	await list.columnsButton.click();
+	await list.columnChooser.getByRole('checkbox', { name: 'Groups' }).check();
+	await expect(list.columnHeader('Groups')).toBeVisible();
+});
