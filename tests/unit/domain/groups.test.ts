@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { field } from '$lib/domain/fields';
 import {
 	checkGroups,
 	matchGroups,
@@ -49,5 +50,18 @@ describe('group names', () => {
 		expect(newGroupsNotice([])).toBeNull();
 		expect(newGroupsNotice(['Sales', 'Support'])).toBe('Creates 2 new groups: Sales, Support.');
 		expect(newGroupsNotice(['Sales'])).toBe('Creates 1 new group: Sales.');
+	});
+});
+
+describe('the Groups field', () => {
+	it('refuses a name with an invisible character, as a group name is', () => {
+		expect(field('groups').parse('Sales; Sup\u200bport', { defaultCountry: 'GB' })).toEqual({
+			ok: false,
+			message: 'Groups contains an invisible or control character; retype it without copying.'
+		});
+		expect(field('groups').parse('sales;  Support ;sales', { defaultCountry: 'GB' })).toEqual({
+			ok: true,
+			value: 'sales; Support'
+		});
 	});
 });
