@@ -73,6 +73,11 @@ test('workflow B: create groups, add the selected users, filter, see the column,
 	await groups.goto();
 	await groups.expectGroups({ 'Night shift': '2 members', Sales: '2 members', Support: 'No members' });
 	await inspectAtBothSizes(page, 'groups-page');
+	// Escape leaves a rename unsaved, the keyboard back on the group's Rename button.
+	await groups.row('Support').getByRole('button', { name: 'Rename Support' }).click();
+	await page.keyboard.type('x');
+	await page.keyboard.press('Escape');
+	await expect(groups.row('Support').getByRole('button', { name: 'Rename Support' })).toBeFocused();
 	await groups.rename('Sales', 'Field sales');
 	await expect(groups.saved).toHaveText('Group Sales renamed; 2 members updated.');
 	await groups.expectGroups({
