@@ -45,7 +45,7 @@ export async function waitForKeptOrder(page: Page, timeoutMs = 600_000): Promise
 						request.onerror = () => reject(request.error ?? new Error('Reading failed'));
 					});
 				const [list, current] = await Promise.all([
-					get(JSON.stringify(['users', 'name', '', '', ''])),
+					get(JSON.stringify(['users', 'name', '', '', '', ''])),
 					get('generation')
 				]);
 				const isKept = list?.ids !== undefined && list.generation === (current?.generation ?? '');

@@ -11,7 +11,7 @@
 // ONE transaction over every table: clear, add, or (on any error) nothing at all.
 import { Dexie, type Table } from 'dexie';
 import type { BackupCounts, OpenedBackup } from '$lib/backup/format';
-import { field, fieldKeys, isCustomKey, products, type FieldKey } from '$lib/domain/fields';
+import { field, fieldKeys, isCustomKey, listNames, products, type FieldKey } from '$lib/domain/fields';
 import { foldText } from '$lib/domain/text';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
@@ -320,6 +320,31 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 }
 
 /**
+ * The groups its users are in, each a row of the backup's groups. A backup whose users name a group its
+ * groups table lacks (edited by hand, or made by another tool) gets that group, under the first spelling
+ * met, rather than being refused: every membership stays, and the group can be renamed or deleted after.
+ */
+function withMemberGroups(rows: Map<string, unknown[]>, createdAt: number): void {
+	const groups = (rows.get('groups') ?? []) as GroupRow[];
+	const known = new Set(groups.map((group) => `${group.customerId}:${group.nameKey}`));
+	let nextId = groups.reduce((max, group) => Math.max(max, group.id), 0) + 1;
+	const added: GroupRow[] = [];
+	const users = [
+		...((rows.get('users') ?? []) as User[]),
+		...((rows.get('trash') ?? []) as { user: User }[]).map((row) => row.user)
+	];
+	for (const user of users) {
+		for (const name of listNames(user.groups)) {
+			const nameKey = foldText(name);
+			if (known.has(`${user.customerId}:${nameKey}`)) continue;
+			known.add(`${user.customerId}:${nameKey}`);
+			added.push({ id: nextId++, customerId: user.customerId, name, nameKey, createdAt });
+		}
+	}
+	if (added.length > 0) rows.set('groups', [...groups, ...added]);
+}
+
+/**
  * The backup's users (and deleted users) with hasPassword as its messages say: an initial password exists only
  * while SMS login details carry or carried it (a live one in the outbox, or a delivered one in the history).
  * A backup made before that rule (or by hand) may claim one no SMS carries; restored, the page would repeat it.
@@ -463,6 +488,7 @@ export function backupStore(db: RollcallDb) {
 		): Promise<void> {
 			const total = [...rows.values()].reduce((sum, list) => sum + list.length, 0);
 			withTrueInitialPasswords(rows);
+			withMemberGroups(rows, createdAt);
 			await db.transaction('rw', db.tables, async (tx) => {
 				const mine = restoreRelay(await db.relay.get(RELAY_KEY));
 				// Through Dexie: the clears mark every table changed for live queries in every tab, and replace

@@ -50,6 +50,8 @@ export interface ImportRow {
 	mode: ImportMode;
 	updateExisting: boolean;
 	counts: ImportCounts;
+	/** The groups the import created (names the file gave that the customer had not): its undo deletes the empty ones. */
+	createdGroups?: string[];
 	status: 'done' | 'undone';
 	undoneAt?: number;
 }

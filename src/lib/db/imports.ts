@@ -1,6 +1,7 @@
 import { Dexie, type BulkError, type PromiseExtended } from 'dexie';
 import { emailKey } from '$lib/domain/email';
-import { isCustomKey, fields as registry } from '$lib/domain/fields';
+import { groupKey, groupNamesOf } from '$lib/domain/groups';
+import { isCustomKey, LIST_SEPARATOR, listNames, fields as registry } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { productsOf } from '$lib/domain/seats';
 import {
@@ -22,6 +23,7 @@ import type {
 } from './database';
 import { commandsStore } from './commands';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
+import { GroupError, groupsStore } from './groups';
 import { licensesStore } from './licenses';
 import { withDefaults } from './users';
 
@@ -103,6 +105,8 @@ interface Job {
 	customerId: number;
 	/** Reports that `rows` more rows were written. */
 	step: (rows: number) => void;
+	/** A Groups value in the customer's groups' own spelling (those the import creates included). */
+	spellGroups: (value: string | undefined) => string | undefined;
 }
 
 type UniqueField = 'email' | 'username' | 'customerCode' | 'licenseKey';
@@ -146,6 +150,7 @@ const withKeys = (user: User): User => defined({ ...user, ...userKeys(user, user
 function newUser(row: CheckedRow, job: Job): Omit<User, 'id'> {
 	const values = withDefaults(storedValues(row.values) as UserFields);
 	values.licenseKey ??= newLicenseKey();
+	if (values.groups !== undefined) values.groups = job.spellGroups(values.groups);
 	return defined({
 		...values,
 		...userKeys(values, job.customerId),
@@ -160,13 +165,14 @@ function newUser(row: CheckedRow, job: Job): Omit<User, 'id'> {
 }
 
 /** The row's changes over the user as stored now, or nothing when the user already has them. */
-function updatedUser(current: User, row: CheckedRow, now: number) {
+function updatedUser(current: User, row: CheckedRow, job: Job) {
+	const now = job.at;
 	const wrote: ImportedValues = {};
 	for (const key of row.changes ?? []) {
 		// A user's key changes only by 'Regenerate' on their page, which tells the relay the old one is
 		// revoked: a file cannot swap it behind the relay's back.
 		if (!isStored(key) || key === 'licenseKey') continue;
-		const value = row.values[key as StoredKey];
+		const value = key === 'groups' ? job.spellGroups(row.values.groups) : row.values[key as StoredKey];
 		// An empty cell never erases a stored value (the check leaves them out of changes already).
 		if (value === undefined || value === '') continue;
 		if (current[key as StoredKey] !== value) Object.assign(wrote, { [key]: value });
@@ -244,6 +250,7 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
 export function importsStore(db: RollcallDb) {
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
+	const groups = groupsStore(db);
 	/**
 	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
 	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
@@ -345,7 +352,7 @@ export function importsStore(db: RollcallDb) {
 						`Nothing was imported: row ${row.row} updates ${rowEmail(row)}, who was ${live ? 'given another email' : 'deleted'} since the file was checked. Check the file again.`
 					);
 				}
-				const next = updatedUser(live, row, job.at);
+				const next = updatedUser(live, row, job);
 				if (!next) return;
 				users.push(next.user);
 				sources.push(row);
@@ -421,7 +428,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[...licenses.tables(), db.imports, db.importChanges, ...commands.tables()],
+				[...licenses.tables(), db.imports, db.importChanges, db.groups, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -430,7 +437,10 @@ export function importsStore(db: RollcallDb) {
 		} catch (error) {
 			const cause = transaction?.error;
 			const isRefusal =
-				error instanceof DuplicateError || error instanceof ImportRefusedError || error instanceof SeatsError;
+				error instanceof DuplicateError ||
+				error instanceof ImportRefusedError ||
+				error instanceof SeatsError ||
+				error instanceof GroupError;
 			if (!cause || isRefusal) throw error;
 			throw new Dexie.AbortError(`The transaction was aborted: ${cause.message || cause.name}`, cause);
 		}
@@ -448,15 +458,24 @@ export function importsStore(db: RollcallDb) {
 			const { creates, updates, counts } = plan(rows, options);
 			const total = creates.length + updates.length;
 			let done = 0;
+			let spelling = new Map<string, string>();
 			const job: Job = {
 				at,
 				customerId: options.customerId ?? DEFAULT_CUSTOMER_ID,
 				step: (rows) => {
 					done += rows;
 					options.onProgress?.(done, total);
-				}
+				},
+				spellGroups: (value) =>
+					listNames(value)
+						.map((name) => spelling.get(groupKey(name)) ?? name)
+						.join(LIST_SEPARATOR) || undefined
 			};
 			return inTransaction(async () => {
+				// The groups the file names that the customer does not have yet are made with its users, in this
+				// transaction: all of them or, if the import fails, none.
+				const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), at);
+				spelling = ensured.spelling;
 				const record: Omit<ImportRow, 'id'> = {
 					customerId: job.customerId,
 					fileName: options.fileName,
@@ -464,6 +483,7 @@ export function importsStore(db: RollcallDb) {
 					mode: options.mode,
 					updateExisting: options.updateExisting,
 					counts,
+					...(ensured.created.length > 0 && { createdGroups: ensured.created }),
 					status: 'done'
 				};
 				const id = await db.imports.add(record);
@@ -558,6 +578,8 @@ export function importsStore(db: RollcallDb) {
 				const restored = await restoreUsers(entries, record, now);
 				await licenses.refuseBeyond(seats, 'This import cannot be undone: ');
 				await db.importChanges.where('importId').equals(importId).delete();
+				// The groups it created go too, unless someone is in them now (added since, by hand).
+				await groups.removeEmpty(record.customerId, record.createdGroups ?? []);
 				await db.imports.update(importId, { status: 'undone', undoneAt: now });
 				return { ...restored, removed, alreadyGone: restored.alreadyGone + created - removed };
 			});

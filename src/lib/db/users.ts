@@ -42,6 +42,8 @@ export interface ListQuery {
 	status: UserStatus | '';
 	userType: UserType | '';
 	site: string;
+	/** A group's index key within its customer (memberKey): the users in that group. */
+	group: string;
 }
 
 export const defaultQuery: ListQuery = {
@@ -50,7 +52,8 @@ export const defaultQuery: ListQuery = {
 	search: '',
 	status: '',
 	userType: '',
-	site: ''
+	site: '',
+	group: ''
 };
 
 const SORT_INDEX: Record<SortKey, string> = {
@@ -99,12 +102,12 @@ function orderRanges(): [IndexableType, IndexableType][] {
 }
 
 function isFiltered(query: ListQuery): boolean {
-	return query.status !== '' || query.userType !== '' || query.site !== '';
+	return query.status !== '' || query.userType !== '' || query.site !== '' || query.group !== '';
 }
 
 /** What names a query's list before its search: the order (ascending) and the filters. */
 function listKey(query: ListQuery): string {
-	return JSON.stringify(['users', query.sort, query.status, query.userType, query.site]);
+	return JSON.stringify(['users', query.sort, query.status, query.userType, query.site, query.group]);
 }
 
 /**
@@ -352,7 +355,7 @@ export function usersStore(db: RollcallDb) {
 			onPart?: (idsSoFar: readonly number[]) => void,
 			isWanted?: () => boolean
 		): Promise<number[]> {
-			const unfiltered = { ...query, search: '', status: '', userType: '', site: '' } as const;
+			const unfiltered = { ...query, search: '', status: '', userType: '', site: '', group: '' } as const;
 			const all = await keptOrRead(listKey(unfiltered), async () => {
 				const partSeen = isFiltered(query) ? undefined : onPart;
 				const ids = await readOrder(query.sort, query.isDescending, partSeen, isWanted);
@@ -461,6 +464,9 @@ export function usersStore(db: RollcallDb) {
 					.primaryKeys();
 				sets.push(new Set(keys));
 			}
+			// A user is in a group by its key in their multi-entry groupKeys (see memberKey).
+			if (query.group)
+				sets.push(new Set(await db.users.where('groupKeys').equals(query.group).primaryKeys()));
 			if (sets.length === 0) return [...ordered];
 			sets.sort((a, b) => a.size - b.size);
 			return ordered.filter((id) => sets.every((set) => set.has(id)));

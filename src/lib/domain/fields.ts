@@ -284,6 +284,9 @@ function parseList(raw: string, label: string, choices?: readonly string[]): Par
 				`${label}: “${name.slice(0, 20)}…” is too long: at most ${LIST_NAME_MAX} characters a name.`
 			);
 		}
+		// A group or role is made from the name at commit: an invisible character would hide in it for good.
+		const text = parseText(name, label, LIST_NAME_MAX);
+		if (!text.ok) return text;
 		const choice = choices ? choices.find((c) => c.toLowerCase() === name.toLowerCase()) : name;
 		if (choice === undefined) return fail(`${label}: “${name}” is not one of ${choices!.join(', ')}.`);
 		if (!kept.has(choice.toLowerCase())) kept.set(choice.toLowerCase(), choice);

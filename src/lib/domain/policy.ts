@@ -73,7 +73,7 @@ export const presets: readonly PolicyPreset[] = [
 		id: 'groups',
 		name: 'Users & Groups',
 		description: 'User type, first name and email required.',
-		policy: policyOf(['userType', 'firstName', 'email'], ['lastName'])
+		policy: policyOf(['userType', 'firstName', 'email'], ['lastName', 'groups'])
 	},
 	{
 		id: 'multi-customer',

@@ -11,6 +11,7 @@ export const SCIM_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterpris
 /** Rollcall's extension: every other field, the status, activation and last login, custom attributes. */
 export const SCIM_ROLLCALL = 'urn:rollcall:params:scim:schemas:extension:rollcall:2.0:User';
 export const SCIM_LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** A single-valued attribute: its path from the resource (an extension's URN first), and its field. */
 export interface ScimAttribute {
@@ -62,6 +63,8 @@ export const SCIM_STATUS = {
 
 const inCoreOrEnterprise = new Set<BuiltinFieldKey>([
 	'email',
+	// A User's core 'groups' ({value, display} of each Group resource, RFC 7643 §4.1.2).
+	'groups',
 	...scimAttributes.map((a) => a.key),
 	...scimPhones.map((p) => p.key),
 	...scimAddress.map((a) => a.key)

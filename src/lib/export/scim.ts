@@ -1,10 +1,12 @@
-import { customName, isCustomKey, type FieldKey } from '$lib/domain/fields';
+import { customName, isCustomKey, listNames, type FieldKey } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
-import type { User } from '$lib/domain/user';
+import { foldText } from '$lib/domain/text';
+import { nameOf, type User } from '$lib/domain/user';
 import {
 	SCIM_CORE,
 	SCIM_CUSTOM,
 	SCIM_ENTERPRISE,
+	SCIM_GROUP,
 	SCIM_LIST_RESPONSE,
 	SCIM_ROLLCALL,
 	SCIM_STATUS,
@@ -77,7 +79,10 @@ function attributeMembers(
  * is built directly, one string per user (the plan of what to write is made once per export): building
  * an object per user and stringifying it took most of a SCIM export's time.
  */
-export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => string {
+export function scimUserWriter(
+	shown: ReadonlySet<FieldKey>,
+	groupOf: (name: string) => string = foldText
+): (user: User) => string {
 	const text = (key: FieldKey) =>
 		shown.has(key)
 			? (user: User) => {
@@ -110,6 +115,7 @@ export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => st
 		[...shown].filter(isCustomKey).map((key) => stringMember(customName(key), text(key)))
 	);
 	const time = (ms: number | null) => (ms ? quote(isoTime(ms)) : 'null');
+	const isGroupsShown = shown.has('groups');
 	const joined = (user: User, members: readonly Member[]) => {
 		let body = '';
 		for (const member of members) {
@@ -150,6 +156,11 @@ export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => st
 		if (numbers !== '') json += `,"phoneNumbers":[${numbers}]`;
 		const where = joined(user, address);
 		if (where !== '') json += `,"addresses":[{"type":"work"${where},"primary":true}]`;
+		const groups = isGroupsShown ? listNames(user.groups) : [];
+		if (groups.length > 0) {
+			const entries = groups.map((name) => `{"value":${quote(groupOf(name))},"display":${quote(name)}}`);
+			json += `,"groups":[${entries.join(',')}]`;
+		}
 		// xsd:dateTime or nothing: a time Rollcall does not know (0) is left out, never written as ''.
 		json += `,"meta":{"resourceType":"User"`;
 		if (user.createdAt) json += `,"created":${quote(isoTime(user.createdAt))}`;
@@ -166,27 +177,67 @@ export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => st
 
 const encoder = new TextEncoder();
 
+/** A Group resource (RFC 7643 §4.2) with its members, each `{"value":...}` text already. */
+function scimGroup(id: number, name: string, members: readonly string[]): string {
+	const head = { schemas: [SCIM_GROUP], id: String(id), displayName: name };
+	return `${JSON.stringify(head).slice(0, -1)},"members":[${members.join(',')}],"meta":{"resourceType":"Group"}}`;
+}
+
 /**
  * A SCIM ListResponse (RFC 7644 §3.4.2) in pieces, one resource per line: begin opens it with the
- * total, write adds a page of resources, end closes it. Nothing of a page is kept once it is written.
+ * total, write adds a page of resources, end closes it. Nothing of a page is kept once it is written
+ * but, with `groups`, each user's membership (a short text per group they are in): the Group resources,
+ * with their members, close the list.
  */
-export function scimPieces(policy: FieldPolicy, total: number) {
-	const scimUser = scimUserWriter(new Set(visibleFields(policy).map((def) => def.key)));
+export function scimPieces(
+	policy: FieldPolicy,
+	total: number,
+	groups: readonly { id: number; name: string }[] = []
+) {
+	const shown = new Set(visibleFields(policy).map((def) => def.key));
+	// Groups are written only with the Groups field: a policy that hides it exports no membership.
+	const written = shown.has('groups') ? groups : [];
+	const byKey = new Map(written.map((group) => [foldText(group.name), group]));
+	const members = new Map(written.map((group) => [group.id, [] as string[]]));
+	const scimUser = scimUserWriter(shown, (name) => String(byKey.get(foldText(name))?.id ?? foldText(name)));
+	const resources = total + written.length;
 	let isFirst = true;
+	const next = () => {
+		const separator = isFirst ? '\n' : ',\n';
+		isFirst = false;
+		return separator;
+	};
 	return {
 		begin(): Uint8Array {
 			isFirst = true;
-			const head = { schemas: [SCIM_LIST_RESPONSE], totalResults: total, startIndex: 1, itemsPerPage: total };
+			for (const list of members.values()) list.length = 0;
+			const head = {
+				schemas: [SCIM_LIST_RESPONSE],
+				totalResults: resources,
+				startIndex: 1,
+				itemsPerPage: resources
+			};
 			return encoder.encode(`${JSON.stringify(head).slice(0, -1)},"Resources":[`);
 		},
 		write(users: readonly User[]): Uint8Array {
 			let text = '';
 			for (const user of users) {
-				text += `${isFirst ? '\n' : ',\n'}${scimUser(user)}`;
-				isFirst = false;
+				text += `${next()}${scimUser(user)}`;
+				if (members.size === 0) continue;
+				for (const name of listNames(user.groups)) {
+					const group = byKey.get(foldText(name));
+					if (!group) continue;
+					const member = { value: String(user.id), type: 'User', display: nameOf(user) };
+					members.get(group.id)!.push(JSON.stringify(member));
+				}
 			}
 			return encoder.encode(text);
 		},
-		end: () => encoder.encode('\n]}\n')
+		end(): Uint8Array {
+			let text = '';
+			for (const group of written)
+				text += `${next()}${scimGroup(group.id, group.name, members.get(group.id)!)}`;
+			return encoder.encode(`${text}\n]}\n`);
+		}
 	};
 }

@@ -31,6 +31,11 @@ export interface ExportRequest {
 	total: number;
 	/** The export's time, for timestamps and file names. */
 	now: number;
+	/**
+	 * For SCIM: the customer's groups, written as Group resources (RFC 7643 §4.2) with the exported users
+	 * who are in them; each user's `groups` names them by these ids. Absent: no Group resources.
+	 */
+	groups?: readonly { id: number; name: string }[];
 }
 
 export interface ExportWriter {
@@ -113,7 +118,7 @@ export function createWriter(request: ExportRequest): ExportWriter {
 		return writerOf(request, pieces, { maxUsersPerFile, notes, includes: everyone, prefix: shape.shape });
 	}
 	if (format === 'scim') {
-		const pieces = scimPieces(policy, request.total);
+		const pieces = scimPieces(policy, request.total, request.groups);
 		return writerOf(request, pieces, {
 			maxUsersPerFile: Infinity,
 			notes: [],

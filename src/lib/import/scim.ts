@@ -1,9 +1,10 @@
-import { customKey, customName, field, type FieldKey } from '$lib/domain/fields';
+import { customKey, customName, field, LIST_SEPARATOR, type FieldKey } from '$lib/domain/fields';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
 import {
 	SCIM_CORE,
 	SCIM_CUSTOM,
+	SCIM_GROUP,
 	SCIM_LIST_RESPONSE,
 	SCIM_ROLLCALL,
 	SCIM_STATUS,
@@ -107,8 +108,52 @@ const isUser = (node: JsonObject) => {
 	return get(node, 'userName') !== undefined;
 };
 
+const hasSchema = (node: JsonObject, schema: string) => {
+	const schemas = get(node, 'schemas');
+	return (
+		Array.isArray(schemas) &&
+		schemas.some((s) => typeof s === 'string' && s.toLowerCase() === schema.toLowerCase())
+	);
+};
+
+/**
+ * The groups of the file's Group resources (RFC 7643 §4.2): each one's name by its id, and the names of
+ * the groups each member (by the User's id) is in. A service that writes groups only as Group resources
+ * (its Users without a `groups` attribute) still says who is in which.
+ */
+function readGroups(resources: readonly unknown[]) {
+	const names = new Map<string, string>();
+	const byMember = new Map<string, string[]>();
+	for (const resource of resources) {
+		if (!isObject(resource) || !hasSchema(resource, SCIM_GROUP)) continue;
+		const name = cellOf(get(resource, 'displayName')).trim();
+		if (name === '') continue;
+		names.set(cellOf(get(resource, 'id')), name);
+		const members = get(resource, 'members');
+		if (!Array.isArray(members)) continue;
+		for (const member of members) {
+			const id = cellOf(get(member, 'value'));
+			if (id !== '') byMember.set(id, [...(byMember.get(id) ?? []), name]);
+		}
+	}
+	return { names, byMember };
+}
+
+type FileGroups = ReturnType<typeof readGroups>;
+
+/** A User's groups: its `groups` attribute (each entry's display, else its Group's name), else its Groups' members. */
+function groupsOf(user: JsonObject, groups: FileGroups): string {
+	const listed = get(user, 'groups');
+	const names = Array.isArray(listed)
+		? listed.map(
+				(entry) => cellOf(get(entry, 'display')) || groups.names.get(cellOf(get(entry, 'value'))) || ''
+			)
+		: (groups.byMember.get(cellOf(get(user, 'id'))) ?? []);
+	return names.filter((name) => name !== '').join(LIST_SEPARATOR);
+}
+
 /** One User resource as cells by column (a field's label, a custom attribute's name, or a status column). */
-function readUser(user: JsonObject, table: TableBuilder): void {
+function readUser(user: JsonObject, table: TableBuilder, groups: FileGroups): void {
 	const cells = new Map<string, string>();
 	const put = (key: FieldKey, value: string) => {
 		if (value !== '') cells.set(field(key).label, value);
@@ -124,6 +169,7 @@ function readUser(user: JsonObject, table: TableBuilder): void {
 	}
 	const address = pick(get(user, 'addresses'), 'work');
 	for (const { attribute, key } of scimAddress) put(key, cellOf(get(address, attribute)));
+	put('groups', groupsOf(user, groups));
 	const extension = get(user, SCIM_ROLLCALL);
 	// Rollcall's own file says whether userName was the username or stood in for a missing one.
 	put('username', cellOf(isObject(extension) ? get(extension, 'username') : get(user, 'userName')));
@@ -183,6 +229,7 @@ export function readScim(text: string, fileName: string): Parsed<TextTable> {
 		);
 	}
 	const table = new TableBuilder();
-	for (const user of users) readUser(user, table);
+	const groups = readGroups(resources);
+	for (const user of users) readUser(user, table, groups);
 	return ok(table.finish());
 }

@@ -1,8 +1,9 @@
 import { formatCount } from '$lib/components/format';
-import { users } from '$lib/db';
+import { groups as groupsTable, users } from '$lib/db';
 import type { ExportScope } from '$lib/db/users';
 import type { ExportFormat, ExportShape } from '$lib/export/writer';
 import { planExport, runExportInWorker, type ExportPlan } from '$lib/export/bridge';
+import { currentCustomer } from './current-customer.svelte';
 import { settings } from './settings.svelte';
 import type { UserList } from './user-list.svelte';
 
@@ -186,8 +187,11 @@ export class UserExport {
 			const scope = await this.#scope();
 			controller.signal.throwIfAborted();
 			const onProgress = (done: number, total: number) => (this.#progress = { done, total });
+			const request = this.#request();
+			// SCIM writes the customer's groups as Group resources (the other formats have them in a column).
+			const groups = request.format === 'scim' ? await groupsTable.list(currentCustomer.id) : undefined;
 			const done = await runExportInWorker(
-				{ request: this.#request(), scope },
+				{ request: { ...request, groups: groups?.map(({ id, name }) => ({ id, name })) }, scope },
 				file,
 				onProgress,
 				controller.signal

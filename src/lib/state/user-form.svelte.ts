@@ -8,6 +8,7 @@ import {
 	type FieldKey,
 	type FieldValue
 } from '$lib/domain/fields';
+import { checkGroups } from '$lib/domain/groups';
 import type { AddedOutcome } from '$lib/domain/next-steps';
 import { initialPasswordProblem, initialPasswordRequirement } from '$lib/domain/passwords';
 import type { FieldPolicy } from '$lib/domain/policy';
@@ -66,6 +67,11 @@ export class UserForm {
 	#isSubmitted = $state(false);
 	#isSaving = $state(false);
 	#saveError = $state<string | null>(null);
+	/**
+	 * The customer's group names, once the page has read them (CustomerGroups.names): the Groups value may
+	 * name only these, and is saved in their own spelling. Undefined: not judged yet.
+	 */
+	groupNames = $state.raw<readonly string[] | undefined>(undefined);
 	readonly existing: User | undefined;
 	/**
 	 * The field policy as this form applies it: a new user's password only with the SMS that carries it
@@ -207,8 +213,16 @@ export class UserForm {
 	errorOf(key: FieldKey): string | undefined {
 		// A password that goes nowhere is not checked: it is dropped, and the form says so (mark).
 		if (field(key).isSensitive && !this.isPasswordKept) return undefined;
-		const { error } = validateField(key, this.values[key], this.#policy, this.context);
+		const { value, error } = validateField(key, this.values[key], this.#policy, this.context);
+		if (!error && key === 'groups') return this.#groupsProblem(value);
 		return error ?? this.#taken[key];
+	}
+
+	/** Why a Groups value cannot be saved: a name that is none of the customer's groups. */
+	#groupsProblem(value: FieldValue | undefined): string | undefined {
+		if (this.groupNames === undefined || typeof value !== 'string') return undefined;
+		const checked = checkGroups(value, this.groupNames);
+		return checked.ok ? undefined : checked.message;
 	}
 
 	mark(key: FieldKey): FieldMark {
@@ -305,6 +319,12 @@ export class UserForm {
 		}
 		if (!result.isValid && Object.keys(result.errors).length > 0) return null;
 		if (this.fields.some((f) => this.#taken[f.key])) return null;
+		if ('groups' in result.values && this.groupNames !== undefined) {
+			// Each name in its group's own spelling ('sales' is saved as Sales).
+			const checked = checkGroups(result.values.groups, this.groupNames);
+			if (!checked.ok) return null;
+			result.values.groups = checked.value;
+		}
 		if (this.smsProblem) {
 			this.#saveError = this.smsProblem;
 			return null;

@@ -309,9 +309,16 @@ export class UserList {
 
 /** Names a query's list before its search: order, direction and filters. */
 function baseKey(query: ListQuery): string {
-	return JSON.stringify([query.sort, query.isDescending, query.status, query.userType, query.site]);
+	return JSON.stringify([
+		query.sort,
+		query.isDescending,
+		query.status,
+		query.userType,
+		query.site,
+		query.group
+	]);
 }
 
 function isUnfiltered(query: ListQuery): boolean {
-	return query.search.trim() === '' && !query.status && !query.userType && !query.site;
+	return query.search.trim() === '' && !query.status && !query.userType && !query.site && !query.group;
 }

@@ -100,9 +100,20 @@ export class UsersPage {
 		await expect(this.rows.getByRole('link')).toHaveText(names);
 	}
 
+	/** The Group filter (shown once the customer has a group). */
+	get groupFilter(): Locator {
+		return this.page.getByRole('combobox', { name: 'Group' });
+	}
+
 	/** Action -> item -> the confirm dialog (returned, still open). */
 	async openAction(
-		item: 'Suspend…' | 'Reactivate…' | 'Delete…' | 'Send activation email…'
+		item:
+			| 'Suspend…'
+			| 'Reactivate…'
+			| 'Delete…'
+			| 'Send activation email…'
+			| 'Add to group…'
+			| 'Remove from group…'
 	): Promise<Locator> {
 		await this.actionMenu.click();
 		await this.page.getByRole('menuitem', { name: item }).click();

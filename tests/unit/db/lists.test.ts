@@ -23,7 +23,7 @@ async function directory() {
 
 /** Replaces the kept list of the name order with a made-up one, without touching the users. */
 async function tamper(db: RollcallDb, ids: number[]): Promise<void> {
-	const key = JSON.stringify(['users', 'name', '', '', '']);
+	const key = JSON.stringify(['users', 'name', '', '', '', '']);
 	const row = await db.lists.get(key);
 	expect(row, 'the name order is kept').toBeDefined();
 	await db.lists.put({ ...row!, ids: Float64Array.from(ids) });

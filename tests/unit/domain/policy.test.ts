@@ -169,7 +169,8 @@ describe('visibleFields', () => {
 			'firstName',
 			'lastName',
 			'email',
-			'userType'
+			'userType',
+			'groups'
 		]);
 		expect(visibleFields(preset('multi-customer').policy).map((f) => f.key)).toEqual([
 			'displayName',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customKey, isCustomKey, type FieldKey } from '../../../src/lib/domain/fields';
+import { customKey, isCustomKey, listNames, type FieldKey } from '../../../src/lib/domain/fields';
 import { fieldsOf, visibleFields, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { userStatuses, validateUser, type User, type UserInput } from '../../../src/lib/domain/user';
 import { valueOf } from '../../../src/lib/export/values';
@@ -102,6 +102,7 @@ const input = fc.record({
 	manager: maybe(fc.constantFrom('grace@example.com', '=boss@example.com')),
 	preferredLanguage: maybe(fc.constantFrom('en-GB', 'fr', 'he-IL')),
 	timeZone: maybe(fc.constantFrom('Europe/London', 'Asia/Jerusalem')),
+	groups: maybe(fc.constantFrom('Sales', 'Sales; Support', 'Équipe; R&D', '=SUM(1); +x')),
 	badge: maybe(text),
 	desk: maybe(text),
 	status: fc.constantFrom(...userStatuses),
@@ -147,7 +148,12 @@ function exported(users: readonly User[], format: ExportFormat, delimiter: ',' |
 		policy,
 		context: gb,
 		total: users.length,
-		now: NOW
+		now: NOW,
+		// The directory's groups: SCIM writes each as a Group resource, which the import reads past.
+		groups: [...new Set(users.flatMap((user) => listNames(user.groups)))].map((name, i) => ({
+			id: i + 1,
+			name
+		}))
 	};
 	const writer = createWriter(request);
 	const included = users.filter((user) => writer.includes(user));
@@ -242,6 +248,7 @@ describe('export then import gives back the same users, field for field', () => 
 				manager: 'grace@example.com',
 				preferredLanguage: 'fr',
 				timeZone: 'Europe/London',
+				groups: '=SUM(1); +x',
 				badge: '-2',
 				desk: 'Zoë',
 				status: 'Suspended',

@@ -282,7 +282,13 @@ describe('xlsxTemplate', () => {
 		const groups = presets.find((p) => p.id === 'groups')!.policy;
 		const xml = xlsxParts(xlsxTemplate(groups)).get('xl/worksheets/sheet1.xml')!;
 		// Groups (B): User type is the third visible column after First name and Last name.
-		expect(visibleFields(groups).map((f) => f.key)).toEqual(['firstName', 'lastName', 'email', 'userType']);
+		expect(visibleFields(groups).map((f) => f.key)).toEqual([
+			'firstName',
+			'lastName',
+			'email',
+			'userType',
+			'groups'
+		]);
 		expect(xml).toMatch(
 			new RegExp(
 				`<dataValidation type="list"[^>]*sqref="D2:D${LIST_LAST_ROW}"><formula1>"Standard,Privileged"</formula1>`,
