@@ -104,10 +104,16 @@ interface Job {
 }
 
 type UniqueField = 'email' | 'username' | 'customerCode';
-const UNIQUE: readonly [UniqueField, 'emailKey' | 'usernameKey' | 'customerCodeKey', string][] = [
-	['email', 'emailKey', 'email'],
-	['username', 'usernameKey', 'username'],
-	['customerCode', 'customerCodeKey', 'customer code']
+/** Each unique field, its key on a user, its index (unique within a customer) and its name in messages. */
+const UNIQUE: readonly [
+	UniqueField,
+	'emailKey' | 'usernameKey' | 'customerCodeKey',
+	'[customerId+emailKey]' | '[customerId+usernameKey]' | '[customerId+customerCodeKey]',
+	string
+][] = [
+	['email', 'emailKey', '[customerId+emailKey]', 'email'],
+	['username', 'usernameKey', '[customerId+usernameKey]', 'username'],
+	['customerCode', 'customerCodeKey', '[customerId+customerCodeKey]', 'customer code']
 ];
 
 /** The message for a row refused by a unique index: its position in the batch, the value and who has it. */
@@ -248,12 +254,12 @@ export function importsStore(db: RollcallDb) {
 		if ((error as Error).name !== 'BulkError' || failures[position]?.name !== 'ConstraintError' || !user) {
 			return Dexie.Promise.resolve(undefined);
 		}
-		const lookups = UNIQUE.map(([field, index, label]) => {
-			const key = user[index];
-			if (key === undefined) return Dexie.Promise.resolve(undefined);
+		const lookups = UNIQUE.map(([field, keyName, index, label]) => {
+			const key = user[keyName];
+			if (key === undefined || user.customerId === undefined) return Dexie.Promise.resolve(undefined);
 			return db.users
 				.where(index)
-				.equals(key)
+				.equals([user.customerId, key])
 				.first((owner) =>
 					owner && owner.id !== user.id
 						? new DuplicateError(field, describe(position, label, String(user[field] ?? key), owner))
@@ -463,8 +469,11 @@ export function importsStore(db: RollcallDb) {
 			});
 		},
 
-		/** Every import, newest first. */
-		history: (): Promise<ImportRecord[]> => db.imports.orderBy('at').reverse().toArray(),
+		/** Every import into the customer, newest first (each customer's history is its own). */
+		history: async (customerId = DEFAULT_CUSTOMER_ID): Promise<ImportRecord[]> => {
+			const made = await db.imports.where('customerId').equals(customerId).toArray();
+			return made.sort((a, b) => b.at - a.at || b.id - a.id);
+		},
 
 		get: (id: number): Promise<ImportRecord | undefined> => db.imports.get(id),
 

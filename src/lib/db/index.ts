@@ -1,6 +1,7 @@
 import { backupStore } from './backup';
 import { commandsStore } from './commands';
 import { createDb } from './database';
+import { customersStore } from './customers';
 import { customAttributesStore } from './custom-attributes';
 import { eventsStore } from './events';
 import { importsStore } from './imports';
@@ -18,5 +19,6 @@ export const relay = relayStore(db);
 export const outbox = outboxStore(db, relay);
 export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
+export const customers = customersStore(db);
 export const customAttributes = customAttributesStore(db);
 export const backups = backupStore(db);

@@ -19,6 +19,7 @@ import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
 import { droppedPasswordsNotice, importPasswordPolicy } from '$lib/domain/passwords';
+import { currentCustomer } from './current-customer.svelte';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
 import { settings } from './settings.svelte';
@@ -84,6 +85,11 @@ export class ImportSession {
 	#rules = $state.raw<PresetFit | null>(null);
 	#switch = $state.raw<PolicySwitch | null>(null);
 	#abort: AbortController | null = null;
+	/**
+	 * The customer this import is made into, fixed when the session is made ("pick the customer, then
+	 * upload"): switching customer makes the page, and so the session, afresh.
+	 */
+	readonly customerId = currentCustomer.id;
 
 	get step(): ImportStep {
 		return this.#step;
@@ -377,7 +383,8 @@ export class ImportSession {
 					sendsSms: this.#sendSms && this.canSendSms,
 					// The worker reads the users the file names, with their values: a row giving exactly
 					// what is stored is 'unchanged' (and not written), not an update.
-					readsDirectory: true
+					readsDirectory: true,
+					customerId: this.customerId
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
@@ -425,7 +432,12 @@ export class ImportSession {
 		}
 		this.#step = 'saving';
 		this.#error = null;
-		const options = { fileName: file.name, mode: this.mode, updateExisting: this.#updateExisting };
+		const options = {
+			fileName: file.name,
+			mode: this.mode,
+			updateExisting: this.#updateExisting,
+			customerId: this.customerId
+		};
 		try {
 			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);
 			// In the import worker, which still holds the rows, so the page stays responsive; here when the
