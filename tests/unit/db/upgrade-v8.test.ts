@@ -7,14 +7,17 @@ import { importsStore } from '$lib/db/imports';
 import { LISTS_TABLE } from '$lib/db/lists';
 import { usersStore } from '$lib/db/users';
 import { readLicenseKey } from '$lib/domain/license-key';
-import { DEFAULT_CUSTOMER_ID, userKeys, type UserFields } from '$lib/domain/user';
+import { DEFAULT_CUSTOMER_ID, userKeys, type UserFields, type UserKeys } from '$lib/domain/user';
 import { freshName, person, query, track } from './helpers';
 
 const COUNT = 1_200;
 
 /** A user as version 7 of Rollcall stored them: no customer, no license key, no group/role/license keys. */
 function v7User(fields: UserFields, createdAt: number) {
-	const { groupKeys: _g, roleKeys: _r, entitlementKeys: _e, ...keys } = userKeys(fields, DEFAULT_CUSTOMER_ID);
+	const keys: Partial<UserKeys> = userKeys(fields, DEFAULT_CUSTOMER_ID);
+	delete keys.groupKeys;
+	delete keys.roleKeys;
+	delete keys.entitlementKeys;
 	return {
 		...fields,
 		...keys,
