@@ -1,9 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { customAttributesStore } from '$lib/db/custom-attributes';
 import { CustomerError, customersStore } from '$lib/db/customers';
 import { DEFAULT_CUSTOMER_NAME } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
+import { settingsStore } from '$lib/db/settings';
 import { usersStore } from '$lib/db/users';
+import { customKey } from '$lib/domain/fields';
 import { DEFAULT_CUSTOMER_ID } from '$lib/domain/user';
 import { mapHeaders } from '$lib/import/headers';
 import { checkRows } from '$lib/import/rows';
@@ -214,5 +217,31 @@ describe('users per customer', () => {
 		expect(contosoNames).toEqual(['Bea', 'Ivy', 'Nia']);
 		expect((await imports.history(contoso.id)).map((row) => row.id)).toEqual([intoTheirs.id]);
 		expect((await imports.history()).map((row) => row.id)).toEqual([intoMine.id]);
+	});
+});
+
+describe('field policy per customer', () => {
+	it('is the default customer’s until a customer changes its own; custom attributes reach every one', async () => {
+		const { db, customers } = stores();
+		const settings = settingsStore(db);
+		const attributes = customAttributesStore(db);
+		const contoso = await customers.create('Contoso');
+		await settings.change({ policy: { company: 'required' } });
+		// Never changed: Contoso works under the default customer's policy (nothing was copied).
+		expect((await settings.read('en-GB', contoso.id)).policy.company).toBe('required');
+		await settings.change({ policy: { company: 'hidden' } }, undefined, 'en-GB', contoso.id);
+		expect((await settings.read('en-GB', contoso.id)).policy.company).toBe('hidden');
+		expect((await settings.read('en-GB')).policy.company).toBe('required');
+		expect((await db.settings.get('policy'))?.value).toMatchObject({ company: 'required' });
+		// The device's settings stay one for all.
+		await settings.change({ defaultCountry: 'FR' }, undefined, 'en-GB', contoso.id);
+		expect((await settings.read('en-GB')).defaultCountry).toBe('FR');
+
+		const key = customKey('Locker');
+		await attributes.add(key);
+		expect((await settings.read('en-GB', contoso.id)).policy[key]).toBe('optional');
+		expect((await settings.read('en-GB')).policy[key]).toBe('optional');
+		await attributes.remove(key);
+		expect((await settings.read('en-GB', contoso.id)).policy[key]).toBeUndefined();
 	});
 });
