@@ -13,7 +13,7 @@ import {
 	type UserFields,
 	type UserInput
 } from '$lib/domain/user';
-import { availableText, takenText } from '$lib/domain/customer';
+import { availableText, sitesOf, takenText } from '$lib/domain/customer';
 import { currentCustomer } from './current-customer.svelte';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
@@ -117,6 +117,8 @@ export class UserForm {
 
 	/** The line under a field: the registry's hint, or for a new user's password where it goes. */
 	hintOf(def: FieldDef): string | undefined {
+		// Chosen from a list, never left empty: the registry's 'Left empty: HQ' does not apply.
+		if (def.key === 'site') return 'The sites are listed in Settings → Sites.';
 		if (!def.isSensitive || this.existing) return def.hint;
 		if (this.isPasswordKept)
 			return 'Goes only into the SMS login details: it signs in once, then the person chooses their own. Rollcall never keeps it.';
@@ -201,7 +203,7 @@ export class UserForm {
 		const raw = this.values[key];
 		const def = field(key);
 		// An empty optional field says nothing: its default (HQ, Standard) is shown by the hint or the select.
-		if (raw === undefined || raw === '' || def.type === 'boolean' || def.type === 'choice')
+		if (raw === undefined || raw === '' || def.type === 'boolean' || this.choicesOf(def))
 			return { state: 'none' };
 		const { value } = validateField(key, raw, this.#policy, this.context);
 		if (value === undefined || value === '') return { state: 'none' };
@@ -231,6 +233,17 @@ export class UserForm {
 	blur(key: FieldKey): void {
 		clearTimeout(this.#pauses[key]);
 		if (this.#touched[key]) this.#settled[key] = true;
+	}
+
+	/**
+	 * The values a field is chosen from, or undefined for one typed: a choice field's, and the site, chosen
+	 * from the customer's sites (Settings), with the user's own site kept if it is no longer one of them.
+	 */
+	choicesOf(def: FieldDef): readonly string[] | undefined {
+		if (def.key !== 'site') return def.type === 'choice' ? (def.choices ?? []) : undefined;
+		const sites = sitesOf(currentCustomer.all.find((row) => row.id === this.customerId)?.sites);
+		const own = this.existing?.site;
+		return own && !sites.includes(own) ? [own, ...sites] : sites;
 	}
 
 	/** The customer's name where it tells something: only an admin of several customers needs it. */
