@@ -20,6 +20,7 @@ import type {
 	RollcallDb
 } from './database';
 import { commandsStore } from './commands';
+import { customersStore } from './customers';
 import { DuplicateError, storageErrorMessage } from './errors';
 import { withDefaults } from './users';
 
@@ -39,6 +40,8 @@ export interface CommitOptions {
 	now?: number;
 	/** The customer the new users join (the one picked before the upload); the default customer's when absent. */
 	customerId?: number;
+	/** Sites the file names that the customer does not have, added to its sites with the users (SiteCheck). */
+	addSites?: readonly string[];
 	/**
 	 * Called as batches are written (rows written so far, rows to write), for a progress bar. Runs inside
 	 * the transaction: it must return at once and touch no database (the commit may still fail after).
@@ -239,6 +242,7 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
  */
 export function importsStore(db: RollcallDb) {
 	const commands = commandsStore(db);
+	const customers = customersStore(db);
 	/**
 	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
 	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
@@ -405,7 +409,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[db.users, db.imports, db.importChanges, ...commands.tables()],
+				[db.users, db.imports, db.importChanges, db.customers, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -449,6 +453,7 @@ export function importsStore(db: RollcallDb) {
 					status: 'done'
 				};
 				const id = await db.imports.add(record);
+				if (options.addSites?.length) await customers.addSites(job.customerId, options.addSites);
 				const updated = await updateUsers(id, updates, job);
 				const createdIds = await addUsers(creates, job);
 				if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });

@@ -2,8 +2,8 @@ import { fields as registry } from './fields';
 import { fail, ok, type Parsed } from './result';
 import { cleanText, foldText, parseText } from './text';
 
-/** The longest customer or site name kept (a name, not a description). */
-export const MAX_NAME_LENGTH = 80;
+/** The longest customer or site name kept: the registry's Site field takes as many. */
+export const MAX_NAME_LENGTH = 128;
 
 /** The site every customer starts with, and a user's site when none is given: the registry's default. */
 export const DEFAULT_SITE = String(registry.find((def) => def.key === 'site')?.defaultValue ?? 'HQ');

@@ -19,6 +19,8 @@ import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
 import { droppedPasswordsNotice, importPasswordPolicy } from '$lib/domain/passwords';
+import { sitesOf } from '$lib/domain/customer';
+import type { SiteCheck } from '$lib/import/rows';
 import { currentCustomer } from './current-customer.svelte';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
@@ -90,6 +92,8 @@ export class ImportSession {
 	 * upload"): switching customer makes the page, and so the session, afresh.
 	 */
 	readonly customerId = currentCustomer.id;
+	/** What a site the file names and the customer does not have is: created on Complete, or the row's error. */
+	#unknownSites = $state<SiteCheck['unknown']>('create');
 
 	get step(): ImportStep {
 		return this.#step;
@@ -342,6 +346,18 @@ export class ImportSession {
 		this.#choices = NO_CHOICES;
 		return this.#read();
 	}
+	get unknownSites(): SiteCheck['unknown'] {
+		return this.#unknownSites;
+	}
+	/** The admin's choice for the sites the customer does not have (shown with their names in the preview). */
+	setUnknownSites(value: SiteCheck['unknown']): Promise<void> {
+		this.#unknownSites = value;
+		return this.#read();
+	}
+	/** The name of the customer imported into. */
+	get customerName(): string {
+		return currentCustomer.nameOf(this.customerId);
+	}
 	setUpdateExisting(value: boolean): Promise<void> {
 		this.#updateExisting = value;
 		return this.#read();
@@ -384,7 +400,11 @@ export class ImportSession {
 					// The worker reads the users the file names, with their values: a row giving exactly
 					// what is stored is 'unchanged' (and not written), not an update.
 					readsDirectory: true,
-					customerId: this.customerId
+					customerId: this.customerId,
+					sites: {
+						known: sitesOf(currentCustomer.all.find((row) => row.id === this.customerId)?.sites),
+						unknown: this.#unknownSites
+					}
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
@@ -436,7 +456,8 @@ export class ImportSession {
 			fileName: file.name,
 			mode: this.mode,
 			updateExisting: this.#updateExisting,
-			customerId: this.customerId
+			customerId: this.customerId,
+			addSites: this.#unknownSites === 'create' ? analysis.unknownSites : []
 		};
 		try {
 			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);

@@ -9,7 +9,7 @@ import { usersStore } from '$lib/db/users';
 import { customKey } from '$lib/domain/fields';
 import { DEFAULT_CUSTOMER_ID } from '$lib/domain/user';
 import { mapHeaders } from '$lib/import/headers';
-import { checkRows } from '$lib/import/rows';
+import { checkRows, RowChecker } from '$lib/import/rows';
 import { freshDb, person, query } from './helpers';
 import { everything } from './import-helpers';
 
@@ -243,5 +243,54 @@ describe('field policy per customer', () => {
 		expect((await settings.read('en-GB')).policy[key]).toBe('optional');
 		await attributes.remove(key);
 		expect((await settings.read('en-GB', contoso.id)).policy[key]).toBeUndefined();
+	});
+});
+
+describe('sites in an import', () => {
+	const table = [
+		['Email', 'Site'],
+		['ann@example.com', 'hq'],
+		['bob@example.com', 'Paris'],
+		['cy@example.com', 'PARIS'],
+		['dee@example.com', '']
+	];
+	const checkWith = (unknown: 'create' | 'error') =>
+		checkRows(table.slice(1), mapHeaders(table[0]!, everything), {
+			policy: everything,
+			context: { defaultCountry: 'GB' },
+			sites: { known: ['HQ', 'Leeds'], unknown }
+		});
+
+	it('are stored as the customer writes them; a new one is noted once, and created with the users', async () => {
+		const { customers, imports, users } = stores();
+		await customers.addSites(DEFAULT_CUSTOMER_ID, ['Leeds']);
+		const checker = new RowChecker(mapHeaders(table[0]!, everything), {
+			policy: everything,
+			context: { defaultCountry: 'GB' },
+			sites: { known: await customers.sites(DEFAULT_CUSTOMER_ID), unknown: 'create' }
+		});
+		const rows = table.slice(1).map((cells, i) => checker.check(cells, i + 2));
+		expect(rows.map((row) => row.errors)).toEqual([[], [], [], []]);
+		expect(rows.map((row) => row.values.site)).toEqual(['HQ', 'Paris', 'PARIS', 'HQ']);
+		expect(checker.unknownSites).toEqual(['Paris']);
+		await imports.commit(rows, {
+			fileName: 'f.csv',
+			mode: 'all-or-nothing',
+			updateExisting: false,
+			addSites: checker.unknownSites
+		});
+		expect(await customers.sites(DEFAULT_CUSTOMER_ID)).toEqual(['HQ', 'Leeds', 'Paris']);
+		expect(await users.count()).toBe(4);
+	});
+
+	it('not the customer’s are the rows’ errors when the admin says so', () => {
+		const checked = checkWith('error');
+		expect(checked.rows.map((row) => row.status)).toEqual(['new', 'error', 'error', 'new']);
+		expect(checked.errors[0]).toMatchObject({
+			row: 3,
+			header: 'Site',
+			message: `Site "Paris" is not one of this customer's sites: add it in Settings → Sites, or choose to create the file's new sites.`
+		});
+		expect(checkWith('create').counts.error).toBe(0);
 	});
 });
