@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { AddUserPage } from './pages/add-user-page';
 import { Customers } from './pages/customers';
 import { ImportPage } from './pages/import-page';
+import { inspectAtBothSizes } from './pages/inspect';
 import { UsersPage } from './pages/users-page';
 
 // Workflow C with two customers: several imports, forms and reloads in one story.
@@ -110,4 +111,61 @@ test('an archived customer leaves the switcher, its users kept', async ({ page }
 	await customers.switchTo('Fabrikam');
 	await users.goto();
 	await expect(users.count).toHaveText('3 users');
+});
+
+test("sites: chosen in the form, offered for a file's new sites to create or refuse", async ({ page }) => {
+	const customers = new Customers(page);
+	await customers.open();
+	await customers.create('Northwind');
+	await customers.switchTo('Northwind');
+	await customers.addSite('Leeds');
+	await inspectAtBothSizes(page, 'customers-settings');
+
+	// The form's Site is a choice of the customer's sites.
+	const form = new AddUserPage(page);
+	await form.goto();
+	const site = form.field('Site');
+	await expect(site.locator('option')).toHaveText(['HQ', 'Leeds']);
+	await form.fill({ firstName: 'Eve', lastName: 'Stone', email: 'eve@example.com' });
+	await site.selectOption('Leeds');
+	await form.submit.click();
+	await expect(form.added).toBeVisible();
+
+	// A file naming a site Northwind does not have: the admin chooses.
+	const importPage = new ImportPage(page);
+	await importPage.goto();
+	await importPage.choose({
+		name: 'sites.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			[
+				'First name,Last name,Email,Site',
+				'Fay,Hill,fay@example.com,leeds',
+				'Gus,Ray,gus@example.com,York'
+			].join('\r\n'),
+			'utf-8'
+		)
+	});
+	const choice = page.getByRole('group', { name: 'Sites Northwind does not have: York' });
+	await expect(choice).toBeVisible();
+	await inspectAtBothSizes(page, 'customers-import-sites');
+	await choice.getByRole('radio', { name: /Treat them as errors/ }).check();
+	await expect(importPage.count('with errors')).toHaveText('1 with errors');
+	await expect(importPage.complete).toBeDisabled();
+	await choice.getByRole('radio', { name: /Create them/ }).check();
+	await expect(importPage.count('new')).toHaveText('2 new');
+	await importPage.complete.click();
+	await expect(importPage.summary).toContainText('2 users created');
+
+	await customers.open();
+	await expect(customers.sites.getByRole('list', { name: 'Sites' }).getByRole('listitem')).toHaveText([
+		/HQ/,
+		/Leeds/,
+		/York/
+	]);
+	const users = new UsersPage(page);
+	await users.goto();
+	await expect(await users.cell('Fay Hill', 'Site')).toHaveText('Leeds');
+	await expect(await users.cell('Gus Ray', 'Site')).toHaveText('York');
+	await inspectAtBothSizes(page, 'customers-users');
 });
