@@ -3,6 +3,7 @@ import { AddUserPage } from './pages/add-user-page';
 import { Customers } from './pages/customers';
 import { ImportPage } from './pages/import-page';
 import { inspectAtBothSizes } from './pages/inspect';
+import { SettingsPage } from './pages/settings-page';
 import { UsersPage } from './pages/users-page';
 
 // Workflow C with two customers: several imports, forms and reloads in one story.
@@ -168,4 +169,25 @@ test("sites: chosen in the form, offered for a file's new sites to create or ref
 	await expect(await users.cell('Fay Hill', 'Site')).toHaveText('Leeds');
 	await expect(await users.cell('Gus Ray', 'Site')).toHaveText('York');
 	await inspectAtBothSizes(page, 'customers-users');
+});
+
+test('each customer has its own field policy; a new one starts from the first customer’s', async ({
+	page
+}) => {
+	const customers = new Customers(page);
+	const settings = new SettingsPage(page);
+	await customers.open();
+	await customers.create('Tailspin');
+	await customers.switchTo('Tailspin');
+	await expect(page.getByRole('heading', { name: 'Field policy of Tailspin' })).toBeVisible();
+	await expect(settings.requirement('Company')).toHaveValue('optional');
+	await settings.requirement('Company').selectOption('required');
+	// Stored once its note offers Undo.
+	await expect(page.getByRole('button', { name: 'Undo' })).toBeVisible();
+
+	await page.reload();
+	await expect(settings.requirement('Company')).toHaveValue('required');
+	await customers.switchTo('My organisation');
+	await expect(page.getByRole('heading', { name: 'Field policy of My organisation' })).toBeVisible();
+	await expect(settings.requirement('Company')).toHaveValue('optional');
 });

@@ -4,6 +4,8 @@ import { customAttributesStore } from '$lib/db/custom-attributes';
 import { CustomerError, customersStore } from '$lib/db/customers';
 import { DEFAULT_CUSTOMER_NAME } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
+import { outboxStore } from '$lib/db/outbox';
+import { relayStore } from '$lib/db/relay';
 import { settingsStore } from '$lib/db/settings';
 import { usersStore } from '$lib/db/users';
 import { customKey } from '$lib/domain/fields';
@@ -292,5 +294,22 @@ describe('sites in an import', () => {
 			message: `Site "Paris" is not one of this customer's sites: add it in Settings → Sites, or choose to create the file's new sites.`
 		});
 		expect(checkWith('create').counts.error).toBe(0);
+	});
+});
+
+describe('the outbox page per customer', () => {
+	it("lists the messages of the customer's users, deleted ones included", async () => {
+		const { db, customers, users } = stores();
+		const outbox = outboxStore(db, relayStore(db));
+		const contoso = await customers.create('Contoso');
+		const ann = await users.add(person({ email: 'ann@example.com' }));
+		const zoe = await users.add(person({ email: 'ann@example.com' }), { customerId: contoso.id });
+		const bea = await users.add(person({ email: 'bea@example.com' }), { customerId: contoso.id });
+		await outbox.queueFor([ann.id, zoe.id, bea.id], 'activation', { now: 1 });
+		await users.remove([bea.id]);
+		const to = async (customerId: number) =>
+			(await outbox.list(500, 'All', customerId)).map((m) => m.userId).sort();
+		expect(await to(DEFAULT_CUSTOMER_ID)).toEqual([ann.id]);
+		expect(await to(contoso.id)).toEqual([zoe.id, bea.id].sort());
 	});
 });
