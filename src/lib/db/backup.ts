@@ -106,13 +106,13 @@ function restoreBackedUpUser(stored: unknown): User | undefined {
 	return user.emailKey ? user : undefined;
 }
 
-/** The users table's unique keys, as the admin names them. */
+/** The users table's unique keys, as the admin names them, and whether each is unique within a customer only. */
 const uniqueUserKeys = [
-	['id', 'id'],
-	['emailKey', 'email'],
-	['usernameKey', 'username'],
-	['customerCodeKey', 'customer code'],
-	['licenseKey', 'license key']
+	['id', 'id', false],
+	['emailKey', 'email', true],
+	['usernameKey', 'username', true],
+	['customerCodeKey', 'customer code', true],
+	['licenseKey', 'license key', false]
 ] as const;
 
 /**
@@ -121,16 +121,18 @@ const uniqueUserKeys = [
  * constraint error after it.
  */
 function sharedUserKey(name: string, users: User[]): string | undefined {
-	for (const [key, label] of uniqueUserKeys) {
+	for (const [key, label, isPerCustomer] of uniqueUserKeys) {
 		const seen = new Map<unknown, number>();
 		for (const [index, user] of users.entries()) {
 			const value = user[key];
 			if (value === undefined) continue;
-			const first = seen.get(value);
+			// Two customers may both have info@example.com (see database.ts v8): the key is the pair.
+			const held = isPerCustomer ? JSON.stringify([user.customerId, value]) : value;
+			const first = seen.get(held);
 			if (first !== undefined) {
 				return `“${name}” cannot be restored: records ${first + 1} and ${index + 1} of its users have the same ${label} (${value}).`;
 			}
-			seen.set(value, index);
+			seen.set(held, index);
 		}
 	}
 	return undefined;
@@ -306,6 +308,8 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
 		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
 	}
+	const missing = missingCustomer(name, out);
+	if (missing) return fail(missing);
 	// A deleted user goes back under its own id when its deletion is undone: one a user has could never.
 	const userIds = new Map((out.get('users') as User[] | undefined)?.map((user, i) => [user.id, i]));
 	const trash = (out.get('trash') ?? []) as { user: User }[];
@@ -342,6 +346,28 @@ function withMemberGroups(rows: Map<string, unknown[]>, createdAt: number): void
 		}
 	}
 	if (added.length > 0) rows.set('groups', [...groups, ...added]);
+}
+
+/**
+ * A user (or deleted user) of the file in a customer the file does not have, in the admin's words: restored,
+ * they would be in no customer's list, nor could their customer be chosen. A file without customers (made
+ * before they existed) has only the default one, which the restore makes.
+ */
+function missingCustomer(name: string, rows: Map<string, unknown[]>): string | undefined {
+	const customers = (rows.get('customers') ?? []) as CustomerRow[];
+	const known = new Set(customers.length > 0 ? customers.map((row) => row.id) : [DEFAULT_CUSTOMER_ID]);
+	const users = (rows.get('users') ?? []) as User[];
+	const deleted = ((rows.get('trash') ?? []) as { user: User }[]).map((row) => row.user);
+	for (const [what, list] of [
+		['users', users],
+		['trash', deleted]
+	] as const) {
+		const index = list.findIndex((user) => !known.has(user.customerId));
+		if (index !== -1) {
+			return `“${name}” cannot be restored: record ${index + 1} of its ${what} belongs to customer ${list[index]!.customerId}, which the file does not have.`;
+		}
+	}
+	return undefined;
 }
 
 /**

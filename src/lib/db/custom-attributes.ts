@@ -40,6 +40,18 @@ export function customAttributesStore(db: RollcallDb) {
 		return restorePolicy((await db.settings.get('policy'))?.value);
 	}
 
+	/**
+	 * Applies a change to every customer's field policy (settings.ts policyKey): an attribute is a value on
+	 * users of every customer, so each policy knows it. Returns the default customer's policy after it.
+	 */
+	async function changePolicies(change: (policy: FieldPolicy) => FieldPolicy): Promise<FieldPolicy> {
+		const own = await db.settings.filter((row) => row.key.startsWith('policy:')).toArray();
+		for (const row of own) await db.settings.put({ key: row.key, value: change(restorePolicy(row.value)) });
+		const next = change(await readPolicy());
+		await db.settings.put({ key: 'policy', value: next });
+		return next;
+	}
+
 	/** Rewrites `from` as `to` (or removes it) everywhere a user's values are kept; how many users had one. */
 	async function rewrite(from: CustomFieldKey, to: CustomFieldKey | undefined): Promise<number> {
 		// A user's value moves or goes; gone, its words leave the search index with it, also in the copies an
@@ -72,11 +84,9 @@ export function customAttributesStore(db: RollcallDb) {
 		/** Adds an attribute to the stored policy (the caller checked the name with customNameProblem). */
 		async add(key: CustomFieldKey, requirement: Requirement = 'optional'): Promise<FieldPolicy> {
 			return db.transaction('rw', db.settings, async () => {
-				const policy = await readPolicy();
-				if (customKeys(policy).includes(key)) return policy;
-				const next = { ...policy, [key]: requirement };
-				await db.settings.put({ key: 'policy', value: next });
-				return next;
+				return changePolicies((policy) =>
+					customKeys(policy).includes(key) ? policy : { ...policy, [key]: requirement }
+				);
 			});
 		},
 
@@ -94,8 +104,9 @@ export function customAttributesStore(db: RollcallDb) {
 				if (customKeys(policy).includes(to)) {
 					throw new CustomAttributeError('Another attribute already has this name: choose another name.');
 				}
-				const next = renameCustom(policy, from, to);
-				await db.settings.put({ key: 'policy', value: next });
+				const next = await changePolicies((each) =>
+					customKeys(each).includes(from) ? renameCustom(each, from, to) : each
+				);
 				return { policy: next, users: await rewrite(from, to) };
 			});
 		},
@@ -103,8 +114,7 @@ export function customAttributesStore(db: RollcallDb) {
 		/** Deletes an attribute and every user's value for it, all or nothing; how many users had one. */
 		async remove(key: CustomFieldKey): Promise<{ policy: FieldPolicy; users: number }> {
 			return db.transaction('rw', [db.settings, db.users, db.importChanges, db.trash], async () => {
-				const next = withoutCustom(await readPolicy(), key);
-				await db.settings.put({ key: 'policy', value: next });
+				const next = await changePolicies((policy) => withoutCustom(policy, key));
 				return { policy: next, users: await rewrite(key, undefined) };
 			});
 		}

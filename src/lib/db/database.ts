@@ -123,6 +123,11 @@ export interface CustomerRow {
 	createdAt: number;
 	/** When the customer was archived: kept with its users, out of the switcher. */
 	archivedAt?: number;
+	/**
+	 * The customer's sites, the choices of the form's Site field (see customers.ts). Absent on a row written
+	 * before sites existed: it then has the one default site, HQ, so no upgrade is needed.
+	 */
+	sites?: string[];
 }
 
 /** The default customer's name until the admin gives it one. */
@@ -274,10 +279,14 @@ export function defineSchema(db: Dexie): void {
 	// v8: customers, groups, roles, profiles and license pools (DESIGN.md workflows A-C). The directory so
 	// far becomes the default customer: every user, deleted user and import joins it, and every user gets a
 	// license key (unique on the device) and the keys of their groups, roles and licenses.
+	// Email, username and customer code are unique within a customer, not on the device: two customers may
+	// both have an info@example.com (compound unique indexes; a user with no username or code is in none of
+	// those). The plain emailKey index stays for the list's order by email.
 	db.version(8)
 		.stores({
 			users:
-				'++id, customerId, &emailKey, &usernameKey, &customerCodeKey, &licenseKey, nameKey, site, ' +
+				'++id, customerId, emailKey, &[customerId+emailKey], &[customerId+usernameKey], ' +
+				'&[customerId+customerCodeKey], &licenseKey, nameKey, site, ' +
 				'*searchWords, *searchSuffixes, *groupKeys, *roleKeys, *entitlementKeys, ' +
 				'[status+nameKey], [userType+nameKey], [site+nameKey], [lastLoginAt+nameKey], [createdAt+nameKey]',
 			imports: '++id, at, customerId',

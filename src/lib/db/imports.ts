@@ -22,6 +22,7 @@ import type {
 	RollcallDb
 } from './database';
 import { commandsStore } from './commands';
+import { customersStore } from './customers';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
 import { GroupError, groupsStore } from './groups';
 import { licensesStore } from './licenses';
@@ -43,6 +44,8 @@ export interface CommitOptions {
 	now?: number;
 	/** The customer the new users join (the one picked before the upload); the default customer's when absent. */
 	customerId?: number;
+	/** Sites the file names that the customer does not have, added to its sites with the users (SiteCheck). */
+	addSites?: readonly string[];
 	/**
 	 * Called as batches are written (rows written so far, rows to write), for a progress bar. Runs inside
 	 * the transaction: it must return at once and touch no database (the commit may still fail after).
@@ -110,16 +113,21 @@ interface Job {
 }
 
 type UniqueField = 'email' | 'username' | 'customerCode' | 'licenseKey';
+/**
+ * Each unique field, its key on a user, its index and its name in messages. Email, username and code are
+ * unique within a customer; a license key on the whole device (it activates a computer on its own).
+ */
 const UNIQUE: readonly [
 	UniqueField,
 	'emailKey' | 'usernameKey' | 'customerCodeKey' | 'licenseKey',
+	'[customerId+emailKey]' | '[customerId+usernameKey]' | '[customerId+customerCodeKey]' | 'licenseKey',
 	string
 ][] = [
-	['email', 'emailKey', 'email'],
-	['username', 'usernameKey', 'username'],
-	['customerCode', 'customerCodeKey', 'customer code'],
+	['email', 'emailKey', '[customerId+emailKey]', 'email'],
+	['username', 'usernameKey', '[customerId+usernameKey]', 'username'],
+	['customerCode', 'customerCodeKey', '[customerId+customerCodeKey]', 'customer code'],
 	// A file may carry keys (users moved from another device keep theirs): one already given is refused.
-	['licenseKey', 'licenseKey', 'license key']
+	['licenseKey', 'licenseKey', 'licenseKey', 'license key']
 ];
 
 /** The message for a row refused by a unique index: its position in the batch, the value and who has it. */
@@ -251,6 +259,7 @@ export function importsStore(db: RollcallDb) {
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
 	const groups = groupsStore(db);
+	const customers = customersStore(db);
 	/**
 	 * A unique index refused a row: the DuplicateError naming the row and who holds the value, looked up
 	 * in the same transaction (which then aborts, so nothing is written). Undefined when it was not that.
@@ -266,12 +275,12 @@ export function importsStore(db: RollcallDb) {
 		if ((error as Error).name !== 'BulkError' || failures[position]?.name !== 'ConstraintError' || !user) {
 			return Dexie.Promise.resolve(undefined);
 		}
-		const lookups = UNIQUE.map(([field, index, label]) => {
-			const key = user[index];
-			if (key === undefined) return Dexie.Promise.resolve(undefined);
+		const lookups = UNIQUE.map(([field, keyName, index, label]) => {
+			const key = user[keyName];
+			if (key === undefined || user.customerId === undefined) return Dexie.Promise.resolve(undefined);
 			return db.users
 				.where(index)
-				.equals(key)
+				.equals(index === 'licenseKey' ? key : [user.customerId, key])
 				.first((owner) =>
 					owner && owner.id !== user.id
 						? new DuplicateError(field, describe(position, label, String(user[field] ?? key), owner))
@@ -428,7 +437,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[...licenses.tables(), db.imports, db.importChanges, db.groups, ...commands.tables()],
+				[...licenses.tables(), db.imports, db.importChanges, db.groups, db.customers, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -487,6 +496,7 @@ export function importsStore(db: RollcallDb) {
 					status: 'done'
 				};
 				const id = await db.imports.add(record);
+				if (options.addSites?.length) await customers.addSites(job.customerId, options.addSites);
 				// The preview warned of a file needing more seats than are free; the pool or the users may have
 				// changed since, so the seats are counted again around the writes, in this transaction.
 				const given = [...creates, ...updates].flatMap((row) => [...productsOf(row.values.entitlements)]);
@@ -512,8 +522,11 @@ export function importsStore(db: RollcallDb) {
 			});
 		},
 
-		/** Every import, newest first. */
-		history: (): Promise<ImportRecord[]> => db.imports.orderBy('at').reverse().toArray(),
+		/** Every import into the customer, newest first (each customer's history is its own). */
+		history: async (customerId = DEFAULT_CUSTOMER_ID): Promise<ImportRecord[]> => {
+			const made = await db.imports.where('customerId').equals(customerId).toArray();
+			return made.sort((a, b) => b.at - a.at || b.id - a.id);
+		},
 
 		get: (id: number): Promise<ImportRecord | undefined> => db.imports.get(id),
 

@@ -18,7 +18,7 @@ import {
 	type UserMessage
 } from '$lib/domain/outbox';
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
-import { nameOf, type User } from '$lib/domain/user';
+import { DEFAULT_CUSTOMER_ID, nameOf, type User } from '$lib/domain/user';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { refreshInitialPasswords } from './initial-passwords';
@@ -88,6 +88,15 @@ const READ_CHUNK = 2_000;
 
 /** Outbox module: every read and write of queued messages goes through here. */
 export function outboxStore(db: RollcallDb, relay: RelayStore) {
+	/** The ids of a customer's users and deleted users. */
+	async function customerUserIds(customerId: number): Promise<Set<number>> {
+		const ids = new Set(await db.users.where('customerId').equals(customerId).primaryKeys());
+		await db.trash.each((row) => {
+			if (row.user.customerId === customerId) ids.add(row.user.id);
+		});
+		return ids;
+	}
+
 	const commands = commandsStore(db);
 	const restored = (rows: (OutboxMessage | undefined)[]) =>
 		rows
@@ -201,10 +210,21 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 			return result;
 		},
 
-		/** The newest messages first, for the Outbox page: all of them, or those the filter shows. */
-		async list(limit = 500, filter: OutboxFilter = 'All'): Promise<OutboxMessage[]> {
+		/**
+		 * The newest messages first, for the Outbox page: all of them, or those the filter shows; with several
+		 * customers, only those to the customer's users (and its deleted users, whose messages may still wait).
+		 */
+		async list(
+			limit = 500,
+			filter: OutboxFilter = 'All',
+			customerId = DEFAULT_CUSTOMER_ID
+		): Promise<OutboxMessage[]> {
 			const newest = db.outbox.orderBy('createdAt').reverse();
-			const rows = await (filter === 'All' ? newest : newest.filter((m) => isShownUnder(m, filter)))
+			const theirs = (await db.customers.count()) > 1 ? await customerUserIds(customerId) : undefined;
+			const isShown = (m: OutboxMessage) =>
+				(filter === 'All' || isShownUnder(m, filter)) && (!theirs || theirs.has(m.userId));
+			// Unfiltered, the index's own limit reads only the rows shown.
+			const rows = await (filter === 'All' && !theirs ? newest : newest.filter(isShown))
 				.limit(limit)
 				.toArray();
 			return restored(rows);

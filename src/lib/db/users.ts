@@ -36,6 +36,8 @@ export type SortKey = 'name' | 'email' | 'status' | 'userType' | 'site' | 'lastL
 
 /** What the Users list shows: an order, a search and filters. Empty strings mean 'any'. */
 export interface ListQuery {
+	/** The customer whose users it shows (a filter only while there are several customers: see scoped). */
+	customerId: number;
 	sort: SortKey;
 	isDescending: boolean;
 	search: string;
@@ -47,6 +49,7 @@ export interface ListQuery {
 }
 
 export const defaultQuery: ListQuery = {
+	customerId: DEFAULT_CUSTOMER_ID,
 	sort: 'name',
 	isDescending: false,
 	search: '',
@@ -66,8 +69,22 @@ const SORT_INDEX: Record<SortKey, string> = {
 	createdAt: '[createdAt+nameKey]'
 };
 
-/** Which users an export reads: every one, or those with these ids (in any order). */
-export type ExportScope = { kind: 'everyone' } | { kind: 'ids'; ids: readonly number[] | Uint32Array };
+/** Which users an export reads: every one of a customer (the default one if unsaid), or those with these ids. */
+export type ExportScope =
+	{ kind: 'everyone'; customerId?: number } | { kind: 'ids'; ids: readonly number[] | Uint32Array };
+
+/** The unique fields' indexes: each unique within a customer (see database.ts v8). */
+const UNIQUE_INDEX = {
+	email: '[customerId+emailKey]',
+	username: '[customerId+usernameKey]',
+	customerCode: '[customerId+customerCodeKey]'
+} as const satisfies Record<UniqueField, string>;
+
+/**
+ * A query as the list reads it: its customer filter is '' (every user) while there is one customer only,
+ * so a single-company directory reads, keeps and names its lists exactly as before customers existed.
+ */
+type ScopedQuery = Omit<ListQuery, 'customerId'> & { customerId: number | '' };
 
 /**
  * A run of sorted ids spanning at most this many times their count is read as one key range (IndexedDB's
@@ -101,13 +118,29 @@ function orderRanges(): [IndexableType, IndexableType][] {
 	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
 }
 
-function isFiltered(query: ListQuery): boolean {
-	return query.status !== '' || query.userType !== '' || query.site !== '' || query.group !== '';
+function isFiltered(query: ScopedQuery): boolean {
+	return (
+		query.status !== '' ||
+		query.userType !== '' ||
+		query.site !== '' ||
+		query.group !== '' ||
+		query.customerId !== ''
+	);
 }
 
-/** What names a query's list before its search: the order (ascending) and the filters. */
-function listKey(query: ListQuery): string {
-	return JSON.stringify(['users', query.sort, query.status, query.userType, query.site, query.group]);
+/**
+ * What names a query's list before its search: the order (ascending) and the filters, the customer among
+ * them (after the others, and only when it filters: a single customer's lists keep their names).
+ */
+function listKey(query: ScopedQuery): string {
+	const key = ['users', query.sort, query.status, query.userType, query.site, query.group];
+	return JSON.stringify(query.customerId === '' ? key : [...key, query.customerId]);
+}
+
+/** A unique field's value as its index keeps it ('' for none). */
+function uniqueKey(field: UniqueField, value: string): string {
+	if (field === 'email') return emailKey(value);
+	return field === 'username' ? foldText(value) : value.trim().toLowerCase();
 }
 
 /**
@@ -129,6 +162,18 @@ export function usersStore(db: RollcallDb) {
 	const lists = listsStore(db);
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
+
+	/** The customer filter a read needs: none while every user is in the one customer there is. */
+	async function customerFilter(customerId: number): Promise<number | ''> {
+		return (await db.customers.count()) > 1 ? customerId : '';
+	}
+
+	async function scoped(query: ListQuery): Promise<ScopedQuery> {
+		return { ...query, customerId: await customerFilter(query.customerId) };
+	}
+
+	/** The ids of a customer's users, in id order (the index keeps equal keys by primary key). */
+	const idsOf = (customerId: number) => db.users.where('customerId').equals(customerId).primaryKeys();
 
 	/**
 	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a
@@ -190,29 +235,36 @@ export function usersStore(db: RollcallDb) {
 	 * so that a big file against a big directory never holds the admin's writes for long (an import's
 	 * commit checks every key again in its own transaction).
 	 */
-	async function byKeys(index: 'emailKey' | 'usernameKey' | 'customerCodeKey', keys: readonly string[]) {
+	async function byKeys(field: UniqueField, keys: readonly string[], customerId: number) {
 		const found: User[] = [];
 		const sorted = [...new Set(keys)].sort();
 		for (let start = 0; start < sorted.length; start += KEY_LOOKUP_CHUNK) {
-			const chunk = sorted.slice(start, start + KEY_LOOKUP_CHUNK);
-			found.push(...(await db.users.where(index).anyOf(chunk).toArray()));
+			const chunk = sorted.slice(start, start + KEY_LOOKUP_CHUNK).map((key) => [customerId, key]);
+			found.push(...(await db.users.where(UNIQUE_INDEX[field]).anyOf(chunk).toArray()));
 		}
 		return found;
 	}
 
+	/** The user of `customerId` holding `key` in a unique field's index (but `exceptId`). */
+	async function holder(field: UniqueField, customerId: number, key: string, exceptId?: number) {
+		const found = await db.users.where(UNIQUE_INDEX[field]).equals([customerId, key]).first();
+		return found && found.id !== exceptId ? found : undefined;
+	}
+
 	async function findConflict(
 		keys: Pick<User, 'emailKey' | 'usernameKey' | 'customerCodeKey'>,
+		customerId: number,
 		exceptId?: number
 	): Promise<DuplicateError | undefined> {
-		const checks: [UniqueField, string, string | undefined][] = [
-			['email', 'emailKey', keys.emailKey],
-			['username', 'usernameKey', keys.usernameKey],
-			['customerCode', 'customerCodeKey', keys.customerCodeKey]
+		const checks: [UniqueField, string | undefined][] = [
+			['email', keys.emailKey],
+			['username', keys.usernameKey],
+			['customerCode', keys.customerCodeKey]
 		];
-		for (const [field, index, key] of checks) {
+		for (const [field, key] of checks) {
 			if (key === undefined) continue;
-			const other = await db.users.where(index).equals(key).first();
-			if (other && other.id !== exceptId) return duplicate(field, other);
+			const other = await holder(field, customerId, key, exceptId);
+			if (other) return duplicate(field, other);
 		}
 		return undefined;
 	}
@@ -235,7 +287,7 @@ export function usersStore(db: RollcallDb) {
 			fields = { ...withDefaults(fields), licenseKey: fields.licenseKey ?? newLicenseKey() };
 			const keys = userKeys(fields, customerId);
 			return db.transaction('rw', licenses.tables(), async () => {
-				const conflict = await findConflict(keys);
+				const conflict = await findConflict(keys, customerId);
 				if (conflict) throw conflict;
 				const user: Omit<User, 'id'> = {
 					...fields,
@@ -269,7 +321,7 @@ export function usersStore(db: RollcallDb) {
 					if (value === undefined) delete (merged as Record<string, unknown>)[key];
 				}
 				const keys = userKeys(merged, current.customerId);
-				const conflict = await findConflict(keys, id);
+				const conflict = await findConflict(keys, current.customerId, id);
 				if (conflict) throw conflict;
 				const user: User = { ...merged, ...keys, updatedAt: now };
 				if (!keys.usernameKey) delete user.usernameKey;
@@ -289,29 +341,45 @@ export function usersStore(db: RollcallDb) {
 
 		get: (id: number) => db.users.get(id),
 
-		/** Who already uses this value of a unique field, for the form's live check. */
-		async whoHas(field: UniqueField, value: string, exceptId?: number): Promise<User | undefined> {
-			const key =
-				field === 'email'
-					? emailKey(value)
-					: field === 'username'
-						? foldText(value)
-						: value.trim().toLowerCase();
-			const index = { email: 'emailKey', username: 'usernameKey', customerCode: 'customerCodeKey' }[field];
-			if (!key) return undefined;
-			const found = await db.users.where(index).equals(key).first();
-			return found && found.id !== exceptId ? found : undefined;
+		/** Who in the customer already uses this value of a unique field, for the form's live check. */
+		async whoHas(
+			field: UniqueField,
+			value: string,
+			exceptId?: number,
+			customerId: number = DEFAULT_CUSTOMER_ID
+		): Promise<User | undefined> {
+			const key = uniqueKey(field, value);
+			return key ? holder(field, customerId, key, exceptId) : undefined;
 		},
 
-		count: () => db.users.count(),
+		/**
+		 * The other customers (their ids, each once) that have a user with this email: allowed, but an admin
+		 * of several customers wants to know (the form's note). Read only when there are other customers.
+		 */
+		async emailElsewhere(value: string, customerId: number): Promise<number[]> {
+			const key = emailKey(value);
+			if (!key || (await customerFilter(customerId)) === '') return [];
+			const holders = await db.users.where('emailKey').equals(key).toArray();
+			return [...new Set(holders.map((user) => user.customerId))].filter((id) => id !== customerId);
+		},
+
+		/** How many users the customer has (every user while there is one customer). */
+		async count(customerId: number = DEFAULT_CUSTOMER_ID): Promise<number> {
+			return (await customerFilter(customerId)) === ''
+				? db.users.count()
+				: idsOf(customerId).then((ids) => ids.length);
+		},
 
 		/**
 		 * The stored users with these email keys, by key, as an import's check compares its rows with
 		 * them (id and values). See byKeys.
 		 */
-		async byEmailKeys(emailKeys: readonly string[]): Promise<Map<string, ExistingUser>> {
+		async byEmailKeys(
+			emailKeys: readonly string[],
+			customerId = DEFAULT_CUSTOMER_ID
+		): Promise<Map<string, ExistingUser>> {
 			const found = new Map<string, ExistingUser>();
-			for (const user of await byKeys('emailKey', emailKeys)) {
+			for (const user of await byKeys('email', emailKeys, customerId)) {
 				found.set(user.emailKey, { id: user.id, values: user });
 			}
 			return found;
@@ -321,13 +389,13 @@ export function usersStore(db: RollcallDb) {
 		 * The ids of the users holding these usernames and customer codes (folded as their unique
 		 * indexes keep them), by key: who an import's rows would clash with. See byKeys.
 		 */
-		async idsByUniqueKeys(keys: {
-			username: readonly string[];
-			customerCode: readonly string[];
-		}): Promise<{ byUsername: Map<string, number>; byCustomerCode: Map<string, number> }> {
+		async idsByUniqueKeys(
+			keys: { username: readonly string[]; customerCode: readonly string[] },
+			customerId = DEFAULT_CUSTOMER_ID
+		): Promise<{ byUsername: Map<string, number>; byCustomerCode: Map<string, number> }> {
 			const [named, coded] = [
-				await byKeys('usernameKey', keys.username),
-				await byKeys('customerCodeKey', keys.customerCode)
+				await byKeys('username', keys.username, customerId),
+				await byKeys('customerCode', keys.customerCode, customerId)
 			];
 			return {
 				byUsername: new Map(named.map((user) => [user.usernameKey!, user.id])),
@@ -340,9 +408,13 @@ export function usersStore(db: RollcallDb) {
 			return (await this.searchIds(await this.baseIds(query), query.search))!;
 		},
 
-		/** Every user's id in one of the list's orders. */
-		async orderedIds(sort: SortKey, isDescending: boolean): Promise<number[]> {
-			return this.baseIds({ ...defaultQuery, sort, isDescending });
+		/** Every id of a customer's users in one of the list's orders. */
+		async orderedIds(
+			sort: SortKey,
+			isDescending: boolean,
+			customerId = DEFAULT_CUSTOMER_ID
+		): Promise<number[]> {
+			return this.baseIds({ ...defaultQuery, sort, isDescending, customerId });
 		},
 
 		/**
@@ -351,11 +423,21 @@ export function usersStore(db: RollcallDb) {
 		 * read in parts stops between them (ReadAbandoned) once `isWanted` says no one wants it any more.
 		 */
 		async baseIds(
-			query: ListQuery,
+			listQuery: ListQuery,
 			onPart?: (idsSoFar: readonly number[]) => void,
 			isWanted?: () => boolean
 		): Promise<number[]> {
-			const unfiltered = { ...query, search: '', status: '', userType: '', site: '', group: '' } as const;
+			// The customer is one more filter of the order every customer shares (kept once, for all of them).
+			const query = await scoped(listQuery);
+			const unfiltered = {
+				...query,
+				search: '',
+				status: '',
+				userType: '',
+				site: '',
+				group: '',
+				customerId: ''
+			} as const;
 			const all = await keptOrRead(listKey(unfiltered), async () => {
 				const partSeen = isFiltered(query) ? undefined : onPart;
 				const ids = await readOrder(query.sort, query.isDescending, partSeen, isWanted);
@@ -369,7 +451,7 @@ export function usersStore(db: RollcallDb) {
 
 		/** The ids of a query's order and filters if they are kept on disk and up to date; else undefined. */
 		async keptIds(query: ListQuery): Promise<number[] | undefined> {
-			const ascending = (await lists.find(listKey(query)))?.ids;
+			const ascending = (await lists.find(listKey(await scoped(query))))?.ids;
 			return ascending && query.isDescending ? ascending.reverse() : ascending;
 		},
 
@@ -435,10 +517,21 @@ export function usersStore(db: RollcallDb) {
 		async head(
 			sort: SortKey,
 			isDescending: boolean,
-			limit: number
+			limit: number,
+			customerId: number = DEFAULT_CUSTOMER_ID
 		): Promise<{ ids: number[]; total: number }> {
-			return db.transaction('r', db.users, async () => {
+			const customer = await customerFilter(customerId);
+			return db.transaction('r', [db.users, db.customers], async () => {
 				const ordered = db.users.orderBy(SORT_INDEX[sort]);
+				if (customer !== '') {
+					// Several customers: the order's first rows of this customer (reading past the others').
+					const first = (isDescending ? ordered.reverse() : ordered).filter((u) => u.customerId === customer);
+					const [ids, total] = await Promise.all([
+						first.limit(limit).primaryKeys(),
+						db.users.where('customerId').equals(customer).count()
+					]);
+					return { ids, total };
+				}
 				const first = isDescending ? ordered.clone().reverse() : ordered.clone();
 				// Every user has a key in every order's index but email's, so the store's own count (1.5 s for
 				// a million users here) stands in for counting the index (54 s: Chromium checks each entry).
@@ -449,8 +542,9 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		/** The ids among `ordered` that the query's filters match (not its search), keeping the order. */
-		async filterIds(ordered: readonly number[], query: ListQuery): Promise<number[]> {
+		async filterIds(ordered: readonly number[], query: ScopedQuery): Promise<number[]> {
 			const sets: Set<number>[] = [];
+			if (query.customerId !== '') sets.push(new Set(await idsOf(query.customerId)));
 			const filters: [string, string][] = [
 				['[status+nameKey]', query.status],
 				['[userType+nameKey]', query.userType],
@@ -491,7 +585,9 @@ export function usersStore(db: RollcallDb) {
 
 		/** How many users an export of `scope` reads at most (some may be deleted while it runs). */
 		async exportCount(scope: ExportScope): Promise<number> {
-			return scope.kind === 'ids' ? new Set(scope.ids).size : db.users.count();
+			return scope.kind === 'ids'
+				? new Set(scope.ids).size
+				: this.count(scope.customerId ?? DEFAULT_CUSTOMER_ID);
 		},
 
 		/**
@@ -500,6 +596,17 @@ export function usersStore(db: RollcallDb) {
 		 * 'everyone' means those there when the export began; a user deleted meanwhile is left out.
 		 */
 		async *exportPages(scope: ExportScope, pageSize: number): AsyncGenerator<User[]> {
+			if (
+				scope.kind === 'everyone' &&
+				(await customerFilter(scope.customerId ?? DEFAULT_CUSTOMER_ID)) !== ''
+			) {
+				// Several customers: this one's ids (the customer index holds them in id order), read as ids are.
+				yield* this.exportPages(
+					{ kind: 'ids', ids: await idsOf(scope.customerId ?? DEFAULT_CUSTOMER_ID) },
+					pageSize
+				);
+				return;
+			}
 			if (scope.kind === 'everyone') {
 				const last = await db.users.orderBy(':id').lastKey();
 				if (last === undefined) return;
@@ -530,10 +637,22 @@ export function usersStore(db: RollcallDb) {
 			}
 		},
 
-		/** Every site in use, for the list's filter. */
-		async sites(): Promise<string[]> {
-			const sites = await db.users.orderBy('site').uniqueKeys();
-			return sites.filter((site): site is string => typeof site === 'string');
+		/** Every site in use in the customer, for the list's filter. */
+		async sites(customerId: number = DEFAULT_CUSTOMER_ID): Promise<string[]> {
+			const keys = await db.users.orderBy('site').uniqueKeys();
+			const sites = keys.filter((site): site is string => typeof site === 'string');
+			if ((await customerFilter(customerId)) === '') return sites;
+			// Several customers: the sites one of this customer's users is at (a site's first such user).
+			const used = await Promise.all(
+				sites.map((site) =>
+					db.users
+						.where('site')
+						.equals(site)
+						.and((user) => user.customerId === customerId)
+						.first()
+				)
+			);
+			return sites.filter((_, i) => used[i] !== undefined);
 		},
 
 		/**
@@ -592,7 +711,7 @@ export function usersStore(db: RollcallDb) {
 			return db.transaction('rw', [...licenses.tables(), db.trash, ...commands.tables()], async () => {
 				const rows = await db.trash.where('batch').equals(batch).toArray();
 				for (const { user } of rows) {
-					const conflict = await findConflict(user);
+					const conflict = await findConflict(user, user.customerId);
 					if (conflict) {
 						throw new DuplicateError(
 							conflict.field,

@@ -26,6 +26,8 @@ export interface BridgeOptions extends Omit<AnalyseOptions, 'onProgress' | 'dire
 	 * values) from the database, once the file is read.
 	 */
 	readsDirectory?: boolean;
+	/** The customer the file is imported into (see WorkerOptions). */
+	customerId?: number;
 }
 
 export interface BridgeTiming {

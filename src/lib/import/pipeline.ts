@@ -25,6 +25,7 @@ import {
 	type Directory,
 	type Lookup,
 	type RowStatus,
+	type SiteCheck,
 	type UniqueField
 } from './rows';
 import { findPresetFit, type PresetFit } from './preset-fit';
@@ -70,6 +71,8 @@ export interface CheckOptions {
 	updateExisting?: boolean;
 	/** 'Send login details by SMS': new users' mobile phones must be numbers (see RowChecker). */
 	sendsSms?: boolean;
+	/** The customer's sites, and whether a site the file adds is created or an error (see SiteCheck). */
+	sites?: SiteCheck;
 	/** Called as rows are checked; the first call (0, total) comes as soon as the file is read. */
 	onProgress?: (done: number, total: number) => void;
 }
@@ -113,6 +116,8 @@ export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	passwords: Map<number, string>;
 	/** The preset the file fits when the policy does not (no required field without a column under it). */
 	presetFit?: PresetFit;
+	/** The sites the rows name that the customer does not have (each once): created, or errors (SiteCheck). */
+	unknownSites: string[];
 }
 
 const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
@@ -356,7 +361,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		directory: options.directory,
 		updateExisting: options.updateExisting,
 		isVerbatim: isVerbatimFormat(source.format),
-		sendsSms: options.sendsSms
+		sendsSms: options.sendsSms,
+		sites: options.sites
 	});
 	const total = rows.length;
 	const progress = options.onProgress ?? (() => undefined);
@@ -413,7 +419,8 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		rowsWithWarnings,
 		table: redacted(source, mapping),
 		passwords,
-		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping)
+		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping),
+		unknownSites: checker.unknownSites
 	};
 }
 
@@ -435,7 +442,7 @@ export interface AnalysisSlice {
 
 export function headOf(analysis: Analysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
-	const { presetFit, rowsWithWarnings } = analysis;
+	const { presetFit, rowsWithWarnings, unknownSites } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
 	const rowCount = analysis.rows.length;
 	return {
@@ -451,7 +458,8 @@ export function headOf(analysis: Analysis): AnalysisHead {
 		rowsWithWarnings,
 		table: tableHead,
 		rowCount,
-		presetFit
+		presetFit,
+		unknownSites
 	};
 }
 

@@ -2,7 +2,7 @@ import { emailKey } from '$lib/domain/email';
 import { field, type FieldContext, type FieldKey } from '$lib/domain/fields';
 import { isReadPhone } from '$lib/domain/phone';
 import type { FieldPolicy } from '$lib/domain/policy';
-import { foldText } from '$lib/domain/text';
+import { foldText, quoted } from '$lib/domain/text';
 import { validateUser, type UserFields, type UserInput, type ValidateOptions } from '$lib/domain/user';
 import { unescapeFormula } from './formula';
 import { columnLetter, fieldColumns, type CellRule, type HeaderMapping } from './headers';
@@ -84,6 +84,18 @@ export interface CheckOptions {
 	 * then be a number; an optional one that cannot be read is an error, not a warning.
 	 */
 	sendsSms?: boolean;
+	/** The customer's sites, and what a row naming another site is (see SiteCheck). */
+	sites?: SiteCheck;
+}
+
+/**
+ * How a file's Site column meets the customer's sites (workflow C): a site they have, in any case or
+ * accents, is stored as the customer writes it; another one is added to them on Complete ('create'), or is
+ * the row's error ('error'), as the admin chooses in the preview.
+ */
+export interface SiteCheck {
+	known: readonly string[];
+	unknown: 'create' | 'error';
 }
 
 function find(lookup: Lookup | undefined, key: string | undefined): ExistingUser | undefined {
@@ -145,11 +157,15 @@ export class RowChecker {
 	readonly #refusing = new Map<number, Extract<CellRule, { refuses: string }>>();
 	/** This row's cells refused (see #refusing): the field, and the column its error names. */
 	readonly #refused = new Map<FieldKey, [column: number, message: string]>();
+	/** The customer's sites by folded name, and the sites rows named that are not among them (the same). */
+	readonly #knownSites: Map<string, string> | undefined;
+	readonly #unknownSites = new Map<string, string>();
 
 	constructor(mapping: HeaderMapping, options: CheckOptions) {
 		this.#options = options;
 		this.#mapping = mapping;
 		this.#directory = asDirectory(options.directory);
+		if (options.sites) this.#knownSites = new Map(options.sites.known.map((site) => [foldText(site), site]));
 		for (const [key, [index, ...backups]] of fieldColumns(mapping)) {
 			this.#columnOf.set(key, index!);
 			if (backups.length > 0) this.#backups.set(key, backups);
@@ -254,6 +270,10 @@ export class RowChecker {
 			if (this.#mapping.missing.includes(key)) continue;
 			if (!errors.some((e) => e.field === key)) errors.push(this.#error(row, key, message));
 		}
+		if (this.#knownSites && values.site && !errors.some((e) => e.field === 'site')) {
+			const problem = this.#siteProblem(values);
+			if (problem) errors.push(this.#error(row, 'site', problem));
+		}
 		const key = values.email ? emailKey(values.email) : undefined;
 		const existing = find(this.#directory?.byEmail, key);
 		errors.push(...this.#duplicates(values, row, key, existing));
@@ -280,6 +300,24 @@ export class RowChecker {
 		}
 		this.#classify(checked, input, existing);
 		return checked;
+	}
+
+	/** The sites rows named that the customer does not have, each once, as first written. */
+	get unknownSites(): string[] {
+		return [...this.#unknownSites.values()];
+	}
+
+	/** Puts a known site as the customer writes it; an unknown one is noted, and an error if so chosen. */
+	#siteProblem(values: Partial<UserFields>): string | undefined {
+		const folded = foldText(values.site!);
+		const known = this.#knownSites!.get(folded);
+		if (known !== undefined) {
+			values.site = known;
+			return undefined;
+		}
+		if (!this.#unknownSites.has(folded)) this.#unknownSites.set(folded, values.site!);
+		if (this.#options.sites!.unknown === 'create') return undefined;
+		return `Site ${quoted(values.site!)} is not one of this customer's sites: add it in Settings → Sites, or choose to create the file's new sites.`;
 	}
 
 	/**

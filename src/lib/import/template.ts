@@ -7,7 +7,14 @@ import { writeXlsx } from './xlsx-writer';
 export interface TemplateOptions {
 	/** Adds two example users (workflow D's 'example file'). */
 	example?: boolean;
+	/** The customer's sites: the Site column's drop-down (a file may still name a new one) and examples. */
+	sites?: readonly string[];
 }
+
+/** Excel keeps an in-cell list to 255 characters, and a value with a comma or quote would split it. */
+const MAX_LIST_LENGTH = 255;
+const isListable = (values: readonly string[]) =>
+	values.join(',').length <= MAX_LIST_LENGTH && values.every((value) => !/[,"]/u.test(value));
 
 /** What a sensitive column (the password) holds in an example row: an instruction, never a real value. */
 export const SENSITIVE_PLACEHOLDER = 'Choose a password';
@@ -54,8 +61,12 @@ const examples: Record<BuiltinFieldKey, readonly [string, string]> = {
 };
 
 /** An example value: the registry's, or for a custom attribute (any text) its name and the person's number. */
-const exampleOf = (def: FieldDef, person: number) =>
-	def.isCustom ? `${def.label} ${person + 1}` : examples[def.key as BuiltinFieldKey][person]!;
+function exampleOf(def: FieldDef, person: number, options: TemplateOptions): string {
+	if (def.isCustom) return `${def.label} ${person + 1}`;
+	const sites = options.sites ?? [];
+	if (def.key === 'site' && sites.length > 0) return sites[person % sites.length]!;
+	return examples[def.key as BuiltinFieldKey][person]!;
+}
 
 /** The header row and, when asked, the example rows, for the policy's visible fields. */
 function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][] {
@@ -64,7 +75,7 @@ function templateRows(policy: FieldPolicy, options: TemplateOptions): string[][]
 	const people = options.example ? [0, 1] : [];
 	return [
 		shown.map((def) => templateHeader(def, policy)),
-		...people.map((i) => shown.map((def) => exampleOf(def, i)))
+		...people.map((i) => shown.map((def) => exampleOf(def, i, options)))
 	];
 }
 
@@ -105,7 +116,9 @@ export function xlsxTemplate(policy: FieldPolicy, options: TemplateOptions = {})
 	const shown = visibleFields(policy).filter((def) => !def.isGenerated);
 	const lists = shown.flatMap((def, column) => {
 		const values = choicesOf(def);
-		return values ? [{ column, values }] : [];
+		if (values) return [{ column, values }];
+		const sites = def.key === 'site' ? options.sites : undefined;
+		return sites?.length && isListable(sites) ? [{ column, values: sites, isOpen: true }] : [];
 	});
 	const instructions = shown.map((def) => [
 		templateHeader(def, policy),

@@ -8,6 +8,7 @@ import {
 	type ImportSummary
 } from '$lib/db/imports';
 import { usersStore } from '$lib/db/users';
+import { DEFAULT_CUSTOMER_ID } from '$lib/domain/user';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { peekFile } from './peek';
 import {
@@ -39,6 +40,8 @@ export interface WorkerOptions extends Omit<AnalyseOptions, 'onProgress'> {
 	 * `directory`): a row giving exactly what is stored is then 'unchanged' (and not written), not an update.
 	 */
 	readsDirectory?: boolean;
+	/** The customer the file is imported into: its rows are matched with that customer's users only. */
+	customerId?: number;
 }
 
 /** Why the file could not be compared with the directory, in the admin's words. */
@@ -99,7 +102,11 @@ export function createWorkerApi(
 		const alive = setInterval(() => progress?.(STILL_WORKING, STILL_WORKING), stillWorkingEveryMs);
 		try {
 			const users = usersStore(database());
-			return { byEmail: await users.byEmailKeys(keys.email), ...(await users.idsByUniqueKeys(keys)) };
+			const customerId = options.customerId ?? DEFAULT_CUSTOMER_ID;
+			return {
+				byEmail: await users.byEmailKeys(keys.email, customerId),
+				...(await users.idsByUniqueKeys(keys, customerId))
+			};
 		} finally {
 			clearInterval(alive);
 		}

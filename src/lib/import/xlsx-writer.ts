@@ -13,7 +13,7 @@ export interface Sheet {
 	name: string;
 	rows: readonly (readonly string[])[];
 	/** Drop-down lists under the header of a column; values may not contain commas or quotes. */
-	lists?: readonly { column: number; values: readonly string[] }[];
+	lists?: readonly { column: number; values: readonly string[]; isOpen?: boolean }[];
 	/** The row number of rows[0] (default 1): an errors file keeps the header on the row it had. */
 	firstRow?: number;
 }
@@ -109,10 +109,11 @@ function* sheetXml(sheet: Sheet): Generator<string> {
 		for (let r = start; r < end; r++) xml += rowXml(sheet.rows[r]!, first + r, r === 0 ? BOLD_TEXT : TEXT);
 		yield xml;
 	}
-	const lists = (sheet.lists ?? []).map(({ column, values }) => {
+	const lists = (sheet.lists ?? []).map(({ column, values, isOpen }) => {
 		const name = columnName(column);
 		const choices = xmlText(values.join(', '));
-		return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" error="Choose one of: ${choices}." sqref="${name}${first + 1}:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
+		// An open list offers its values and takes others too (a new site, created by the import).
+		return `<dataValidation type="list" allowBlank="1" showErrorMessage="${isOpen ? 0 : 1}" error="Choose one of: ${choices}." sqref="${name}${first + 1}:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
 	});
 	yield (
 		'</sheetData>' +

@@ -21,6 +21,8 @@ import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } f
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
 import { droppedPasswordsNotice, importPasswordPolicy } from '$lib/domain/passwords';
 import { shortagesMessage } from '$lib/domain/seats';
+import { sitesOf } from '$lib/domain/customer';
+import type { SiteCheck } from '$lib/import/rows';
 import { currentCustomer } from './current-customer.svelte';
 import { customAttributeActions } from './custom-attributes.svelte';
 import { download } from './download';
@@ -90,6 +92,13 @@ export class ImportSession {
 	/** The seats the previewed file would lack, followed live (a seat freed in another tab counts at once). */
 	#seatShortage = $state<string | null>(null);
 	#seatWatch: { unsubscribe(): void } | undefined;
+	/**
+	 * The customer this import is made into, fixed when the session is made ("pick the customer, then
+	 * upload"): switching customer makes the page, and so the session, afresh.
+	 */
+	readonly customerId = currentCustomer.id;
+	/** What a site the file names and the customer does not have is: created on Complete, or the row's error. */
+	#unknownSites = $state<SiteCheck['unknown']>('create');
 
 	get step(): ImportStep {
 		return this.#step;
@@ -343,6 +352,18 @@ export class ImportSession {
 		this.#choices = NO_CHOICES;
 		return this.#read();
 	}
+	get unknownSites(): SiteCheck['unknown'] {
+		return this.#unknownSites;
+	}
+	/** The admin's choice for the sites the customer does not have (shown with their names in the preview). */
+	setUnknownSites(value: SiteCheck['unknown']): Promise<void> {
+		this.#unknownSites = value;
+		return this.#read();
+	}
+	/** The name of the customer imported into. */
+	get customerName(): string {
+		return currentCustomer.nameOf(this.customerId);
+	}
 	setUpdateExisting(value: boolean): Promise<void> {
 		this.#updateExisting = value;
 		return this.#read();
@@ -384,7 +405,12 @@ export class ImportSession {
 					sendsSms: this.#sendSms && this.canSendSms,
 					// The worker reads the users the file names, with their values: a row giving exactly
 					// what is stored is 'unchanged' (and not written), not an update.
-					readsDirectory: true
+					readsDirectory: true,
+					customerId: this.customerId,
+					sites: {
+						known: sitesOf(currentCustomer.all.find((row) => row.id === this.customerId)?.sites),
+						unknown: this.#unknownSites
+					}
 				},
 				(done, total) => {
 					if (this.#abort === abort) this.#progress = { done, total };
@@ -462,7 +488,8 @@ export class ImportSession {
 			fileName: file.name,
 			mode: this.mode,
 			updateExisting: this.#updateExisting,
-			customerId: currentCustomer.id
+			customerId: this.customerId,
+			addSites: this.#unknownSites === 'create' ? analysis.unknownSites : []
 		};
 		try {
 			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);

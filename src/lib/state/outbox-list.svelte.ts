@@ -3,6 +3,7 @@ import { outbox } from '$lib/db';
 import { storageErrorMessage } from '$lib/db/errors';
 import { clearAgeName, type OutboxFilter, type OutboxMessage } from '$lib/domain/outbox';
 import { Confirmation } from './confirmation.svelte';
+import { currentCustomer } from './current-customer.svelte';
 import { sync } from './sync.svelte';
 
 const DAY = 86_400_000;
@@ -28,7 +29,7 @@ export class OutboxList {
 	constructor() {
 		$effect(() => {
 			const filter = this.filter;
-			const subscription = liveQuery(() => outbox.list(SHOWN, filter)).subscribe({
+			const subscription = liveQuery(() => outbox.list(SHOWN, filter, currentCustomer.id)).subscribe({
 				next: (messages) => {
 					this.#messages = messages;
 					this.#isLoading = false;

@@ -4,6 +4,7 @@ import type { FieldContext } from '$lib/domain/fields';
 import { visibleFields } from '$lib/domain/policy';
 import { restoreSettings, type Settings } from '$lib/domain/settings';
 import { patched, type SettingsPatch } from '$lib/domain/settings-patch';
+import { currentCustomer } from './current-customer.svelte';
 
 /** The organisation's settings, kept current from the database in every tab. */
 class SettingsState {
@@ -43,19 +44,26 @@ class SettingsState {
 	start(): void {
 		if (this.#started) return;
 		this.#started = true;
-		liveQuery(() => settingsTable.read(navigator.language)).subscribe({
-			next: (value) => {
-				// A read that began before this page's latest write would put an older value on screen,
-				// under the admin's fingers; the page reads again once its writes settle (see #write).
-				if (this.#writing === 0) this.#value = value;
-				this.#isLoaded = true;
-				this.#markLoaded();
-			},
-			error: (error: unknown) => {
-				console.error('Reading settings failed', error);
-				// What waits for them goes on with the defaults rather than waiting for ever.
-				this.#markLoaded();
-			}
+		// Read again for each customer the tab switches to: the field policy is the customer's.
+		$effect.root(() => {
+			$effect(() => {
+				const customerId = currentCustomer.id;
+				const subscription = liveQuery(() => settingsTable.read(navigator.language, customerId)).subscribe({
+					next: (value) => {
+						// A read that began before this page's latest write would put an older value on screen,
+						// under the admin's fingers; the page reads again once its writes settle (see #write).
+						if (this.#writing === 0) this.#value = value;
+						this.#isLoaded = true;
+						this.#markLoaded();
+					},
+					error: (error: unknown) => {
+						console.error('Reading settings failed', error);
+						// What waits for them goes on with the defaults rather than waiting for ever.
+						this.#markLoaded();
+					}
+				});
+				return () => subscription.unsubscribe();
+			});
 		});
 	}
 
@@ -72,7 +80,7 @@ class SettingsState {
 		const before = this.#value;
 		this.#value = { ...before, ...changes };
 		try {
-			await this.#write(() => settingsTable.write(changes));
+			await this.#write(() => settingsTable.write(changes, currentCustomer.id));
 		} catch (error) {
 			this.#value = before;
 			throw error;
@@ -88,7 +96,9 @@ class SettingsState {
 		const before = this.#value;
 		if (!expected) this.#value = { ...before, ...patched(before, patch) };
 		try {
-			const replaced = await this.#write(() => settingsTable.change(patch, expected, navigator.language));
+			const replaced = await this.#write(() =>
+				settingsTable.change(patch, expected, navigator.language, currentCustomer.id)
+			);
 			if (replaced && expected) this.#value = { ...this.#value, ...patched(this.#value, patch) };
 			return replaced !== null;
 		} catch (error) {
@@ -115,7 +125,7 @@ class SettingsState {
 	}
 
 	async #reread(): Promise<void> {
-		const value = await settingsTable.read(navigator.language).catch(() => undefined);
+		const value = await settingsTable.read(navigator.language, currentCustomer.id).catch(() => undefined);
 		// A write begun meanwhile rereads in its turn.
 		if (value && this.#writing === 0) this.#value = value;
 	}

@@ -144,7 +144,7 @@ export class UserExport {
 		this.#isToFile = undefined;
 		this.isOpen = true;
 		try {
-			this.#everyone = await users.count();
+			this.#everyone = await users.count(currentCustomer.id);
 		} catch (error) {
 			this.#fail(error);
 		}
@@ -231,7 +231,9 @@ export class UserExport {
 
 	/** The users of the chosen 'who', as the worker reads them: ids move to it as one typed array. */
 	async #scope(): Promise<ExportScope> {
-		if (this.who === 'everyone' || (this.who === 'matches' && !this.isNarrowed)) return { kind: 'everyone' };
+		if (this.who === 'everyone' || (this.who === 'matches' && !this.isNarrowed)) {
+			return { kind: 'everyone', customerId: currentCustomer.id };
+		}
 		const ids = this.who === 'selection' ? await this.#list.selectedIds() : await this.#list.matchingIds();
 		return { kind: 'ids', ids: Uint32Array.from(ids) };
 	}

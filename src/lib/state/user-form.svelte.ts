@@ -21,6 +21,8 @@ import {
 	type UserFields,
 	type UserInput
 } from '$lib/domain/user';
+import { availableText, sitesOf, takenText } from '$lib/domain/customer';
+import { currentCustomer } from './current-customer.svelte';
 import { settings } from './settings.svelte';
 import { sync } from './sync.svelte';
 
@@ -55,6 +57,8 @@ export class UserForm {
 	sendSms = $state(false);
 	#touched = $state<Partial<Record<FieldKey, boolean>>>({});
 	#taken = $state<Partial<Record<FieldKey, string>>>({});
+	/** The other customers an available email is also used in (allowed: a note for a multi-customer admin). */
+	#elsewhere = $state<Partial<Record<FieldKey, string[]>>>({});
 	#checks: Partial<Record<FieldKey, number>> = {};
 	/** Fields whose 'already taken' lookup has not answered yet. */
 	#pending = $state<Partial<Record<FieldKey, boolean>>>({});
@@ -73,6 +77,8 @@ export class UserForm {
 	 */
 	groupNames = $state.raw<readonly string[] | undefined>(undefined);
 	readonly existing: User | undefined;
+	/** The customer the user belongs to: an existing user's own, else the one the admin works in. */
+	readonly customerId: number;
 	/**
 	 * The field policy as this form applies it: a new user's password only with the SMS that carries it
 	 * (see initialPasswordRequirement). Derived once per change, so fieldsOf's cache by policy holds.
@@ -89,6 +95,7 @@ export class UserForm {
 
 	constructor(existing?: User) {
 		this.existing = existing;
+		this.customerId = existing?.customerId ?? currentCustomer.id;
 		if (existing) {
 			for (const f of this.fields) {
 				const value = existing[f.key as keyof User];
@@ -149,6 +156,8 @@ export class UserForm {
 
 	/** The line under a field: the registry's hint, or for a new user's password where it goes. */
 	hintOf(def: FieldDef): string | undefined {
+		// Chosen from a list, never left empty: the registry's 'Left empty: HQ' does not apply.
+		if (def.key === 'site') return 'The sites are listed in Settings → Sites.';
 		if (!def.isSensitive || this.existing) return def.hint;
 		if (this.isPasswordKept)
 			return 'Goes only into the SMS login details: it signs in once, then the person chooses their own. Rollcall never keeps it.';
@@ -245,8 +254,8 @@ export class UserForm {
 			raw === undefined ||
 			raw === '' ||
 			def.type === 'boolean' ||
-			def.type === 'choice' ||
-			def.type === 'list'
+			def.type === 'list' ||
+			this.optionsOf(def)
 		)
 			return { state: 'none' };
 		const { value } = validateField(key, raw, this.#policy, this.context);
@@ -254,7 +263,7 @@ export class UserForm {
 		if (def.isSensitive) return { state: 'valid', text: 'Strong enough.' };
 		if (def.isUnique) {
 			if (this.#pending[key]) return { state: 'none' };
-			return { state: 'valid', text: `${def.label} is available.` };
+			return { state: 'valid', text: availableText(def.label, this.#inCustomer(), this.#elsewhere[key]) };
 		}
 		const shown = def.format(value, this.context);
 		return { state: 'valid', text: shown === value ? 'Looks good.' : `Will be saved as ${shown}.` };
@@ -282,21 +291,42 @@ export class UserForm {
 		if (this.#touched[key]) this.#settled[key] = true;
 	}
 
+	/**
+	 * The values a field is chosen from, or undefined for one typed: a choice field's, and the site, chosen
+	 * from the customer's sites (Settings), with the user's own site kept if it is no longer one of them.
+	 */
+	optionsOf(def: FieldDef): readonly string[] | undefined {
+		if (def.key !== 'site') return def.type === 'choice' ? (def.choices ?? []) : undefined;
+		const sites = sitesOf(currentCustomer.all.find((row) => row.id === this.customerId)?.sites);
+		const own = this.existing?.site;
+		return own && !sites.includes(own) ? [own, ...sites] : sites;
+	}
+
+	/** The customer's name where it tells something: only an admin of several customers needs it. */
+	#inCustomer(): string | undefined {
+		return currentCustomer.isSeveral ? currentCustomer.nameOf(this.customerId) || undefined : undefined;
+	}
+
 	async #checkTaken(key: UniqueField): Promise<void> {
 		const raw = this.values[key];
 		const check = (this.#checks[key] ?? 0) + 1;
 		this.#checks[key] = check;
 		delete this.#taken[key];
+		delete this.#elsewhere[key];
 		this.#pending[key] = false;
 		const { value, error } = validateField(key, raw, this.#policy, this.context);
 		if (error || typeof value !== 'string' || value === '') return;
 		this.#pending[key] = true;
 		try {
-			const other = await users.whoHas(key, value, this.existing?.id);
+			const other = await users.whoHas(key, value, this.existing?.id, this.customerId);
+			const elsewhere =
+				key === 'email' && !other && currentCustomer.isSeveral
+					? await users.emailElsewhere(value, this.customerId)
+					: [];
 			// Only the answer to the latest keystroke counts.
 			if (this.#checks[key] !== check) return;
-			if (other)
-				this.#taken[key] = `This ${field(key).label.toLowerCase()} is already taken by ${nameOf(other)}.`;
+			if (other) this.#taken[key] = takenText(field(key).label, nameOf(other), this.#inCustomer());
+			if (elsewhere.length > 0) this.#elsewhere[key] = elsewhere.map((id) => currentCustomer.nameOf(id));
 		} catch (error) {
 			if (this.#checks[key] === check) this.#saveError = storageErrorMessage(error);
 		} finally {
@@ -350,7 +380,7 @@ export class UserForm {
 		const sendSms = this.isPasswordKept && password !== undefined;
 		const isPasswordDropped = this.isPasswordDropped;
 		const { user, activation, sms } = await outbox.together(async () => {
-			const added = await users.add(values);
+			const added = await users.add(values, { customerId: this.customerId });
 			const activation = this.sendActivation ? await outbox.queueFor([added.id], 'activation') : undefined;
 			const sms = sendSms
 				? await outbox.queueFor([added.id], 'sms-login', { values: () => ({ password }) })
@@ -392,6 +422,7 @@ export class UserForm {
 		this.values = {};
 		this.#touched = {};
 		this.#taken = {};
+		this.#elsewhere = {};
 		this.#settled = {};
 		this.#isSubmitted = false;
 		this.#saveError = null;

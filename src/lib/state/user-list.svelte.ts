@@ -3,6 +3,7 @@ import { untrack } from 'svelte';
 import { users } from '$lib/db';
 import { defaultQuery, type ListQuery, type SortKey, type UsersStore } from '$lib/db/users';
 import { searchTerms, type User } from '$lib/domain/user';
+import { currentCustomer } from './current-customer.svelte';
 import { Selection } from './selection.svelte';
 
 /** When the list shows part of itself before it is read in full (the defaults suit this machine). */
@@ -43,7 +44,8 @@ interface ReadOptions {
  * window on screen, and the selection. Create it during a component's initialisation.
  */
 export class UserList {
-	query = $state<ListQuery>({ ...defaultQuery });
+	/** The list of the customer the page was made for (switching makes the page afresh). */
+	query = $state<ListQuery>({ ...defaultQuery, customerId: currentCustomer.id });
 	readonly selection = new Selection();
 	#ids = $state.raw<number[]>([]);
 	/** While only the head of the order is loaded: how many users the whole list has. */
@@ -72,7 +74,7 @@ export class UserList {
 	readonly #tuning: ListTuning;
 	readonly #users: ListReader;
 	/** The query of the latest read: an order read in parts stops once no query wants it. */
-	#latestQuery: ListQuery = { ...defaultQuery };
+	#latestQuery: ListQuery = { ...defaultQuery, customerId: currentCustomer.id };
 	/** A read is running for the latest query. */
 	#isReading = false;
 	/** The users changed while the latest read ran: it is read again once done (see the constructor). */
@@ -169,7 +171,7 @@ export class UserList {
 			return () => subscription.unsubscribe();
 		});
 		$effect(() => {
-			const subscription = liveQuery(() => this.#users.sites()).subscribe({
+			const subscription = liveQuery(() => this.#users.sites(this.query.customerId)).subscribe({
 				next: (sites) => (this.#sites = sites)
 			});
 			return () => subscription.unsubscribe();
@@ -209,7 +211,12 @@ export class UserList {
 
 	/** Shows the first screen of an order before the whole order is read (while `isWanted`). */
 	async #showHead(query: ListQuery, isWanted: () => boolean): Promise<void> {
-		const { ids, total } = await this.#users.head(query.sort, query.isDescending, this.#tuning.headRows);
+		const { ids, total } = await this.#users.head(
+			query.sort,
+			query.isDescending,
+			this.#tuning.headRows,
+			query.customerId
+		);
 		if (!isWanted()) return;
 		this.#ids = ids;
 		this.#total = total;
@@ -310,6 +317,7 @@ export class UserList {
 /** Names a query's list before its search: order, direction and filters. */
 function baseKey(query: ListQuery): string {
 	return JSON.stringify([
+		query.customerId,
 		query.sort,
 		query.isDescending,
 		query.status,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKUP_VERSION, sealBackup, type DexieExport } from '$lib/backup/format';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
 import type { RollcallDb } from '$lib/db/database';
+import { customersStore } from '$lib/db/customers';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { settingsStore } from '$lib/db/settings';
@@ -333,6 +334,25 @@ describe('restore refuses a crafted file before asking (a right checksum is easy
 		});
 		expect(await openedMessage('dup.json', crafted)).toBe(
 			'“dup.json” cannot be restored: records 1 and 3 of its users have the same email (ann@example.com).'
+		);
+	});
+
+	it('users of a customer the file does not have; one email in two customers is fine', async () => {
+		const db = await populated();
+		const contoso = await customersStore(db).create('Contoso');
+		await usersStore(db).add(person({ firstName: 'Ann', email: 'ann@example.com' }), {
+			customerId: contoso.id
+		});
+		const { bytes } = await made(db);
+		// Two customers, each with an ann@example.com: the file opens.
+		expect(
+			(await createBackupWorkerApi(() => freshDb('backup-two')).open({ name: 'two.json', bytes })).ok
+		).toBe(true);
+		const crafted = await resealed(bytes, (exported) => {
+			usersOf(exported).at(-1)!.customerId = 77;
+		});
+		expect(await openedMessage('lost.json', crafted)).toMatch(
+			/^“lost\.json” cannot be restored: record \d+ of its users belongs to customer 77, which the file does not have\.$/u
 		);
 	});
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { importErrorMessage, ImportRefusedError, importsStore, type ImportMode } from '$lib/db/imports';
 import { usersStore } from '$lib/db/users';
-import { userKeys, type User, type UserFields } from '$lib/domain/user';
+import { DEFAULT_CUSTOMER_ID, userKeys, type User, type UserFields } from '$lib/domain/user';
 import type { CheckedRow } from '$lib/import/rows';
 import { freshDb, person, withSearch } from './helpers';
 import { check, rejection, snapshot } from './import-helpers';
@@ -113,7 +113,7 @@ describe('commit', () => {
 		expect(await imports.history()).toEqual([
 			{
 				id: summary.id,
-				customerId: 1,
+				customerId: DEFAULT_CUSTOMER_ID,
 				fileName: 'people.csv',
 				at: AT,
 				mode: 'valid-rows',

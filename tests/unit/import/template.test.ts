@@ -300,6 +300,30 @@ describe('xlsxTemplate', () => {
 		expect(sheetXml).toContain('<dataValidations count="1">');
 	});
 
+	it("offers the customer's sites in the Site column, open to a new one, and uses them in the examples", () => {
+		const multi = presets.find((p) => p.id === 'multi-customer')!.policy;
+		const column = visibleFields(multi).findIndex((f) => f.key === 'site');
+		expect(column).toBeGreaterThan(-1);
+		const letter = String.fromCharCode(65 + column);
+		const bytes = xlsxTemplate(multi, { example: true, sites: ['HQ', 'Leeds'] });
+		const xml = xlsxParts(bytes).get('xl/worksheets/sheet1.xml')!;
+		expect(xml).toMatch(
+			new RegExp(
+				`showErrorMessage="0"[^>]*sqref="${letter}2:${letter}${LIST_LAST_ROW}"><formula1>"HQ,Leeds"</formula1>`,
+				'u'
+			)
+		);
+		const rows = utils.sheet_to_json<string[]>(read(bytes, { type: 'array' }).Sheets['Users']!, {
+			header: 1
+		});
+		expect(rows.slice(1).map((row) => row[column])).toEqual(['HQ', 'Leeds']);
+		// A site with a comma cannot be in an in-cell list: no drop-down then, rather than a broken one.
+		const withComma = xlsxParts(xlsxTemplate(multi, { sites: ['HQ', 'Leeds, North'] })).get(
+			'xl/worksheets/sheet1.xml'
+		)!;
+		expect(withComma).not.toContain(`sqref="${letter}2:`);
+	});
+
 	it('explains each column on the Instructions sheet', () => {
 		const rows = utils.sheet_to_json<string[]>(workbook.Sheets['Instructions']!, { header: 1 });
 		expect(rows[0]).toEqual(['Column', 'Required', 'What to enter']);
