@@ -5,7 +5,9 @@ import { customAttributesStore } from './custom-attributes';
 import { eventsStore } from './events';
 import { importsStore } from './imports';
 import { outboxStore } from './outbox';
+import { profilesStore } from './profiles';
 import { relayStore } from './relay';
+import { rolesStore } from './roles';
 import { settingsStore } from './settings';
 import { usersStore } from './users';
 
@@ -20,3 +22,5 @@ export const relayEvents = eventsStore(db, relay);
 export const commands = commandsStore(db);
 export const customAttributes = customAttributesStore(db);
 export const backups = backupStore(db);
+export const roles = rolesStore(db);
+export const profiles = profilesStore(db);
