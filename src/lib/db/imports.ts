@@ -21,6 +21,7 @@ import type {
 } from './database';
 import { commandsStore } from './commands';
 import { DuplicateError, storageErrorMessage } from './errors';
+import { spellRoles } from './roles';
 import { withDefaults } from './users';
 
 export type { ImportCounts, ImportMode } from './database';
@@ -399,7 +400,7 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[db.users, db.imports, db.importChanges, ...commands.tables()],
+				[db.users, db.imports, db.importChanges, db.roles, ...commands.tables()],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -421,7 +422,9 @@ export function importsStore(db: RollcallDb) {
 		 */
 		async commit(rows: readonly CheckedRow[], options: CommitOptions): Promise<ImportSummary> {
 			const at = options.now ?? Date.now();
-			const { creates, updates, counts } = plan(rows, options);
+			const planned = plan(rows, options);
+			const { counts } = planned;
+			let { creates, updates } = planned;
 			const total = creates.length + updates.length;
 			let done = 0;
 			const job: Job = {
@@ -433,6 +436,14 @@ export function importsStore(db: RollcallDb) {
 				}
 			};
 			return inTransaction(async () => {
+				const spelt = await spellRoles(db, job.customerId, [...creates, ...updates]);
+				if (!('rows' in spelt)) {
+					throw new ImportRefusedError(
+						`Nothing was imported: row ${spelt.row} gives the role “${spelt.role}”, and there is no such role. Create it under Roles & profiles, or correct the row, then import the file again.`
+					);
+				}
+				creates = spelt.rows.slice(0, creates.length);
+				updates = spelt.rows.slice(creates.length);
 				const record: Omit<ImportRow, 'id'> = {
 					customerId: job.customerId,
 					fileName: options.fileName,
