@@ -113,7 +113,7 @@ export class RolesAndProfiles {
 		const granted =
 			users.length === 0
 				? 'No role grants it.'
-				: `${formatCount(users.length, 'role')} grant it, and will stop granting it: ${users.join(', ')}.`;
+				: `It is granted by ${users.join(', ')}: ${users.length === 1 ? 'that role' : `those ${formatCount(users.length, 'role')}`} will stop granting it.`;
 		const question = `Delete the profile ${profile.name}? ${granted} This cannot be undone.`;
 		if (!(await this.confirmDeleteProfile.ask(question))) return;
 		await this.#act(async () => {

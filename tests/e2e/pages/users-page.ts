@@ -102,7 +102,7 @@ export class UsersPage {
 
 	/** Action -> item -> the confirm dialog (returned, still open). */
 	async openAction(
-		item: 'Suspend…' | 'Reactivate…' | 'Delete…' | 'Send activation email…'
+		item: 'Suspend…' | 'Reactivate…' | 'Delete…' | 'Send activation email…' | 'Roles…'
 	): Promise<Locator> {
 		await this.actionMenu.click();
 		await this.page.getByRole('menuitem', { name: item }).click();
