@@ -1,3 +1,4 @@
+import { addressBookStore } from './address-book';
 import { backupStore } from './backup';
 import { commandsStore } from './commands';
 import { createDb } from './database';
@@ -24,3 +25,4 @@ export const customAttributes = customAttributesStore(db);
 export const backups = backupStore(db);
 export const roles = rolesStore(db);
 export const profiles = profilesStore(db);
+export const addressBook = addressBookStore(db);
