@@ -4,8 +4,10 @@ import { fields } from '$lib/domain/fields';
 import { defaultPolicy, type FieldPolicy } from '$lib/domain/policy';
 import { userKeys, type User, type UserFields } from '$lib/domain/user';
 
-const stored = (id: number, values: UserFields): User =>
-	({ ...values, ...userKeys(values, 1), id, customerId: 1 }) as User;
+const stored = (id: number, given: Omit<UserFields, 'userType'>): User => {
+	const values: UserFields = { userType: 'Standard', ...given };
+	return { ...values, ...userKeys(values, 1), id, customerId: 1 } as User;
+};
 
 const ann = stored(1, {
 	firstName: 'Ann',
@@ -30,9 +32,7 @@ describe('the global address book', () => {
 	it('shows the registry’s contact fields the policy shows, in the registry’s order', () => {
 		const keys = addressBookFields(defaultPolicy).map((def) => def.key);
 		expect(keys).toEqual(
-			fields
-				.filter((def) => def.isContact && defaultPolicy[def.key] !== 'hidden')
-				.map((def) => def.key)
+			fields.filter((def) => def.isContact && defaultPolicy[def.key] !== 'hidden').map((def) => def.key)
 		);
 		expect(keys).toEqual(
 			expect.arrayContaining(['email', 'mobilePhone', 'businessPhone', 'jobTitle', 'department', 'site'])
