@@ -16,6 +16,7 @@ import { foldText } from '$lib/domain/text';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import { newLicenseKey } from '$lib/domain/license-key';
+import { isBase64, roleWithMissingProfile } from '$lib/domain/roles';
 import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
 import {
@@ -234,7 +235,8 @@ const NAMED_TABLES = {
 				typeof r.fileName === 'string' &&
 				typeof r.type === 'string' &&
 				Number.isSafeInteger(r.size) &&
-				typeof r.content === 'string'
+				typeof r.content === 'string' &&
+				isBase64(r.content)
 		),
 	licensePools: (row: unknown) => {
 		const pool = row as Partial<LicensePoolRow> | null;
@@ -243,7 +245,7 @@ const NAMED_TABLES = {
 			(products as readonly unknown[]).includes(pool?.product) &&
 			Number.isSafeInteger(pool?.seats) &&
 			pool!.seats! >= 0;
-		return isPool ? (row) : undefined;
+		return isPool ? row : undefined;
 	}
 } satisfies Record<string, (row: unknown) => unknown>;
 
@@ -314,6 +316,15 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		const { id } = trash[clash]!.user;
 		return fail(
 			`“${name}” cannot be restored: record ${clash + 1} of its trash is a deleted user with the id of record ${userIds.get(id)! + 1} of its users (${id}).`
+		);
+	}
+	const missing = roleWithMissingProfile(
+		(out.get('roles') ?? []) as RoleRow[],
+		(out.get('profiles') ?? []) as ProfileRow[]
+	);
+	if (missing) {
+		return fail(
+			`“${name}” cannot be restored: record ${missing.index + 1} of its roles (${missing.name}) grants a profile it does not hold (${missing.profileId}).`
 		);
 	}
 	return ok(out);

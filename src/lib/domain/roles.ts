@@ -102,3 +102,22 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
 	return bytes;
 }
+
+/** Whether text is base64 as toBase64 writes it (a profile's content read from a backup is checked so). */
+export const isBase64 = (text: string) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/u.test(text);
+
+/**
+ * The first role (by its place among `roles`) granting a profile that is not among `profiles` of its
+ * customer, with that profile's id: a backup holding one is refused, as the role would grant nothing.
+ */
+export function roleWithMissingProfile(
+	roles: readonly { customerId: number; name: string; profileIds: readonly number[] }[],
+	profiles: readonly { id: number; customerId: number }[]
+): { index: number; name: string; profileId: number } | undefined {
+	const owner = new Map(profiles.map((profile) => [profile.id, profile.customerId]));
+	for (const [index, role] of roles.entries()) {
+		const profileId = role.profileIds.find((id) => owner.get(id) !== role.customerId);
+		if (profileId !== undefined) return { index, name: role.name, profileId };
+	}
+	return undefined;
+}
