@@ -1,4 +1,4 @@
-import { customName, isCustomKey, type FieldKey } from '$lib/domain/fields';
+import { customName, isCustomKey, listNames, type FieldKey } from '$lib/domain/fields';
 import { visibleFields, type FieldPolicy } from '$lib/domain/policy';
 import type { User } from '$lib/domain/user';
 import {
@@ -11,6 +11,7 @@ import {
 	extensionFields,
 	scimAddress,
 	scimAttributes,
+	scimLists,
 	scimPhones
 } from './scim-schema';
 import { isoTime, valueOf } from './values';
@@ -95,6 +96,13 @@ export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => st
 	]);
 	const phones = scimPhones.map(({ type, key }) => ({ value: text(key), type: quote(type) }));
 	const address = scimAddress.map(({ attribute, key }) => stringMember(attribute, text(key)));
+	const lists = scimLists.map(({ attribute, key }): Member => {
+		const [head, names] = [`${quote(attribute)}:[`, text(key)];
+		return (user) => {
+			const entries = listNames(names(user)).map((name) => `{"value":${quote(name)}}`);
+			return entries.length === 0 ? undefined : `${head}${entries.join(',')}]`;
+		};
+	});
 	const extension = extensionFields
 		.filter((def) => shown.has(def.key))
 		.map((def): Member => {
@@ -150,6 +158,7 @@ export function scimUserWriter(shown: ReadonlySet<FieldKey>): (user: User) => st
 		if (numbers !== '') json += `,"phoneNumbers":[${numbers}]`;
 		const where = joined(user, address);
 		if (where !== '') json += `,"addresses":[{"type":"work"${where},"primary":true}]`;
+		json += joined(user, lists);
 		// xsd:dateTime or nothing: a time Rollcall does not know (0) is left out, never written as ''.
 		json += `,"meta":{"resourceType":"User"`;
 		if (user.createdAt) json += `,"created":${quote(isoTime(user.createdAt))}`;

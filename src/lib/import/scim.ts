@@ -1,4 +1,4 @@
-import { customKey, customName, field, type FieldKey } from '$lib/domain/fields';
+import { customKey, customName, field, LIST_SEPARATOR, type FieldKey } from '$lib/domain/fields';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { EXPORT_ONLY_HEADERS } from '$lib/export/shapes';
 import {
@@ -9,6 +9,7 @@ import {
 	SCIM_STATUS,
 	extensionFields,
 	scimAddress,
+	scimLists,
 	scimAttributes,
 	scimPhones
 } from '$lib/export/scim-schema';
@@ -124,6 +125,15 @@ function readUser(user: JsonObject, table: TableBuilder): void {
 	}
 	const address = pick(get(user, 'addresses'), 'work');
 	for (const { attribute, key } of scimAddress) put(key, cellOf(get(address, attribute)));
+	for (const { attribute, key } of scimLists) {
+		const entries = get(user, attribute);
+		const names = Array.isArray(entries)
+			? entries.map((entry) =>
+					cellOf(isObject(entry) ? (get(entry, 'value') ?? get(entry, 'display')) : entry)
+				)
+			: [];
+		put(key, names.filter(Boolean).join(LIST_SEPARATOR));
+	}
 	const extension = get(user, SCIM_ROLLCALL);
 	// Rollcall's own file says whether userName was the username or stood in for a missing one.
 	put('username', cellOf(isObject(extension) ? get(extension, 'username') : get(user, 'userName')));
