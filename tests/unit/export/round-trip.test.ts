@@ -100,10 +100,10 @@ const input = fc.record({
 	manager: maybe(fc.constantFrom('grace@example.com', '=boss@example.com')),
 	preferredLanguage: maybe(fc.constantFrom('en-GB', 'fr', 'he-IL')),
 	timeZone: maybe(fc.constantFrom('Europe/London', 'Asia/Jerusalem')),
-	groups: maybe(fc.constantFrom('Nurses', 'Nurses; Night shift', '=Ops; @Leads')),
+	groups: maybe(fc.constantFrom<string>('Nurses', 'Nurses; Night shift', '=Ops; @Leads')),
 	// A role's name has no ';' (it separates them); roles travel as SCIM's multi-valued roles.
-	roles: maybe(fc.constantFrom('Sales', 'Field engineers; Sales', 'Zoë, "Lead"; +Admins')),
-	entitlements: maybe(fc.constantFrom('Desktop', 'Web; Mobile')),
+	roles: maybe(fc.constantFrom<string>('Sales', 'Field engineers; Sales', 'Zoë, "Lead"; +Admins')),
+	entitlements: maybe(fc.constantFrom<string>('Desktop', 'Web; Mobile')),
 	webAccess: fc.boolean(),
 	licenseKey: maybe(fc.constant(LICENSE_KEY)),
 	badge: maybe(text),
