@@ -39,6 +39,8 @@ export async function spellRoles<T extends { row: number; values: Partial<UserFi
 	return unknown ?? { rows: spelt };
 }
 
+const byName = (rows: RoleRow[]) => rows.sort((a, b) => a.nameKey.localeCompare(b.nameKey));
+
 const gone = () => new RoleError('This role no longer exists: it was deleted in another tab.');
 
 /** Gives a user (or a copy of one) a new 'Roles' value and the index keys that go with it. */
@@ -101,6 +103,9 @@ export function rolesStore(db: RollcallDb) {
 			db.roles.where('customerId').equals(customerId).sortBy('nameKey'),
 
 		get: (id: number) => db.roles.get(id),
+
+		/** Every customer's roles, by name (a handful each: the form's choices for any customer). */
+		all: (): Promise<RoleRow[]> => db.roles.orderBy('id').toArray().then(byName),
 
 		/** How many users hold the role: its delete confirmation says so. */
 		countMembers: (role: Pick<RoleRow, 'customerId' | 'name'>): Promise<number> =>
