@@ -28,6 +28,7 @@ test('the address book lists the people in it, searches them and exports them as
 
 	const list = new UsersPage(page);
 	await list.goto();
+	await inspectAtBothSizes(page, 'users-with-address-book');
 	await page.getByRole('link', { name: 'Address book' }).click();
 	const book = new AddressBookPage(page);
 	await expect(book.heading).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { ImportPage } from './pages/import-page';
-import { inspectAtBothSizes } from './pages/inspect';
+import { inspectAtBothSizes, seriousViolations } from './pages/inspect';
 import { RolesPage } from './pages/roles-page';
 import { UserPage } from './pages/user-page';
 import { UsersPage } from './pages/users-page';
@@ -63,6 +63,7 @@ test('profiles granted by a role given in bulk reach the users’ pages, byte fo
 	await list.checkbox('Bob Lee').check();
 	const dialog = await list.openAction('Roles…');
 	await expect(dialog.getByRole('heading')).toHaveText('Roles of 2 selected users');
+	expect(await seriousViolations(page)).toEqual([]);
 	await dialog.getByRole('combobox', { name: 'Role' }).selectOption('Field staff');
 	await dialog.getByRole('button', { name: 'Give role' }).click();
 	await expect(list.notice).toContainText('Role Field staff given to 2 users.');
