@@ -97,6 +97,18 @@ export function rolesStore(db: RollcallDb) {
 
 	const memberTables = [db.roles, db.users, db.trash, db.importChanges];
 
+	/** Writes the role granting `profileIds` (in a transaction over roles and profiles); refuses another customer's. */
+	async function withProfiles(role: RoleRow, profileIds: readonly number[]): Promise<RoleRow> {
+		const wanted = [...new Set(profileIds)];
+		const found = await db.profiles.bulkGet(wanted);
+		if (found.some((profile) => profile?.customerId !== role.customerId)) {
+			throw new RoleError('A profile chosen no longer exists: it was deleted in another tab.');
+		}
+		const next = { ...role, profileIds: wanted };
+		await db.roles.put(next);
+		return next;
+	}
+
 	return {
 		/** A customer's roles, by name. */
 		list: (customerId: number): Promise<RoleRow[]> =>
@@ -156,14 +168,20 @@ export function rolesStore(db: RollcallDb) {
 			return db.transaction('rw', db.roles, db.profiles, async () => {
 				const current = await db.roles.get(id);
 				if (!current) throw gone();
-				const wanted = [...new Set(profileIds)];
-				const found = await db.profiles.bulkGet(wanted);
-				if (found.some((profile) => profile?.customerId !== current.customerId)) {
-					throw new RoleError('A profile chosen no longer exists: it was deleted in another tab.');
-				}
-				const role = { ...current, profileIds: wanted };
-				await db.roles.put(role);
-				return role;
+				return withProfiles(current, profileIds);
+			});
+		},
+
+		/**
+		 * Makes the role grant one profile, or stop granting it, as it stands when written: two quick changes
+		 * of the page (each from the role as last shown) both count.
+		 */
+		async grant(id: number, profileId: number, isGranted: boolean): Promise<RoleRow> {
+			return db.transaction('rw', db.roles, db.profiles, async () => {
+				const current = await db.roles.get(id);
+				if (!current) throw gone();
+				const others = current.profileIds.filter((kept) => kept !== profileId);
+				return withProfiles(current, isGranted ? [...others, profileId] : others);
 			});
 		},
 

@@ -5,7 +5,6 @@ import { storageErrorMessage } from '$lib/db/errors';
 import { ProfileError } from '$lib/db/profiles';
 import { RoleError } from '$lib/db/roles';
 import { profileSizeProblem } from '$lib/domain/roles';
-import { memberKey } from '$lib/domain/user';
 import { formatCount } from '$lib/components/format';
 import { Confirmation } from './confirmation.svelte';
 import { currentCustomer } from './current-customer.svelte';
@@ -152,13 +151,9 @@ export class RolesAndProfiles {
 
 	/** Makes the role grant the profile (or stop granting it). */
 	grant(role: RoleRow, profile: ProfileRow, isGranted: boolean): Promise<boolean> {
-		const ids = role.profileIds.filter((id) => id !== profile.id);
 		return this.#act(async () => {
-			await roles.setProfiles(role.id, isGranted ? [...ids, profile.id] : ids);
+			await roles.grant(role.id, profile.id, isGranted);
 			return `${role.name} ${isGranted ? 'grants' : 'no longer grants'} ${profile.name}.`;
 		});
 	}
 }
-
-/** The key the Users list's index keeps a role's holders under (for a link to them). */
-export const holdersKey = (role: RoleRow) => memberKey(role.customerId, role.name);

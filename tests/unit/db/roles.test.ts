@@ -115,6 +115,18 @@ describe('roles in the database', () => {
 		expect((await roles.effectiveProfiles((await users.get(cy.id))!)).profiles).toEqual([]);
 	});
 
+	it('grants and stops granting one profile at a time, each change on the role as stored', async () => {
+		const { roles, profiles, sales } = await directory();
+		const vpn = await profiles.add(1, 'VPN', file('vpn'));
+		const mail = await profiles.add(1, 'Mail', file('mail'));
+		// Both from the role as the page last showed it (granting nothing): neither change is lost.
+		await Promise.all([roles.grant(sales.id, vpn.id, true), roles.grant(sales.id, mail.id, true)]);
+		expect((await roles.get(sales.id))!.profileIds.sort()).toEqual([vpn.id, mail.id].sort());
+		await roles.grant(sales.id, vpn.id, false);
+		expect((await roles.get(sales.id))!.profileIds).toEqual([mail.id]);
+		await expect(roles.grant(sales.id, 999, true)).rejects.toThrow(RoleError);
+	});
+
 	it('refuses to grant a profile of another customer or one that is gone', async () => {
 		const { roles, profiles, sales } = await directory();
 		const theirs = await profiles.add(2, 'VPN', file('vpn'));
