@@ -16,6 +16,7 @@ import { foldText } from '$lib/domain/text';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import { newLicenseKey } from '$lib/domain/license-key';
+import { isBase64, roleWithMissingProfile } from '$lib/domain/roles';
 import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
 import { restoreCommand } from './commands';
 import {
@@ -236,7 +237,8 @@ const NAMED_TABLES = {
 				typeof r.fileName === 'string' &&
 				typeof r.type === 'string' &&
 				Number.isSafeInteger(r.size) &&
-				typeof r.content === 'string'
+				typeof r.content === 'string' &&
+				isBase64(r.content)
 		),
 	licensePools: (row: unknown) => {
 		const pool = row as Partial<LicensePoolRow> | null;
@@ -308,8 +310,8 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		// Defensive: a file from elsewhere could carry a password; none is ever written to this device.
 		out.set(table, table === 'outbox' ? restored.filter((row) => !hasPassword(row)) : restored);
 	}
-	const missing = missingCustomer(name, out);
-	if (missing) return fail(missing);
+	const noCustomer = missingCustomer(name, out);
+	if (noCustomer) return fail(noCustomer);
 	// A deleted user goes back under its own id when its deletion is undone: one a user has could never.
 	const userIds = new Map((out.get('users') as User[] | undefined)?.map((user, i) => [user.id, i]));
 	const trash = (out.get('trash') ?? []) as { user: User }[];
@@ -318,6 +320,15 @@ function checkedRows(name: string, backup: OpenedBackup): Parsed<Map<string, unk
 		const { id } = trash[clash]!.user;
 		return fail(
 			`“${name}” cannot be restored: record ${clash + 1} of its trash is a deleted user with the id of record ${userIds.get(id)! + 1} of its users (${id}).`
+		);
+	}
+	const missing = roleWithMissingProfile(
+		(out.get('roles') ?? []) as RoleRow[],
+		(out.get('profiles') ?? []) as ProfileRow[]
+	);
+	if (missing) {
+		return fail(
+			`“${name}” cannot be restored: record ${missing.index + 1} of its roles (${missing.name}) grants a profile it does not hold (${missing.profileId}).`
 		);
 	}
 	return ok(out);

@@ -26,6 +26,7 @@ import { customersStore } from './customers';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
 import { GroupError, groupsStore } from './groups';
 import { licensesStore } from './licenses';
+import { spellRoles } from './roles';
 import { withDefaults } from './users';
 
 export type { ImportCounts, ImportMode } from './database';
@@ -437,7 +438,15 @@ export function importsStore(db: RollcallDb) {
 		try {
 			return await db.transaction(
 				'rw',
-				[...licenses.tables(), db.imports, db.importChanges, db.groups, db.customers, ...commands.tables()],
+				[
+					...licenses.tables(),
+					db.imports,
+					db.importChanges,
+					db.groups,
+					db.roles,
+					db.customers,
+					...commands.tables()
+				],
 				() => {
 					transaction = Dexie.currentTransaction.idbtrans;
 					return scope();
@@ -464,7 +473,9 @@ export function importsStore(db: RollcallDb) {
 		 */
 		async commit(rows: readonly CheckedRow[], options: CommitOptions): Promise<ImportSummary> {
 			const at = options.now ?? Date.now();
-			const { creates, updates, counts } = plan(rows, options);
+			const planned = plan(rows, options);
+			const { counts } = planned;
+			let { creates, updates } = planned;
 			const total = creates.length + updates.length;
 			let done = 0;
 			let spelling = new Map<string, string>();
@@ -481,6 +492,14 @@ export function importsStore(db: RollcallDb) {
 						.join(LIST_SEPARATOR) || undefined
 			};
 			return inTransaction(async () => {
+				const spelt = await spellRoles(db, job.customerId, [...creates, ...updates]);
+				if (!('rows' in spelt)) {
+					throw new ImportRefusedError(
+						`Nothing was imported: row ${spelt.row} gives the role “${spelt.role}”, and there is no such role. Create it under Roles & profiles, or correct the row, then import the file again.`
+					);
+				}
+				creates = spelt.rows.slice(0, creates.length);
+				updates = spelt.rows.slice(creates.length);
 				// The groups the file names that the customer does not have yet are made with its users, in this
 				// transaction: all of them or, if the import fails, none.
 				const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), at);

@@ -1,3 +1,4 @@
+import { addressBookStore } from './address-book';
 import { backupStore } from './backup';
 import { commandsStore } from './commands';
 import { computersStore } from './computers';
@@ -9,7 +10,9 @@ import { groupsStore } from './groups';
 import { importsStore } from './imports';
 import { licensesStore } from './licenses';
 import { outboxStore } from './outbox';
+import { profilesStore } from './profiles';
 import { relayStore } from './relay';
+import { rolesStore } from './roles';
 import { settingsStore } from './settings';
 import { usersStore } from './users';
 
@@ -28,3 +31,6 @@ export const customAttributes = customAttributesStore(db);
 export const backups = backupStore(db);
 export const licenses = licensesStore(db);
 export const groups = groupsStore(db);
+export const roles = rolesStore(db);
+export const profiles = profilesStore(db);
+export const addressBook = addressBookStore(db);

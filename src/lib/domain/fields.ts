@@ -142,6 +142,11 @@ export interface FieldDef {
 	/** Shown as a column of the Users list when the policy does not hide it. */
 	isListed?: boolean;
 	/**
+	 * How colleagues reach or find the person (a phone, a title, where they sit): shown for each entry of
+	 * the global address book page when the policy does not hide it. The name is its heading.
+	 */
+	isContact?: boolean;
+	/**
 	 * Its words are found by the Users list's search (see searchKeys). Names and email are always
 	 * searched, by rules of their own.
 	 */
@@ -193,6 +198,7 @@ function phoneField(key: FieldKey, label: string, autocomplete: string, aliases:
 		label,
 		type: 'phone',
 		hint: 'With +country code for numbers abroad.',
+		isContact: true,
 		isSensitive: false,
 		isUnique: false,
 		isIdentity: false,
@@ -363,6 +369,7 @@ export const fields: readonly FieldDef[] = [
 	{
 		key: 'email',
 		group: 'Person',
+		isContact: true,
 		label: 'Email',
 		type: 'email',
 		isSensitive: false,
@@ -447,6 +454,7 @@ export const fields: readonly FieldDef[] = [
 		format: asText
 	},
 	textField('site', 'Site', 128, {
+		isContact: true,
 		defaultValue: 'HQ',
 		isListed: true,
 		isSearched: true,
@@ -499,6 +507,7 @@ export const fields: readonly FieldDef[] = [
 		'telefone'
 	]),
 	textField('company', 'Company', 128, {
+		isContact: true,
 		group: 'Organisation',
 		isSearched: true,
 		autocomplete: 'organization',
@@ -516,6 +525,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('jobTitle', 'Job title', 128, {
+		isContact: true,
 		group: 'Organisation',
 		isSearched: true,
 		autocomplete: 'organization-title',
@@ -539,6 +549,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('department', 'Department', 128, {
+		isContact: true,
 		group: 'Organisation',
 		isListed: true,
 		isSearched: true,
@@ -582,11 +593,13 @@ export const fields: readonly FieldDef[] = [
 	// The attributes the big directories share (SCIM 2.0 core and enterprise User, RFC 7643): hidden by
 	// every preset, turned on by the admin (or by an import whose file has them) so lists keep them.
 	textField('streetAddress', 'Street address', 1023, {
+		isContact: true,
 		group: 'Address',
 		autocomplete: 'street-address',
 		aliases: ['street address', 'streetaddress', 'address', 'street', 'adresse']
 	}),
 	textField('city', 'City', 128, {
+		isContact: true,
 		group: 'Address',
 		autocomplete: 'address-level2',
 		aliases: [
@@ -610,6 +623,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('region', 'State or region', 128, {
+		isContact: true,
 		group: 'Address',
 		autocomplete: 'address-level1',
 		aliases: [
@@ -626,6 +640,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('postalCode', 'Postal code', 40, {
+		isContact: true,
 		group: 'Address',
 		hint: 'Kept exactly as typed, leading zeros too.',
 		autocomplete: 'postal-code',
@@ -651,6 +666,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('country', 'Country', 128, {
+		isContact: true,
 		group: 'Address',
 		hint: 'A name (Germany, Deutschland) or a code (DE).',
 		autocomplete: 'country-name',
@@ -680,6 +696,7 @@ export const fields: readonly FieldDef[] = [
 		]
 	}),
 	textField('office', 'Office', 128, {
+		isContact: true,
 		group: 'Organisation',
 		autocomplete: 'off',
 		aliases: ['office', 'office number', 'office location', 'physical delivery office name']
@@ -706,6 +723,7 @@ export const fields: readonly FieldDef[] = [
 		aliases: ['organization', 'organisation']
 	}),
 	textField('manager', 'Manager', 320, {
+		isContact: true,
 		group: 'Organisation',
 		hint: "The manager's email.",
 		autocomplete: 'off',

@@ -51,6 +51,14 @@ export const scimAddress: readonly { attribute: string; key: BuiltinFieldKey }[]
 	{ attribute: 'country', key: 'country' }
 ];
 
+/**
+ * Multi-valued attributes holding the names of a 'list' field, one entry `{"value": name}` each: the core
+ * User's roles (RFC 7643 §4.1.2), which a role-based service reads as they are.
+ */
+export const scimLists: readonly { attribute: string; key: BuiltinFieldKey }[] = [
+	{ attribute: 'roles', key: 'roles' }
+];
+
 /** The key in Rollcall's extension of the custom attributes (an object of name -> value). */
 export const SCIM_CUSTOM = 'customAttributes';
 
@@ -67,7 +75,8 @@ const inCoreOrEnterprise = new Set<BuiltinFieldKey>([
 	'groups',
 	...scimAttributes.map((a) => a.key),
 	...scimPhones.map((p) => p.key),
-	...scimAddress.map((a) => a.key)
+	...scimAddress.map((a) => a.key),
+	...scimLists.map((l) => l.key)
 ]);
 
 /**

@@ -13,6 +13,7 @@ import {
 	extensionFields,
 	scimAddress,
 	scimAttributes,
+	scimLists,
 	scimPhones
 } from './scim-schema';
 import { isoTime, valueOf } from './values';
@@ -100,6 +101,13 @@ export function scimUserWriter(
 	]);
 	const phones = scimPhones.map(({ type, key }) => ({ value: text(key), type: quote(type) }));
 	const address = scimAddress.map(({ attribute, key }) => stringMember(attribute, text(key)));
+	const lists = scimLists.map(({ attribute, key }): Member => {
+		const [head, names] = [`${quote(attribute)}:[`, text(key)];
+		return (user) => {
+			const entries = listNames(names(user)).map((name) => `{"value":${quote(name)}}`);
+			return entries.length === 0 ? undefined : `${head}${entries.join(',')}]`;
+		};
+	});
 	const extension = extensionFields
 		.filter((def) => shown.has(def.key))
 		.map((def): Member => {
@@ -161,6 +169,7 @@ export function scimUserWriter(
 			const entries = groups.map((name) => `{"value":${quote(groupOf(name))},"display":${quote(name)}}`);
 			json += `,"groups":[${entries.join(',')}]`;
 		}
+		json += joined(user, lists);
 		// xsd:dateTime or nothing: a time Rollcall does not know (0) is left out, never written as ''.
 		json += `,"meta":{"resourceType":"User"`;
 		if (user.createdAt) json += `,"created":${quote(isoTime(user.createdAt))}`;

@@ -10,6 +10,7 @@ import {
 	SCIM_STATUS,
 	extensionFields,
 	scimAddress,
+	scimLists,
 	scimAttributes,
 	scimPhones
 } from '$lib/export/scim-schema';
@@ -170,6 +171,15 @@ function readUser(user: JsonObject, table: TableBuilder, groups: FileGroups): vo
 	const address = pick(get(user, 'addresses'), 'work');
 	for (const { attribute, key } of scimAddress) put(key, cellOf(get(address, attribute)));
 	put('groups', groupsOf(user, groups));
+	for (const { attribute, key } of scimLists) {
+		const entries = get(user, attribute);
+		const names = Array.isArray(entries)
+			? entries.map((entry) =>
+					cellOf(isObject(entry) ? (get(entry, 'value') ?? get(entry, 'display')) : entry)
+				)
+			: [];
+		put(key, names.filter(Boolean).join(LIST_SEPARATOR));
+	}
 	const extension = get(user, SCIM_ROLLCALL);
 	// Rollcall's own file says whether userName was the username or stood in for a missing one.
 	put('username', cellOf(isObject(extension) ? get(extension, 'username') : get(user, 'userName')));

@@ -16,6 +16,11 @@ export class UserPage {
 		this.details = page.getByRole('region', { name: 'Details' });
 	}
 
+	/** The user's roles and the profiles they grant, each with a Download button. */
+	get effectiveProfiles(): Locator {
+		return this.page.getByRole('region', { name: 'Roles and profiles' });
+	}
+
 	heading(name: string): Locator {
 		return this.page.getByRole('heading', { level: 1, name });
 	}

@@ -114,6 +114,8 @@ export class UsersPage {
 			| 'Send activation email…'
 			| 'Add to group…'
 			| 'Remove from group…'
+			| 'Roles…'
+			| 'Licenses…'
 	): Promise<Locator> {
 		await this.actionMenu.click();
 		await this.page.getByRole('menuitem', { name: item }).click();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { customKey, isCustomKey, listNames, type FieldKey } from '../../../src/lib/domain/fields';
+import { newLicenseKey } from '../../../src/lib/domain/license-key';
 import { fieldsOf, visibleFields, type FieldPolicy } from '../../../src/lib/domain/policy';
 import { userStatuses, validateUser, type User, type UserInput } from '../../../src/lib/domain/user';
 import { valueOf } from '../../../src/lib/export/values';
@@ -12,6 +13,9 @@ import { NOW, gb, storedUser } from './helpers';
  * Export then import through the real pipeline (readSource: decoding and the format's reader; then
  * analyseSource: header mapping and every row's validation) gives back the same users, field for field.
  */
+
+/** A well-formed key (its check symbol right), the same in every run. */
+const LICENSE_KEY = newLicenseKey((array) => array.map((_, i) => i * 7919));
 
 const CUSTOM = [customKey('Badge colour'), customKey('Desk "A", floor; 2')];
 
@@ -102,7 +106,12 @@ const input = fc.record({
 	manager: maybe(fc.constantFrom('grace@example.com', '=boss@example.com')),
 	preferredLanguage: maybe(fc.constantFrom('en-GB', 'fr', 'he-IL')),
 	timeZone: maybe(fc.constantFrom('Europe/London', 'Asia/Jerusalem')),
-	groups: maybe(fc.constantFrom('Sales', 'Sales; Support', 'Équipe; R&D', '=SUM(1); +x')),
+	groups: maybe(fc.constantFrom<string>('Nurses', 'Nurses; Night shift', '=Ops; @Leads')),
+	// A role's name has no ';' (it separates them); roles travel as SCIM's multi-valued roles.
+	roles: maybe(fc.constantFrom<string>('Sales', 'Field engineers; Sales', 'Zoë, "Lead"; +Admins')),
+	entitlements: maybe(fc.constantFrom<string>('Desktop', 'Web; Mobile')),
+	webAccess: fc.boolean(),
+	licenseKey: maybe(fc.constant(LICENSE_KEY)),
 	badge: maybe(text),
 	desk: maybe(text),
 	status: fc.constantFrom(...userStatuses),
@@ -248,7 +257,11 @@ describe('export then import gives back the same users, field for field', () => 
 				manager: 'grace@example.com',
 				preferredLanguage: 'fr',
 				timeZone: 'Europe/London',
-				groups: '=SUM(1); +x',
+				groups: 'Nurses; =Night shift',
+				roles: 'Sales; @Admins',
+				entitlements: 'Desktop; Web',
+				webAccess: true,
+				licenseKey: LICENSE_KEY,
 				badge: '-2',
 				desk: 'Zoë',
 				status: 'Suspended',

@@ -1,0 +1,29 @@
+import { liveQuery } from 'dexie';
+import { createSubscriber } from 'svelte/reactivity';
+import { roles } from '$lib/db';
+import type { RoleRow } from '$lib/db/database';
+import { currentCustomer } from './current-customer.svelte';
+
+/**
+ * The current customer's role names, by name, kept live: the choices of the user form's Roles field (the
+ * 'list' control shows a checkbox per name). Read in a component or an effect; the roles are read from the
+ * database while something reads them, and every customer's are kept so switching customer shows at once.
+ */
+class RoleNames {
+	#all = $state.raw<RoleRow[]>([]);
+	#subscribe = createSubscriber((update) => {
+		const subscription = liveQuery(() => roles.all()).subscribe((rows) => {
+			this.#all = rows;
+			update();
+		});
+		return () => subscription.unsubscribe();
+	});
+
+	get names(): readonly string[] {
+		this.#subscribe();
+		const customerId = currentCustomer.id;
+		return this.#all.filter((role) => role.customerId === customerId).map((role) => role.name);
+	}
+}
+
+export const roleNames = new RoleNames();
