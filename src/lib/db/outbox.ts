@@ -1,6 +1,7 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 import {
 	draftFor,
+	mailFor,
 	historyMessage,
 	historyOf,
 	type HistoryMessage,
@@ -175,7 +176,7 @@ export function outboxStore(db: RollcallDb, relay: RelayStore) {
 				await eachUser(ids, (user) => {
 					const reason = skipReason(user, template);
 					if (reason) return void (reasons[reason] = (reasons[reason] ?? 0) + 1);
-					const draft = draftFor(user, template, directoryId, options.values?.(user))!;
+					const draft = draftFor(user, mailFor(user, template), directoryId, options.values?.(user))!;
 					drafts.push(draft);
 					if (user.status === 'Suspended') suspended.push(user.id);
 					if (draft.values?.password !== undefined && !user.hasPassword) withPassword.push(user.id);

@@ -1,5 +1,6 @@
 // What the outbox holds and how a directory user becomes a message for the relay. Pure: no Dexie, no DOM.
 import type { MessageTemplate, MessageUser, MessageValues, OutgoingMessage } from './relay-protocol';
+import { listNames } from './fields';
 import { isReadPhone } from './phone';
 import { nameOf, type User } from './user';
 import { licenseFacts } from './relay-license';
@@ -244,6 +245,15 @@ export function cannotSend(user: User, template: MessageTemplate): string | unde
 		case 'deleted':
 			return `${name} is no longer in the directory.`;
 	}
+}
+
+/**
+ * The mail that activates this user: a licensed user's (one holding a product) is the welcome mail, which
+ * carries their license key with the activation link (DESIGN.md workflow A); anyone else's the activation
+ * email. Other templates are themselves.
+ */
+export function mailFor(user: Pick<User, 'entitlements'>, template: MessageTemplate): MessageTemplate {
+	return template === 'activation' && listNames(user.entitlements).length > 0 ? 'welcome' : template;
 }
 
 /** The message draft for a user, or undefined when the user has nowhere to send it. */
