@@ -283,6 +283,42 @@ describe('desktop activation', () => {
 		expect((await activate({ email: pat.email, licenseKey: pat.key, computer: 'Three' })).status).toBe(200);
 	});
 
+	it("frees the old license's computers when Desktop is taken away or the key is replaced, and only then", async () => {
+		const pat = await person();
+		const license = (licenseKey: string, entitlements: ('Desktop' | 'Web')[]): AccountCommand => ({
+			idempotencyKey: newKey(),
+			type: 'license',
+			userId: pat.id,
+			license: { licenseKey, entitlements }
+		});
+		const activateAll = async (key: string, computers: string[]) => {
+			for (const computer of computers) {
+				expect((await activate({ email: pat.email, licenseKey: key, computer })).status).toBe(200);
+			}
+		};
+		const freed = async () =>
+			(await events())
+				.filter((e) => e.type === 'computer-deactivated' && e.userId === pat.id)
+				.map((e) => e.computer);
+		await activateAll(pat.key, ['One', 'Two']);
+		// The same key, Web added: the computers stay.
+		await commands([license(pat.key, ['Desktop', 'Web'])]);
+		expect(await freed()).toEqual([]);
+		expect((await activate({ email: pat.email, licenseKey: pat.key, computer: 'Three' })).status).toBe(409);
+
+		// Desktop taken away: both freed; granted again: two free slots.
+		await commands([license(pat.key, ['Web'])]);
+		expect((await freed()).sort()).toEqual(['One', 'Two']);
+		await commands([license(pat.key, ['Desktop'])]);
+		await activateAll(pat.key, ['Three', 'Four']);
+
+		// A new key: the old key's computers are freed, the new key has both slots.
+		const newer = newLicenseKey();
+		await commands([license(newer, ['Desktop'])]);
+		expect((await freed()).sort()).toEqual(['Four', 'One', 'Three', 'Two']);
+		await activateAll(newer, ['Five', 'Six']);
+	});
+
 	it('refuses malformed license and deactivate commands', async () => {
 		const id = 'user-x';
 		const bad: unknown[] = [
