@@ -126,20 +126,23 @@ export function activateComputer(
 	now = Date.now()
 ): ActivationOutcome {
 	return transaction(db, (): ActivationOutcome => {
-		// An address may belong to accounts of several customers: the key says whose it is.
-		const account = db
-			.prepare(
-				`SELECT user_id, entitlements, suspended_at, deleted_at FROM accounts
-				 WHERE lower(email) = lower(?) AND license_key_hash = ? LIMIT 1`
-			)
-			.get(request.email, licenseKeyHash(request.groupedKey)) as
-			| {
-					user_id: string;
-					entitlements: string | null;
-					suspended_at: number | null;
-					deleted_at: number | null;
-			  }
-			| undefined;
+		// An address may belong to accounts of several customers: the key says whose it is. Found by the
+		// key's hash (indexed: the request needs no token), then the email compared.
+		const email = request.email.toLowerCase();
+		const account = (
+			db
+				.prepare(
+					`SELECT user_id, email, entitlements, suspended_at, deleted_at FROM accounts
+					 WHERE license_key_hash = ?`
+				)
+				.all(licenseKeyHash(request.groupedKey)) as unknown as {
+				user_id: string;
+				email: string | null;
+				entitlements: string | null;
+				suspended_at: number | null;
+				deleted_at: number | null;
+			}[]
+		).find((row) => row.email?.toLowerCase() === email);
 		if (!account) return { ok: false, refusal: 'license-not-recognised' };
 		const userId = account.user_id;
 		if (account.suspended_at !== null || account.deleted_at !== null) {

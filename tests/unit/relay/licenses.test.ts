@@ -368,6 +368,43 @@ describe('desktop activation', () => {
 			await limited.close();
 		}
 	});
+
+	it('counts a replayed activation against the limit: one valid key does not buy unlimited attempts', async () => {
+		const limited = await startTestRelay({ RATE_LIMIT_ACTIVATIONS_PER_15_MINUTES: '3' });
+		try {
+			const own = await limited.pair();
+			const email = 'replayer@example.com';
+			const licenseKey = newLicenseKey();
+			await limited.sendBatch(own, [
+				{
+					idempotencyKey: newKey(),
+					template: 'activation',
+					to: email,
+					user: { id: `user-${crypto.randomUUID()}`, email, licenseKey, entitlements: ['Desktop'] }
+				}
+			]);
+			const body = { email, licenseKey, computer: 'PC' };
+			// The new activation is given back; each replay costs one of the 3.
+			const first = await activate(body, '127.0.9.3', limited.url);
+			expect(first).toMatchObject({ status: 200, body: { replayed: false } });
+			for (let i = 0; i < 3; i++) {
+				expect(await activate(body, '127.0.9.3', limited.url)).toMatchObject({
+					status: 200,
+					body: { replayed: true }
+				});
+			}
+			expect((await activate(body, '127.0.9.3', limited.url)).status).toBe(429);
+		} finally {
+			await limited.close();
+		}
+	});
+
+	it('finds the account by its key through an index, not a scan of every account', () => {
+		const plan = relay.relay.db
+			.prepare('EXPLAIN QUERY PLAN SELECT user_id FROM accounts WHERE license_key_hash = ?')
+			.all('x') as { detail: string }[];
+		expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX accounts_license_key/);
+	});
 });
 
 describe('npm run relay -- activate', () => {
