@@ -357,9 +357,10 @@ async function activate(
 				: {})
 		});
 	}
-	// The owner's own attempt: it does not use up the address's budget for the next computer.
-	context.limits.activatePerAddress.give(client);
+	// The owner's own new activation does not use up the address's budget for the next computer. A replay
+	// does: one valid key must not buy unlimited attempts.
 	if (!outcome.replayed) {
+		context.limits.activatePerAddress.give(client);
 		context.log.info('computer-activated', 'A desktop license was activated on a computer.', {
 			client,
 			account: outcome.userId

@@ -183,7 +183,7 @@ export type RelayEventType =
 	| 'activated' // the person set a password through the activation link
 	| 'signed-in' // the person signed in on the relay's sign-in page
 	| 'computer-activated' // a desktop program activated the user's license on `computer`
-	| 'computer-deactivated'; // the relay freed `computer`'s slot (a 'deactivate' command)
+	| 'computer-deactivated'; // the relay freed `computer`'s slot (a 'deactivate' command, or a 'license' one with a new key or no Desktop)
 
 export interface RelayEvent {
 	/** Opaque, increasing: pass the last one seen as `after` to get what came next. */

@@ -7,7 +7,7 @@ import type { SignInThrottle } from '../accounts/sign-in-throttle.ts';
 import type { Logger } from '../log.ts';
 import {
 	createLinkToken,
-	findAccountBySignInName,
+	findAccountsBySignInName,
 	recordSignIn,
 	useInitialPassword,
 	type Account
@@ -108,25 +108,28 @@ export async function submitSignIn(
 		);
 	if (!name || !password) return notRight();
 
-	// Username and email of one account share one budget; an unknown name has its own.
-	const account = findAccountBySignInName(db, name);
-	const accountKey = account ? `user:${account.userId}` : `name:${name.normalize('NFKC').toLowerCase()}`;
+	// Username and email of one account share one budget; an unknown name has its own. A name several
+	// accounts share (one address in several customers) counts against its most recently updated one's.
+	const candidates = findAccountsBySignInName(db, name);
+	const first = candidates[0];
+	const accountKey = first ? `user:${first.userId}` : `name:${name.normalize('NFKC').toLowerCase()}`;
 	const browser = browserToken(request);
-	const isTrusted = Boolean(account && browser && isTrustedBrowser(db, browser, account.userId));
-	const gate = throttle.begin(client, accountKey, isTrusted && browser ? sha256(browser) : undefined);
+	const trustedFor = (userId: string): boolean => Boolean(browser && isTrustedBrowser(db, browser, userId));
+	const gate = throttle.begin(
+		client,
+		accountKey,
+		browser && candidates.some((c) => trustedFor(c.userId)) ? sha256(browser) : undefined
+	);
 	if (!gate.ok) {
 		log.warn('signin-throttled', 'A sign-in was refused: too many failed attempts.', {
 			client,
 			limit: gate.limit,
-			account: account?.userId,
+			account: first?.userId,
 			retryAfterSeconds: gate.retryAfterSeconds
 		});
 		return tooMany(response, name, gate.retryAfterSeconds);
 	}
-	const hash = account?.passwordHash;
-	const check = hashing.run('sign-in', () =>
-		hash ? verifyPassword(password, hash) : verifyNothing(password)
-	);
+	const check = hashing.run('sign-in', () => whosePassword(candidates, password));
 	if (!check) {
 		throttle.withdraw(gate.attempt);
 		log.warn('hash-queue-full', 'A sign-in was refused: too many sign-ins are waiting to be checked.', {
@@ -140,14 +143,15 @@ export async function submitSignIn(
 		);
 	}
 	// Awaited for an unknown name too: its answer takes as long as a wrong password's.
-	const isRight = await check;
-	if (!account || !isRight) {
+	const account = await check;
+	if (!account) {
 		log.warn('signin-failed', 'A sign-in failed: unknown name or wrong password.', {
 			client,
-			account: account?.userId
+			account: first?.userId
 		});
 		return notRight();
 	}
+	const isTrusted = trustedFor(account.userId);
 	if (account.isSuspended) {
 		// The answer a wrong password gets, right password or not: the page tells no one which accounts are
 		// suspended, and a suspended account is no oracle for guessing its password. The attempt stays
@@ -200,6 +204,22 @@ export async function submitSignIn(
 				<p>Welcome, ${who}.</p>`
 		)
 	);
+}
+
+/**
+ * The account among `candidates` whose password this is: a usable one before a suspended one (which
+ * then gets a wrong password's answer). At most MAX_SIGN_IN_CANDIDATES hashes, one at a time, in the
+ * caller's HashQueue slot; with no candidate, one hash all the same, so an unknown name takes as long.
+ */
+async function whosePassword(candidates: readonly Account[], password: string): Promise<Account | undefined> {
+	if (candidates.length === 0) return verifyNothing(password).then(() => undefined);
+	let suspended: Account | undefined;
+	for (const candidate of candidates) {
+		if (!candidate.passwordHash || !(await verifyPassword(password, candidate.passwordHash))) continue;
+		if (!candidate.isSuspended) return candidate;
+		suspended ??= candidate;
+	}
+	return suspended;
 }
 
 /**

@@ -72,15 +72,26 @@ export function getAccount(db: DatabaseSync, userId: string): Account | undefine
 	return row && toAccount(row);
 }
 
-/** The account a person names at sign-in: by username or email, case-insensitively; only ones with a password. */
-export function findAccountBySignInName(db: DatabaseSync, name: string): Account | undefined {
-	const row = db
+/**
+ * How many accounts one sign-in name may stand for: email is unique only per customer, so one address (or
+ * username) can name accounts in several customers, and sign-in checks the password against each. Each
+ * check is a full password hash (about half a second), so the list is bounded: a name shared by more
+ * accounts than this signs in only the most recently updated ones.
+ */
+export const MAX_SIGN_IN_CANDIDATES = 10;
+
+/**
+ * The accounts a person may mean at sign-in: by username or email, case-insensitively; only ones with a
+ * password; the most recently updated first, at most MAX_SIGN_IN_CANDIDATES.
+ */
+export function findAccountsBySignInName(db: DatabaseSync, name: string): Account[] {
+	const rows = db
 		.prepare(
 			`SELECT * FROM accounts WHERE password_hash IS NOT NULL AND (lower(username) = lower(?1) OR lower(email) = lower(?1))
-			 ORDER BY updated_at DESC LIMIT 1`
+			 ORDER BY updated_at DESC, user_id LIMIT ?2`
 		)
-		.get(name.trim()) as AccountRow | undefined;
-	return row && toAccount(row);
+		.all(name.trim(), MAX_SIGN_IN_CANDIDATES) as unknown as AccountRow[];
+	return rows.map(toAccount);
 }
 
 /**

@@ -27,24 +27,38 @@ function webAccessValue(webAccess: boolean | undefined): number | null {
 }
 
 /**
- * Sets the account's license (a 'license' command): a new key replaces the old one at once. Creates the
- * account bare if the relay has not heard of it yet; a deleted account keeps no license.
+ * Sets the account's license (a 'license' command; call inside its transaction): a new key replaces the
+ * old one at once. Creates the account bare if the relay has not heard of it yet; a deleted account keeps
+ * no license. A new key, or a license without Desktop, frees every computer the old license held: the
+ * app drops them from the user's page, and a Desktop granted again starts with all its slots free.
  */
 export function setLicense(db: DatabaseSync, userId: string, license: LicenseFacts, now = Date.now()): void {
 	db.prepare('INSERT INTO accounts (user_id, updated_at) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING').run(
 		userId,
 		now
 	);
-	db.prepare(
-		`UPDATE accounts SET license_key_hash = ?, entitlements = ?, web_access = ?, updated_at = ?
-		 WHERE user_id = ? AND deleted_at IS NULL`
-	).run(
-		licenseKeyHash(license.licenseKey),
-		entitlementsText(license.entitlements),
-		webAccessValue(license.webAccess),
-		now,
-		userId
-	);
+	const before = db.prepare('SELECT license_key_hash FROM accounts WHERE user_id = ?').get(userId) as
+		{ license_key_hash: string | null } | undefined;
+	const keyHash = licenseKeyHash(license.licenseKey);
+	const result = db
+		.prepare(
+			`UPDATE accounts SET license_key_hash = ?, entitlements = ?, web_access = ?, updated_at = ?
+			 WHERE user_id = ? AND deleted_at IS NULL`
+		)
+		.run(keyHash, entitlementsText(license.entitlements), webAccessValue(license.webAccess), now, userId);
+	if (Number(result.changes) === 0) return;
+	if (before?.license_key_hash !== keyHash || !license.entitlements.includes('Desktop')) {
+		freeAllComputers(db, userId, now);
+	}
+}
+
+/** Frees every computer of the account, each with the event the app drops it from the user's page by. */
+function freeAllComputers(db: DatabaseSync, userId: string, now: number): void {
+	const held = computersOf(db, userId);
+	db.prepare('DELETE FROM computers WHERE user_id = ?').run(userId);
+	for (const computer of held) {
+		recordEvent(db, { type: 'computer-deactivated', userId, computer: computer.name }, now);
+	}
 }
 
 /**
@@ -112,20 +126,23 @@ export function activateComputer(
 	now = Date.now()
 ): ActivationOutcome {
 	return transaction(db, (): ActivationOutcome => {
-		// An address may belong to accounts of several customers: the key says whose it is.
-		const account = db
-			.prepare(
-				`SELECT user_id, entitlements, suspended_at, deleted_at FROM accounts
-				 WHERE lower(email) = lower(?) AND license_key_hash = ? LIMIT 1`
-			)
-			.get(request.email, licenseKeyHash(request.groupedKey)) as
-			| {
-					user_id: string;
-					entitlements: string | null;
-					suspended_at: number | null;
-					deleted_at: number | null;
-			  }
-			| undefined;
+		// An address may belong to accounts of several customers: the key says whose it is. Found by the
+		// key's hash (indexed: the request needs no token), then the email compared.
+		const email = request.email.toLowerCase();
+		const account = (
+			db
+				.prepare(
+					`SELECT user_id, email, entitlements, suspended_at, deleted_at FROM accounts
+					 WHERE license_key_hash = ?`
+				)
+				.all(licenseKeyHash(request.groupedKey)) as unknown as {
+				user_id: string;
+				email: string | null;
+				entitlements: string | null;
+				suspended_at: number | null;
+				deleted_at: number | null;
+			}[]
+		).find((row) => row.email?.toLowerCase() === email);
 		if (!account) return { ok: false, refusal: 'license-not-recognised' };
 		const userId = account.user_id;
 		if (account.suspended_at !== null || account.deleted_at !== null) {

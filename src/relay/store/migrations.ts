@@ -158,5 +158,10 @@ export const MIGRATIONS: readonly string[] = [
 	DROP TABLE commands;
 	ALTER TABLE commands_v7 RENAME TO commands;
 	ALTER TABLE events ADD COLUMN computer TEXT;
+	`,
+	// 8: POST /api/activate needs no token, so each attempt must cost an index lookup, not a scan of
+	// every account: it finds the account by its key's hash, then compares the email.
+	`
+	CREATE INDEX accounts_license_key ON accounts (license_key_hash);
 	`
 ];

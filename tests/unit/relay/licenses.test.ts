@@ -283,6 +283,42 @@ describe('desktop activation', () => {
 		expect((await activate({ email: pat.email, licenseKey: pat.key, computer: 'Three' })).status).toBe(200);
 	});
 
+	it("frees the old license's computers when Desktop is taken away or the key is replaced, and only then", async () => {
+		const pat = await person();
+		const license = (licenseKey: string, entitlements: ('Desktop' | 'Web')[]): AccountCommand => ({
+			idempotencyKey: newKey(),
+			type: 'license',
+			userId: pat.id,
+			license: { licenseKey, entitlements }
+		});
+		const activateAll = async (key: string, computers: string[]) => {
+			for (const computer of computers) {
+				expect((await activate({ email: pat.email, licenseKey: key, computer })).status).toBe(200);
+			}
+		};
+		const freed = async () =>
+			(await events())
+				.filter((e) => e.type === 'computer-deactivated' && e.userId === pat.id)
+				.map((e) => e.computer);
+		await activateAll(pat.key, ['One', 'Two']);
+		// The same key, Web added: the computers stay.
+		await commands([license(pat.key, ['Desktop', 'Web'])]);
+		expect(await freed()).toEqual([]);
+		expect((await activate({ email: pat.email, licenseKey: pat.key, computer: 'Three' })).status).toBe(409);
+
+		// Desktop taken away: both freed; granted again: two free slots.
+		await commands([license(pat.key, ['Web'])]);
+		expect((await freed()).sort()).toEqual(['One', 'Two']);
+		await commands([license(pat.key, ['Desktop'])]);
+		await activateAll(pat.key, ['Three', 'Four']);
+
+		// A new key: the old key's computers are freed, the new key has both slots.
+		const newer = newLicenseKey();
+		await commands([license(newer, ['Desktop'])]);
+		expect((await freed()).sort()).toEqual(['Four', 'One', 'Three', 'Two']);
+		await activateAll(newer, ['Five', 'Six']);
+	});
+
 	it('refuses malformed license and deactivate commands', async () => {
 		const id = 'user-x';
 		const bad: unknown[] = [
@@ -331,6 +367,43 @@ describe('desktop activation', () => {
 		} finally {
 			await limited.close();
 		}
+	});
+
+	it('counts a replayed activation against the limit: one valid key does not buy unlimited attempts', async () => {
+		const limited = await startTestRelay({ RATE_LIMIT_ACTIVATIONS_PER_15_MINUTES: '3' });
+		try {
+			const own = await limited.pair();
+			const email = 'replayer@example.com';
+			const licenseKey = newLicenseKey();
+			await limited.sendBatch(own, [
+				{
+					idempotencyKey: newKey(),
+					template: 'activation',
+					to: email,
+					user: { id: `user-${crypto.randomUUID()}`, email, licenseKey, entitlements: ['Desktop'] }
+				}
+			]);
+			const body = { email, licenseKey, computer: 'PC' };
+			// The new activation is given back; each replay costs one of the 3.
+			const first = await activate(body, '127.0.9.3', limited.url);
+			expect(first).toMatchObject({ status: 200, body: { replayed: false } });
+			for (let i = 0; i < 3; i++) {
+				expect(await activate(body, '127.0.9.3', limited.url)).toMatchObject({
+					status: 200,
+					body: { replayed: true }
+				});
+			}
+			expect((await activate(body, '127.0.9.3', limited.url)).status).toBe(429);
+		} finally {
+			await limited.close();
+		}
+	});
+
+	it('finds the account by its key through an index, not a scan of every account', () => {
+		const plan = relay.relay.db
+			.prepare('EXPLAIN QUERY PLAN SELECT user_id FROM accounts WHERE license_key_hash = ?')
+			.all('x') as { detail: string }[];
+		expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX accounts_license_key/);
 	});
 });
 

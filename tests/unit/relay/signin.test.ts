@@ -55,6 +55,25 @@ describe('sign-in limits', () => {
 		}
 	});
 
+	it('signs in each of two people whose address is one in two customers, by their own password', async () => {
+		const db = relay.relay.db;
+		upsertAccount(db, { id: 'u-ana-north', email: 'ana@shared.example', displayName: 'Ana North' });
+		upsertAccount(db, { id: 'u-ana-south', email: 'ana@shared.example', displayName: 'Ana South' });
+		// South updated last: it was the only one a sign-in by this address found.
+		setOwnPassword(db, 'u-ana-north', await hashPassword('granite willow falcon'), Date.now() - HOUR);
+		setOwnPassword(db, 'u-ana-south', await hashPassword('saffron pebble comet'), Date.now());
+
+		const north = await signIn('ana@shared.example', 'granite willow falcon', '127.0.3.21');
+		expect(north.status).toBe(200);
+		expect(north.text).toContain('Welcome, Ana North.');
+		const south = await signIn('ANA@shared.example', 'saffron pebble comet', '127.0.3.22');
+		expect(south.status).toBe(200);
+		expect(south.text).toContain('Welcome, Ana South.');
+		expect((await signIn('ana@shared.example', 'neither of theirs', '127.0.3.23')).status).toBe(401);
+		const signedIn = relay.logs.filter((line) => line.event === 'signed-in').map((line) => line.account);
+		expect(signedIn).toEqual(expect.arrayContaining(['u-ana-north', 'u-ana-south']));
+	});
+
 	it('starts a source afresh after its right password', async () => {
 		upsertAccount(relay.relay.db, { id: 'u-lou', username: 'lou' });
 		setOwnPassword(relay.relay.db, 'u-lou', await hashPassword('copper meadow lantern'));
