@@ -90,6 +90,16 @@ test('two customers: the same file imported into each, each sees only its own us
 	await expect(await form.mark('Email')).toHaveText(
 		/Email is available in My organisation\. Also used in Contoso \(not a problem: each customer has its own\)\.$/
 	);
+
+	// A user's page opened from elsewhere (a bookmark, Back) works in the user's own customer.
+	await customers.switchTo('Contoso');
+	await users.goto();
+	await users.row('Dee Ray').getByRole('link', { name: 'Dee Ray' }).click();
+	const deePage = page.url();
+	await customers.switchTo('My organisation');
+	await page.goto(deePage);
+	await expect(page.getByRole('heading', { name: 'Dee Ray' })).toBeVisible();
+	await expect(customers.switcher.locator('option:checked')).toHaveText('Contoso');
 });
 
 test('an archived customer leaves the switcher, its users kept', async ({ page }) => {

@@ -33,8 +33,20 @@ const SOURCE = [
 const csvOf = (rows: string[][]) =>
 	rows.map((row) => row.map((cell) => `"${cell.replace(/"/gu, '""')}"`).join(',')).join('\r\n');
 
-/** Fields the admin's file cannot carry back: the ids and clocks of the directory that stored them. */
-const LOCAL = ['id', 'createdAt', 'updatedAt', 'status', 'activatedAt', 'lastLoginAt', 'hasPassword'];
+/**
+ * Fields the admin's file cannot carry back: the ids and clocks of the directory that stored them, and the
+ * license key, which these policies keep out of files (it is a credential) and each directory gives anew.
+ */
+const LOCAL = [
+	'id',
+	'createdAt',
+	'updatedAt',
+	'status',
+	'activatedAt',
+	'lastLoginAt',
+	'hasPassword',
+	'licenseKey'
+];
 
 /** Every stored user, as the database holds them (keys and all), less LOCAL, by email. */
 async function storedUsers(page: Page): Promise<Record<string, unknown>[]> {

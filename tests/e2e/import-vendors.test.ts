@@ -45,7 +45,8 @@ function shownValues(user: ExpectedUser, policy: FieldPolicy): Record<string, st
 	const context = country ? { defaultCountry: country as CountryCode } : GB;
 	const shown: Record<string, string> = {};
 	for (const def of fields) {
-		if (policy[def.key] === 'hidden') continue;
+		// The license key is Rollcall's to give (a new one for each user), not the file's.
+		if (policy[def.key] === 'hidden' || def.isGenerated) continue;
 		const value = user[def.key as keyof ExpectedUser] ?? def.defaultValue;
 		// No SMS carries a file's password here: Rollcall keeps none, and the page says so.
 		shown[def.label] = def.isSensitive

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AddUserPage } from './pages/add-user-page';
 import { activateWithCli, LicenseSection } from './pages/license-section';
+import { LicensesSection } from './pages/licenses-section';
 import { OutboxPage } from './pages/outbox-page';
 import { nameOf, type Person } from './pages/people';
 import { pairThroughSettings } from './pages/relay-side';
@@ -27,10 +28,11 @@ async function addLicensedUser(page: Page): Promise<Person> {
 	const settings = new SettingsPage(page);
 	await settings.goto();
 	await settings.setRequirement('Licenses', 'optional');
+	await new LicensesSection(page).setSeats('Desktop', 5);
 	await nav(page, 'Add user');
 	const form = new AddUserPage(page);
 	await form.fill(person);
-	await form.field('Licenses').fill('Desktop');
+	await page.getByRole('group', { name: 'Licenses' }).getByRole('checkbox', { name: 'Desktop' }).check();
 	// The activation email tells the relay who they are and their license.
 	await form.sendActivation.check();
 	await form.submit.click();
