@@ -7,7 +7,7 @@ import {
 	type LicenseFacts
 } from '$lib/domain/relay-protocol';
 import { relayUserId } from '$lib/domain/outbox';
-import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
+import { licenseFacts, licenseUpdate } from '$lib/domain/relay-license';
 import type { User } from '$lib/domain/user';
 import type { CommandRow, RollcallDb } from './database';
 import { restoreRelay } from './relay';
@@ -205,7 +205,7 @@ export function commandsStore(db: RollcallDb) {
 		): PromiseExtended<number> {
 			const changed = new Map(
 				pairs.flatMap(([before, after]) => {
-					const facts = licenseChanged(before, after) ? licenseFacts(after) : undefined;
+					const facts = licenseUpdate(before, after);
 					return facts ? [[after.id, facts] as const] : [];
 				})
 			);
@@ -312,9 +312,20 @@ export function commandsStore(db: RollcallDb) {
 				}
 				// The license as it is now, and the computers still waiting to be freed.
 				const found = users.filter((user): user is User => user !== undefined);
+				// A refused command that told web access explicitly (an admin's switch) keeps telling it: the
+				// facts alone leave it out for a user no longer managed, and the relay would read that as on.
+				const toldWebAccess = new Set(
+					failed
+						.filter((row) => row.type === 'license' && row.license?.webAccess !== undefined)
+						.map((row) => row.userId)
+				);
 				const licensed = new Map(
 					found.flatMap((user) => {
-						const facts = licensing.has(user.id) ? licenseFacts(user) : undefined;
+						const current = licensing.has(user.id) ? licenseFacts(user) : undefined;
+						const facts =
+							current && toldWebAccess.has(user.id)
+								? { ...current, webAccess: user.webAccess === true }
+								: current;
 						return facts ? [[user.id, facts] as const] : [];
 					})
 				);
