@@ -148,13 +148,16 @@ export function commandsStore(db: RollcallDb) {
 		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Only for users
 		 * this device ever queued a message for (the relay may know them; it knows no one else), and whether
 		 * the device is paired or not: like a message, a command waits for the pairing, and the relay must
-		 * hear of a suspension before a message queued while unpaired reaches it. Returns how many were queued.
+		 * hear of a suspension before a message queued while unpaired reaches it. `alsoKnown` are users the
+		 * caller knows the relay may know though no message here says so (messages a restore replaced).
+		 * Returns how many were queued.
 		 */
 		queue(
 			type: AccountCommandType,
 			ids: readonly number[],
 			now = Date.now(),
-			payload: (userId: number) => Pick<CommandRow, 'license' | 'computer'> = () => ({})
+			payload: (userId: number) => Pick<CommandRow, 'license' | 'computer'> = () => ({}),
+			alsoKnown: readonly number[] = []
 		): PromiseExtended<number> {
 			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
 			// and a native promise that settles at once would let that transaction commit under it.
@@ -174,7 +177,7 @@ export function commandsStore(db: RollcallDb) {
 						: table.orderBy('userId').uniqueKeys()
 				);
 				return messaged.then((keys) => {
-					const known = new Set(keys);
+					const known = new Set([...keys, ...alsoKnown]);
 					const rows = ids
 						.filter((id) => known.has(id))
 						.map((userId): CommandRow => ({
