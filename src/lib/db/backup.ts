@@ -16,9 +16,10 @@ import { foldText } from '$lib/domain/text';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import { newLicenseKey } from '$lib/domain/license-key';
+import { licenseFacts } from '$lib/domain/relay-license';
 import { isBase64, roleWithMissingProfile } from '$lib/domain/roles';
 import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
-import { restoreCommand } from './commands';
+import { commandsStore, restoreCommand } from './commands';
 import {
 	defaultCustomer,
 	type CustomerRow,
@@ -528,6 +529,14 @@ export function backupStore(db: RollcallDb) {
 			withMemberGroups(rows, createdAt);
 			await db.transaction('rw', db.tables, async (tx) => {
 				const mine = restoreRelay(await db.relay.get(RELAY_KEY));
+				// Whom the relay may know by this device's messages, which the restore replaces: with the same
+				// directory id, a user first messaged after the backup was made is still known there.
+				const messagedHere = mine
+					? [
+							...(await db.outbox.orderBy('userId').uniqueKeys()),
+							...(await db.messageHistory.orderBy('userId').uniqueKeys())
+						].map(Number)
+					: [];
 				// Through Dexie: the clears mark every table changed for live queries in every tab, and replace
 				// the lists' generation (lists.ts), so no list read before the restore is used after it.
 				for (const table of db.tables) await table.clear();
@@ -555,6 +564,21 @@ export function backupStore(db: RollcallDb) {
 					const relay: Record<string, unknown> = { ...mine, key: RELAY_KEY, directoryId, cursor: undefined };
 					for (const [key, value] of Object.entries(relay)) if (value === undefined) delete relay[key];
 					await db.relay.put(relay as { key: 'relay'; directoryId: string });
+					// The relay keeps the key, products and web access it last heard, which the restored users need
+					// not have: each one it may know hears their license again, after any command the backup holds.
+					const licensed = new Map(
+						((rows.get('users') ?? []) as User[]).flatMap((user) => {
+							const facts = licenseFacts(user);
+							return facts ? [[user.id, facts] as const] : [];
+						})
+					);
+					await commandsStore(db).queue(
+						'license',
+						[...licensed.keys()],
+						Date.now(),
+						(id) => ({ license: licensed.get(id)! }),
+						directoryId === mine?.directoryId ? messagedHere : []
+					);
 				}
 				await db.settings.put({ key: LAST_BACKUP_KEY, value: createdAt });
 			});

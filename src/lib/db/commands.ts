@@ -7,7 +7,7 @@ import {
 	type LicenseFacts
 } from '$lib/domain/relay-protocol';
 import { relayUserId } from '$lib/domain/outbox';
-import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
+import { licenseFacts, licenseUpdate } from '$lib/domain/relay-license';
 import type { User } from '$lib/domain/user';
 import type { CommandRow, RollcallDb } from './database';
 import { restoreRelay } from './relay';
@@ -148,13 +148,16 @@ export function commandsStore(db: RollcallDb) {
 		 * Queues `type` for the users; call inside the caller's 'rw' transaction over tables(). Only for users
 		 * this device ever queued a message for (the relay may know them; it knows no one else), and whether
 		 * the device is paired or not: like a message, a command waits for the pairing, and the relay must
-		 * hear of a suspension before a message queued while unpaired reaches it. Returns how many were queued.
+		 * hear of a suspension before a message queued while unpaired reaches it. `alsoKnown` are users the
+		 * caller knows the relay may know though no message here says so (messages a restore replaced).
+		 * Returns how many were queued.
 		 */
 		queue(
 			type: AccountCommandType,
 			ids: readonly number[],
 			now = Date.now(),
-			payload: (userId: number) => Pick<CommandRow, 'license' | 'computer'> = () => ({})
+			payload: (userId: number) => Pick<CommandRow, 'license' | 'computer'> = () => ({}),
+			alsoKnown: readonly number[] = []
 		): PromiseExtended<number> {
 			// Dexie's promises all the way (no native async here): this runs inside another module's transaction,
 			// and a native promise that settles at once would let that transaction commit under it.
@@ -174,7 +177,7 @@ export function commandsStore(db: RollcallDb) {
 						: table.orderBy('userId').uniqueKeys()
 				);
 				return messaged.then((keys) => {
-					const known = new Set(keys);
+					const known = new Set([...keys, ...alsoKnown]);
 					const rows = ids
 						.filter((id) => known.has(id))
 						.map((userId): CommandRow => ({
@@ -205,7 +208,7 @@ export function commandsStore(db: RollcallDb) {
 		): PromiseExtended<number> {
 			const changed = new Map(
 				pairs.flatMap(([before, after]) => {
-					const facts = licenseChanged(before, after) ? licenseFacts(after) : undefined;
+					const facts = licenseUpdate(before, after);
 					return facts ? [[after.id, facts] as const] : [];
 				})
 			);
@@ -312,9 +315,20 @@ export function commandsStore(db: RollcallDb) {
 				}
 				// The license as it is now, and the computers still waiting to be freed.
 				const found = users.filter((user): user is User => user !== undefined);
+				// A refused command that told web access explicitly (an admin's switch) keeps telling it: the
+				// facts alone leave it out for a user no longer managed, and the relay would read that as on.
+				const toldWebAccess = new Set(
+					failed
+						.filter((row) => row.type === 'license' && row.license?.webAccess !== undefined)
+						.map((row) => row.userId)
+				);
 				const licensed = new Map(
 					found.flatMap((user) => {
-						const facts = licensing.has(user.id) ? licenseFacts(user) : undefined;
+						const current = licensing.has(user.id) ? licenseFacts(user) : undefined;
+						const facts =
+							current && toldWebAccess.has(user.id)
+								? { ...current, webAccess: user.webAccess === true }
+								: current;
 						return facts ? [[user.id, facts] as const] : [];
 					})
 				);

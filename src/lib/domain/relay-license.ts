@@ -30,6 +30,22 @@ export function licenseChanged(
 	return JSON.stringify(licenseFacts(before) ?? null) !== JSON.stringify(licenseFacts(after) ?? null);
 }
 
+/**
+ * What a 'license' command tells the relay after the user changed from `before` to `after`, or undefined
+ * when it need not hear anything. An admin who switches web access said so on purpose: the command then
+ * carries web access even for a user no longer managed (no product, switched off), since a missing value
+ * reads at the relay as "never told: on" and the switch would otherwise do nothing there.
+ */
+export function licenseUpdate(
+	before: Pick<User, 'licenseKey' | 'entitlements' | 'webAccess'>,
+	after: Pick<User, 'licenseKey' | 'entitlements' | 'webAccess'>
+): LicenseFacts | undefined {
+	if (!licenseChanged(before, after)) return undefined;
+	const facts = licenseFacts(after);
+	const switched = (before.webAccess === true) !== (after.webAccess === true);
+	return facts && switched ? { ...facts, webAccess: after.webAccess === true } : facts;
+}
+
 /** The user's computers after the relay reported `name` activated at `at` (a report seen twice changes nothing). */
 export function withComputer(
 	computers: readonly Computer[] | undefined,

@@ -449,7 +449,8 @@ export class ImportSession {
 			return [];
 		});
 		if (planned.length === 0) return;
-		const customerId = currentCustomer.id;
+		// The customer the import commits into, as the file was checked for: not whichever is chosen now.
+		const customerId = this.customerId;
 		this.#seatWatch = liveQuery(() => licenses.shortageOf(customerId, planned)).subscribe({
 			next: (found) => {
 				if (this.#analysis === analysis)

@@ -11,9 +11,11 @@ import { currentCustomer } from './current-customer.svelte';
  */
 class RoleNames {
 	#all = $state.raw<RoleRow[]>([]);
+	#isRead = $state(false);
 	#subscribe = createSubscriber((update) => {
 		const subscription = liveQuery(() => roles.all()).subscribe((rows) => {
 			this.#all = rows;
+			this.#isRead = true;
 			update();
 		});
 		return () => subscription.unsubscribe();
@@ -23,6 +25,12 @@ class RoleNames {
 		this.#subscribe();
 		const customerId = currentCustomer.id;
 		return this.#all.filter((role) => role.customerId === customerId).map((role) => role.name);
+	}
+
+	/** The names once the roles have been read, else undefined: a value cannot be judged against them yet. */
+	get namesOnceRead(): readonly string[] | undefined {
+		const names = this.names;
+		return this.#isRead ? names : undefined;
 	}
 }
 

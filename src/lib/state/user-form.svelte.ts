@@ -9,6 +9,9 @@ import {
 	type FieldValue
 } from '$lib/domain/fields';
 import { checkGroups } from '$lib/domain/groups';
+import { fail, type Parsed } from '$lib/domain/result';
+import { knownRoleNames } from '$lib/domain/roles';
+import { foldText } from '$lib/domain/text';
 import type { AddedOutcome } from '$lib/domain/next-steps';
 import { initialPasswordProblem, initialPasswordRequirement } from '$lib/domain/passwords';
 import type { FieldPolicy } from '$lib/domain/policy';
@@ -76,6 +79,12 @@ export class UserForm {
 	 * name only these, and is saved in their own spelling. Undefined: not judged yet.
 	 */
 	groupNames = $state.raw<readonly string[] | undefined>(undefined);
+	/**
+	 * The customer's role names, once the page has read them (roleNames.namesOnceRead): the Roles value may
+	 * name only these (a typo must not save a role that grants nothing), and is saved in their own spelling.
+	 * Undefined: not judged yet.
+	 */
+	roleNames = $state.raw<readonly string[] | undefined>(undefined);
 	readonly existing: User | undefined;
 	/** The customer the user belongs to: an existing user's own, else the one the admin works in. */
 	readonly customerId: number;
@@ -224,6 +233,7 @@ export class UserForm {
 		if (field(key).isSensitive && !this.isPasswordKept) return undefined;
 		const { value, error } = validateField(key, this.values[key], this.#policy, this.context);
 		if (!error && key === 'groups') return this.#groupsProblem(value);
+		if (!error && key === 'roles') return this.#rolesProblem(value);
 		return error ?? this.#taken[key];
 	}
 
@@ -232,6 +242,23 @@ export class UserForm {
 		if (this.groupNames === undefined || typeof value !== 'string') return undefined;
 		const checked = checkGroups(value, this.groupNames);
 		return checked.ok ? undefined : checked.message;
+	}
+
+	/** The Roles value in the roles' own spelling, or why it cannot be saved; undefined: not judged yet. */
+	#checkedRoles(value: FieldValue | undefined): Parsed<string> | undefined {
+		if (this.roleNames === undefined || typeof value !== 'string') return undefined;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- lives for this call only, never rendered
+		const known = new Map(this.roleNames.map((name) => [foldText(name), name] as const));
+		const checked = knownRoleNames(value, known);
+		return checked.ok
+			? checked
+			: fail(`There is no role ${checked.message} yet: add it under Roles & profiles first.`);
+	}
+
+	/** Why a Roles value cannot be saved: a name that is none of the customer's roles. */
+	#rolesProblem(value: FieldValue | undefined): string | undefined {
+		const checked = this.#checkedRoles(value);
+		return checked && !checked.ok ? checked.message : undefined;
 	}
 
 	mark(key: FieldKey): FieldMark {
@@ -354,6 +381,12 @@ export class UserForm {
 			const checked = checkGroups(result.values.groups, this.groupNames);
 			if (!checked.ok) return null;
 			result.values.groups = checked.value;
+		}
+		if ('roles' in result.values) {
+			// Each name in its role's own spelling ('admin' is saved as Admin).
+			const checked = this.#checkedRoles(result.values.roles);
+			if (checked && !checked.ok) return null;
+			if (checked?.value) result.values.roles = checked.value;
 		}
 		if (this.smsProblem) {
 			this.#saveError = this.smsProblem;

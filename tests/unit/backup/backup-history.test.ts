@@ -66,7 +66,10 @@ describe("a backup of the users' message history", () => {
 			expect.objectContaining({ template: 'activation', state: 'sent', delivery: 'delivered' })
 		]);
 		await usersStore(target).setSuspended([bob], true, NOW);
+		// The restore told the relay both licenses again (the history says it knows them); then the suspension.
 		expect((await commandsStore(target).list()).map((row) => [row.type, row.userId])).toEqual([
+			['license', ann],
+			['license', bob],
 			['suspend', bob]
 		]);
 	});

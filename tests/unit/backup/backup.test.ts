@@ -5,7 +5,7 @@ import { exportDB, importInto } from 'dexie-export-import';
 import { describe, expect, it } from 'vitest';
 import { BACKUP_VERSION, sealBackup, type DexieExport } from '$lib/backup/format';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
-import type { RollcallDb } from '$lib/db/database';
+import type { CommandRow, RollcallDb } from '$lib/db/database';
 import { customersStore } from '$lib/db/customers';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
@@ -160,6 +160,15 @@ describe('backup', () => {
 				expect(byKey(after.settings!)).toEqual(
 					byKey([...before.settings!, { key: 'lastBackupAt', value: meta.createdAt }])
 				);
+			} else if (name === 'commands') {
+				// Then the relay hears again the license of each user it may know (Bob and Cat were messaged).
+				const restored = (after.commands as CommandRow[]).slice(before.commands!.length);
+				expect(after.commands!.slice(0, before.commands!.length)).toEqual(before.commands);
+				const names = new Map((before.users as User[]).map((user) => [user.id, user.firstName]));
+				expect(restored.map((row) => [row.type, names.get(row.userId)])).toEqual([
+					['license', 'Bob'],
+					['license', 'Cat']
+				]);
 			} else expect(after[name], name).toEqual(before[name]);
 		}
 		expect((after.users as Record<string, unknown>[]).find((u) => u.firstName === 'Bob')).toMatchObject({

@@ -233,6 +233,22 @@ describe('account commands the relay refused', () => {
 	});
 });
 
+describe('a refused license command', () => {
+	it('sent again still says web access is off when an admin switched it off', async () => {
+		const { peer, users, commands, ids, clock, sync } = await withFaultRelay(1);
+		const id = ids[0]!;
+		await users.update(id, { webAccess: true }, clock.now);
+		await users.update(id, { webAccess: false }, clock.now);
+		peer.commandFaults.push({ kind: 'status', status: 404, message: 'There is no API at /api/commands.' });
+		expect(await sync()).toMatchObject({ commands: { failed: 2, waiting: 0 } });
+		expect(await commands.retryFailed(clock.now)).toBe(1);
+		const key = (await users.get(id))!.licenseKey;
+		expect((await commands.list()).map((row) => row.license)).toEqual([
+			{ licenseKey: key, entitlements: [], webAccess: false }
+		]);
+	});
+});
+
 describe('account commands against the real relay', () => {
 	let relay: TestRelay;
 

@@ -13,13 +13,16 @@ import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
 import { draftFor, messageUser, relayUserId } from '$lib/domain/outbox';
 import type { RelayEvent } from '$lib/domain/relay-protocol';
-import { licenseChanged, licenseFacts } from '$lib/domain/relay-license';
+import { licenseChanged, licenseFacts, licenseUpdate } from '$lib/domain/relay-license';
 import { products } from '$lib/domain/fields';
 import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
 import { syncOnce } from '$lib/sync/sync-once';
 import { freshDb, person } from '../db/helpers';
 import { check } from '../db/import-helpers';
+import { postForm } from '../relay/forms';
 import { startTestRelay, until, type TestRelay } from '../relay/harness';
+import { hashPassword } from '../../../src/relay/accounts/password';
+import { setOwnPassword } from '../../../src/relay/store/accounts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -73,7 +76,13 @@ async function directory(
 				body: JSON.stringify({ email, licenseKey: key, computer })
 			})
 		).status;
-	return { db, users, commands, computers, user, email, sync, activate };
+	/** Signs in at the relay's web pages with `password`, set there as the user's own first. */
+	const signIn = async (password: string) => {
+		const directoryId = (await link.current())!.directoryId;
+		setOwnPassword(relay.relay.db, relayUserId(directoryId, user.id), await hashPassword(password));
+		return (await postForm(`${relay.url}/signin`, { name: email, password })).status;
+	};
+	return { db, users, commands, computers, user, email, sync, activate, signIn };
 }
 
 describe('licenses between the app and the relay', () => {
@@ -145,13 +154,29 @@ describe('licenses between the app and the relay', () => {
 		expect(await app.activate(app.user.licenseKey!, 'PC')).toBe(200);
 		expect(await licenses.setProduct([app.user.id], 'Desktop', false)).toBe(1);
 		expect(await licenses.setWebAccess([app.user.id], true)).toBe(1);
+		expect(await licenses.setWebAccess([app.user.id], false)).toBe(1);
+		// Switched off, the user has no product left, yet the relay hears "off" in so many words.
 		expect((await app.commands.list()).map((row) => row.license)).toEqual([
 			{ licenseKey: app.user.licenseKey, entitlements: [] },
-			{ licenseKey: app.user.licenseKey, entitlements: [], webAccess: true }
+			{ licenseKey: app.user.licenseKey, entitlements: [], webAccess: true },
+			{ licenseKey: app.user.licenseKey, entitlements: [], webAccess: false }
 		]);
 		await app.sync();
 		// Desktop taken away: the key activates no further computer.
 		expect(await app.activate(app.user.licenseKey!, 'Laptop')).toBe(403);
+	});
+
+	it('web access switched off for a user with no product refuses their sign-in at the relay', async () => {
+		const app = await directory({ webAccess: true });
+		expect(await app.signIn('violet harbour engine')).toBe(200);
+		await app.users.update(app.user.id, { webAccess: false });
+		await app.sync();
+		expect(await app.commands.list()).toEqual([]);
+		expect(await app.signIn('violet harbour engine')).toBe(403);
+		// On again: signs in.
+		await app.users.update(app.user.id, { webAccess: true });
+		await app.sync();
+		expect(await app.signIn('violet harbour engine')).toBe(200);
 	});
 
 	it('an import that changes products queues a license command, and so does its undo', async () => {
@@ -263,6 +288,24 @@ describe('license facts', () => {
 		expect(licenseFacts(user({ licenseKey: undefined }))).toBeUndefined();
 		expect(licenseChanged(user({ entitlements: 'Desktop' }), user({ entitlements: 'desktop' }))).toBe(false);
 		expect(licenseChanged(user({}), user({ licenseKey: 'L' }))).toBe(true);
+	});
+
+	it("tell the relay an admin's web access switch in so many words, and nothing for a user never managed", () => {
+		expect(licenseUpdate(user({ webAccess: true }), user({ webAccess: false }))).toEqual({
+			licenseKey: 'K',
+			entitlements: [],
+			webAccess: false
+		});
+		// A new key for someone never managed: web access stays out (a missing value signs in as before).
+		expect(licenseUpdate(user({ webAccess: false }), user({ licenseKey: 'L', webAccess: false }))).toEqual({
+			licenseKey: 'L',
+			entitlements: []
+		});
+		expect(licenseUpdate(user({}), user({ webAccess: false }))).toBeUndefined();
+		expect(licenseUpdate(user({ entitlements: 'Desktop' }), user({}))).toEqual({
+			licenseKey: 'K',
+			entitlements: []
+		});
 	});
 
 	it('go with every message', () => {
