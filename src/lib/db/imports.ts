@@ -310,8 +310,14 @@ export function importsStore(db: RollcallDb) {
 
 	const takenSinceCheck =
 		(rows: readonly CheckedRow[]): Describe =>
-		(position, label, value, owner) =>
-			`Nothing was imported: the ${label} ${value} in row ${rows[position]?.row ?? '?'} is now used by ${nameOf(owner)}, added or changed since the file was checked. Check the file again.`;
+		(position, label, value, owner) => {
+			const row = rows[position]?.row ?? '?';
+			// Keys are not looked up by the check (only the commit's unique index sees them): no 'since'.
+			if (label === 'license key') {
+				return `Nothing was imported: the license key ${value} in row ${row} is already ${nameOf(owner)}'s, and a key belongs to one person. Leave the License key cell empty for a new user (Rollcall gives each one a key), then import the file again.`;
+			}
+			return `Nothing was imported: the ${label} ${value} in row ${row} is now used by ${nameOf(owner)}, added or changed since the file was checked. Check the file again.`;
+		};
 
 	/**
 	 * Adds the new users batch by batch, preparing each batch while IndexedDB writes the one before:
