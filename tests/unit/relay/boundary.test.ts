@@ -92,6 +92,24 @@ describe('the names the relay answers to', () => {
 		);
 	});
 
+	it('refuses a desktop activation under a foreign Host before reading it', async () => {
+		const response = await raw(relay, '/api/activate', {
+			method: 'POST',
+			headers: {
+				Host: `attacker.example:${port}`,
+				Origin: `http://attacker.example:${port}`,
+				'Content-Type': 'application/json'
+			},
+			body: JSON.stringify({
+				email: 'rebind@example.com',
+				licenseKey: 'ABCDE-FGHJK-MNPQR-TVWXY',
+				computer: 'PC'
+			})
+		});
+		expect(response.status).toBe(421);
+		expect(response.headers['access-control-allow-origin']).toBeUndefined();
+	});
+
 	it("answers a load balancer's GET /health whatever its Host, and nothing else under that Host", async () => {
 		const headers = { Host: `10.0.0.7:${port}` };
 		const health = await raw(relay, '/health', { headers });
