@@ -1,5 +1,5 @@
 import type { User } from '$lib/domain/user';
-import type { RollcallDb } from './database';
+import { customerUsers, type RollcallDb } from './database';
 
 /**
  * The global address book: a customer's users for whom `isListed` says yes (the vCard writer's rule, see
@@ -9,7 +9,7 @@ import type { RollcallDb } from './database';
 export function addressBookStore(db: RollcallDb) {
 	return {
 		async list(customerId: number, isListed: (user: User) => boolean): Promise<User[]> {
-			const people = await db.users.where('customerId').equals(customerId).filter(isListed).toArray();
+			const people = await customerUsers(db, customerId).filter(isListed).toArray();
 			return people.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0));
 		}
 	};

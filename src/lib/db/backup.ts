@@ -18,7 +18,7 @@ import { givesInitialPassword } from '$lib/domain/passwords';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { licenseFacts } from '$lib/domain/relay-license';
 import { isBase64, roleWithMissingProfile } from '$lib/domain/roles';
-import { DEFAULT_CUSTOMER_ID, type User } from '$lib/domain/user';
+import { DEFAULT_CUSTOMER_ID, userKeys, type User } from '$lib/domain/user';
 import { commandsStore, restoreCommand } from './commands';
 import {
 	defaultCustomer,
@@ -33,6 +33,7 @@ import {
 	type RollcallDb,
 	type TrashRow
 } from './database';
+import { CATALOG_TABLE, catalogOf } from './catalog';
 import { LISTS_TABLE } from './lists';
 import { restoreHistory, restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -104,7 +105,10 @@ function restoreBackedUpUser(stored: unknown): User | undefined {
 	if (!Number.isSafeInteger(row.id) || (row.id as number) < 1) return undefined;
 	const user = restoreUser(row);
 	// A backup made before license keys existed: its users get one as the v8 upgrade gives them.
-	user.licenseKey ??= newLicenseKey();
+	if (!user.licenseKey) {
+		user.licenseKey = newLicenseKey();
+		user.uniqueKeys = userKeys(user, user.customerId).uniqueKeys;
+	}
 	return user.emailKey ? user : undefined;
 }
 
@@ -437,7 +441,7 @@ export function backupStore(db: RollcallDb) {
 		async make(onProgress?: BackupProgress): Promise<MadeBackup> {
 			const counts: BackupCounts = {};
 			let passwordMessagesLeftOut = 0;
-			const tables = db.tables.filter((table) => table.name !== LISTS_TABLE);
+			const tables = db.tables.filter((table) => table.name !== LISTS_TABLE && table.name !== CATALOG_TABLE);
 			const exported = await db.transaction('r', tables, async () => {
 				const withoutPassword = await usersLosingPassword();
 				const rowCounts = await Promise.all(tables.map((table) => table.count()));
@@ -524,9 +528,11 @@ export function backupStore(db: RollcallDb) {
 			createdAt: number,
 			onProgress?: BackupProgress
 		): Promise<void> {
-			const total = [...rows.values()].reduce((sum, list) => sum + list.length, 0);
 			withTrueInitialPasswords(rows);
 			withMemberGroups(rows, createdAt);
+			// The users' catalogue is derived from them (catalog.ts): made here, as the middleware would have.
+			const withCatalog = new Map([...rows, [CATALOG_TABLE, catalogOf((rows.get('users') ?? []) as User[])]]);
+			const total = [...withCatalog.values()].reduce((sum, list) => sum + list.length, 0);
 			await db.transaction('rw', db.tables, async (tx) => {
 				const mine = restoreRelay(await db.relay.get(RELAY_KEY));
 				// Whom the relay may know by this device's messages, which the restore replaces: with the same
@@ -544,7 +550,7 @@ export function backupStore(db: RollcallDb) {
 				// baseline does: Dexie's bulkAdd would work out every row's index keys again for live queries,
 				// which the clears have already told that everything changed. A failing add aborts it all.
 				let done = 0;
-				for (const [name, list] of rows) {
+				for (const [name, list] of withCatalog) {
 					if (name === 'relay') continue;
 					const store = tx.idbtrans.objectStore(name);
 					for (const row of list) {

@@ -1,5 +1,5 @@
 import { newLicenseKey } from '$lib/domain/license-key';
-import type { User } from '$lib/domain/user';
+import { userKeys, type User } from '$lib/domain/user';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 
@@ -39,7 +39,11 @@ export function computersStore(db: RollcallDb) {
 		regenerateKey: (id: number, now = Date.now()): Promise<User> =>
 			change(
 				id,
-				(user) => ({ ...user, licenseKey: newLicenseKey(), updatedAt: now }),
+				(user) => {
+					// The key is one of the user's unique entries (uniqueKeys): derived again with it.
+					const next = { ...user, licenseKey: newLicenseKey(), updatedAt: now };
+					return { ...next, ...userKeys(next, next.customerId) };
+				},
 				(before, after) => commands.queueLicenseChanges([[before, after]], now)
 			),
 

@@ -7,7 +7,7 @@ import {
 	type FieldPolicy,
 	type Requirement
 } from '$lib/domain/policy';
-import { searchKeys, type User } from '$lib/domain/user';
+import { searchText, type User } from '$lib/domain/user';
 import type { RollcallDb } from './database';
 
 /** Refused before anything was written: the name is taken, or the attribute is gone (another tab). */
@@ -58,7 +58,7 @@ export function customAttributesStore(db: RollcallDb) {
 		// undo brings back (a deleted user, a user as an import found them), or they would be found by it again.
 		const move = (user: User) => {
 			const had = rekey(user as unknown as Values, from, to);
-			if (had && to === undefined) Object.assign(user, searchKeys(user));
+			if (had && to === undefined) user.searchText = searchText(user);
 			return had;
 		};
 		const changed = await db.users.filter((user) => from in user).modify((user: User) => void move(user));

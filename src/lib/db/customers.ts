@@ -1,8 +1,7 @@
-import { Dexie } from 'dexie';
 import { findSite, parseName, sitesOf } from '$lib/domain/customer';
 import { foldText } from '$lib/domain/text';
 import { userKeys } from '$lib/domain/user';
-import type { CustomerRow, RollcallDb } from './database';
+import { customerUsers, type CustomerRow, type RollcallDb } from './database';
 
 /** A change to the customers refused before anything was written, in the admin's words. */
 export class CustomerError extends Error {
@@ -135,10 +134,9 @@ export function customersStore(db: RollcallDb) {
 				sites[index] = to;
 				await db.customers.put({ ...customer, sites });
 				if (to === from) return 0;
-				return db.users
-					.where('[site+nameKey]')
-					.between([from, Dexie.minKey], [from, Dexie.maxKey], true, true)
-					.and((user) => user.customerId === id)
+				// No index by site (v9): the customer's users are read, as the admin renames a site rarely.
+				return customerUsers(db, id)
+					.and((user) => user.site === from)
 					.modify((user) => {
 						user.site = to;
 						Object.assign(user, userKeys(user, id));
@@ -156,10 +154,8 @@ export function customersStore(db: RollcallDb) {
 				const sites = sitesOf(customer.sites);
 				if (!sites.includes(name)) return sites;
 				if (sites.length === 1) throw new CustomerError('A customer keeps at least one site.');
-				const using = await db.users
-					.where('[site+nameKey]')
-					.between([name, Dexie.minKey], [name, Dexie.maxKey], true, true)
-					.and((user) => user.customerId === id)
+				const using = await customerUsers(db, id)
+					.and((user) => user.site === name)
 					.count();
 				if (using > 0) {
 					throw new CustomerError(

@@ -1,4 +1,4 @@
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type Collection, type EntityTable, type InsertType } from 'dexie';
 import type { HistoryMessage, OutboxMessage } from '$lib/domain/outbox';
 import { givesInitialPassword } from '$lib/domain/passwords';
 import type { AccountCommandType, LicenseFacts } from '$lib/domain/relay-protocol';
@@ -6,6 +6,7 @@ import type { Product } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { foldText } from '$lib/domain/text';
 import { DEFAULT_CUSTOMER_ID, type User, type UserFields } from '$lib/domain/user';
+import { CATALOG_TABLE, catalogMiddleware, type CatalogRow } from './catalog';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -193,6 +194,8 @@ export type RollcallDb = Dexie & {
 	roles: EntityTable<RoleRow, 'id'>;
 	profiles: EntityTable<ProfileRow, 'id'>;
 	licensePools: Dexie.Table<LicensePoolRow, [number, Product]>;
+	/** The users' catalogue: what the list sorts, filters and searches by (catalog.ts). */
+	catalog: EntityTable<CatalogRow, 'chunk'>;
 };
 
 /**
@@ -255,15 +258,13 @@ export function defineSchema(db: Dexie): void {
 			messageHistory: 'key, userId'
 		})
 		.upgrade(async (tx) => {
-			// Read through restoreUser, as v2 did: a damaged record gets keys rather than failing the upgrade
-			// (the database would then never open again); its stored values are left as they are.
 			const withSms = new Set<unknown>();
 			await tx.table('outbox').each((message: { template: string; state: string; userId: unknown }) => {
 				if (givesInitialPassword(message)) withSms.add(message.userId);
 			});
+			// The search keys v7 computed here are v9's search text now, which v9's upgrade computes.
 			const rekey = (user: Record<string, unknown>) => {
-				const { searchWords, searchSuffixes } = restoreUser(user);
-				Object.assign(user, { searchWords, searchSuffixes, hasPassword: withSms.has(user.id) });
+				user.hasPassword = withSms.has(user.id);
 			};
 			await tx
 				.table('users')
@@ -321,10 +322,51 @@ export function defineSchema(db: Dexie): void {
 					row.customerId = DEFAULT_CUSTOMER_ID;
 				});
 		});
+	// v9: a million users (issue 15). Each IndexedDB index entry costs about a tenth of a user record to
+	// write, and v8 gave each user some forty (an order per sortable column, one per search word and inner
+	// suffix). Now: one multi-entry unique index holds the email, username and customer code within the
+	// customer and the license key (uniqueKeys: three or four entries), one order by customer and name draws
+	// a first screen, and the group, role and product keys stay (few users have them). The other orders,
+	// the filters and the search read the catalogue (catalog.ts): one record per 512 users, kept by its
+	// middleware. The search words become one search text per user (no index). Every user, deleted user and
+	// user an import's undo would put back gets the new keys; the middleware builds the catalogue from them.
+	db.version(9)
+		.stores({
+			users: '++id, &*uniqueKeys, [customerId+nameKey], *groupKeys, *roleKeys, *entitlementKeys',
+			[CATALOG_TABLE]: 'chunk'
+		})
+		.upgrade(async (tx) => {
+			await tx
+				.table('users')
+				.toCollection()
+				.modify((user: Record<string, unknown>) => rekeyV9(user));
+			await tx
+				.table('trash')
+				.toCollection()
+				.modify((row: { user?: Record<string, unknown> }) => {
+					if (typeof row.user === 'object' && row.user !== null) rekeyV9(row.user);
+				});
+			await tx
+				.table('importChanges')
+				.toCollection()
+				.modify((row: { updated?: { before?: Record<string, unknown> }[] }) => {
+					for (const change of row.updated ?? []) {
+						if (typeof change.before === 'object' && change.before !== null) rekeyV9(change.before);
+					}
+				});
+		});
 	// A new database starts with its default customer, as an upgraded one does.
 	db.on('populate', (tx) => {
 		void tx.table('customers').add(defaultCustomer(Date.now()));
 	});
+}
+
+/** A stored user with v9's keys: its search text and unique entries instead of v8's search words. */
+function rekeyV9(user: Record<string, unknown>): void {
+	const { searchText, uniqueKeys } = restoreUser(user);
+	Object.assign(user, { searchText, uniqueKeys });
+	delete user.searchWords;
+	delete user.searchSuffixes;
 }
 
 /** The customer a directory starts with: a single-company admin never sees it named (see customers.ts). */
@@ -337,12 +379,23 @@ export function defaultCustomer(now: number): CustomerRow {
 	};
 }
 
+/** A customer's users, in name order (the one index by customer: v9). */
+export function customerUsers(
+	db: RollcallDb,
+	customerId: number
+): Collection<User, number, InsertType<User, 'id'>> {
+	return db.users
+		.where('[customerId+nameKey]')
+		.between([customerId, Dexie.minKey], [customerId, Dexie.maxKey], true, true);
+}
+
 /** Opens (lazily) the Rollcall database of this origin; tests pass their own name. */
 export function createDb(name = 'rollcall'): RollcallDb {
 	// Strict durability: an admin's 'Add user' must be on disk when Rollcall says it is (PITFALLS.md).
 	const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RollcallDb;
 	defineSchema(db);
 	useLists(db);
+	db.use(catalogMiddleware);
 	// A newer Rollcall (another tab) upgrades the schema: let go at once so it is not blocked, and for good.
 	// Dexie's own handler would reopen on the next use, at the new version, and this code would then write
 	// without knowing the new schema's rules (an import worker, say). The page tells the admin to reload.

@@ -7,8 +7,11 @@ import { productsOf } from '$lib/domain/seats';
 import {
 	customValues,
 	DEFAULT_CUSTOMER_ID,
+	licenseEntry,
 	nameOf,
+	uniqueEntry,
 	userKeys,
+	type UniqueField,
 	type User,
 	type UserFields
 } from '$lib/domain/user';
@@ -113,22 +116,21 @@ interface Job {
 	spellGroups: (value: string | undefined) => string | undefined;
 }
 
-type UniqueField = 'email' | 'username' | 'customerCode' | 'licenseKey';
 /**
- * Each unique field, its key on a user, its index and its name in messages. Email, username and code are
- * unique within a customer; a license key on the whole device (it activates a computer on its own).
+ * Each unique field, its key on a user and its name in messages. Email, username and code are unique within
+ * a customer; a license key on the whole device (it activates a computer on its own). All are entries of
+ * the users' one unique index, uniqueKeys (uniqueEntry).
  */
 const UNIQUE: readonly [
-	UniqueField,
+	UniqueField | 'licenseKey',
 	'emailKey' | 'usernameKey' | 'customerCodeKey' | 'licenseKey',
-	'[customerId+emailKey]' | '[customerId+usernameKey]' | '[customerId+customerCodeKey]' | 'licenseKey',
 	string
 ][] = [
-	['email', 'emailKey', '[customerId+emailKey]', 'email'],
-	['username', 'usernameKey', '[customerId+usernameKey]', 'username'],
-	['customerCode', 'customerCodeKey', '[customerId+customerCodeKey]', 'customer code'],
+	['email', 'emailKey', 'email'],
+	['username', 'usernameKey', 'username'],
+	['customerCode', 'customerCodeKey', 'customer code'],
 	// A file may carry keys (users moved from another device keep theirs): one already given is refused.
-	['licenseKey', 'licenseKey', 'licenseKey', 'license key']
+	['licenseKey', 'licenseKey', 'license key']
 ];
 
 /** The message for a row refused by a unique index: its position in the batch, the value and who has it. */
@@ -276,12 +278,13 @@ export function importsStore(db: RollcallDb) {
 		if ((error as Error).name !== 'BulkError' || failures[position]?.name !== 'ConstraintError' || !user) {
 			return Dexie.Promise.resolve(undefined);
 		}
-		const lookups = UNIQUE.map(([field, keyName, index, label]) => {
+		const lookups = UNIQUE.map(([field, keyName, label]) => {
 			const key = user[keyName];
 			if (key === undefined || user.customerId === undefined) return Dexie.Promise.resolve(undefined);
+			const entry = field === 'licenseKey' ? licenseEntry(key) : uniqueEntry(field, key, user.customerId);
 			return db.users
-				.where(index)
-				.equals(index === 'licenseKey' ? key : [user.customerId, key])
+				.where('uniqueKeys')
+				.equals(entry)
 				.first((owner) =>
 					owner && owner.id !== user.id
 						? new DuplicateError(field, describe(position, label, String(user[field] ?? key), owner))

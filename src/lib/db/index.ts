@@ -1,5 +1,6 @@
 import { addressBookStore } from './address-book';
 import { backupStore } from './backup';
+import { catalogWorker } from './catalog-client';
 import { commandsStore } from './commands';
 import { computersStore } from './computers';
 import { createDb } from './database';
@@ -18,7 +19,8 @@ import { usersStore } from './users';
 
 /** The app's database (created lazily by Dexie on first use) and its table modules. */
 export const db = createDb();
-export const users = usersStore(db);
+// The catalogue is answered by its worker in a browser; where there are no workers (unit tests), in-process.
+export const users = usersStore(db, typeof Worker === 'undefined' ? undefined : catalogWorker());
 export const settings = settingsStore(db);
 export const imports = importsStore(db);
 export const relay = relayStore(db);

@@ -21,7 +21,7 @@ import {
 import type { MessageTemplate, MessageValues } from '$lib/domain/relay-protocol';
 import { DEFAULT_CUSTOMER_ID, nameOf, type User } from '$lib/domain/user';
 import { commandsStore } from './commands';
-import type { RollcallDb } from './database';
+import { customerUsers, type RollcallDb } from './database';
 import { refreshInitialPasswords } from './initial-passwords';
 import type { RelayStore } from './relay';
 
@@ -91,7 +91,7 @@ const READ_CHUNK = 2_000;
 export function outboxStore(db: RollcallDb, relay: RelayStore) {
 	/** The ids of a customer's users and deleted users. */
 	async function customerUserIds(customerId: number): Promise<Set<number>> {
-		const ids = new Set(await db.users.where('customerId').equals(customerId).primaryKeys());
+		const ids = new Set(await customerUsers(db, customerId).primaryKeys());
 		await db.trash.each((row) => {
 			if (row.user.customerId === customerId) ids.add(row.user.id);
 		});

@@ -1,4 +1,4 @@
-import { Dexie, type IndexableType, type ObservabilitySet } from 'dexie';
+import { Dexie, type ObservabilitySet } from 'dexie';
 import { emailKey } from '$lib/domain/email';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { fields as registry, type UserType } from '$lib/domain/fields';
@@ -6,16 +6,19 @@ import { productsOf } from '$lib/domain/seats';
 import { foldText } from '$lib/domain/text';
 import {
 	DEFAULT_CUSTOMER_ID,
-	isInfixTerm,
 	matchesSearch,
 	nameOf,
 	searchTerms,
+	uniqueEntry,
+	uniqueRange,
 	userKeys,
 	type User,
 	type UserFields,
 	type UserStatus
 } from '$lib/domain/user';
 import type { ExistingUser, UniqueField } from '$lib/import/rows';
+import { CENSUS_KEY, type Census } from './catalog';
+import { catalogIndex, type CatalogApi } from './catalog-index';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
@@ -31,7 +34,7 @@ export class ReadAbandoned extends Error {
 	}
 }
 
-/** The list's sortable columns, each backed by an index. */
+/** The list's sortable columns (the catalogue sorts by each: catalog-index.ts). */
 export type SortKey = 'name' | 'email' | 'status' | 'userType' | 'site' | 'lastLoginAt' | 'createdAt';
 
 /** What the Users list shows: an order, a search and filters. Empty strings mean 'any'. */
@@ -59,26 +62,9 @@ export const defaultQuery: ListQuery = {
 	group: ''
 };
 
-const SORT_INDEX: Record<SortKey, string> = {
-	name: 'nameKey',
-	email: 'emailKey',
-	status: '[status+nameKey]',
-	userType: '[userType+nameKey]',
-	site: '[site+nameKey]',
-	lastLoginAt: '[lastLoginAt+nameKey]',
-	createdAt: '[createdAt+nameKey]'
-};
-
 /** Which users an export reads: every one of a customer (the default one if unsaid), or those with these ids. */
 export type ExportScope =
 	{ kind: 'everyone'; customerId?: number } | { kind: 'ids'; ids: readonly number[] | Uint32Array };
-
-/** The unique fields' indexes: each unique within a customer (see database.ts v8). */
-const UNIQUE_INDEX = {
-	email: '[customerId+emailKey]',
-	username: '[customerId+usernameKey]',
-	customerCode: '[customerId+customerCodeKey]'
-} as const satisfies Record<UniqueField, string>;
 
 /**
  * A query as the list reads it: its customer filter is '' (every user) while there is one customer only,
@@ -97,36 +83,6 @@ const KEY_LOOKUP_CHUNK = 5_000;
 
 /** Rows read at a time when looking for a first screen of matches in order. */
 const FIRST_MATCHES_CHUNK = 250;
-
-/** Where a short search term's index range is cut (after the term itself), so it is read in parts. */
-const RANGE_CUTS = [...'0acegikmoqsuwy', '\u0080', '\u0400'];
-
-/**
- * The index ranges, [lower, upper), that together hold every search word starting with `term`: one for
- * a term of three characters or more (few words share it), else cut by the next character.
- */
-export function prefixRanges(term: string): [string, string][] {
-	const end = `${term}\uffff`;
-	if (term.length >= 3) return [[term, end]];
-	const bounds = [term, ...RANGE_CUTS.map((c) => term + c), end];
-	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
-}
-
-/** Ranges of a text index that together hold all of it, cut by the first character (see readOrder). */
-function orderRanges(): [IndexableType, IndexableType][] {
-	const bounds: IndexableType[] = [Dexie.minKey, ...RANGE_CUTS, '\uffff', Dexie.maxKey];
-	return bounds.slice(0, -1).map((lower, i) => [lower, bounds[i + 1]!]);
-}
-
-function isFiltered(query: ScopedQuery): boolean {
-	return (
-		query.status !== '' ||
-		query.userType !== '' ||
-		query.site !== '' ||
-		query.group !== '' ||
-		query.customerId !== ''
-	);
-}
 
 /**
  * What names a query's list before its search: the order (ascending) and the filters, the customer among
@@ -158,7 +114,7 @@ export function withDefaults(values: UserFields): UserFields {
 }
 
 /** Users module: every read and write of the users table goes through here. */
-export function usersStore(db: RollcallDb) {
+export function usersStore(db: RollcallDb, catalog: CatalogApi = catalogIndex(db)) {
 	const lists = listsStore(db);
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
@@ -172,8 +128,21 @@ export function usersStore(db: RollcallDb) {
 		return { ...query, customerId: await customerFilter(query.customerId) };
 	}
 
-	/** The ids of a customer's users, in id order (the index keeps equal keys by primary key). */
-	const idsOf = (customerId: number) => db.users.where('customerId').equals(customerId).primaryKeys();
+	/** The ids of a customer's users, in id order. */
+	const idsOf = async (customerId: number) => Array.from(await catalog.idsOf(customerId));
+
+	/** The census (catalog.ts): how many users each customer has, one small record. */
+	const census = async () => ((await db.catalog.get(CENSUS_KEY)) as Census | undefined)?.chunks ?? {};
+
+	/** How many users the customer has ('': every user), from the census. */
+	async function counted(customerId: number | ''): Promise<number> {
+		let total = 0;
+		for (const { counts } of Object.values(await census())) {
+			if (customerId === '') for (const count of Object.values(counts)) total += count;
+			else total += counts[customerId] ?? 0;
+		}
+		return total;
+	}
 
 	/**
 	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a
@@ -201,33 +170,9 @@ export function usersStore(db: RollcallDb) {
 		return list;
 	}
 
-	/**
-	 * Every id in an order, in the given direction. An order by a text key is read in parts, by its first
-	 * character, so that other reads (the rows on screen) go between them: a million ids take most of a
-	 * minute. `onPart` sees the ids read so far after each part.
-	 */
-	async function readOrder(
-		sort: SortKey,
-		isDescending: boolean,
-		onPart?: (idsSoFar: readonly number[]) => void,
-		isWanted: () => boolean = () => true
-	): Promise<number[]> {
-		const index = SORT_INDEX[sort];
-		if (index !== 'nameKey' && index !== 'emailKey') {
-			const ids = await db.users.orderBy(index).primaryKeys();
-			return isDescending ? ids.reverse() : ids;
-		}
-		const ranges = orderRanges();
-		if (isDescending) ranges.reverse();
-		const ids: number[] = [];
-		for (const [lower, upper] of ranges) {
-			if (!isWanted()) throw new ReadAbandoned();
-			const part = await db.users.where(index).between(lower, upper, true, false).primaryKeys();
-			if (isDescending) part.reverse();
-			for (const id of part) ids.push(id);
-			if (part.length > 0) onPart?.(ids);
-		}
-		return ids;
+	/** Every id of a query's filters in its order (without its search), from the catalogue. */
+	async function readOrder(query: ScopedQuery): Promise<number[]> {
+		return Array.from(await catalog.order(query));
 	}
 
 	/**
@@ -237,17 +182,20 @@ export function usersStore(db: RollcallDb) {
 	 */
 	async function byKeys(field: UniqueField, keys: readonly string[], customerId: number) {
 		const found: User[] = [];
-		const sorted = [...new Set(keys)].sort();
+		const sorted = [...new Set(keys)].map((key) => uniqueEntry(field, key, customerId)).sort();
 		for (let start = 0; start < sorted.length; start += KEY_LOOKUP_CHUNK) {
-			const chunk = sorted.slice(start, start + KEY_LOOKUP_CHUNK).map((key) => [customerId, key]);
-			found.push(...(await db.users.where(UNIQUE_INDEX[field]).anyOf(chunk).toArray()));
+			const chunk = sorted.slice(start, start + KEY_LOOKUP_CHUNK);
+			found.push(...(await db.users.where('uniqueKeys').anyOf(chunk).toArray()));
 		}
 		return found;
 	}
 
 	/** The user of `customerId` holding `key` in a unique field's index (but `exceptId`). */
 	async function holder(field: UniqueField, customerId: number, key: string, exceptId?: number) {
-		const found = await db.users.where(UNIQUE_INDEX[field]).equals([customerId, key]).first();
+		const found = await db.users
+			.where('uniqueKeys')
+			.equals(uniqueEntry(field, key, customerId))
+			.first();
 		return found && found.id !== exceptId ? found : undefined;
 	}
 
@@ -359,15 +307,14 @@ export function usersStore(db: RollcallDb) {
 		async emailElsewhere(value: string, customerId: number): Promise<number[]> {
 			const key = emailKey(value);
 			if (!key || (await customerFilter(customerId)) === '') return [];
-			const holders = await db.users.where('emailKey').equals(key).toArray();
+			const [lower, upper] = uniqueRange('email', key);
+			const holders = await db.users.where('uniqueKeys').between(lower, upper, true, false).toArray();
 			return [...new Set(holders.map((user) => user.customerId))].filter((id) => id !== customerId);
 		},
 
 		/** How many users the customer has (every user while there is one customer). */
 		async count(customerId: number = DEFAULT_CUSTOMER_ID): Promise<number> {
-			return (await customerFilter(customerId)) === ''
-				? db.users.count()
-				: idsOf(customerId).then((ids) => ids.length);
+			return counted(await customerFilter(customerId));
 		},
 
 		/**
@@ -418,35 +365,19 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		/**
-		 * The ids of a query's order and filters, before its search. Kept on disk (lists.ts) once read, so
-		 * a list read again before the users change costs one record instead of an index scan. An order
-		 * read in parts stops between them (ReadAbandoned) once `isWanted` says no one wants it any more.
+		 * The ids of a query's order and filters, before its search, from the catalogue. Kept on disk (lists.ts)
+		 * once read, so a list read again before the users change costs one record. Given up (ReadAbandoned)
+		 * if `isWanted` says no one wants it any more before the catalogue is asked.
 		 */
-		async baseIds(
-			listQuery: ListQuery,
-			onPart?: (idsSoFar: readonly number[]) => void,
-			isWanted?: () => boolean
-		): Promise<number[]> {
-			// The customer is one more filter of the order every customer shares (kept once, for all of them).
+		async baseIds(listQuery: ListQuery, isWanted: () => boolean = () => true): Promise<number[]> {
+			// The customer is one more filter (kept apart: its lists are named with it, see listKey).
 			const query = await scoped(listQuery);
-			const unfiltered = {
-				...query,
-				search: '',
-				status: '',
-				userType: '',
-				site: '',
-				group: '',
-				customerId: ''
-			} as const;
-			const all = await keptOrRead(listKey(unfiltered), async () => {
-				const partSeen = isFiltered(query) ? undefined : onPart;
-				const ids = await readOrder(query.sort, query.isDescending, partSeen, isWanted);
-				return query.isDescending ? ids.reverse() : ids;
+			const ascending = { ...query, search: '', isDescending: false };
+			const list = await keptOrRead(listKey(ascending), () => {
+				if (!isWanted()) throw new ReadAbandoned();
+				return readOrder(ascending);
 			});
-			const ascending = isFiltered(query)
-				? await keptOrRead(listKey(query), () => this.filterIds(all.ids, query), all)
-				: all;
-			return query.isDescending ? ascending.ids.slice().reverse() : ascending.ids;
+			return query.isDescending ? list.ids.slice().reverse() : list.ids;
 		},
 
 		/** The ids of a query's order and filters if they are kept on disk and up to date; else undefined. */
@@ -456,33 +387,23 @@ export function usersStore(db: RollcallDb) {
 		},
 
 		/**
-		 * The ids among `ordered` (in that order) that match every search term (see matchesSearch),
-		 * or undefined once `isWanted` says the answer is no longer wanted (a newer keystroke). A short term
-		 * matches a large share of a big directory: its index range is read in parts, so that other reads
-		 * (the rows on screen) go between them and a newer search need not wait for the whole range.
+		 * The ids among `ordered` (in that order) that match every search term (see textMatches), or
+		 * undefined once `isWanted` says the answer is no longer wanted (a newer keystroke). The catalogue
+		 * worker scans every user's search text; the page only keeps the order's ids it found.
 		 */
 		async searchIds(
 			ordered: readonly number[],
 			search: string,
 			isWanted: () => boolean = () => true
 		): Promise<number[] | undefined> {
-			const sets: Set<number>[] = [];
-			for (const term of searchTerms(search)) {
-				const found = new Set<number>();
-				// A longer term is also looked for inside words: see searchKeys.
-				const indexes = isInfixTerm(term) ? ['searchWords', 'searchSuffixes'] : ['searchWords'];
-				for (const index of indexes) {
-					for (const [lower, upper] of prefixRanges(term)) {
-						if (!isWanted()) return undefined;
-						const keys = await db.users.where(index).between(lower, upper, true, false).primaryKeys();
-						for (const key of keys) found.add(key);
-					}
-				}
-				sets.push(found);
-			}
-			if (sets.length === 0) return [...ordered];
-			sets.sort((a, b) => a.size - b.size);
-			return ordered.filter((id) => sets.every((set) => set.has(id)));
+			const terms = searchTerms(search);
+			if (terms.length === 0) return [...ordered];
+			const found = await catalog.matching(terms, '');
+			if (!isWanted()) return undefined;
+			// One byte per id up to the largest found: a million lookups in a typed array take milliseconds.
+			const isFound = new Uint8Array(found.length > 0 ? found[found.length - 1]! + 1 : 0);
+			for (const id of found) isFound[id] = 1;
+			return ordered.filter((id) => isFound[id] === 1);
 		},
 
 		/**
@@ -520,50 +441,20 @@ export function usersStore(db: RollcallDb) {
 			limit: number,
 			customerId: number = DEFAULT_CUSTOMER_ID
 		): Promise<{ ids: number[]; total: number }> {
-			const customer = await customerFilter(customerId);
-			return db.transaction('r', [db.users, db.customers], async () => {
-				const ordered = db.users.orderBy(SORT_INDEX[sort]);
-				if (customer !== '') {
-					// Several customers: the order's first rows of this customer (reading past the others').
-					const first = (isDescending ? ordered.reverse() : ordered).filter((u) => u.customerId === customer);
-					const [ids, total] = await Promise.all([
-						first.limit(limit).primaryKeys(),
-						db.users.where('customerId').equals(customer).count()
-					]);
-					return { ids, total };
-				}
-				const first = isDescending ? ordered.clone().reverse() : ordered.clone();
-				// Every user has a key in every order's index but email's, so the store's own count (1.5 s for
-				// a million users here) stands in for counting the index (54 s: Chromium checks each entry).
-				const count = sort === 'email' ? ordered.count() : db.users.count();
-				const [ids, total] = await Promise.all([first.limit(limit).primaryKeys(), count]);
-				return { ids, total };
-			});
-		},
-
-		/** The ids among `ordered` that the query's filters match (not its search), keeping the order. */
-		async filterIds(ordered: readonly number[], query: ScopedQuery): Promise<number[]> {
-			const sets: Set<number>[] = [];
-			if (query.customerId !== '') sets.push(new Set(await idsOf(query.customerId)));
-			const filters: [string, string][] = [
-				['[status+nameKey]', query.status],
-				['[userType+nameKey]', query.userType],
-				['[site+nameKey]', query.site]
-			];
-			for (const [index, value] of filters) {
-				if (!value) continue;
-				const keys = await db.users
-					.where(index)
-					.between([value, Dexie.minKey], [value, Dexie.maxKey], true, true)
-					.primaryKeys();
-				sets.push(new Set(keys));
+			if (sort !== 'name') {
+				// Only the name order has an index: another comes whole from the catalogue (and is kept).
+				const ids = await this.baseIds({ ...defaultQuery, sort, isDescending, customerId });
+				return { ids: ids.slice(0, limit), total: ids.length };
 			}
-			// A user is in a group by its key in their multi-entry groupKeys (see memberKey).
-			if (query.group)
-				sets.push(new Set(await db.users.where('groupKeys').equals(query.group).primaryKeys()));
-			if (sets.length === 0) return [...ordered];
-			sets.sort((a, b) => a.size - b.size);
-			return ordered.filter((id) => sets.every((set) => set.has(id)));
+			const customer = await customerFilter(customerId);
+			const first = db.users
+				.where('[customerId+nameKey]')
+				.between([customerId, Dexie.minKey], [customerId, Dexie.maxKey], true, true);
+			const [ids, total] = await Promise.all([
+				(isDescending ? first.reverse() : first).limit(limit).primaryKeys(),
+				counted(customer)
+			]);
+			return { ids, total };
 		},
 
 		/**
@@ -600,7 +491,7 @@ export function usersStore(db: RollcallDb) {
 				scope.kind === 'everyone' &&
 				(await customerFilter(scope.customerId ?? DEFAULT_CUSTOMER_ID)) !== ''
 			) {
-				// Several customers: this one's ids (the customer index holds them in id order), read as ids are.
+				// Several customers: this one's ids (from the catalogue, in id order), read as ids are.
 				yield* this.exportPages(
 					{ kind: 'ids', ids: await idsOf(scope.customerId ?? DEFAULT_CUSTOMER_ID) },
 					pageSize
@@ -639,20 +530,10 @@ export function usersStore(db: RollcallDb) {
 
 		/** Every site in use in the customer, for the list's filter. */
 		async sites(customerId: number = DEFAULT_CUSTOMER_ID): Promise<string[]> {
-			const keys = await db.users.orderBy('site').uniqueKeys();
-			const sites = keys.filter((site): site is string => typeof site === 'string');
-			if ((await customerFilter(customerId)) === '') return sites;
-			// Several customers: the sites one of this customer's users is at (a site's first such user).
-			const used = await Promise.all(
-				sites.map((site) =>
-					db.users
-						.where('site')
-						.equals(site)
-						.and((user) => user.customerId === customerId)
-						.first()
-				)
-			);
-			return sites.filter((_, i) => used[i] !== undefined);
+			// Read here first, so a live query of the sites runs again when the users change (the census changes
+			// with every write to them): the catalogue worker's reads are not the live query's.
+			await census();
+			return catalog.sites(await customerFilter(customerId));
 		},
 
 		/**

@@ -78,10 +78,13 @@ export interface UserKeys {
 	emailKey: string;
 	usernameKey?: string;
 	customerCodeKey?: string;
-	/** Folded words a search term may start: see searchKeys. */
-	searchWords: string[];
-	/** Inner suffixes of the name words, username and email local part, for longer terms: see searchKeys. */
-	searchSuffixes: string[];
+	/** The words a search finds the user by, each after a mark: see searchText. Not an index. */
+	searchText: string;
+	/**
+	 * The user's entries in the one unique index of the users table (see uniqueEntry): email, username and
+	 * customer code within the customer, license key on the device. One multi-entry index, not four.
+	 */
+	uniqueKeys: string[];
 	/**
 	 * The user's groups, roles and licensed products as `<customerId>:<folded name>`: one multi-entry index
 	 * each finds a customer's members of a group, holders of a role, or seats taken of a product.
@@ -277,44 +280,31 @@ function emailParts(email: string): { local: string[]; domain: string[] } {
 /** The shortest search term that also matches inside a word; a shorter one matches only the start of words. */
 export const MIN_INFIX = 3;
 
-/** Whether a search term is also looked for inside words (its length counted in characters, as suffixes are cut). */
+/** Whether a search term is also looked for inside words (its length counted in characters). */
 export const isInfixTerm = (term: string): boolean => [...term].length >= MIN_INFIX;
 
-/** Runs longer than this get no inner entries: few search for the middle of one, and each costs its length. */
-const MAX_SUFFIXED = 24;
+/** Runs longer than this are not searched inside: few search for the middle of one. */
+const MAX_INNER_RUN = 24;
 
-/** Runs of letters, or of digits: 'j', 'smith' and '42' of 'j.smith42'. */
-const RUNS = /\p{L}+|\p{N}+/gu;
-
-/**
- * What finds a term inside a token, each of MIN_INFIX characters or more: the suffixes of each run of
- * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
- * run that starts inside the token ('smith' and '042' of 'j.smith042'). Never one across runs ('h04'):
- * those would nearly double the entries for terms no one types.
- */
-function innerParts(token: string): string[] {
-	const found: string[] = [];
-	for (const run of token.matchAll(RUNS)) {
-		const chars = [...run[0]];
-		if (chars.length > MAX_SUFFIXED) continue;
-		for (let start = run.index === 0 ? 1 : 0; start <= chars.length - MIN_INFIX; start++) {
-			found.push(chars.slice(start).join(''));
-		}
-	}
-	return found;
-}
+/** Marks the start of a word of a search text that is only searched from its start. */
+export const WORD_START = '\u0001';
+/** Marks the start of a word that is also searched inside (names, username, email's local part). */
+export const INNER_START = '\u0002';
+/** What never goes in a search text's words: its two marks (and the other controls with them). */
+const CONTROLS = /\p{Cc}/gu;
 
 /** The registry's fields whose words are searched (site, department...): read once, not per user written. */
 const SEARCHED_FIELDS = fields.filter((def) => def.isSearched);
 
 /**
- * The search index's entries for a user. `searchWords`: every word a search term may start (names, the
- * email whole, its local part's words, its domain and the domain's labels, the username, and the words of
- * the searched fields and custom attributes). `searchSuffixes`: the inner parts of the name words, the
- * username and the email's local part (innerParts), so a term of MIN_INFIX characters or more is found
- * inside them ('ones' in Jones, 'smith' in jsmith); none that is already a search word.
+ * The user's search text: every word a search term may start (names, the email whole, its local part's
+ * words, its domain and the domain's ends and labels, the username and its parts, and the words of the
+ * searched fields and custom attributes), each after a mark. The mark says whether a longer term is also
+ * found inside the word: INNER_START for the name words, the username and the email's local part ('ones'
+ * in Jones, 'smith' in jsmith), WORD_START for the rest. One string per user, kept on the record and in
+ * the directory's catalogue (catalog.ts), where a search scans it: no index entry per word.
  */
-export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
+export function searchText(user: UserFields): string {
 	const email = emailKey(user.email);
 	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
 	const typed = emailParts(foldText(user.email));
@@ -326,7 +316,8 @@ export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'se
 	const searched = SEARCHED_FIELDS.map((def) => user[def.key as keyof UserFields]).filter(
 		(value): value is string => typeof value === 'string'
 	);
-	const wordSet = new Set([
+	const inner = new Set([...names, ...usernameParts, ...keyed.local]);
+	const all = new Set([
 		...names,
 		...(email ? [email] : []),
 		...keyed.local,
@@ -336,11 +327,44 @@ export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'se
 		...searched.flatMap((value) => words(value)),
 		...customValues(user).flatMap(([, value]) => words(value))
 	]);
-	const suffixSet = new Set<string>();
-	for (const token of new Set([...names, ...usernameParts, ...keyed.local])) {
-		for (const part of innerParts(token)) if (!wordSet.has(part)) suffixSet.add(part);
+	let text = '';
+	for (const word of all) {
+		const clean = word.replace(CONTROLS, '');
+		if (clean) text += (inner.has(word) ? INNER_START : WORD_START) + clean;
 	}
-	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
+	return text;
+}
+
+/** A run of letters, or of digits: what a term found inside a word must lie in ('smith' of 'j.smith42'). */
+const RUN = /^(?:\p{L}+|\p{N}+)$/u;
+const isLetter = (c: string) => /\p{L}/u.test(c);
+const isDigit = (c: string) => /\p{N}/u.test(c);
+
+/**
+ * Whether `term` (folded, see searchTerms) matches a search text: the start of one of its words, or, for a
+ * term of MIN_INFIX characters or more, a place inside a word marked INNER_START, within one run of letters
+ * or of digits of at most MAX_INNER_RUN characters (never across runs: 'h04' is not in 'smith042').
+ */
+export function textMatches(text: string, term: string): boolean {
+	if (text.includes(WORD_START + term) || text.includes(INNER_START + term)) return true;
+	if (!isInfixTerm(term) || !RUN.test(term)) return false;
+	const sameRun = isLetter(term[0]!) ? isLetter : isDigit;
+	for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+		if (isInner(text, at, term.length, sameRun)) return true;
+	}
+	return false;
+}
+
+/** Whether the term found at `at` lies in an INNER_START word, in a run no longer than MAX_INNER_RUN. */
+function isInner(text: string, at: number, length: number, sameRun: (c: string) => boolean): boolean {
+	let start = at;
+	while (start > 0 && sameRun(text[start - 1]!)) start--;
+	let end = at + length;
+	while (end < text.length && sameRun(text[end]!)) end++;
+	// The word's mark: the last one before the run (a run never holds one).
+	const mark = Math.max(text.lastIndexOf(WORD_START, start), text.lastIndexOf(INNER_START, start));
+	if (mark < 0 || text[mark] !== INNER_START) return false;
+	return [...text.slice(start, end)].length <= MAX_INNER_RUN;
 }
 
 /** A list field's names as index keys within a customer: see UserKeys.groupKeys. */
@@ -351,36 +375,70 @@ export function memberKeys(customerId: number, value: string | undefined): strin
 /** The index key of one name of a list field (a group, a role, a product) within a customer. */
 export const memberKey = (customerId: number, name: string) => `${customerId}:${foldText(name)}`;
 
+/** The unique fields: email, username and customer code are unique within a customer. */
+export type UniqueField = 'email' | 'username' | 'customerCode';
+
+const UNIQUE_MARK: Record<UniqueField | 'licenseKey', string> = {
+	email: 'e',
+	username: 'u',
+	customerCode: 'c',
+	licenseKey: 'k'
+};
+
+/**
+ * A unique field's entry in the users' uniqueKeys index: `<mark>:<key>\u0000<customerId>`. The customer
+ * comes last, so one range holds every customer's holder of a key (emailElsewhere); a key never ends in
+ * \u0000 and digits, so no two pairs give one entry. A license key is unique on the device: no customer.
+ */
+export function uniqueEntry(field: UniqueField, key: string, customerId: number): string {
+	return `${UNIQUE_MARK[field]}:${key}\u0000${customerId}`;
+}
+
+/** The uniqueKeys entry of a license key (unique on the whole device). */
+export const licenseEntry = (licenseKey: string) => `${UNIQUE_MARK.licenseKey}:${licenseKey}`;
+
+/** The range of uniqueKeys entries holding `key` in any customer: [lower, upper). */
+export const uniqueRange = (field: UniqueField, key: string): [string, string] => [
+	`${UNIQUE_MARK[field]}:${key}\u0000`,
+	`${UNIQUE_MARK[field]}:${key}\u0001`
+];
+
+function uniqueEntries(
+	email: string,
+	username: string | undefined,
+	codeKey: string | undefined,
+	licenseKey: string | undefined,
+	customerId: number
+): string[] {
+	const entries = email ? [uniqueEntry('email', email, customerId)] : [];
+	if (username) entries.push(uniqueEntry('username', username, customerId));
+	if (codeKey) entries.push(uniqueEntry('customerCode', codeKey, customerId));
+	if (licenseKey) entries.push(licenseEntry(licenseKey));
+	return entries;
+}
+
 /** Derives the stored sort, search, uniqueness and membership keys from a user's fields, in their customer. */
 export function userKeys(user: UserFields, customerId: number): UserKeys {
 	const email = emailKey(user.email);
 	const username = user.username ? foldText(user.username) : undefined;
+	const codeKey = user.customerCode?.trim().toLowerCase() || undefined;
 	return {
 		// The email breaks ties between people of the same name, so the order is total and stable.
 		nameKey: `${foldText(nameOf(user))}\u0000${email}`,
 		emailKey: email,
 		usernameKey: username,
-		customerCodeKey: user.customerCode?.trim().toLowerCase() || undefined,
-		...searchKeys(user),
+		customerCodeKey: codeKey,
+		searchText: searchText(user),
+		uniqueKeys: uniqueEntries(email, username, codeKey, user.licenseKey, customerId),
 		groupKeys: memberKeys(customerId, user.groups),
 		roleKeys: memberKeys(customerId, user.roles),
 		entitlementKeys: memberKeys(customerId, user.entitlements)
 	};
 }
 
-/**
- * Whether every search term matches the user as the search index answers it: the start of one of their
- * search words, or, for a term of MIN_INFIX characters or more, the start of one of their inner suffixes.
- */
-export function matchesSearch(
-	user: Pick<UserKeys, 'searchWords' | 'searchSuffixes'>,
-	terms: readonly string[]
-): boolean {
-	const starts = (keys: readonly string[] | undefined, term: string) =>
-		keys?.some((key) => key.startsWith(term)) ?? false;
-	return terms.every(
-		(term) => starts(user.searchWords, term) || (isInfixTerm(term) && starts(user.searchSuffixes, term))
-	);
+/** Whether every search term matches the user (see textMatches). */
+export function matchesSearch(user: Pick<UserKeys, 'searchText'>, terms: readonly string[]): boolean {
+	return terms.every((term) => textMatches(user.searchText, term));
 }
 
 /**

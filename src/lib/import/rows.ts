@@ -3,7 +3,13 @@ import { field, type FieldContext, type FieldKey } from '$lib/domain/fields';
 import { isReadPhone } from '$lib/domain/phone';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { foldText, quoted } from '$lib/domain/text';
-import { validateUser, type UserFields, type UserInput, type ValidateOptions } from '$lib/domain/user';
+import {
+	validateUser,
+	type UniqueField,
+	type UserFields,
+	type UserInput,
+	type ValidateOptions
+} from '$lib/domain/user';
 import { unescapeFormula } from './formula';
 import { columnLetter, fieldColumns, type CellRule, type HeaderMapping } from './headers';
 
@@ -109,8 +115,7 @@ const asDirectory = (directory: Directory | Lookup | undefined): Directory | und
 		? directory
 		: { byEmail: directory };
 
-/** The fields that must be unique in the directory. */
-export type UniqueField = 'email' | 'username' | 'customerCode';
+export type { UniqueField };
 
 /** The unique fields, with the keys the directory keeps them under (as `userKeys` folds them). */
 export const uniqueKeys: readonly [UniqueField, (value: string) => string][] = [

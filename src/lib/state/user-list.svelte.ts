@@ -35,8 +35,6 @@ interface ReadOptions {
 	isWanted: () => boolean;
 	/** Whether a short search may show its first matches before all of them (a new list only). */
 	mayShowFirst: boolean;
-	/** Sees the ids of the order read so far, as it is read in parts. */
-	onPart?: ((idsSoFar: readonly number[]) => void) | undefined;
 }
 
 /**
@@ -111,27 +109,22 @@ export class UserList {
 			let isCurrent = true;
 			let isComplete = false;
 			const key = baseKey(query);
-			// A big directory takes a while to read in full (most of a minute for a million users here). Each
-			// list read is kept on disk until the users change (lists.ts), so most reads are one record. Otherwise, for a new list, draw the first screen from
-			// the head of the order and read its rows first, then every id; an update keeps the old list on
-			// screen until the new one is read.
+			// A big directory's whole order takes a while (the catalogue worker sorts a million users in
+			// seconds). Each list read is kept on disk until the users change (lists.ts), so most reads are one
+			// record. Otherwise, for a new list, draw the first screen from the head of the order and read its
+			// rows first, then every id; an update keeps the old list on screen until the new one is read.
 			const isNewList = isNewQuery || untrack(() => this.#ids.length === 0);
 			const isWanted = () => isCurrent && !isComplete;
 			const complete = (async () => {
-				let onPart: ((idsSoFar: readonly number[]) => void) | undefined;
 				if (!this.#ordered.has(key)) {
 					const kept = await this.#users.keptIds(query).catch(() => undefined);
 					if (kept) this.#ordered.set(key, Promise.resolve(kept));
 					else if (isUnfiltered(query) && isNewList) {
 						// A failure here is the full read's failure too, which reports it.
 						await this.#showHead(query, isWanted).catch(() => {});
-						// The order comes in parts: each makes more of the list reachable.
-						onPart = (idsSoFar) => {
-							if (isWanted() && idsSoFar.length > this.#ids.length) this.#ids = idsSoFar.slice();
-						};
 					}
 				}
-				return this.#read(query, { isWanted: () => isCurrent, mayShowFirst: isNewList, onPart });
+				return this.#read(query, { isWanted: () => isCurrent, mayShowFirst: isNewList });
 			})();
 			this.#complete = complete;
 			/** This read is over: if the users changed meanwhile, the list is read again. */
@@ -225,13 +218,13 @@ export class UserList {
 		await this.#users.rows(ids);
 	}
 
-	#base(query: ListQuery, onPart?: (idsSoFar: readonly number[]) => void): Promise<number[]> {
+	#base(query: ListQuery): Promise<number[]> {
 		const key = baseKey(query);
 		let base = this.#ordered.get(key);
 		if (!base) {
 			// Shared by every search of this order and filters; given up only when the latest query is of
 			// another order or filters (a read of a million ids would otherwise run on for nothing).
-			const read = this.#users.baseIds(query, onPart, () => baseKey(this.#latestQuery) === key);
+			const read = this.#users.baseIds(query, () => baseKey(this.#latestQuery) === key);
 			this.#ordered.set(key, read);
 			read.catch(() => {
 				if (this.#ordered.get(key) === read) this.#ordered.delete(key);
@@ -247,8 +240,8 @@ export class UserList {
 	 * order, shown while the rest is read (the count says so meanwhile). Only for a new list
 	 * (`mayShowFirst`): when the users change, the matches on screen stay until the new ones are read.
 	 */
-	async #read(query: ListQuery, { isWanted, mayShowFirst, onPart }: ReadOptions): Promise<number[]> {
-		const base = await this.#base(query, onPart);
+	async #read(query: ListQuery, { isWanted, mayShowFirst }: ReadOptions): Promise<number[]> {
+		const base = await this.#base(query);
 		const terms = searchTerms(query.search);
 		if (terms.length === 0) return base;
 		const { headRows, walkFirstFrom, walkRows } = this.#tuning;

@@ -1,0 +1,19 @@
+import * as Comlink from 'comlink';
+import { catalogIndex, type CatalogApi } from './catalog-index';
+import { createDb } from './database';
+
+/**
+ * The catalogue worker: catalog-index.ts over this origin's database, off the page's thread. Its answers
+ * are Float64Arrays, transferred (not copied) to the page. Only catalog-client.ts starts it.
+ */
+const index = catalogIndex(createDb());
+const transferred = (ids: Float64Array) => Comlink.transfer(ids, [ids.buffer]);
+
+const api: CatalogApi = {
+	order: async (query) => transferred(await index.order(query)),
+	matching: async (terms, customerId) => transferred(await index.matching(terms, customerId)),
+	sites: (customerId) => index.sites(customerId),
+	idsOf: async (customerId) => transferred(await index.idsOf(customerId))
+};
+
+Comlink.expose(api);
