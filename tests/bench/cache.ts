@@ -1,5 +1,5 @@
 // Seeded browser profiles kept between runs. Writing 1,000,000 users through IndexedDB takes many minutes
-// here (the users store has ~17 index entries per user), so once a directory has been written its Chromium
+// here, so once a directory has been written its Chromium
 // profile is copied to node_modules/.cache/rollcall-bench/ and later runs start from a copy of it. A copy is
 // used only by a run that would write exactly the same data: same generator, same schema and domain code,
 // same Chromium, and the same origin (IndexedDB belongs to an origin, and the relay's port is part of it).

@@ -4,6 +4,7 @@
 // sample against `validateUser`, so the shapes cannot drift apart). Deterministic: the same seed gives the
 // same directory.
 import type { UserType } from '$lib/domain/fields';
+import { newLicenseKey } from '$lib/domain/license-key';
 import { userKeys, type User, type UserFields, type UserInput, type UserStatus } from '$lib/domain/user';
 
 /** A user as written to the users store: the database gives the id. */
@@ -190,9 +191,16 @@ export class People {
 		const activated = status === 'Active' || (status === 'Suspended' && r() < 0.7);
 		const activatedAt = activated ? createdAt + Math.floor(r() * 7 * DAY) : null;
 		const lastLoginAt = activatedAt === null ? 0 : Math.min(NOW, activatedAt + Math.floor(r() * 400 * DAY));
-		const user: SeedUser = {
+		// Every user has a license key (v8), drawn from the generator so the directory stays the same.
+		const licensed = {
 			...fields,
-			...userKeys(fields, 1),
+			// The form's default (fields.ts): no web access until the admin gives it.
+			webAccess: false,
+			licenseKey: newLicenseKey((array) => array.map(() => Math.floor(r() * 0x1_0000_0000)))
+		};
+		const user: SeedUser = {
+			...licensed,
+			...userKeys(licensed, 1),
 			customerId: 1,
 			status,
 			hasPassword: r() < 0.3,
