@@ -292,7 +292,7 @@ describe('Rollcall benchmarks', () => {
 			fields.map((f) => [f.key, f.isIdentity ? 'required' : f.isSensitive ? 'hidden' : 'optional'])
 		) as FieldPolicy;
 		const people = new People();
-		const derived = new Set(Object.keys(userKeys({ email: 'a@example.com' }, 1)));
+		const derived = new Set(Object.keys(userKeys({ email: 'a@example.com' } as UserFields, 1)));
 		// The customer, the license key and the state are Rollcall's, not typed by the admin.
 		const meta = new Set([
 			'customerId',
