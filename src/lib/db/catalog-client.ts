@@ -15,6 +15,7 @@ export function catalogWorker(): CatalogApi {
 		order: (query) => worker().order(query),
 		matching: (terms, customerId) => worker().matching(terms, customerId),
 		sites: (customerId) => worker().sites(customerId),
-		idsOf: (customerId) => worker().idsOf(customerId)
+		idsOf: (customerId) => worker().idsOf(customerId),
+		warm: () => worker().warm()
 	};
 }

@@ -13,7 +13,8 @@ const api: CatalogApi = {
 	order: async (query) => transferred(await index.order(query)),
 	matching: async (terms, customerId) => transferred(await index.matching(terms, customerId)),
 	sites: (customerId) => index.sites(customerId),
-	idsOf: async (customerId) => transferred(await index.idsOf(customerId))
+	idsOf: async (customerId) => transferred(await index.idsOf(customerId)),
+	warm: () => index.warm()
 };
 
 Comlink.expose(api);

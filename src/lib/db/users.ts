@@ -380,6 +380,14 @@ export function usersStore(db: RollcallDb, catalog: CatalogApi = catalogIndex(db
 			return query.isDescending ? list.ids.slice().reverse() : list.ids;
 		},
 
+		/**
+		 * Has the catalogue read while the admin looks at the list: a million users' take a second or two, which
+		 * a first search would otherwise wait for. A failure is the next answer's to report.
+		 */
+		warmCatalog(): void {
+			catalog.warm().catch((error: unknown) => console.warn('Reading the catalogue failed', error));
+		},
+
 		/** The ids of a query's order and filters if they are kept on disk and up to date; else undefined. */
 		async keptIds(query: ListQuery): Promise<number[] | undefined> {
 			const ascending = (await lists.find(listKey(await scoped(query))))?.ids;

@@ -25,7 +25,8 @@ const defaultTuning: ListTuning = { headRows: 200, walkFirstFrom: 200_000, walkR
 export type ListReader = Pick<
 	UsersStore,
 	'onChange' | 'keptIds' | 'head' | 'rows' | 'sites' | 'baseIds' | 'firstMatches' | 'searchIds'
->;
+> &
+	Partial<Pick<UsersStore, 'warmCatalog'>>;
 
 /** A read given up for a newer query (never shown). */
 class Superseded extends Error {}
@@ -52,6 +53,7 @@ export class UserList {
 	#complete: Promise<number[]> = Promise.resolve([]);
 	/** While a search shows only its first matches (see #read). */
 	#isPartial = $state(false);
+	#isWarmed = false;
 	#isLoading = $state(true);
 	#error = $state<string | null>(null);
 	#window = $state.raw<{ from: number; to: number }>({ from: 0, to: 0 });
@@ -135,6 +137,11 @@ export class UserList {
 			complete.then(
 				(ids) => {
 					isComplete = true;
+					// The list is there: the search's catalogue is read now, not at the first keystroke.
+					if (!this.#isWarmed) {
+						this.#isWarmed = true;
+						this.#users.warmCatalog?.();
+					}
 					if (!isCurrent) return;
 					done();
 					this.#ids = ids;
