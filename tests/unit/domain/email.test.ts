@@ -171,6 +171,42 @@ describe('toAsciiDomain', () => {
 			expect(toAsciiDomain(domain)).toBeNull();
 		}
 	);
+
+	/** The platform's IDNA, as toAsciiDomain asked it for every domain before its short cut for plain ones. */
+	const viaUrl = (domain: string) => {
+		if (!domain || /[\s/?#@:[\]\\%]/u.test(domain)) return null;
+		try {
+			return new URL(`http://${domain}`).hostname;
+		} catch {
+			return null;
+		}
+	};
+
+	it.each([
+		'Example.COM',
+		'mail.example.net',
+		'a-b.c-d',
+		'x.0x1f',
+		'example.123',
+		'1.2.3.4',
+		'xn--bcher-kva.de',
+		'a.xn--zz',
+		'a..b',
+		'a.b.',
+		'-a-.b'
+	])('spells %j as the URL parser does', (domain) => {
+		expect(toAsciiDomain(domain)).toBe(viaUrl(domain));
+	});
+
+	it('spells every domain of letters, digits, hyphens and dots as the URL parser does', () => {
+		const piece = fc.constantFrom('a', 'Z', 'x', 'n', '0', '9', '-', '.', 'xn--', '0x', 'é');
+		fc.assert(
+			fc.property(fc.string({ unit: piece, maxLength: 12 }), (domain) => {
+				expect(toAsciiDomain(domain)).toBe(viaUrl(domain));
+			}),
+			{ numRuns: 5000 }
+		);
+	});
 });
 
 describe('emailKey', () => {
