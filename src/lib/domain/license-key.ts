@@ -32,9 +32,11 @@ function checkValue(body: readonly number[]): number {
 	throw new Error('A prime base always has a check value.');
 }
 
+const GROUPS = new RegExp(`.{1,${GROUP}}`, 'gu');
+
 /** A key's symbols in groups of five, as it is shown, mailed and typed. */
 function grouped(symbols: string): string {
-	return symbols.match(new RegExp(`.{1,${GROUP}}`, 'gu'))!.join('-');
+	return symbols.match(GROUPS)!.join('-');
 }
 
 /**

@@ -241,11 +241,22 @@ export function nameOf(user: Partial<UserFields>): string {
 	return user.displayName || full || user.username || user.email || '';
 }
 
-function words(value: string | undefined): string[] {
-	// Whole words ('jean-luc', "o'brien") and their parts: a search term must be a prefix of one stored word.
-	const whole = value ? foldText(value).split(' ').filter(Boolean) : [];
-	return [...whole, ...whole.flatMap((word) => word.split(/[-'.]+/u)).filter(Boolean)];
+/**
+ * Adds a value's words to `into`: the whole words ('jean-luc', "o'brien"), then their parts (a search term
+ * must be a prefix of one stored word). A word with no - ' or . is its own only part, already in.
+ */
+function addWords(into: Set<string>, value: string | undefined): void {
+	if (!value) return;
+	const whole = foldText(value).split(' ');
+	for (const word of whole) if (word) into.add(word);
+	for (const word of whole) {
+		if (!WORD_SEPARATOR.test(word)) continue;
+		for (const part of word.split(WORD_SEPARATORS)) if (part) into.add(part);
+	}
 }
+
+const WORD_SEPARATOR = /[-'.]/u;
+const WORD_SEPARATORS = /[-'.]+/u;
 
 /** A domain and its ends of two labels or more: 'mail.example.net', 'example.net'. */
 function domainEnds(domain: string): string[] {
@@ -286,6 +297,9 @@ const MAX_SUFFIXED = 24;
 /** Runs of letters, or of digits: 'j', 'smith' and '42' of 'j.smith42'. */
 const RUNS = /\p{L}+|\p{N}+/gu;
 
+/** A character beyond the BMP: two code units, one character. */
+const ASTRAL = /[\u{10000}-\u{10FFFF}]/u;
+
 /**
  * What finds a term inside a token, each of MIN_INFIX characters or more: the suffixes of each run of
  * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
@@ -294,7 +308,17 @@ const RUNS = /\p{L}+|\p{N}+/gu;
  */
 function innerParts(token: string): string[] {
 	const found: string[] = [];
+	// Without a character beyond the BMP, characters are code units: suffixes are slices, not arrays joined.
+	const isBmp = !ASTRAL.test(token);
 	for (const run of token.matchAll(RUNS)) {
+		if (isBmp) {
+			const text = run[0];
+			if (text.length > MAX_SUFFIXED) continue;
+			for (let start = run.index === 0 ? 1 : 0; start <= text.length - MIN_INFIX; start++) {
+				found.push(text.slice(start));
+			}
+			continue;
+		}
 		const chars = [...run[0]];
 		if (chars.length > MAX_SUFFIXED) continue;
 		for (let start = run.index === 0 ? 1 : 0; start <= chars.length - MIN_INFIX; start++) {
@@ -315,29 +339,46 @@ const SEARCHED_FIELDS = fields.filter((def) => def.isSearched);
  * inside them ('ones' in Jones, 'smith' in jsmith); none that is already a search word.
  */
 export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
-	const email = emailKey(user.email);
-	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
-	const typed = emailParts(foldText(user.email));
+	return searchKeysOf(user, emailKey(user.email), user.username ? foldText(user.username) : undefined);
+}
+
+/** searchKeys, given the user's emailKey and folded username (userKeys has them already). */
+function searchKeysOf(
+	user: UserFields,
+	email: string,
+	username: string | undefined
+): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
 	const keyed = emailParts(email);
+	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
+	// Most addresses fold to their key: their parts are the key's, already in.
+	const folded = foldText(user.email);
+	const typed = folded === email ? undefined : emailParts(folded);
 	// Not nameOf: with no name it falls back to the username or email, which have rules of their own.
-	const names = [...words(user.displayName), ...words(user.firstName), ...words(user.lastName)];
-	const username = user.username ? foldText(user.username) : undefined;
+	const names = new Set<string>();
+	addWords(names, user.displayName);
+	addWords(names, user.firstName);
+	addWords(names, user.lastName);
 	const usernameParts = username ? [username, ...username.split(SEPARATORS)].filter(Boolean) : [];
-	const searched = SEARCHED_FIELDS.map((def) => user[def.key as keyof UserFields]).filter(
-		(value): value is string => typeof value === 'string'
-	);
-	const wordSet = new Set([
-		...names,
-		...(email ? [email] : []),
-		...keyed.local,
-		...keyed.domain,
-		...typed.domain,
-		...usernameParts,
-		...searched.flatMap((value) => words(value)),
-		...customValues(user).flatMap(([, value]) => words(value))
-	]);
+	// Sets keep the order values first came in: the names, then the rest, as they are listed here.
+	const wordSet = new Set(names);
+	if (email) wordSet.add(email);
+	for (const part of keyed.local) wordSet.add(part);
+	for (const part of keyed.domain) wordSet.add(part);
+	for (const part of typed?.domain ?? []) wordSet.add(part);
+	for (const part of usernameParts) wordSet.add(part);
+	for (const def of SEARCHED_FIELDS) {
+		const value = user[def.key as keyof UserFields];
+		if (typeof value === 'string') addWords(wordSet, value);
+	}
+	for (const key of Object.keys(user)) {
+		const value = user[key as keyof UserFields];
+		if (isCustomKey(key) && typeof value === 'string') addWords(wordSet, value);
+	}
+	const tokens = new Set(names);
+	for (const part of usernameParts) tokens.add(part);
+	for (const part of keyed.local) tokens.add(part);
 	const suffixSet = new Set<string>();
-	for (const token of new Set([...names, ...usernameParts, ...keyed.local])) {
+	for (const token of tokens) {
 		for (const part of innerParts(token)) if (!wordSet.has(part)) suffixSet.add(part);
 	}
 	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
@@ -361,7 +402,7 @@ export function userKeys(user: UserFields, customerId: number): UserKeys {
 		emailKey: email,
 		usernameKey: username,
 		customerCodeKey: user.customerCode?.trim().toLowerCase() || undefined,
-		...searchKeys(user),
+		...searchKeysOf(user, email, username),
 		groupKeys: memberKeys(customerId, user.groups),
 		roleKeys: memberKeys(customerId, user.roles),
 		entitlementKeys: memberKeys(customerId, user.entitlements)
