@@ -301,31 +301,24 @@ const RUNS = /\p{L}+|\p{N}+/gu;
 const ASTRAL = /[\u{10000}-\u{10FFFF}]/u;
 
 /**
- * What finds a term inside a token, each of MIN_INFIX characters or more: the suffixes of each run of
+ * Adds to `into` what finds a term inside a token, but for what `words` has already, each of MIN_INFIX
+ * characters or more: the suffixes of each run of
  * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
  * run that starts inside the token ('smith' and '042' of 'j.smith042'). Never one across runs ('h04'):
  * those would nearly double the entries for terms no one types.
  */
-function innerParts(token: string): string[] {
-	const found: string[] = [];
+function addInnerParts(token: string, words: ReadonlySet<string>, into: Set<string>): void {
 	// Without a character beyond the BMP, characters are code units: suffixes are slices, not arrays joined.
 	const isBmp = !ASTRAL.test(token);
 	for (const run of token.matchAll(RUNS)) {
-		if (isBmp) {
-			const text = run[0];
-			if (text.length > MAX_SUFFIXED) continue;
-			for (let start = run.index === 0 ? 1 : 0; start <= text.length - MIN_INFIX; start++) {
-				found.push(text.slice(start));
-			}
-			continue;
-		}
-		const chars = [...run[0]];
+		const text = run[0];
+		const chars = isBmp ? text : [...text];
 		if (chars.length > MAX_SUFFIXED) continue;
 		for (let start = run.index === 0 ? 1 : 0; start <= chars.length - MIN_INFIX; start++) {
-			found.push(chars.slice(start).join(''));
+			const part = isBmp ? text.slice(start) : (chars as string[]).slice(start).join('');
+			if (!words.has(part)) into.add(part);
 		}
 	}
-	return found;
 }
 
 /** The registry's fields whose words are searched (site, department...): read once, not per user written. */
@@ -335,7 +328,7 @@ const SEARCHED_FIELDS = fields.filter((def) => def.isSearched);
  * The search index's entries for a user. `searchWords`: every word a search term may start (names, the
  * email whole, its local part's words, its domain and the domain's labels, the username, and the words of
  * the searched fields and custom attributes). `searchSuffixes`: the inner parts of the name words, the
- * username and the email's local part (innerParts), so a term of MIN_INFIX characters or more is found
+ * username and the email's local part (addInnerParts), so a term of MIN_INFIX characters or more is found
  * inside them ('ones' in Jones, 'smith' in jsmith); none that is already a search word.
  */
 export function searchKeys(user: UserFields): Pick<UserKeys, 'searchWords' | 'searchSuffixes'> {
@@ -370,17 +363,16 @@ function searchKeysOf(
 		const value = user[def.key as keyof UserFields];
 		if (typeof value === 'string') addWords(wordSet, value);
 	}
-	for (const key of Object.keys(user)) {
-		const value = user[key as keyof UserFields];
-		if (isCustomKey(key) && typeof value === 'string') addWords(wordSet, value);
+	for (const key in user) {
+		if (!isCustomKey(key)) continue;
+		const value = user[key];
+		if (typeof value === 'string') addWords(wordSet, value);
 	}
 	const tokens = new Set(names);
 	for (const part of usernameParts) tokens.add(part);
 	for (const part of keyed.local) tokens.add(part);
 	const suffixSet = new Set<string>();
-	for (const token of tokens) {
-		for (const part of innerParts(token)) if (!wordSet.has(part)) suffixSet.add(part);
-	}
+	for (const token of tokens) addInnerParts(token, wordSet, suffixSet);
 	return { searchWords: [...wordSet], searchSuffixes: [...suffixSet] };
 }
 
