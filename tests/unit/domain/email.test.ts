@@ -335,3 +335,57 @@ describe('parseEmail and emailKey: properties', () => {
 		);
 	});
 });
+
+describe('parseEmail and emailKey: ASCII is not normalised again', () => {
+	/** Both as they were before their short cuts: every address through normalize() and the URL parser. */
+	const viaUrl = (domain: string) => {
+		if (!domain || /[\s/?#@:[\]\\%]/u.test(domain)) return null;
+		try {
+			return new URL(`http://${domain}`).hostname;
+		} catch {
+			return null;
+		}
+	};
+	const emailKeyAsBefore = (email: string) => {
+		const value = email.normalize('NFC').trim().toLowerCase();
+		const at = value.lastIndexOf('@');
+		if (at < 0) return value;
+		const domain = value.slice(at + 1).replace(/\.$/u, '');
+		return `${value.slice(0, at)}@${viaUrl(domain) ?? domain}`;
+	};
+	const piece = fc.constantFrom(
+		'a',
+		'Z',
+		'0',
+		'.',
+		'-',
+		'@',
+		' ',
+		'\t',
+		'xn--',
+		'é',
+		'E\u0301',
+		'ﬁ',
+		'ü',
+		'例'
+	);
+	const address = fc.string({ unit: piece, maxLength: 16 });
+
+	it('keys every address as normalize() and the URL parser did', () => {
+		fc.assert(
+			fc.property(address, (email) => {
+				expect(emailKey(email)).toBe(emailKeyAsBefore(email));
+			}),
+			{ numRuns: 5000 }
+		);
+	});
+
+	it('reads an address and its decomposed (NFD) spelling alike', () => {
+		fc.assert(
+			fc.property(address, (email) => {
+				expect(parseEmail(email.normalize('NFD'))).toEqual(parseEmail(email.normalize('NFC')));
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+});
