@@ -257,7 +257,7 @@ describe('the printable ASCII short cut', () => {
 				expect(foldText(raw)).toBe(fullFold(raw));
 				expect(parseText(raw, 'Company', maxLength)).toEqual(fullParse(raw, maxLength));
 			}),
-			{ numRuns: 5000 }
+			{ numRuns: 2000 }
 		);
 	});
 
