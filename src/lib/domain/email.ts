@@ -1,8 +1,8 @@
 import { fail, ok, type Parsed } from './result.ts';
 
 /**
- * Text in Unicode NFC. Printable ASCII is NFC already, and testing for it costs a browser a fraction of normalize()
- * (the relay imports this module as it is: text.ts, which has the like for names, is not imported here).
+ * Text in Unicode NFC. Printable ASCII is NFC already, and testing for it costs a browser a fraction of
+ * normalize(). (The relay runs this module as it is, so it imports no text.ts, which has the like for names.)
  */
 const ASCII = /^[\x20-\x7e]*$/u;
 const toNfc = (text: string): string => (ASCII.test(text) ? text : text.normalize('NFC'));

@@ -301,11 +301,10 @@ const RUNS = /\p{L}+|\p{N}+/gu;
 const ASTRAL = /[\u{10000}-\u{10FFFF}]/u;
 
 /**
- * Adds to `into` what finds a term inside a token, but for what `words` has already, each of MIN_INFIX
- * characters or more: the suffixes of each run of
- * letters or digits that start inside the run ('ones', 'nes' of 'jones'; 'smith' of 'jsmith'), and each
- * run that starts inside the token ('smith' and '042' of 'j.smith042'). Never one across runs ('h04'):
- * those would nearly double the entries for terms no one types.
+ * Adds to `into` what finds a term inside a token (but what `words` has already), each of MIN_INFIX
+ * characters or more: the suffixes of each run of letters or digits that start inside the run ('ones',
+ * 'nes' of 'jones'; 'smith' of 'jsmith'), and each run that starts inside the token ('smith' and '042' of
+ * 'j.smith042'). Never one across runs ('h04'): those would nearly double the entries for terms no one types.
  */
 function addInnerParts(token: string, words: ReadonlySet<string>, into: Set<string>): void {
 	// Without a character beyond the BMP, characters are code units: suffixes are slices, not arrays joined.

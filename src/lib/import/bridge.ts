@@ -189,10 +189,10 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				const starts: number[] = [];
 				for (let start = 0; start === 0 || start < rowCount; start += SLICE) starts.push(start);
 				const ask = (start: number) => {
-					const asked = api.slice(start, start + SLICE);
+					const answer = api.slice(start, start + SLICE);
 					// Awaited in turn below; this only keeps one asked for after a failure from going unhandled.
-					asked.catch(() => undefined);
-					return asked;
+					answer.catch(() => undefined);
+					return answer;
 				};
 				const asked = starts.slice(0, SLICES_AHEAD).map(ask);
 				for (let i = 0; i < starts.length; i++) {
