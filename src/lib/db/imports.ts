@@ -149,9 +149,9 @@ function defined<T extends object>(record: T): T {
 
 /** Only the stored fields of a checked row (the registry's and custom attributes): never the password. */
 function storedValues(values: Partial<UserFields>): Partial<UserFields> {
-	const picked: Partial<UserFields> = Object.fromEntries(customValues(values));
-	for (const key of storedKeys) if (values[key] !== undefined) Object.assign(picked, { [key]: values[key] });
-	return picked;
+	const picked: Record<string, unknown> = Object.fromEntries(customValues(values));
+	for (const key of storedKeys) if (values[key] !== undefined) picked[key] = values[key];
+	return picked as Partial<UserFields>;
 }
 
 const withKeys = (user: User): User => defined({ ...user, ...userKeys(user, user.customerId) });

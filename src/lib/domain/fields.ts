@@ -219,7 +219,9 @@ function parseUsername(raw: string): Parsed<string> {
 	if (!/^[\p{L}\p{N}._@'-]+$/u.test(value)) {
 		return fail("Username can only contain letters, digits and . _ - @ '.");
 	}
-	if ([...value].length > 64) return fail('Username is too long: at most 64 characters.');
+	// A string never has more characters than code units: counted only when it might be too long.
+	if (value.length > 64 && [...value].length > 64)
+		return fail('Username is too long: at most 64 characters.');
 	return ok(value);
 }
 

@@ -32,18 +32,37 @@ function checkValue(body: readonly number[]): number {
 	throw new Error('A prime base always has a check value.');
 }
 
+const GROUPS = new RegExp(`.{1,${GROUP}}`, 'gu');
+
 /** A key's symbols in groups of five, as it is shown, mailed and typed. */
 function grouped(symbols: string): string {
-	return symbols.match(new RegExp(`.{1,${GROUP}}`, 'gu'))!.join('-');
+	return symbols.match(GROUPS)!.join('-');
+}
+
+/** Random numbers drawn ahead, for keys to take in turn: an import gives 100,000 keys at once. */
+const POOL_SIZE = KEY_LENGTH * 256;
+let pool = new Uint32Array(0);
+let pooled = 0;
+
+/**
+ * Fills `array` from crypto.getRandomValues, drawn POOL_SIZE numbers at a time: one call per key cost as
+ * much as all the rest of making it. Each number is handed out once.
+ */
+function fromPool(array: Uint32Array<ArrayBuffer>): Uint32Array {
+	if (pooled + array.length > pool.length) {
+		pool = crypto.getRandomValues(new Uint32Array(Math.max(POOL_SIZE, array.length)));
+		pooled = 0;
+	}
+	array.set(pool.subarray(pooled, pooled + array.length));
+	pooled += array.length;
+	return array;
 }
 
 /**
  * A new random key. `random` fills an array with unpredictable numbers (crypto.getRandomValues, on the
- * page, in the worker and in Node); rejection sampling keeps every symbol equally likely.
+ * page, in the worker and in Node, through fromPool); rejection sampling keeps every symbol equally likely.
  */
-export function newLicenseKey(
-	random: (array: Uint32Array<ArrayBuffer>) => Uint32Array = (a) => crypto.getRandomValues(a)
-): string {
+export function newLicenseKey(random: (array: Uint32Array<ArrayBuffer>) => Uint32Array = fromPool): string {
 	const body: number[] = [];
 	const limit = Math.floor(0x1_0000_0000 / BASE) * BASE;
 	while (body.length < KEY_LENGTH - 1) {

@@ -244,11 +244,22 @@ export function nameOf(user: Partial<UserFields>): string {
 	return user.displayName || full || user.username || user.email || '';
 }
 
-function words(value: string | undefined): string[] {
-	// Whole words ('jean-luc', "o'brien") and their parts: a search term must be a prefix of one stored word.
-	const whole = value ? foldText(value).split(' ').filter(Boolean) : [];
-	return [...whole, ...whole.flatMap((word) => word.split(/[-'.]+/u)).filter(Boolean)];
+/**
+ * Adds a value's words to `into`: the whole words ('jean-luc', "o'brien"), then their parts (a search term
+ * must be a prefix of one stored word). A word with no - ' or . is its own only part, already in.
+ */
+function addWords(into: Set<string>, value: string | undefined): void {
+	if (!value) return;
+	const whole = foldText(value).split(' ');
+	for (const word of whole) if (word) into.add(word);
+	for (const word of whole) {
+		if (!WORD_SEPARATOR.test(word)) continue;
+		for (const part of word.split(WORD_SEPARATORS)) if (part) into.add(part);
+	}
 }
+
+const WORD_SEPARATOR = /[-'.]/u;
+const WORD_SEPARATORS = /[-'.]+/u;
 
 /** A domain and its ends of two labels or more: 'mail.example.net', 'example.net'. */
 function domainEnds(domain: string): string[] {
@@ -305,28 +316,40 @@ const SEARCHED_FIELDS = fields.filter((def) => def.isSearched);
  * the directory's catalogue (catalog.ts), where a search scans it: no index entry per word.
  */
 export function searchText(user: UserFields): string {
-	const email = emailKey(user.email);
-	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
-	const typed = emailParts(foldText(user.email));
+	return searchTextOf(user, emailKey(user.email), user.username ? foldText(user.username) : undefined);
+}
+
+/** searchText, given the user's emailKey and folded username (userKeys has them already). */
+function searchTextOf(user: UserFields, email: string, username: string | undefined): string {
 	const keyed = emailParts(email);
+	// The domain as typed too: emailKey keeps an internationalised one in punycode ('bücher' is searched).
+	// Most addresses fold to their key: their parts are the key's, already in.
+	const folded = foldText(user.email);
+	const typed = folded === email ? undefined : emailParts(folded);
 	// Not nameOf: with no name it falls back to the username or email, which have rules of their own.
-	const names = [...words(user.displayName), ...words(user.firstName), ...words(user.lastName)];
-	const username = user.username ? foldText(user.username) : undefined;
+	const names = new Set<string>();
+	addWords(names, user.displayName);
+	addWords(names, user.firstName);
+	addWords(names, user.lastName);
 	const usernameParts = username ? [username, ...username.split(SEPARATORS)].filter(Boolean) : [];
-	const searched = SEARCHED_FIELDS.map((def) => user[def.key as keyof UserFields]).filter(
-		(value): value is string => typeof value === 'string'
-	);
-	const inner = new Set([...names, ...usernameParts, ...keyed.local]);
-	const all = new Set([
-		...names,
-		...(email ? [email] : []),
-		...keyed.local,
-		...keyed.domain,
-		...typed.domain,
-		...usernameParts,
-		...searched.flatMap((value) => words(value)),
-		...customValues(user).flatMap(([, value]) => words(value))
-	]);
+	const inner = new Set(names);
+	for (const part of usernameParts) inner.add(part);
+	for (const part of keyed.local) inner.add(part);
+	const all = new Set(names);
+	if (email) all.add(email);
+	for (const part of keyed.local) all.add(part);
+	for (const part of keyed.domain) all.add(part);
+	for (const part of typed?.domain ?? []) all.add(part);
+	for (const part of usernameParts) all.add(part);
+	for (const def of SEARCHED_FIELDS) {
+		const value = user[def.key as keyof UserFields];
+		if (typeof value === 'string') addWords(all, value);
+	}
+	for (const key in user) {
+		if (!isCustomKey(key)) continue;
+		const value = user[key];
+		if (typeof value === 'string') addWords(all, value);
+	}
 	let text = '';
 	for (const word of all) {
 		const clean = word.replace(CONTROLS, '');
@@ -428,7 +451,7 @@ export function userKeys(user: UserFields, customerId: number): UserKeys {
 		emailKey: email,
 		usernameKey: username,
 		customerCodeKey: codeKey,
-		searchText: searchText(user),
+		searchText: searchTextOf(user, email, username),
 		uniqueKeys: uniqueEntries(email, username, codeKey, user.licenseKey, customerId),
 		groupKeys: memberKeys(customerId, user.groups),
 		roleKeys: memberKeys(customerId, user.roles),

@@ -58,6 +58,8 @@ const PEEK_FROM_BYTES = 2 * MB;
 
 /** Rows per message from the worker: 2,000 take the page ~15 ms to receive, 100,000 over a second. */
 const SLICE = 2_000;
+/** Slices asked for before the first of them has come: the worker's copying out overlaps the page's taking in. */
+const SLICES_AHEAD = 2;
 
 const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 
@@ -174,17 +176,30 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				if (result.ok) held = { file, key };
 				return result;
 			};
-			/** The rows, a slice per message, so that the page is never held long receiving them. */
+			/**
+			 * The rows, a slice per message, so that the page is never held long receiving them. Two slices are
+			 * asked for at a time: the worker copies the next one out while the page takes this one in.
+			 */
 			const receive = async ({ rowCount, table, ...head }: AnalysisHead): Promise<Analysis> => {
 				const rows: CheckedRow[] = [];
 				const errors: CellError[] = [];
 				const warnings: CellError[] = [];
 				const tableRows: (readonly string[])[] = [];
 				const passwords = new Map<number, string>();
-				for (let start = 0; start === 0 || start < rowCount; start += SLICE) {
+				const starts: number[] = [];
+				for (let start = 0; start === 0 || start < rowCount; start += SLICE) starts.push(start);
+				const ask = (start: number) => {
+					const answer = api.slice(start, start + SLICE);
+					// Awaited in turn below; this only keeps one asked for after a failure from going unhandled.
+					answer.catch(() => undefined);
+					return answer;
+				};
+				const asked = starts.slice(0, SLICES_AHEAD).map(ask);
+				for (let i = 0; i < starts.length; i++) {
 					arm(timing.stallMs);
-					const slice = await api.slice(start, start + SLICE);
+					const slice = await asked[i];
 					if (!slice) throw new Error(CRASHED);
+					if (i + SLICES_AHEAD < starts.length) asked.push(ask(starts[i + SLICES_AHEAD]!));
 					for (const row of slice.rows) {
 						rows.push(row);
 						errors.push(...row.errors);

@@ -465,10 +465,13 @@ export function headOf(analysis: Analysis): AnalysisHead {
 
 export function sliceOf(analysis: Analysis, start: number, end: number): AnalysisSlice {
 	const rows = analysis.rows.slice(start, end);
-	const passwords = rows.flatMap((row): [number, string][] => {
-		const password = analysis.passwords.get(row.row);
-		return password === undefined ? [] : [[row.row, password]];
-	});
+	const passwords: [number, string][] = [];
+	if (analysis.passwords.size > 0) {
+		for (const row of rows) {
+			const password = analysis.passwords.get(row.row);
+			if (password !== undefined) passwords.push([row.row, password]);
+		}
+	}
 	return { rows, tableRows: analysis.table.rows.slice(start, end), passwords };
 }
 

@@ -230,8 +230,9 @@ export class RowChecker {
 		if (this.#refused.size > 0) this.#refused.clear();
 		const voided = this.#voiding.length > 0 ? this.#voids(cells) : undefined;
 		const width = this.#mapping.columns.length;
-		const extra = cells.findIndex((cell, i) => i >= width && cell.trim() !== '');
-		if (extra >= 0) {
+		let extra = width;
+		while (extra < cells.length && cells[extra]!.trim() === '') extra++;
+		if (extra < cells.length) {
 			errors.push(
 				this.#error(
 					row,
@@ -249,9 +250,10 @@ export class RowChecker {
 				continue;
 			}
 			// A password is taken exactly as typed; errors files never hold one, so it was never escaped.
-			const isVerbatim = field(key).isSensitive || this.#options.isVerbatim;
+			const { isSensitive } = field(key);
+			const isVerbatim = isSensitive || this.#options.isVerbatim;
 			const cell = isVerbatim ? (cells[index] ?? '') : unescapeFormula(cells[index] ?? '');
-			if (cell.includes('\uFFFD') && !field(key).isSensitive) {
+			if (!isSensitive && cell.includes('\uFFFD')) {
 				errors.push(
 					this.#error(
 						row,
@@ -365,18 +367,18 @@ export class RowChecker {
 		for (const [key, toKey] of uniqueKeys) {
 			const value = values[key];
 			if (typeof value !== 'string' || value === '') continue;
-			const label = field(key).label.toLowerCase();
+			const label = () => field(key).label.toLowerCase();
 			const folded = key === 'email' && email ? email : toKey(value);
 			const seen = this.#seen.get(key)!;
 			const first = seen.get(folded);
 			if (first === undefined) seen.set(folded, row);
-			else errors.push(this.#error(row, key, `Row ${first} already has the ${label} ${value}.`));
+			else errors.push(this.#error(row, key, `Row ${first} already has the ${label()} ${value}.`));
 			if (key === 'email') continue;
 			const lookup = key === 'username' ? this.#directory?.byUsername : this.#directory?.byCustomerCode;
 			const other = find(lookup, folded);
 			if (other && other.id !== owner?.id) {
 				errors.push(
-					this.#error(row, key, `Another user in the directory already has the ${label} ${value}.`)
+					this.#error(row, key, `Another user in the directory already has the ${label()} ${value}.`)
 				);
 			}
 		}

@@ -171,6 +171,42 @@ describe('toAsciiDomain', () => {
 			expect(toAsciiDomain(domain)).toBeNull();
 		}
 	);
+
+	/** The platform's IDNA, as toAsciiDomain asked it for every domain before its short cut for plain ones. */
+	const viaUrl = (domain: string) => {
+		if (!domain || /[\s/?#@:[\]\\%]/u.test(domain)) return null;
+		try {
+			return new URL(`http://${domain}`).hostname;
+		} catch {
+			return null;
+		}
+	};
+
+	it.each([
+		'Example.COM',
+		'mail.example.net',
+		'a-b.c-d',
+		'x.0x1f',
+		'example.123',
+		'1.2.3.4',
+		'xn--bcher-kva.de',
+		'a.xn--zz',
+		'a..b',
+		'a.b.',
+		'-a-.b'
+	])('spells %j as the URL parser does', (domain) => {
+		expect(toAsciiDomain(domain)).toBe(viaUrl(domain));
+	});
+
+	it('spells every domain of letters, digits, hyphens and dots as the URL parser does', () => {
+		const piece = fc.constantFrom('a', 'Z', 'x', 'n', '0', '9', '-', '.', 'xn--', '0x', 'é');
+		fc.assert(
+			fc.property(fc.string({ unit: piece, maxLength: 12 }), (domain) => {
+				expect(toAsciiDomain(domain)).toBe(viaUrl(domain));
+			}),
+			{ numRuns: 5000 }
+		);
+	});
 });
 
 describe('emailKey', () => {
@@ -296,6 +332,60 @@ describe('parseEmail and emailKey: properties', () => {
 				expect(key).toBe(key.toLowerCase());
 			}),
 			{ numRuns: 300 }
+		);
+	});
+});
+
+describe('parseEmail and emailKey: ASCII is not normalised again', () => {
+	/** Both as they were before their short cuts: every address through normalize() and the URL parser. */
+	const viaUrl = (domain: string) => {
+		if (!domain || /[\s/?#@:[\]\\%]/u.test(domain)) return null;
+		try {
+			return new URL(`http://${domain}`).hostname;
+		} catch {
+			return null;
+		}
+	};
+	const emailKeyAsBefore = (email: string) => {
+		const value = email.normalize('NFC').trim().toLowerCase();
+		const at = value.lastIndexOf('@');
+		if (at < 0) return value;
+		const domain = value.slice(at + 1).replace(/\.$/u, '');
+		return `${value.slice(0, at)}@${viaUrl(domain) ?? domain}`;
+	};
+	const piece = fc.constantFrom(
+		'a',
+		'Z',
+		'0',
+		'.',
+		'-',
+		'@',
+		' ',
+		'\t',
+		'xn--',
+		'é',
+		'E\u0301',
+		'ﬁ',
+		'ü',
+		'例'
+	);
+	const address = fc.string({ unit: piece, maxLength: 16 });
+
+	it('keys every address as normalize() and the URL parser did', () => {
+		fc.assert(
+			fc.property(address, (email) => {
+				expect(emailKey(email)).toBe(emailKeyAsBefore(email));
+			}),
+			{ numRuns: 5000 }
+		);
+	});
+
+	it('reads an address and its decomposed (NFD) spelling alike', () => {
+		fc.assert(
+			fc.property(address, (email) => {
+				expect(parseEmail(email.normalize('NFD'))).toEqual(parseEmail(email.normalize('NFC')));
+			}),
+			{ numRuns: 2000 }
 		);
 	});
 });

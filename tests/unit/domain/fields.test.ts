@@ -270,7 +270,9 @@ describe('username field', () => {
 		['josé', 'josé'],
 		['jose\u0301', 'josé'],
 		['山田', '山田'],
-		['a'.repeat(64), 'a'.repeat(64)]
+		['a'.repeat(64), 'a'.repeat(64)],
+		// 64 characters in 128 code units: counted by its characters.
+		['𠮷'.repeat(64), '𠮷'.repeat(64)]
 	])('reads %j as %j', (raw, expected) => {
 		expect(parse('username', raw)).toEqual({ ok: true, value: expected });
 	});
@@ -281,7 +283,8 @@ describe('username field', () => {
 		['j/smith', "Username can only contain letters, digits and . _ - @ '."],
 		['j#smith', "Username can only contain letters, digits and . _ - @ '."],
 		['j\u200bsmith', "Username can only contain letters, digits and . _ - @ '."],
-		['a'.repeat(65), 'Username is too long: at most 64 characters.']
+		['a'.repeat(65), 'Username is too long: at most 64 characters.'],
+		['𠮷'.repeat(65), 'Username is too long: at most 64 characters.']
 	])('rejects %j', (raw, message) => {
 		expect(parse('username', raw)).toEqual({ ok: false, message });
 	});

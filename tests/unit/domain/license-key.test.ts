@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KEY_ALPHABET, KEY_LENGTH, newLicenseKey, readLicenseKey } from '$lib/domain/license-key';
 
 /** A random source driven by fast-check, so a failing key can be shrunk and replayed. */
@@ -89,5 +89,18 @@ describe('license keys', () => {
 	it('are all different across many draws of the real random source', () => {
 		const drawn = new Set(Array.from({ length: 20_000 }, () => newLicenseKey()));
 		expect(drawn.size).toBe(20_000);
+	});
+
+	it('draw their randomness in bulk from crypto.getRandomValues, never the same key twice', () => {
+		const draw = vi.spyOn(crypto, 'getRandomValues');
+		try {
+			const made = Array.from({ length: 1000 }, () => newLicenseKey());
+			// 20 numbers a key (a few more when one is refused): well under one call per key.
+			expect(draw.mock.calls.length).toBeLessThanOrEqual(5);
+			expect(new Set(made).size).toBe(made.length);
+			for (const key of made) expect(readLicenseKey(key)).toEqual({ ok: true, value: key });
+		} finally {
+			draw.mockRestore();
+		}
 	});
 });

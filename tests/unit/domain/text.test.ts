@@ -204,3 +204,76 @@ describe('foldText', () => {
 		expect(foldText('Σ')).toBe(foldText('ς'));
 	});
 });
+
+/**
+ * cleanText, parseText and foldText skip the Unicode work for printable ASCII (most cells of most files):
+ * they must answer exactly as the whole Unicode definitions below, written out as they were before the
+ * short cut. Text mostly of ASCII, with runs of spaces, tabs, controls and the odd letter beyond it, so that
+ * both paths and the edge between them are taken.
+ */
+const asciiMostly = fc.string({
+	unit: fc.oneof(
+		{ weight: 20, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
+		{ weight: 4, arbitrary: fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u007f', '\u0000') },
+		{
+			weight: 1,
+			arbitrary: fc.constantFrom('é', 'E\u0301', 'ß', 'Æ', '\u00a0', '\u200b', '\u200d', 'ﬁ', 'Σ')
+		}
+	),
+	maxLength: 70
+});
+
+const fullClean = (raw: string) => raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+
+const fullFold = (value: string) =>
+	value
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(
+			/[ßæœøłđðþıς]/gu,
+			(c) => ({ ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ς: 'σ' })[c] ?? c
+		)
+		.replace(/\s+/gu, ' ')
+		.trim();
+
+function fullParse(raw: string, maxLength: number): ReturnType<typeof parseText> {
+	const value = fullClean(raw);
+	if (/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u.test(value.replace(/[\u200c\u200d]/gu, '')))
+		return {
+			ok: false,
+			message: 'Company contains an invisible or control character; retype it without copying.'
+		};
+	if ([...value].length > maxLength)
+		return { ok: false, message: `Company is too long: at most ${maxLength} characters.` };
+	return { ok: true, value };
+}
+
+describe('the printable ASCII short cut', () => {
+	it('cleans, parses and folds text as the whole Unicode definitions do', () => {
+		fc.assert(
+			fc.property(asciiMostly, fc.integer({ min: 0, max: 40 }), (raw, maxLength) => {
+				expect(cleanText(raw)).toBe(fullClean(raw));
+				expect(foldText(raw)).toBe(fullFold(raw));
+				expect(parseText(raw, 'Company', maxLength)).toEqual(fullParse(raw, maxLength));
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it.each([
+		['  Ada   Lovelace ', 'Ada Lovelace', 'ada lovelace'],
+		['J.  O\u0027Brien-Smith', "J. O'Brien-Smith", "j. o'brien-smith"],
+		['Tab\tinside', 'Tab inside', 'tab inside'],
+		['', '', '']
+	])('reads %j as %j, folded %j', (raw, clean, folded) => {
+		expect(cleanText(raw)).toBe(clean);
+		expect(foldText(raw)).toBe(folded);
+	});
+
+	it('counts a long name by its characters, not its code units', () => {
+		// Five characters in ten code units: within a limit of five.
+		expect(parseText('😀😀😀😀😀', 'Company', 5)).toEqual({ ok: true, value: '😀😀😀😀😀' });
+		expect(parseText('😀😀😀😀😀😀', 'Company', 5).ok).toBe(false);
+	});
+});

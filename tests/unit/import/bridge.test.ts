@@ -97,6 +97,36 @@ describe('the import bridge', () => {
 		bridge.stop();
 	});
 
+	it('asks for the next slice of rows before the one asked for first has come', async () => {
+		// 4,500 users: three slices. The worker holds the first back until the second is asked for: a page
+		// that waited for each slice before asking for the next would wait here for ever.
+		const csv = [
+			'First name,Last name,Email',
+			...Array.from({ length: 4500 }, (_, i) => `Ann,Lee,ann${i}@example.com`)
+		];
+		const asked: number[] = [];
+		let secondAsked: () => void = () => undefined;
+		const second = new Promise<void>((resolve) => (secondAsked = resolve));
+		const bridge = bridgeWith((calls) => {
+			const api = workerApi()(calls);
+			return {
+				...api,
+				slice: async (start: number, end: number) => {
+					asked.push(start);
+					if (asked.length === 2) secondAsked();
+					if (start === 0) await second;
+					return api.slice(start, end);
+				}
+			};
+		});
+		const analysis = await bridge.analyse(new File([csv.join('\n')], 'people.csv'), options);
+		expect(analysis.rows).toHaveLength(4500);
+		expect(analysis.rows.map((row) => row.row)).toEqual(Array.from({ length: 4500 }, (_, i) => i + 2));
+		expect(analysis.table.rows[4499]).toEqual(['Ann', 'Lee', 'ann4499@example.com']);
+		expect(asked).toEqual([0, 2000, 4000]);
+		bridge.stop();
+	});
+
 	it('rejects with the admin’s message when the file cannot be imported', async () => {
 		const bridge = bridgeWith(pipelineApi);
 		await expect(bridge.analyse(file('web-page.xls'), options)).rejects.toThrow(/web page/u);
