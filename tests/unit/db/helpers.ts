@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, expect } from 'vitest';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { defaultQuery, type ListQuery } from '$lib/db/users';
-import { searchKeys, type User, type UserFields } from '$lib/domain/user';
+import { searchText, userKeys, type User, type UserFields } from '$lib/domain/user';
 
 let counter = 0;
 const opened: RollcallDb[] = [];
@@ -35,9 +35,12 @@ export function person(overrides: Partial<UserFields> & Pick<UserFields, 'email'
 	return { userType: 'Standard', site: 'HQ', inGlobalAddressBook: false, ...overrides };
 }
 
-/** A stored user with the search keys its values give now (a change to a searched field changes them). */
+/**
+ * A stored user with the search text and unique entries its values give now (a change to a searched field
+ * changes the one, to a unique field the other).
+ */
 export function withSearch(user: User): User {
-	return { ...user, ...searchKeys(user) };
+	return { ...user, searchText: searchText(user), uniqueKeys: userKeys(user, user.customerId).uniqueKeys };
 }
 
 /** The list query with the given changes. */
