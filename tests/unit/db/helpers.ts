@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, expect } from 'vitest';
+import { CENSUS_KEY, type Census, type CatalogRow } from '$lib/db/catalog';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { defaultQuery, type ListQuery } from '$lib/db/users';
 import {
@@ -102,4 +103,23 @@ export function upgradedToV9<T extends object>(user: T): T {
 /** Whether each user's unique entries hold their own license key (upgradedToV9 can only say they hold one). */
 export function allHoldOwnLicenseEntry(users: readonly User[]): boolean {
 	return users.every((user) => user.licenseKey && user.uniqueKeys.includes(licenseEntry(user.licenseKey)));
+}
+
+/**
+ * A catalogue's rows (catalog.ts) as comparable: by chunk, the census with each chunk's counts but not its
+ * stamp (a new one at every write).
+ */
+export function unstamped(rows: readonly CatalogRow[]): unknown[] {
+	return [...rows]
+		.sort((a, b) => a.chunk - b.chunk)
+		.map((row) =>
+			row.chunk === CENSUS_KEY
+				? {
+						chunk: CENSUS_KEY,
+						counts: Object.fromEntries(
+							Object.entries((row as Census).chunks).map(([chunk, { counts }]) => [chunk, counts])
+						)
+					}
+				: row
+		);
 }
