@@ -13,7 +13,7 @@ import {
 	type User,
 	type UserFields
 } from '$lib/domain/user';
-import { CATALOG_TABLE, catalogMiddleware, type CatalogRow } from './catalog';
+import { CATALOG_TABLE, useCatalog, type CatalogRow } from './catalog';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -423,7 +423,7 @@ export function createDb(name = 'rollcall'): RollcallDb {
 	const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RollcallDb;
 	defineSchema(db);
 	useLists(db);
-	db.use(catalogMiddleware);
+	useCatalog(db);
 	// A newer Rollcall (another tab) upgrades the schema: let go at once so it is not blocked, and for good.
 	// Dexie's own handler would reopen on the next use, at the new version, and this code would then write
 	// without knowing the new schema's rules (an import worker, say). The page tells the admin to reload.
