@@ -35,9 +35,9 @@ describe("the catalogue's search", () => {
 					expect(await users.listIds(query({ search }))).toEqual(expected);
 				}
 			),
-			{ numRuns: 60 }
+			{ numRuns: 50 }
 		);
-	});
+	}, 120_000);
 });
 
 describe('search', () => {
