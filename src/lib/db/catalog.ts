@@ -161,16 +161,26 @@ function chunksIn(census: Census, lower: unknown, upper: unknown): number[] {
 		.filter((chunk) => chunk >= low && chunk <= high);
 }
 
-/** Dexie's DBCoreRangeType.Any (a const enum, not importable here): the range of a clear(). */
+/** Dexie's DBCoreRangeType (a const enum, not importable here): Any is a clear()'s range, Never no key's. */
 const ANY_RANGE = 3;
+const NEVER_RANGE = 4;
 
 type KeyRange = Extract<DBCoreMutateRequest, { type: 'deleteRange' }>['range'];
 
-const inRange = (id: number, range: KeyRange) =>
-	(range.lower === undefined ||
-		(range.lowerOpen ? id > (range.lower as number) : id >= (range.lower as number))) &&
-	(range.upper === undefined ||
-		(range.upperOpen ? id < (range.upper as number) : id <= (range.upper as number)));
+/**
+ * Whether an id is in a key range, as IndexedDB orders keys: every number before any other key, so a bound
+ * that is not a number (Dexie.maxKey is an array) lies above every id.
+ */
+function inRange(id: number, range: KeyRange): boolean {
+	const lower: unknown = range.lower;
+	const upper: unknown = range.upper;
+	if ((range.type as number) === NEVER_RANGE) return false;
+	const isAboveLower =
+		lower === undefined || (typeof lower === 'number' && (range.lowerOpen ? id > lower : id >= lower));
+	const isBelowUpper =
+		upper === undefined || typeof upper !== 'number' || (range.upperOpen ? id < upper : id <= upper);
+	return isAboveLower && isBelowUpper;
+}
 
 /**
  * Applies one users write to the catalogue, in its transaction: reads the census and the records it
