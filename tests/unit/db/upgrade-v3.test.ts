@@ -91,5 +91,5 @@ describe('upgrade from version 2 to 3', () => {
 		expect(await usersStore(db).count()).toBe(before.users.length + 1);
 		await imports.undo(summary.id);
 		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
-	});
+	}, 60_000);
 });
