@@ -4,36 +4,14 @@ import { Dexie, type ObservabilitySet } from 'dexie';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
-import { CATALOG_CHUNK, CATALOG_TABLE, catalogOf, CENSUS_KEY, type Census } from '$lib/db/catalog';
+import { CATALOG_CHUNK, CATALOG_TABLE } from '$lib/db/catalog';
 import { customersStore } from '$lib/db/customers';
 import type { RollcallDb } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
 import { usersStore } from '$lib/db/users';
 import { userKeys, type User, type UserFields } from '$lib/domain/user';
-import { freshDb, person, unstamped } from './helpers';
+import { expectTrueCatalogue, freshDb, person } from './helpers';
 import { check, peopleRows } from './import-helpers';
-
-/**
- * The catalogue (every record and the census's counts, stamps aside) is what catalogOf makes of every stored
- * user, and the census counts each customer's users.
- */
-async function expectTrueCatalogue(db: RollcallDb, after: string): Promise<void> {
-	const users = await db.users.toArray();
-	const rows = await db.catalog.toArray();
-	// A database no write has reached yet has no census: the catalogue worker reads that as an empty one.
-	const stored = rows.some((row) => row.chunk === CENSUS_KEY) ? rows : [...rows, catalogOf([])[0]!];
-	expect(unstamped(stored), `the catalogue after ${after}`).toEqual(unstamped(catalogOf(users)));
-	const census = stored.find((row): row is Census => row.chunk === CENSUS_KEY)!;
-	const counted: Record<number, number> = {};
-	for (const { counts } of Object.values(census.chunks)) {
-		for (const [customerId, count] of Object.entries(counts)) {
-			counted[Number(customerId)] = (counted[Number(customerId)] ?? 0) + count;
-		}
-	}
-	const truth: Record<number, number> = {};
-	for (const user of users) truth[user.customerId] = (truth[user.customerId] ?? 0) + 1;
-	expect(counted, `the census after ${after}`).toEqual(truth);
-}
 
 /**
  * Every committed write to the users that does not also write the catalogue, in any database: each write

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, expect } from 'vitest';
-import { CENSUS_KEY, type Census, type CatalogRow } from '$lib/db/catalog';
+import { catalogOf, CENSUS_KEY, type Census, type CatalogRow } from '$lib/db/catalog';
 import { createDb, type RollcallDb } from '$lib/db/database';
 import { defaultQuery, type ListQuery } from '$lib/db/users';
 import {
@@ -122,4 +122,26 @@ export function unstamped(rows: readonly CatalogRow[]): unknown[] {
 					}
 				: row
 		);
+}
+
+/**
+ * The catalogue (every record and the census's counts, stamps aside) is what catalogOf makes of every stored
+ * user, and the census counts each customer's users.
+ */
+export async function expectTrueCatalogue(db: RollcallDb, after: string): Promise<void> {
+	const users = await db.users.toArray();
+	const rows = await db.catalog.toArray();
+	// A database no write has reached yet has no census: the catalogue worker reads that as an empty one.
+	const stored = rows.some((row) => row.chunk === CENSUS_KEY) ? rows : [...rows, catalogOf([])[0]!];
+	expect(unstamped(stored), `the catalogue after ${after}`).toEqual(unstamped(catalogOf(users)));
+	const census = stored.find((row): row is Census => row.chunk === CENSUS_KEY)!;
+	const counted: Record<number, number> = {};
+	for (const { counts } of Object.values(census.chunks)) {
+		for (const [customerId, count] of Object.entries(counts)) {
+			counted[Number(customerId)] = (counted[Number(customerId)] ?? 0) + count;
+		}
+	}
+	const truth: Record<number, number> = {};
+	for (const user of users) truth[user.customerId] = (truth[user.customerId] ?? 0) + 1;
+	expect(counted, `the census after ${after}`).toEqual(truth);
 }
