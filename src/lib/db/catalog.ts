@@ -6,13 +6,15 @@
 // whole in a second for a million users, into the catalogue worker (catalog-index.ts), which answers from
 // memory. The middleware below keeps it in the same transaction as every write to users, whoever writes
 // (the form, an import, a restore, an upgrade, another tab), so it can never disagree with the users table.
-import type {
-	DBCore,
-	DBCoreMutateRequest,
-	DBCoreMutateResponse,
-	DBCoreTable,
-	DBCoreTransaction,
-	Middleware
+import {
+	Dexie,
+	type DBCore,
+	type DBCoreMutateRequest,
+	type DBCoreMutateResponse,
+	type DBCoreTable,
+	type DBCoreTransaction,
+	type Middleware,
+	type ObservabilitySet
 } from 'dexie';
 import type { User } from '$lib/domain/user';
 
@@ -159,16 +161,26 @@ function chunksIn(census: Census, lower: unknown, upper: unknown): number[] {
 		.filter((chunk) => chunk >= low && chunk <= high);
 }
 
-/** Dexie's DBCoreRangeType.Any (a const enum, not importable here): the range of a clear(). */
+/** Dexie's DBCoreRangeType (a const enum, not importable here): Any is a clear()'s range, Never no key's. */
 const ANY_RANGE = 3;
+const NEVER_RANGE = 4;
 
 type KeyRange = Extract<DBCoreMutateRequest, { type: 'deleteRange' }>['range'];
 
-const inRange = (id: number, range: KeyRange) =>
-	(range.lower === undefined ||
-		(range.lowerOpen ? id > (range.lower as number) : id >= (range.lower as number))) &&
-	(range.upper === undefined ||
-		(range.upperOpen ? id < (range.upper as number) : id <= (range.upper as number)));
+/**
+ * Whether an id is in a key range, as IndexedDB orders keys: every number before any other key, so a bound
+ * that is not a number (Dexie.maxKey is an array) lies above every id.
+ */
+function inRange(id: number, range: KeyRange): boolean {
+	const lower: unknown = range.lower;
+	const upper: unknown = range.upper;
+	if ((range.type as number) === NEVER_RANGE) return false;
+	const isAboveLower =
+		lower === undefined || (typeof lower === 'number' && (range.lowerOpen ? id > lower : id >= lower));
+	const isBelowUpper =
+		upper === undefined || typeof upper !== 'number' || (range.upperOpen ? id < upper : id <= upper);
+	return isAboveLower && isBelowUpper;
+}
 
 /**
  * Applies one users write to the catalogue, in its transaction: reads the census and the records it
@@ -214,7 +226,12 @@ async function applyWrite(
 		}
 	}
 	const touched = [...new Set([...put.keys(), ...deleted.keys()])];
-	if (touched.length === 0) return;
+	// The census is written even when no chunk changes (a range that held no one): every users write that
+	// went through here writes the catalogue, which is how watchUncataloguedWrites knows those that did not.
+	if (touched.length === 0) {
+		await catalog.mutate({ type: 'put', trans, values: [census] });
+		return;
+	}
 	const rows = (await catalog.getMany({ trans, keys: touched })) as (CatalogChunk | undefined)[];
 	const written: CatalogChunk[] = [];
 	const emptied: number[] = [];
@@ -304,3 +321,33 @@ export const catalogMiddleware: Middleware<DBCore> = {
 		};
 	}
 };
+
+/** Installs the middleware and the guard below; createDb calls this before the database opens. */
+export function useCatalog(db: Dexie): void {
+	db.use(catalogMiddleware);
+	watchUncataloguedWrites(db);
+}
+
+/**
+ * Code without the middleware (a tab or worker of a Rollcall older than the catalogue, still running while
+ * this one upgraded the database) writes users without changing the catalogue. Dexie tells every tab and
+ * worker of each committed write, naming its tables: a write to users that did not also write the
+ * catalogue was such a write, and the catalogue is made again from every user, in one transaction with
+ * them (so no write lands between the read and the catalogue). Rare, and as costly as a restore's.
+ */
+function watchUncataloguedWrites(db: Dexie): void {
+	const users = `idb://${db.name}/users/`;
+	const catalog = `idb://${db.name}/${CATALOG_TABLE}/`;
+	Dexie.on.storagemutated.subscribe((parts: ObservabilitySet) => {
+		const tables = Object.keys(parts);
+		if (!tables.some((part) => part.startsWith(users))) return;
+		if (tables.some((part) => part.startsWith(catalog))) return;
+		if (!db.isOpen()) return;
+		const [usersTable, catalogTable] = [db.table('users'), db.table(CATALOG_TABLE)];
+		db.transaction('rw', usersTable, catalogTable, async () => {
+			const rows = catalogOf((await usersTable.toArray()) as (Partial<User> & { id: number })[]);
+			await catalogTable.clear();
+			await catalogTable.bulkAdd(rows);
+		}).catch((error: unknown) => console.warn('Making the catalogue of the users again failed', error));
+	});
+}

@@ -5,8 +5,15 @@ import type { AccountCommandType, LicenseFacts } from '$lib/domain/relay-protoco
 import type { Product } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { foldText } from '$lib/domain/text';
-import { DEFAULT_CUSTOMER_ID, type User, type UserFields } from '$lib/domain/user';
-import { CATALOG_TABLE, catalogMiddleware, type CatalogRow } from './catalog';
+import {
+	DEFAULT_CUSTOMER_ID,
+	licenseEntry,
+	uniqueEntry,
+	type UniqueField,
+	type User,
+	type UserFields
+} from '$lib/domain/user';
+import { CATALOG_TABLE, useCatalog, type CatalogRow } from './catalog';
 import { LISTS_TABLE, useLists, type ListRow } from './lists';
 import { restoreUser } from './restore';
 
@@ -231,6 +238,10 @@ export function defineSchema(db: Dexie): void {
 						if (taken[key].has(value)) delete user[key];
 						else taken[key].add(value);
 					}
+					// Nor v9's unique entries, which restoreUser makes from the values: v9 builds its unique index
+					// over the records before its upgrade runs, and a clash kept here would fail it. v9's upgrade
+					// makes them from the keys kept here (rekeyV9).
+					delete (user as Partial<User>).uniqueKeys;
 					ref.value = user;
 				});
 		});
@@ -361,9 +372,26 @@ export function defineSchema(db: Dexie): void {
 	});
 }
 
-/** A stored user with v9's keys: its search text and unique entries instead of v8's search words. */
+/**
+ * A stored user with v9's keys: its search text and unique entries instead of v8's search words. The
+ * unique entries are those of the keys the record holds, not of its values: v2's upgrade left a username
+ * or code that clashed once folded without its key (see v2), and entries computed again from the values
+ * would clash in the new index, failing the upgrade and leaving the database unable to open.
+ */
 function rekeyV9(user: Record<string, unknown>): void {
-	const { searchText, uniqueKeys } = restoreUser(user);
+	const { searchText, customerId } = restoreUser(user);
+	const held = (name: string): string | undefined => {
+		const value = user[name];
+		return typeof value === 'string' && value !== '' ? value : undefined;
+	};
+	const keys: [UniqueField, string | undefined][] = [
+		['email', held('emailKey')],
+		['username', held('usernameKey')],
+		['customerCode', held('customerCodeKey')]
+	];
+	const license = held('licenseKey');
+	const uniqueKeys = keys.flatMap(([field, key]) => (key ? [uniqueEntry(field, key, customerId)] : []));
+	if (license) uniqueKeys.push(licenseEntry(license));
 	Object.assign(user, { searchText, uniqueKeys });
 	delete user.searchWords;
 	delete user.searchSuffixes;
@@ -395,7 +423,7 @@ export function createDb(name = 'rollcall'): RollcallDb {
 	const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as RollcallDb;
 	defineSchema(db);
 	useLists(db);
-	db.use(catalogMiddleware);
+	useCatalog(db);
 	// A newer Rollcall (another tab) upgrades the schema: let go at once so it is not blocked, and for good.
 	// Dexie's own handler would reopen on the next use, at the new version, and this code would then write
 	// without knowing the new schema's rules (an import worker, say). The page tells the admin to reload.

@@ -43,7 +43,7 @@ describe('custom attributes in the database', () => {
 		expect(customKeys((await settings.read()).policy)).toEqual([LOCKER]);
 		const stored = (await users.get(ann.id))!;
 		expect(stored).not.toHaveProperty(BADGE);
-		expect(stored.searchWords).toEqual(userKeys(stored, 1).searchWords);
+		expect(stored.searchText).toEqual(userKeys(stored, 1).searchText);
 		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
 		expect((await users.get(bob.id))![LOCKER]).toBe('12');
 	});
@@ -55,7 +55,7 @@ describe('custom attributes in the database', () => {
 		expect(await users.undoRemove(batch)).toBe(1);
 		const stored = (await users.get(ann.id))!;
 		expect(stored).not.toHaveProperty(BADGE);
-		expect(stored.searchWords).toEqual(userKeys(stored, 1).searchWords);
+		expect(stored.searchText).toEqual(userKeys(stored, 1).searchText);
 		expect(await users.listIds(query({ search: 'teal' }))).toEqual([]);
 		expect(await users.listIds(query({ search: 'ann' }))).toEqual([ann.id]);
 	});

@@ -93,7 +93,8 @@ describe('commit', () => {
 		};
 		expect(dee).toEqual({
 			...deeFields,
-			...userKeys(deeFields, 1),
+			// Her new license key is unique on the device: one of her unique entries.
+			...userKeys({ ...deeFields, licenseKey: dee?.licenseKey }, 1),
 			customerId: 1,
 			licenseKey: dee?.licenseKey,
 			usernameKey: 'dee',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportRefusedError, importsStore } from '$lib/db/imports';
 import { rolesStore } from '$lib/db/roles';
 import { usersStore } from '$lib/db/users';
-import { memberKey } from '$lib/domain/user';
+import { memberKey, uniqueEntry } from '$lib/domain/user';
 import { freshDb, person } from './helpers';
 import { check, snapshot } from './import-helpers';
 
@@ -34,10 +34,16 @@ describe('importing roles', () => {
 			mode: 'all-or-nothing',
 			updateExisting: false
 		});
-		const dee = (await db.users.where('emailKey').equals('dee@example.com').first())!;
+		const dee = (await db.users
+			.where('uniqueKeys')
+			.equals(uniqueEntry('email', 'dee@example.com', 1))
+			.first())!;
 		expect(dee.roles).toBe('Sales; Field engineers');
 		expect(dee.roleKeys).toEqual([memberKey(1, 'Sales'), memberKey(1, 'Field engineers')]);
-		const eve = (await db.users.where('emailKey').equals('eve@example.com').first())!;
+		const eve = (await db.users
+			.where('uniqueKeys')
+			.equals(uniqueEntry('email', 'eve@example.com', 1))
+			.first())!;
 		expect(eve.roles).toBeUndefined();
 	});
 
@@ -70,7 +76,10 @@ describe('importing roles', () => {
 		const options = { fileName: 'people.csv', mode: 'all-or-nothing', updateExisting: false } as const;
 		await expect(imports.commit(checked.rows, options)).rejects.toThrow('row 2 gives the role “Admins”');
 		await imports.commit(checked.rows, { ...options, customerId: 2 });
-		const fay = (await db.users.where('emailKey').equals('fay@example.com').first())!;
+		const fay = (await db.users
+			.where('uniqueKeys')
+			.equals(uniqueEntry('email', 'fay@example.com', 2))
+			.first())!;
 		expect(fay.roleKeys).toEqual([memberKey(2, 'Admins')]);
 	});
 

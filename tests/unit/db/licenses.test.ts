@@ -168,7 +168,7 @@ describe('assigning products in bulk', () => {
 			}),
 			{ numRuns: 25 }
 		);
-	});
+	}, 60_000);
 });
 
 describe('deleting and undoing', () => {

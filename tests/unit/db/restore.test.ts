@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { restoreUser } from '$lib/db/restore';
+import { matchesSearch } from '$lib/domain/user';
 
 describe('restoreUser', () => {
 	it('keeps custom attributes that are text and drops anything else under such keys', () => {
@@ -13,6 +14,6 @@ describe('restoreUser', () => {
 			'notcustom:Thing': 'dropped'
 		});
 		expect(Object.keys(user).filter((key) => key.includes(':'))).toEqual(['custom:Badge colour']);
-		expect(user.searchWords).toContain('teal');
+		expect(matchesSearch(user, ['teal'])).toBe(true);
 	});
 });

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
 import { usersStore } from '$lib/db/users';
-import { userKeys, type User, type UserFields } from '$lib/domain/user';
-import { freshName, person, track, upgradedToV8 } from './helpers';
+import type { User, UserFields } from '$lib/domain/user';
+import { allHoldOwnLicenseEntry, freshName, keysBeforeV9, person, track, upgradedToV9 } from './helpers';
 import { check } from './import-helpers';
 
 /** A user record as version 2 stores it. */
-function stored(fields: UserFields, rest: Partial<User> = {}): Omit<User, 'id'> {
+function stored(fields: UserFields, rest: Partial<User> = {}): Record<string, unknown> {
 	return {
 		...fields,
-		...userKeys(fields, 1),
+		...keysBeforeV9(fields),
 		customerId: 1,
 		status: 'Pending',
 		hasPassword: false,
@@ -66,10 +66,11 @@ describe('upgrade from version 2 to 3', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(3);
-		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
+		expect(allHoldOwnLicenseEntry(await db.users.toArray())).toBe(true);
 		expect(await db.settings.toArray()).toEqual(before.settings);
 		expect(await db.trash.toArray()).toEqual(
-			before.trash.map((row) => ({ ...row, user: upgradedToV8(row.user) }))
+			before.trash.map((row) => ({ ...row, user: upgradedToV9(row.user) }))
 		);
 		expect(await db.imports.count()).toBe(0);
 		expect(await db.importChanges.count()).toBe(0);
@@ -89,6 +90,6 @@ describe('upgrade from version 2 to 3', () => {
 		});
 		expect(await usersStore(db).count()).toBe(before.users.length + 1);
 		await imports.undo(summary.id);
-		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
-	});
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
+	}, 60_000);
 });

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '$lib/db/database';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
-import { userKeys, type User } from '$lib/domain/user';
-import { freshName, person, track, upgradedToV8 } from './helpers';
+import type { User } from '$lib/domain/user';
+import { allHoldOwnLicenseEntry, freshName, keysBeforeV9, person, track, upgradedToV9 } from './helpers';
 
 /** Creates a database exactly as version 3 of Rollcall left it, with users and an import. */
 async function createV3(name: string) {
@@ -19,11 +19,11 @@ async function createV3(name: string) {
 		trash: '++id, batch, deletedAt'
 	});
 	v3.version(3).stores({ imports: '++id, at', importChanges: '++id, importId' });
-	const users: Omit<User, 'id'>[] = ['ann', 'bob', 'cy'].map((name) => {
+	const users = ['ann', 'bob', 'cy'].map((name) => {
 		const fields = person({ firstName: name, email: `${name}@example.com` });
 		return {
 			...fields,
-			...userKeys(fields, 1),
+			...keysBeforeV9(fields),
 			customerId: 1,
 			status: 'Pending',
 			hasPassword: false,
@@ -57,13 +57,14 @@ describe('upgrade from version 3 to 4', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(4);
-		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
+		expect(allHoldOwnLicenseEntry(await db.users.toArray())).toBe(true);
 		expect(await db.imports.toArray()).toEqual(before.imports.map((row) => ({ ...row, customerId: 1 })));
 		expect(await db.outbox.count()).toBe(0);
 		const relay = relayStore(db);
 		const outbox = outboxStore(db, relay);
 		const ids = before.users.map((u) => (u as User).id);
 		expect(await outbox.queueFor(ids, 'activation')).toEqual({ queued: 3, skipped: 0, reasons: {} });
-		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
 	});
 });

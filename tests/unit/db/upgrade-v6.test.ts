@@ -7,8 +7,7 @@ import { LISTS_TABLE } from '$lib/db/lists';
 import { outboxStore } from '$lib/db/outbox';
 import { relayStore } from '$lib/db/relay';
 import { usersStore } from '$lib/db/users';
-import { userKeys, type User } from '$lib/domain/user';
-import { freshName, person, track, upgradedToV8 } from './helpers';
+import { allHoldOwnLicenseEntry, freshName, keysBeforeV9, person, track, upgradedToV9 } from './helpers';
 
 /** Creates a database exactly as version 5 of Rollcall left it: users, one sent message, a pairing. */
 async function createV5(name: string) {
@@ -24,11 +23,11 @@ async function createV5(name: string) {
 	v5.version(3).stores({ imports: '++id, at', importChanges: '++id, importId' });
 	v5.version(4).stores({ outbox: 'key, [state+nextAttemptAt], createdAt, userId', relay: 'key' });
 	v5.version(5).stores({ [LISTS_TABLE]: 'key, builtAt, generation' });
-	const users: Omit<User, 'id'>[] = ['ann', 'bob'].map((first) => {
+	const users = ['ann', 'bob'].map((first) => {
 		const fields = person({ firstName: first, email: `${first}@example.com` });
 		return {
 			...fields,
-			...userKeys(fields, 1),
+			...keysBeforeV9(fields),
 			customerId: 1,
 			status: 'Pending',
 			hasPassword: false,
@@ -73,7 +72,8 @@ describe('upgrade from version 5 to 6', () => {
 		const db = track(createDb(name));
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(6);
-		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV8));
+		expect(await db.users.toArray()).toEqual(before.users.map(upgradedToV9));
+		expect(allHoldOwnLicenseEntry(await db.users.toArray())).toBe(true);
 		expect(await db.outbox.toArray()).toEqual(before.outbox);
 		expect(await db.relay.toArray()).toEqual(before.relay);
 		const commands = commandsStore(db);

@@ -4,16 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '$lib/db/database';
 import { LISTS_TABLE } from '$lib/db/lists';
 import { usersStore } from '$lib/db/users';
-import { searchKeys, userKeys, type UserFields, type UserKeys } from '$lib/domain/user';
-import { freshName, person, query, track, upgradedToV8 } from './helpers';
+import type { UserFields } from '$lib/domain/user';
+import {
+	allHoldOwnLicenseEntry,
+	freshName,
+	keysBeforeV9,
+	person,
+	query,
+	track,
+	upgradedToV9
+} from './helpers';
 
 /** A user as version 6 of Rollcall stored them: search words were the starts of names, email and username only. */
 function v6User(fields: UserFields, searchWords: string[]) {
-	const keys: Partial<UserKeys> = userKeys(fields, 1);
-	delete keys.searchSuffixes;
 	return {
 		...fields,
-		...keys,
+		...keysBeforeV9(fields),
 		searchWords,
 		status: 'Active',
 		hasPassword: true,
@@ -73,10 +79,10 @@ describe('upgrade from version 6 to 7', () => {
 		await db.open();
 		expect(db.verno).toBeGreaterThanOrEqual(7);
 		const users = usersStore(db);
-		// Only the search keys change, and hasPassword: no SMS carried Ann's password (see below).
-		expect(await db.users.toArray()).toEqual([
-			upgradedToV8({ ...before.stored[0], ...searchKeys(ann), hasPassword: false })
-		]);
+		// Only the search keys change (v9's search text now), and hasPassword: no SMS carried Ann's password
+		// (see below).
+		expect(await db.users.toArray()).toEqual([upgradedToV9({ ...before.stored[0], hasPassword: false })]);
+		expect(allHoldOwnLicenseEntry(await db.users.toArray())).toBe(true);
 
 		for (const search of ['ones', 'example.net', 'leeds', 'finance']) {
 			expect(await users.listIds(query({ search })), search).toEqual(before.ids);

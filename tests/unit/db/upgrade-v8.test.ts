@@ -7,20 +7,30 @@ import { importsStore } from '$lib/db/imports';
 import { LISTS_TABLE } from '$lib/db/lists';
 import { usersStore } from '$lib/db/users';
 import { readLicenseKey } from '$lib/domain/license-key';
-import { DEFAULT_CUSTOMER_ID, userKeys, type UserFields, type UserKeys } from '$lib/domain/user';
-import { freshName, person, query, track } from './helpers';
+import { DEFAULT_CUSTOMER_ID, type UserFields } from '$lib/domain/user';
+import {
+	allHoldOwnLicenseEntry,
+	freshName,
+	keysBeforeV9,
+	person,
+	query,
+	track,
+	upgradedToV9
+} from './helpers';
 
 const COUNT = 1_200;
 
 /** A user as version 7 of Rollcall stored them: no customer, no license key, no group/role/license keys. */
 function v7User(fields: UserFields, createdAt: number) {
-	const keys: Partial<UserKeys> = userKeys(fields, DEFAULT_CUSTOMER_ID);
+	const keys = keysBeforeV9(fields, DEFAULT_CUSTOMER_ID);
 	delete keys.groupKeys;
 	delete keys.roleKeys;
 	delete keys.entitlementKeys;
 	return {
 		...fields,
 		...keys,
+		// Its inner suffixes (any: v9 drops them).
+		searchSuffixes: [String(fields.lastName).slice(1)],
 		status: 'Pending',
 		hasPassword: false,
 		createdAt,
@@ -93,16 +103,19 @@ describe('upgrade from version 7 to 8', () => {
 		const before = await createV7(name);
 		const db = track(createDb(name));
 		await db.open();
-		expect(db.verno).toBe(8);
+		expect(db.verno).toBeGreaterThanOrEqual(8);
 
 		const stored = await db.users.toArray();
 		expect(stored.map((user) => user.id)).toEqual(before.ids);
 		for (const [i, user] of stored.entries()) {
-			// Every value as it was, and the customer and keys v8 adds.
-			expect(user).toMatchObject({ ...before.rows[i], customerId: DEFAULT_CUSTOMER_ID });
+			// Every value as it was, and the customer and keys v8 adds (and v9's keys for the search words).
+			expect(user).toMatchObject(upgradedToV9(before.rows[i]!));
+			expect(user).not.toHaveProperty('searchWords');
+			expect(user).not.toHaveProperty('searchSuffixes');
 			expect(readLicenseKey(user.licenseKey!).ok).toBe(true);
 		}
 		expect(new Set(stored.map((user) => user.licenseKey)).size).toBe(COUNT);
+		expect(allHoldOwnLicenseEntry(stored)).toBe(true);
 		const deleted = await db.trash.toArray();
 		expect(deleted).toHaveLength(1);
 		expect(deleted[0]!.user).toMatchObject({ id: COUNT + 10, customerId: DEFAULT_CUSTOMER_ID });

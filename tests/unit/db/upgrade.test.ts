@@ -5,7 +5,7 @@ import { createDb } from '$lib/db/database';
 import { DuplicateError } from '$lib/db/errors';
 import { usersStore } from '$lib/db/users';
 import { emailKey } from '$lib/domain/email';
-import { userKeys, type UserFields } from '$lib/domain/user';
+import { licenseEntry, uniqueEntry, userKeys, type UserFields } from '$lib/domain/user';
 import { freshName, person, query, track } from './helpers';
 
 type V1Row = Record<string, unknown>;
@@ -129,7 +129,11 @@ describe('upgrade from version 1', () => {
 			const keys = userKeys(user! satisfies UserFields, 1);
 			expect(user!.nameKey).toBe(keys.nameKey);
 			expect(user!.emailKey).toBe(keys.emailKey);
-			expect(user!.searchWords.sort()).toEqual(keys.searchWords.sort());
+			expect(user!.searchText).toBe(keys.searchText);
+			// v8 gave each a license key; v9 keeps it unique with the email, username and code.
+			expect(user!.uniqueKeys).toEqual(keys.uniqueKeys);
+			expect(user!.uniqueKeys).toContain(licenseEntry(user!.licenseKey!));
+			expect(user).not.toHaveProperty('searchWords');
 			expect(user!.usernameKey).toBe(keys.usernameKey);
 			expect(user!.customerCodeKey).toBe(keys.customerCodeKey);
 		}
@@ -243,6 +247,12 @@ describe('upgrade from version 1', () => {
 		expect(jane!.usernameKey).toBeUndefined();
 		expect(jane!.customerCodeKey).toBeUndefined();
 		expect(jim!.usernameKey).toBe('jother');
+		// Nor is it among her unique entries: the first one holds it there.
+		expect(jane!.uniqueKeys).toEqual([
+			uniqueEntry('email', 'jane@example.com', 1),
+			licenseEntry(jane!.licenseKey!)
+		]);
+		expect((await users.whoHas('username', 'JSMITH'))?.id).toBe(john!.id);
 		expect(await users.listIds(query())).toEqual([jane!.id, jim!.id, john!.id]);
 
 		// The clash surfaces when the second is next edited, so the admin can resolve it.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DuplicateError, storageErrorMessage } from '$lib/db/errors';
 import { usersStore } from '$lib/db/users';
 import { defaultPolicy } from '$lib/domain/policy';
-import { validateUser, type UserFields } from '$lib/domain/user';
+import { licenseEntry, matchesSearch, uniqueEntry, validateUser, type UserFields } from '$lib/domain/user';
 import { freshDb, person, query } from './helpers';
 
 function setup() {
@@ -174,7 +174,11 @@ describe('update', () => {
 		}
 		const stored = (await users.get(added.id))!;
 		expect(Object.keys(stored).sort()).toEqual(Object.keys(updated).sort());
-		expect(stored.searchWords).not.toContain('asmith');
+		expect(matchesSearch(stored, ['asmith'])).toBe(false);
+		expect(stored.uniqueKeys).toEqual([
+			uniqueEntry('email', stored.emailKey, 1),
+			licenseEntry(stored.licenseKey!)
+		]);
 		expect(await users.listIds(query({ search: 'asmith' }))).toEqual([]);
 		// Username and code are free for someone else now.
 		await users.add(person({ email: 'other@example.com', username: 'ASMITH', customerCode: '00042' }));
