@@ -506,7 +506,7 @@ export function searchHint(policy: FieldPolicy): string {
 		...(shown.some((def) => def.isCustom) ? ['custom attributes'] : [])
 	];
 	const listed = `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
-	// Inner parts are indexed only for names, usernames and an email's local part (searchKeys): say just that.
+	// Only names, usernames and an email's local part are searched inside (searchText): say just that.
 	return `Finds ${listed}. From ${MIN_INFIX} letters, also inside names, usernames and the part of an email before the @.`;
 }
 /** Folds a search the way the keys are folded, into the word prefixes that must all match. */
