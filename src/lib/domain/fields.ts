@@ -147,7 +147,7 @@ export interface FieldDef {
 	 */
 	isContact?: boolean;
 	/**
-	 * Its words are found by the Users list's search (see searchKeys). Names and email are always
+	 * Its words are found by the Users list's search (see searchText). Names and email are always
 	 * searched, by rules of their own.
 	 */
 	isSearched?: boolean;

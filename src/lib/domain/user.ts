@@ -360,34 +360,86 @@ function searchTextOf(user: UserFields, email: string, username: string | undefi
 
 /** A run of letters, or of digits: what a term found inside a word must lie in ('smith' of 'j.smith42'). */
 const RUN = /^(?:\p{L}+|\p{N}+)$/u;
-const isLetter = (c: string) => /\p{L}/u.test(c);
-const isDigit = (c: string) => /\p{N}/u.test(c);
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+const isLetter = (c: string) => LETTER.test(c);
+const isDigit = (c: string) => DIGIT.test(c);
+
+/** Whether a UTF-16 unit is the first half of a character outside the BMP. */
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+
+/** The character of `text` starting at `at` ('' past its end): two UTF-16 units outside the BMP ('𠮷'). */
+function charAt(text: string, at: number): string {
+	const code = text.codePointAt(at);
+	return code === undefined ? '' : String.fromCodePoint(code);
+}
+
+/** The character of `text` that ends just before `at` (not one unit of a pair: its letters are letters). */
+function charBefore(text: string, at: number): string {
+	const low = text.charCodeAt(at - 1);
+	const isPair = low >= 0xdc00 && low <= 0xdfff && at >= 2 && isHighSurrogate(text.charCodeAt(at - 2));
+	return text.slice(isPair ? at - 2 : at - 1, at);
+}
 
 /**
  * Whether `term` (folded, see searchTerms) matches a search text: the start of one of its words, or, for a
  * term of MIN_INFIX characters or more, a place inside a word marked INNER_START, within one run of letters
- * or of digits of at most MAX_INNER_RUN characters (never across runs: 'h04' is not in 'smith042').
+ * or of digits of at most MAX_INNER_RUN characters (never across runs: 'h04' is not in 'smith042'). A term
+ * holding a mark never matches: no word holds one (searchText takes them out), and across two words it
+ * would find a pair of words as one.
  */
 export function textMatches(text: string, term: string): boolean {
+	if (term.includes(WORD_START) || term.includes(INNER_START)) return false;
 	if (text.includes(WORD_START + term) || text.includes(INNER_START + term)) return true;
-	if (!isInfixTerm(term) || !RUN.test(term)) return false;
-	const sameRun = isLetter(term[0]!) ? isLetter : isDigit;
-	for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
-		if (isInner(text, at, term.length, sameRun)) return true;
+	if (!isInfixTerm(term)) return false;
+	// A term cut inside a character outside the BMP ('ab' and half of '𠮷') is the start of the words and runs
+	// that character continues: found inside as the whole character would be.
+	const isCut = isHighSurrogate(term.charCodeAt(term.length - 1));
+	const whole = isCut ? term.slice(0, -1) : term;
+	if (!RUN.test(whole)) return false;
+	const sameRun = isLetter(charAt(whole, 0)) ? isLetter : isDigit;
+	// Each run the term is found in is looked at once: its other places in that run have the same answer.
+	for (let at = text.indexOf(term); at >= 0;) {
+		if (isCut && !sameRun(charAt(text, at + whole.length))) {
+			at = text.indexOf(term, at + 1);
+			continue;
+		}
+		const run = runAround(text, at, whole.length, sameRun);
+		if (run.length <= MAX_INNER_RUN && isInnerWord(text, run.start)) return true;
+		at = text.indexOf(term, run.end);
 	}
 	return false;
 }
 
-/** Whether the term found at `at` lies in an INNER_START word, in a run no longer than MAX_INNER_RUN. */
-function isInner(text: string, at: number, length: number, sameRun: (c: string) => boolean): boolean {
+/**
+ * The run of letters (or digits) around text[at, at + units): where it starts and ends, and its length in
+ * characters. Walked a character at a time, not a UTF-16 unit: a letter outside the BMP ('𠮷') is one
+ * letter of the run.
+ */
+function runAround(
+	text: string,
+	at: number,
+	units: number,
+	sameRun: (c: string) => boolean
+): { start: number; end: number; length: number } {
+	let length = [...text.slice(at, at + units)].length;
 	let start = at;
-	while (start > 0 && sameRun(text[start - 1]!)) start--;
-	let end = at + length;
-	while (end < text.length && sameRun(text[end]!)) end++;
-	// The word's mark: the last one before the run (a run never holds one).
-	const mark = Math.max(text.lastIndexOf(WORD_START, start), text.lastIndexOf(INNER_START, start));
-	if (mark < 0 || text[mark] !== INNER_START) return false;
-	return [...text.slice(start, end)].length <= MAX_INNER_RUN;
+	for (let c = charBefore(text, start); start > 0 && sameRun(c); c = charBefore(text, start)) {
+		start -= c.length;
+		length++;
+	}
+	let end = at + units;
+	for (let c = charAt(text, end); end < text.length && sameRun(c); c = charAt(text, end)) {
+		end += c.length;
+		length++;
+	}
+	return { start, end, length };
+}
+
+/** Whether the word of a search text holding position `at` is marked INNER_START (a run never holds a mark). */
+function isInnerWord(text: string, at: number): boolean {
+	const mark = Math.max(text.lastIndexOf(WORD_START, at), text.lastIndexOf(INNER_START, at));
+	return mark >= 0 && text[mark] === INNER_START;
 }
 
 /** A list field's names as index keys within a customer: see UserKeys.groupKeys. */
@@ -477,7 +529,7 @@ export function searchHint(policy: FieldPolicy): string {
 		...(shown.some((def) => def.isCustom) ? ['custom attributes'] : [])
 	];
 	const listed = `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
-	// Inner parts are indexed only for names, usernames and an email's local part (searchKeys): say just that.
+	// Only names, usernames and an email's local part are searched inside (searchText): say just that.
 	return `Finds ${listed}. From ${MIN_INFIX} letters, also inside names, usernames and the part of an email before the @.`;
 }
 /** Folds a search the way the keys are folded, into the word prefixes that must all match. */

@@ -73,7 +73,7 @@ export class UserList {
 
 	readonly #tuning: ListTuning;
 	readonly #users: ListReader;
-	/** The query of the latest read: an order read in parts stops once no query wants it. */
+	/** The query of the latest read: an order no query wants any more is given up before it is read. */
 	#latestQuery: ListQuery = { ...defaultQuery, customerId: currentCustomer.id };
 	/** A read is running for the latest query. */
 	#isReading = false;

@@ -14,13 +14,16 @@ import { defaultPolicy, presets, restorePolicy, type FieldPolicy } from '../../.
 import {
 	contextOf,
 	customValues,
+	INNER_START,
 	matchesSearch,
 	nameOf,
 	searchHint,
-	searchKeys,
 	searchTerms,
+	searchText,
+	textMatches,
 	userKeys,
 	validateField,
+	WORD_START,
 	validateUser,
 	type UserFields,
 	type UserInput
@@ -503,6 +506,15 @@ const person = (fields: Partial<UserFields> & Pick<UserFields, 'email'>): UserFi
 	...fields
 });
 
+/** A search text's words, each with whether it is also searched inside (see searchText). */
+const wordsOf = (text: string) =>
+	[
+		...text.matchAll(new RegExp(`([${WORD_START}${INNER_START}])([^${WORD_START}${INNER_START}]*)`, 'gu'))
+	].map(([, mark, word]) => ({
+		word: word!,
+		isInner: mark === INNER_START
+	}));
+
 /** The rule the users table searches by (matchesSearch), over the keys userKeys derives. */
 const finds = (user: UserFields, query: string) => {
 	const terms = searchTerms(query);
@@ -555,67 +567,112 @@ describe('userKeys', () => {
 	});
 
 	it('holds the folded name words, the email and the username as search words', () => {
-		const { searchWords } = userKeys(
-			person({
-				firstName: 'Élodie',
-				lastName: 'Martin-Dupré',
-				email: 'E.Martin@Example.com',
-				username: 'EMartin'
-			}),
-			1
-		);
-		expect(searchWords).toEqual(
+		const words = wordsOf(
+			userKeys(
+				person({
+					firstName: 'Élodie',
+					lastName: 'Martin-Dupré',
+					email: 'E.Martin@Example.com',
+					username: 'EMartin'
+				}),
+				1
+			).searchText
+		).map(({ word }) => word);
+		expect(words).toEqual(
 			expect.arrayContaining(['elodie', 'martin', 'dupre', 'martin-dupre', 'e.martin@example.com', 'emartin'])
 		);
-		expect(new Set(searchWords).size).toBe(searchWords.length);
-		for (const word of searchWords) expect(word).toBe(word.toLowerCase());
+		expect(new Set(words).size).toBe(words.length);
+		for (const word of words) expect(word).toBe(word.toLowerCase());
 	});
 });
 
-describe('searchKeys', () => {
-	it('keeps the suffixes of the name words, username and local part apart, from 3 characters, with no duplicate', () => {
-		const { searchWords, searchSuffixes } = searchKeys(
+describe('searchText and textMatches', () => {
+	it('mark the name words, username and local part as searched inside, the rest from their start, with no duplicate', () => {
+		const text = searchText(
 			person({ firstName: 'Ann', lastName: 'Jones', email: 'jones@example.net', username: 'jsmith' })
 		);
-		expect(searchWords).toEqual(
+		const words = wordsOf(text);
+		expect(words.map(({ word }) => word)).toEqual(
 			expect.arrayContaining(['ann', 'jones', 'jones@example.net', 'example.net', 'example', 'jsmith'])
 		);
-		expect(searchWords).not.toContain('net');
-		expect(searchSuffixes.sort()).toEqual(['ith', 'mith', 'nes', 'ones', 'smith']);
-		expect(new Set(searchWords).size).toBe(searchWords.length);
+		expect(words.map(({ word }) => word)).not.toContain('net');
+		expect(words.filter(({ isInner }) => isInner).map(({ word }) => word)).toEqual([
+			'ann',
+			'jones',
+			'jsmith'
+		]);
+		expect(new Set(words.map(({ word }) => word)).size).toBe(words.length);
+		// Inside a name, the username or the local part, from 3 characters: their inner parts are found.
+		for (const term of ['ith', 'mith', 'smith', 'nes', 'ones'])
+			expect(textMatches(text, term), term).toBe(true);
+		// Not shorter, and never inside the email whole, the domain or its labels.
+		for (const term of ['th', 'es', 'nn', 'xample', 'ample.net', 'net', 'smith@']) {
+			expect(textMatches(text, term), term).toBe(false);
+		}
 	});
 
-	it('finds a run of letters or digits inside a token, but nothing across runs', () => {
-		const { searchSuffixes } = searchKeys(
-			person({ firstName: 'Ann', email: 'ann@example.com', username: 'j.smith042' })
-		);
-		expect(searchSuffixes.sort()).toEqual(['042', 'ith', 'mith', 'smith']);
+	it('find a run of letters or digits inside a token, but nothing across runs', () => {
+		const text = searchText(person({ firstName: 'Ann', email: 'ann@example.com', username: 'j.smith042' }));
+		for (const term of ['042', 'ith', 'mith', 'smith', 'smith04', 'j.smi'])
+			expect(textMatches(text, term), term).toBe(true);
+		for (const term of ['h04', 'ith0', 'mith042', '.smith', '42', 'th'])
+			expect(textMatches(text, term), term).toBe(false);
 	});
 
-	it('cuts a suffix at a character, never inside one, and gives a long run none', () => {
-		const { searchSuffixes } = searchKeys(
+	it('count a run in characters, never UTF-16 units, and search no run longer than 24 inside', () => {
+		const text = searchText(
 			person({ firstName: 'a𠮷bc', lastName: 'Abcdefghijklmnopqrstuvwxyz', email: 'x@example.com' })
 		);
-		expect(searchSuffixes).toEqual(['𠮷bc']);
-		expect(searchSuffixes.every((suffix) => suffix.isWellFormed())).toBe(true);
+		expect(text.isWellFormed()).toBe(true);
+		expect(textMatches(text, '𠮷bc')).toBe(true);
+		// A term cut after the first half of 𠮷 is found where 𠮷 goes on in a run (a search typed up to the
+		// middle of a character, as v8's index found it); the second half alone starts nothing.
+		expect(textMatches(text, '\udfb7bc')).toBe(false);
+		const cut = searchText(person({ firstName: 'Xya𠮷bc Zya😀', email: 'x@example.com' }));
+		expect(textMatches(cut, 'ya\ud842')).toBe(true);
+		expect(textMatches(cut, 'ya\ud83d')).toBe(false);
+		// A run of 26 letters: found from its start only.
+		expect(textMatches(text, 'abcd')).toBe(true);
+		expect(textMatches(text, 'bcd')).toBe(false);
+		expect(textMatches(text, 'xyz')).toBe(false);
+		// 24 characters, one outside the BMP: searched inside; 25 (counted by character, or by units 26): not.
+		const wide = 'abcdefghijk𠮷mnopqrstuvwx';
+		expect([...wide]).toHaveLength(24);
+		expect(textMatches(searchText(person({ firstName: wide, email: 'x@example.com' })), 'uvw')).toBe(true);
+		expect(textMatches(searchText(person({ firstName: `${wide}y`, email: 'x@example.com' })), 'uvw')).toBe(
+			false
+		);
+		expect(textMatches(searchText(person({ firstName: `z${wide}`, email: 'x@example.com' })), 'bcd')).toBe(
+			false
+		);
 	});
 
-	it('finds by a search word only what its owner holds: a property over random people', () => {
+	it('never find two words as one, nor a term holding a mark', () => {
+		const text = searchText(person({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }));
+		expect(textMatches(text, 'ada')).toBe(true);
+		expect(textMatches(text, 'lovelace')).toBe(true);
+		expect(textMatches(text, `ada${INNER_START}love`)).toBe(false);
+		expect(textMatches(text, `${INNER_START}lovelace`)).toBe(false);
+		expect(textMatches(text, 'adalove')).toBe(false);
+	});
+
+	it('find by a search word only what its owner holds: a property over random people', () => {
 		const word = fc.stringMatching(/^[a-z]{1,10}$/u);
 		fc.assert(
 			fc.property(word, word, word, (first, last, name) => {
-				const user = person({ firstName: first, lastName: last, email: `${name}@example.org` });
-				const keys = searchKeys(user);
+				const user = {
+					searchText: searchText(person({ firstName: first, lastName: last, email: `${name}@example.org` }))
+				};
 				// Every inner part of 3 or more of a name word is found; a 1-2 letter one only at the start.
 				for (const token of [first, last, name]) {
 					for (let start = 0; start < token.length; start++) {
 						for (let end = start + 1; end <= token.length; end++) {
 							const part = token.slice(start, end);
-							if (start === 0 || part.length >= 3) expect(matchesSearch(keys, [part])).toBe(true);
+							if (start === 0 || part.length >= 3) expect(matchesSearch(user, [part])).toBe(true);
 						}
 					}
 				}
-				expect(matchesSearch(keys, ['q' + first + last + name])).toBe(false);
+				expect(matchesSearch(user, ['q' + first + last + name])).toBe(false);
 			})
 		);
 	});
@@ -877,7 +934,15 @@ describe('custom attributes on a user', () => {
 		expect(result.isValid).toBe(true);
 		expect(result.values['custom:Badge colour']).toBe('Sky blue');
 		const keys = userKeys({ ...(result.values as UserFields) }, 1);
-		expect(keys.searchWords).toEqual(expect.arrayContaining(['sky', 'blue']));
+		expect(wordsOf(keys.searchText)).toEqual(
+			expect.arrayContaining([
+				{ word: 'sky', isInner: false },
+				{ word: 'blue', isInner: false }
+			])
+		);
+		expect(matchesSearch(keys, ['sky', 'blue'])).toBe(true);
+		// Searched from the start of its words only, like every field but names, username and email.
+		expect(matchesSearch(keys, ['lue'])).toBe(false);
 		expect(customValues(result.values)).toEqual([['custom:Badge colour', 'Sky blue']]);
 	});
 });

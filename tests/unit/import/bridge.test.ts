@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type RollcallDb } from '../../../src/lib/db/database';
 import { usersStore } from '../../../src/lib/db/users';
 import { defaultImportLimits } from '../../../src/lib/domain/settings';
+import { DEFAULT_CUSTOMER_ID, uniqueEntry } from '../../../src/lib/domain/user';
 import { CRASHED, STALLED, createImportBridge, type BridgeOptions } from '../../../src/lib/import/bridge';
 import { createWorkerApi, type ImportWorkerApi } from '../../../src/lib/import/worker-api';
 import { everything, fixture, gb, preset } from './helpers';
@@ -310,7 +311,8 @@ describe('the import bridge', () => {
 		expect(summary!.counts).toMatchObject({ created: 1, updated: 1, unchanged: 2 });
 		expect(await db.users.get(ada.id)).toEqual(ada);
 		expect(await db.users.get(grace.id)).toMatchObject({ lastName: 'Murray Hopper', updatedAt: 2_000 });
-		expect(await db.users.where('emailKey').equals('alan@example.com').first()).toMatchObject({
+		const alan = uniqueEntry('email', 'alan@example.com', DEFAULT_CUSTOMER_ID);
+		expect(await db.users.where('uniqueKeys').equals(alan).first()).toMatchObject({
 			hasPassword: false,
 			updatedAt: 1_000
 		});
