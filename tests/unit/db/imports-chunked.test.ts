@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto';
 import type { DBCoreAddRequest, DBCoreMutateRequest, DBCoreMutateResponse, DBCoreTable } from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
+import '../backup/node-self';
+import { createBackupWorkerApi } from '$lib/backup/worker-api';
 import { CATALOG_TABLE, CENSUS_KEY, type Census } from '$lib/db/catalog';
 import type { RollcallDb } from '$lib/db/database';
 import { DuplicateError } from '$lib/db/errors';
@@ -277,6 +279,26 @@ describe('an import left half-written by a closed tab', { timeout: 60_000 }, () 
 		release();
 		await lock;
 		expect(await importsStore(db, navigator.locks).recover()).toBe(1);
+	});
+
+	it('is restored from a backup made meanwhile, then rolled back on the restoring device', async () => {
+		const { db, before } = await leftBehind();
+		const backup = await createBackupWorkerApi(() => db).backup(undefined, AT);
+		const target = freshDb('restored');
+		const api = createBackupWorkerApi(() => target);
+		const opened = await api.open({
+			name: 'backup.rollcall',
+			bytes: new Uint8Array(await backup.file.arrayBuffer())
+		});
+		expect(opened.ok).toBe(true);
+		await api.restore();
+		expect(await target.imports.filter((row) => row.status === 'committing').count()).toBe(1);
+		expect(await importsStore(target, navigator.locks).recover()).toBe(1);
+		expect(await target.users.toArray()).toEqual(before.users);
+		expect(await target.imports.count()).toBe(0);
+		expect(await target.importChanges.count()).toBe(0);
+		expect(await target.groups.count()).toBe(0);
+		expect(await customersStore(target).sites(1)).toEqual(['HQ']);
 	});
 
 	it('is rolled back before a new import commits', async () => {
