@@ -4,7 +4,7 @@ import { groupKey, groupNamesOf } from '$lib/domain/groups';
 import { isCustomKey, LIST_SEPARATOR, listNames, fields as registry } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
 import { sitesOf } from '$lib/domain/customer';
-import { productsOf } from '$lib/domain/seats';
+import { productsOf, shortagesMessage } from '$lib/domain/seats';
 import {
 	customValues,
 	DEFAULT_CUSTOMER_ID,
@@ -237,6 +237,16 @@ function toRanges(ids: readonly number[]): number[] {
 }
 
 const rowEmail = (row: CheckedRow) => row.values.email ?? '';
+
+/** The users' licenses after the rows (a stored user's by id), as licenses.shortageOf counts them. */
+function seatPlan(creates: readonly CheckedRow[], updates: readonly CheckedRow[]) {
+	// An empty cell never erases a stored value (updatedUser): only a row giving licenses changes them.
+	const changing = updates.filter((row) => row.changes?.includes('entitlements') && row.values.entitlements);
+	return [
+		...creates.map((row) => ({ entitlements: row.values.entitlements })),
+		...changing.map((row) => ({ id: row.existingId, entitlements: row.values.entitlements }))
+	];
+}
 
 /** What a commit writes, sorted: see plan. */
 type Planned = ReturnType<typeof plan>;
@@ -530,6 +540,13 @@ export function importsStore(
 		}
 		const creates = spelt.rows.slice(0, planned.creates.length);
 		const updates = spelt.rows.slice(planned.creates.length);
+		if (lock !== undefined) {
+			// A file needing more seats than are free is refused before any chunk, in the words one transaction
+			// would use: counted whole here. Each chunk counts its own writes again (another tab may give seats
+			// away meanwhile), so two tabs still cannot overrun a pool.
+			const found = await licenses.shortageOf(job.customerId, seatPlan(creates, updates));
+			if (found.length > 0) throw new SeatsError(found, `Nothing was imported: ${shortagesMessage(found)}`);
+		}
 		// The groups the file names that the customer does not have yet are made with its users, in this
 		// transaction: all of them or, if the import fails, none (a chunked one's rollback removes them).
 		const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), job.at);
@@ -689,6 +706,10 @@ export function importsStore(
 		const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 		// Users it updated get their licenses from before back: refused if others took those seats since.
 		const entries = changes.flatMap((change) => change.updated ?? []);
+		const none = { restored: 0, keptEdits: 0, alreadyGone: 0 };
+		// Nothing to restore (a rollback's chunk of created users): no request at all, none that would only
+		// hop through native promises (restoreUsers is async) while the transaction, with nothing pending, commits.
+		if (entries.length === 0) return { ...none, removed, alreadyGone: created - removed };
 		const given = isRollback ? [] : entries.flatMap((entry) => [...productsOf(entry.before.entitlements)]);
 		const seats = await licenses.seatsNow([record.customerId], given);
 		const restored = await restoreUsers(entries, record, now);
@@ -730,7 +751,9 @@ export function importsStore(
 		await inTransaction(async () => {
 			const record = await committing();
 			if (!record) return;
-			await groups.removeEmpty(record.customerId, record.createdGroups ?? []);
+			// Only when there is something to do: an async call with no request in it would hop through native
+			// promises with nothing pending, and the transaction would commit under the rest (PITFALLS.md).
+			if (record.createdGroups?.length) await groups.removeEmpty(record.customerId, record.createdGroups);
 			if (record.sites) await removeSites(record.customerId, record.sites);
 			await db.imports.delete(id);
 		});

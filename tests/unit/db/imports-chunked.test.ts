@@ -5,7 +5,8 @@ import '../backup/node-self';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
 import { CATALOG_TABLE, CENSUS_KEY, type Census } from '$lib/db/catalog';
 import type { RollcallDb } from '$lib/db/database';
-import { DuplicateError } from '$lib/db/errors';
+import { DuplicateError, SeatsError } from '$lib/db/errors';
+import { licensesStore } from '$lib/db/licenses';
 import { groupsStore } from '$lib/db/groups';
 import { importErrorMessage, importsStore, type CommitOptions, type ImportLocks } from '$lib/db/imports';
 import { customersStore } from '$lib/db/customers';
@@ -218,6 +219,55 @@ describe('a chunked commit that fails part-way', { timeout: 60_000 }, () => {
 		expect(await everything(db)).toEqual(before);
 		// Nothing is left over to stop the same import going through now.
 		expect((await importsStore(db, locks).commit(rows, { ...base, ...chunked })).counts.created).toBe(46);
+	});
+});
+
+describe('the seats of a chunked commit', { timeout: 60_000 }, () => {
+	/** A directory of one user, a Desktop pool of `seats`, and a file of 46 new users each given Desktop. */
+	async function desktops(db: RollcallDb, seats: number) {
+		await usersStore(db).add(person({ firstName: 'Old', email: 'old@example.com' }), { now: 100 });
+		await licensesStore(db).setSeats(1, 'Desktop', seats);
+		const rows = Array.from({ length: 46 }, (_, i) => [`New${i}`, `new${i}@example.com`, 'Desktop']);
+		return (await check(db, [['First name', 'Email', 'Licenses'], ...rows])).rows;
+	}
+
+	it('refuses a file needing more than are free before any chunk, in the words of one transaction', async () => {
+		const [one, many] = [freshDb('seats-one'), freshDb('seats-chunks')];
+		const [oneRows, manyRows] = [await desktops(one, 40), await desktops(many, 40)];
+		const before = await everything(many);
+		const { locks } = freeLocks();
+		const expected = await rejection(importsStore(one, locks).commit(oneRows, base));
+		const error = await rejection(importsStore(many, locks).commit(manyRows, { ...base, ...chunked }));
+		expect(error).toBeInstanceOf(SeatsError);
+		expect(importErrorMessage(error)).toBe(importErrorMessage(expected));
+		expect(importErrorMessage(error)).toMatch(/^Nothing was imported: /);
+		expect(await everything(many)).toEqual(before);
+	});
+
+	it('counts them again in each chunk: seats another tab took meanwhile refuse the import, leaving nothing', async () => {
+		const planted = { id: 0 };
+		const db = faultyDb(
+			onNthAdd(1 + 2, async (request, down) => {
+				// Another tab gives the last free seat away between chunks one and two.
+				const other = person({ firstName: 'Zed', email: 'zed@example.com', entitlements: 'Desktop' });
+				const stored: Omit<User, 'id'> = { ...(request.values[0] as User), ...other, ...userKeys(other, 1) };
+				delete stored.licenseKey;
+				const result = await down.mutate({ ...request, values: [stored], keys: undefined });
+				planted.id = result.lastResult as number;
+				return down.mutate(request);
+			})
+		);
+		const rows = await desktops(db, 46);
+		const before = await everything(db);
+		const { locks } = freeLocks();
+		const error = await rejection(importsStore(db, locks).commit(rows, { ...base, ...chunked }));
+		expect(error).toBeInstanceOf(SeatsError);
+		expect(importErrorMessage(error)).toMatch(/^Nothing was imported: .*Desktop/);
+		expect(await licensesStore(db).usage(1)).toContainEqual(
+			expect.objectContaining({ product: 'Desktop', used: 1, seats: 46 })
+		);
+		await db.users.delete(planted.id);
+		expect(await everything(db)).toEqual(before);
 	});
 });
 
