@@ -7,6 +7,8 @@ import { CATALOG_TABLE, CENSUS_KEY, type Census } from '$lib/db/catalog';
 import type { RollcallDb } from '$lib/db/database';
 import { DuplicateError, SeatsError } from '$lib/db/errors';
 import { licensesStore } from '$lib/db/licenses';
+import { outboxStore } from '$lib/db/outbox';
+import { relayStore } from '$lib/db/relay';
 import { groupsStore } from '$lib/db/groups';
 import { importErrorMessage, importsStore, type CommitOptions, type ImportLocks } from '$lib/db/imports';
 import { customersStore } from '$lib/db/customers';
@@ -219,6 +221,44 @@ describe('a chunked commit that fails part-way', { timeout: 60_000 }, () => {
 		expect(await everything(db)).toEqual(before);
 		// Nothing is left over to stop the same import going through now.
 		expect((await importsStore(db, locks).commit(rows, { ...base, ...chunked })).counts.created).toBe(46);
+	});
+});
+
+describe("a chunked commit's messages", { timeout: 60_000 }, () => {
+	it('queues each chunk’s with its users, and a failure later drops them unsent with the rest', async () => {
+		const { disk, fault } = diskFillsDuring(
+			(() => {
+				let adds = 0;
+				return (table, request) => table === 'users' && request.type === 'add' && ++adds === 3;
+			})()
+		);
+		const db = faultyDb(fault);
+		const outbox = outboxStore(db, relayStore(db));
+		const rows = await seeded(db);
+		// A message waiting already (and the relay link it makes): the import's must go, not this one.
+		await outbox.queueFor([1], 'activation');
+		const before = await everything(db);
+		const queued: number[] = [];
+		const options = {
+			...base,
+			...chunked,
+			afterCreate: async (created: readonly { id: number }[]) => {
+				queued.push(created.length);
+				await outbox.queueFor(
+					created.map((user) => user.id),
+					'activation'
+				);
+			}
+		};
+		disk.isArmed = true;
+		const { locks } = freeLocks();
+		const error = await rejection(importsStore(db, locks).commit(rows, options));
+		expect(importErrorMessage(error)).toBe(OUT_OF_SPACE);
+		// Chunk one's 8 and chunk two's 12 were queued, each in its chunk's transaction, then taken back.
+		expect(queued.slice(0, 2)).toEqual([8, 12]);
+		expect(await everything(db)).toEqual(before);
+		const summary = await importsStore(db, locks).commit(rows, options);
+		expect(await db.outbox.count()).toBe(1 + summary.createdIds.length);
 	});
 });
 
