@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { ok, type Parsed } from '$lib/domain/result';
 import { fileSizeProblem, MB } from '$lib/domain/settings';
 import { ImportRefusedError, type ImportSummary } from '$lib/db/imports';
+import type { AnalysisErrorsFile } from './errors-file';
 import type { AnalysisPeek } from './peek';
 import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
 import type { CellError, CheckedRow, ExistingUser } from './rows';
@@ -58,6 +59,27 @@ const PEEK_FROM_BYTES = 2 * MB;
 
 /** Rows per message from the worker: 2,000 take the page ~15 ms to receive, 100,000 over a second. */
 const SLICE = 2_000;
+/** The rows the preview shows (as PEEK_ROWS: peek.ts is the worker's, and nothing here imports it). */
+const PREVIEW_ROWS = 50;
+/** Rows whose errors and warnings come in one message when the page holds only the first rows (few have any). */
+const PROBLEMS_SLICE = 50_000;
+
+/**
+ * Files of more rows stay in the worker (a million checked rows and their cells would take the page's
+ * heap past half a gigabyte): the page gets the head, the rows the preview shows and every error and
+ * warning; the worker builds the errors file and commits. Smaller files come to the page whole, so that
+ * it can commit them itself once the worker, idle for a minute, has let them go.
+ */
+export const WHOLE_ROWS = 20_000;
+
+/** The file is gone from the worker (stopped, or another file read) and the page holds only part of it. */
+export const FORGOTTEN = 'The file is no longer in memory: choose it again.';
+
+/** The Analyses of which the page was given only the first rows, the errors and the warnings (see WHOLE_ROWS). */
+const partial = new WeakSet<Analysis>();
+
+/** Whether the page holds every row of `analysis` (and its passwords), or only what the preview shows. */
+export const isWhole = (analysis: Analysis) => !partial.has(analysis);
 
 const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 
@@ -71,7 +93,11 @@ const isWorkbook = (bytes: Uint8Array) =>
 	(bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf);
 
 /** Creates a bridge; the app uses the one below, tests give another worker or timing. */
-export function createImportBridge(start: () => Worker = startWorker, timing: BridgeTiming = defaultTiming) {
+export function createImportBridge(
+	start: () => Worker = startWorker,
+	timing: BridgeTiming = defaultTiming,
+	wholeRows = WHOLE_ROWS
+) {
 	let worker: Worker | undefined;
 	let remote: Comlink.Remote<ImportWorkerApi> | undefined;
 	/** The file the worker holds the table of, and how it was read. */
@@ -83,6 +109,72 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 
 	/** A commit running in the worker: stopping the worker would abort its transaction. */
 	let committing: Promise<unknown> | undefined;
+
+	/** The rows, a slice per message, so that the page is never held long receiving them. */
+	async function receive(
+		api: Comlink.Remote<ImportWorkerApi>,
+		{ rowCount, table, ...head }: AnalysisHead,
+		alive: () => void
+	): Promise<Analysis> {
+		const rows: CheckedRow[] = [];
+		const errors: CellError[] = [];
+		const warnings: CellError[] = [];
+		const tableRows: (readonly string[])[] = [];
+		const passwords = new Map<number, string>();
+		for (let start = 0; start === 0 || start < rowCount; start += SLICE) {
+			alive();
+			const slice = await api.slice(start, start + SLICE);
+			if (!slice) throw new Error(CRASHED);
+			for (const row of slice.rows) {
+				rows.push(row);
+				errors.push(...row.errors);
+				if (row.warnings) warnings.push(...row.warnings);
+			}
+			tableRows.push(...slice.tableRows);
+			for (const [row, password] of slice.passwords) passwords.set(row, password);
+		}
+		return { ...head, rowCount, rows, errors, warnings, table: { ...table, rows: tableRows }, passwords };
+	}
+
+	/**
+	 * The head, the rows the preview shows and every error and warning: the rest stays in the worker (see
+	 * WHOLE_ROWS). No passwords: a page that commits such a file itself gets them with the rows (whole).
+	 */
+	async function receiveHead(
+		api: Comlink.Remote<ImportWorkerApi>,
+		{ table, ...head }: AnalysisHead,
+		alive: () => void
+	): Promise<Analysis> {
+		alive();
+		const shown = await api.slice(0, PREVIEW_ROWS);
+		if (!shown) throw new Error(CRASHED);
+		const errors: CellError[] = [];
+		const warnings: CellError[] = [];
+		for (let start = 0; start < head.rowCount; start += PROBLEMS_SLICE) {
+			alive();
+			const slice = await api.problems(start, start + PROBLEMS_SLICE);
+			if (!slice) throw new Error(CRASHED);
+			errors.push(...slice.errors);
+			warnings.push(...slice.warnings);
+		}
+		const { rows, tableRows } = shown;
+		const analysis = {
+			...head,
+			rows,
+			errors,
+			warnings,
+			table: { ...table, rows: tableRows },
+			passwords: new Map()
+		};
+		partial.add(analysis);
+		return analysis;
+	}
+
+	/** Stops the worker after a while idle, unless it holds rows the page does not have. */
+	function idleLater(): void {
+		clearTimeout(idle);
+		idle = committable && !isWhole(committable) ? undefined : setTimeout(stop, timing.idleMs);
+	}
 
 	function stop(): void {
 		// Leaving the page must not take back an import being written: stop once it is done.
@@ -131,7 +223,7 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				current.removeEventListener('error', onCrash);
 				cancelRunning = undefined;
 				if (isFailure) stop();
-				else idle = setTimeout(stop, timing.idleMs);
+				else idleLater();
 				settle();
 			};
 			const arm = (ms: number) => {
@@ -174,30 +266,14 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 				if (result.ok) held = { file, key };
 				return result;
 			};
-			/** The rows, a slice per message, so that the page is never held long receiving them. */
-			const receive = async ({ rowCount, table, ...head }: AnalysisHead): Promise<Analysis> => {
-				const rows: CheckedRow[] = [];
-				const errors: CellError[] = [];
-				const warnings: CellError[] = [];
-				const tableRows: (readonly string[])[] = [];
-				const passwords = new Map<number, string>();
-				for (let start = 0; start === 0 || start < rowCount; start += SLICE) {
-					arm(timing.stallMs);
-					const slice = await api.slice(start, start + SLICE);
-					if (!slice) throw new Error(CRASHED);
-					for (const row of slice.rows) {
-						rows.push(row);
-						errors.push(...row.errors);
-						if (row.warnings) warnings.push(...row.warnings);
-					}
-					tableRows.push(...slice.tableRows);
-					for (const [row, password] of slice.passwords) passwords.set(row, password);
-				}
-				return { ...head, rows, errors, warnings, table: { ...table, rows: tableRows }, passwords };
-			};
 			const run = async (): Promise<Parsed<Analysis>> => {
 				const result = await read();
-				return result.ok ? ok(await receive(result.value)) : result;
+				if (!result.ok) return result;
+				const alive = () => arm(timing.stallMs);
+				const isShort = result.value.rowCount <= wholeRows;
+				return ok(
+					await (isShort ? receive(api, result.value, alive) : receiveHead(api, result.value, alive))
+				);
 			};
 			run().then(
 				(result) => {
@@ -219,6 +295,32 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 	 * or another file read since): the caller then commits the rows it has. Rejects with the admin's
 	 * message when the commit was refused or failed (nothing written), or when the worker crashed.
 	 */
+	/**
+	 * The whole of `analysis` (every row, its cells and passwords) from the worker, for a page that holds only
+	 * its first rows and must commit it itself (messages queued in the import's transaction run on the page).
+	 * Rejects with FORGOTTEN when the worker no longer holds it.
+	 */
+	async function whole(analysis: Analysis): Promise<Analysis> {
+		if (isWhole(analysis)) return analysis;
+		const api = remote;
+		if (!api || committable !== analysis) throw new Error(FORGOTTEN);
+		clearTimeout(idle);
+		const { rows, errors, warnings, table, passwords } = await receive(api, analysis, () => undefined);
+		return { ...analysis, rows, errors, warnings, table, passwords };
+	}
+
+	/** The errors file of `analysis`, built in the worker; undefined when the worker no longer holds it. */
+	async function errorsFile(analysis: Analysis): Promise<AnalysisErrorsFile | undefined> {
+		const api = remote;
+		if (!api || committable !== analysis) return undefined;
+		clearTimeout(idle);
+		try {
+			return await api.errorsFile();
+		} finally {
+			idleLater();
+		}
+	}
+
 	async function commit(
 		analysis: Analysis,
 		options: WorkerCommitOptions
@@ -250,11 +352,11 @@ export function createImportBridge(start: () => Worker = startWorker, timing: Br
 		} finally {
 			committing = undefined;
 			current.removeEventListener('error', onCrash!);
-			if (current === worker) idle = setTimeout(stop, timing.idleMs);
+			if (current === worker) idleLater();
 		}
 	}
 
-	return { analyse, commit, stop };
+	return { analyse, commit, whole, errorsFile, stop };
 }
 
 const bridge = createImportBridge();
@@ -264,6 +366,12 @@ export const analyse = bridge.analyse;
 
 /** Commits an Analysis in the import worker, if it still holds it: see createImportBridge. */
 export const commitInWorker = bridge.commit;
+
+/** Every row of an Analysis the worker holds, for the page to commit it itself: see createImportBridge. */
+export const wholeAnalysis = bridge.whole;
+
+/** The errors file of an Analysis, built in the import worker if it still holds it: see createImportBridge. */
+export const errorsFileInWorker = bridge.errorsFile;
 
 /** Stops the import worker now (leaving the Import page). */
 export const stopImportWorker = bridge.stop;
