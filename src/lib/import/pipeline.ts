@@ -166,7 +166,10 @@ function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	// parseCsv stops one row past the limit, counting blank rows too, and a blank row where it stops
 	// reads as the file's last line: near or over the limit, read the whole file and count the users.
 	if (table.errors.length > 0 || table.rows.length >= maxRows) {
-		table = parseCsv(text, { delimiter: table.delimiter });
+		// Let the first reading go before the second: a million rows' cells twice would double the heap.
+		const { delimiter } = table;
+		table.rows = [];
+		table = parseCsv(text, { delimiter });
 		const users = table.rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
 		if (table.errors.length === 0 && users > maxRows) return fail(overLimit('The file', users, maxRows));
 	}
