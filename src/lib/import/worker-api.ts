@@ -118,6 +118,8 @@ export function createWorkerApi(
 	function check(options: WorkerOptions, onProgress?: Progress) {
 		return reporting(onProgress, async (progress): Promise<Parsed<AnalysisHead> | undefined> => {
 			const { readsDirectory, ...checkOptions } = options;
+			// The Analysis checked before is let go first: two sets of checked rows would be in the heap at once.
+			held = undefined;
 			let directory = options.directory;
 			try {
 				if (readsDirectory) directory = await storedUsers(options, progress);
@@ -136,6 +138,8 @@ export function createWorkerApi(
 			options: WorkerOptions,
 			onProgress?: Progress
 		): Promise<Parsed<AnalysisHead>> => {
+			// Before reading: the last file's checked rows must not share the heap with this file's cells.
+			held = undefined;
 			const read = analyser.read(input, options);
 			// Read, the table is held: check always has it to work on.
 			if (read.ok) return (await check(options, onProgress))!;
