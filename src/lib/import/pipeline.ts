@@ -162,10 +162,12 @@ function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	if (!decoded.ok) return decoded;
 	const { text, encoding, hasBom } = decoded.value;
 	const { maxRows } = options.limits;
-	let table = parseCsv(text, { delimiter: options.delimiter, maxRows });
-	// parseCsv stops one row past the limit, counting blank rows too, and a blank row where it stops
-	// reads as the file's last line: near or over the limit, read the whole file and count the users.
-	if (table.errors.length > 0 || table.rows.length >= maxRows) {
+	// Read to one row past the limit: parseCsv stops one row past the limit it is given, counting blank
+	// rows too, and a blank row where it stops reads as the file's last line. So a table of at most
+	// maxRows rows is the whole file (a file of exactly maxRows rows is read once); past it, read the
+	// whole file and count the users.
+	let table = parseCsv(text, { delimiter: options.delimiter, maxRows: maxRows + 1 });
+	if (table.errors.length > 0 || table.rows.length > maxRows) {
 		// Let the first reading go before the second: a million rows' cells twice would double the heap.
 		const { delimiter } = table;
 		table.rows = [];
