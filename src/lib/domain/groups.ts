@@ -100,5 +100,10 @@ export function groupNamesOf(rows: Iterable<GroupsOfRow>): string[] {
 
 /** The names of groups an import would create: those its rows give that none of `known` is. */
 export function missingGroups(rows: Iterable<GroupsOfRow>, known: readonly string[]): string[] {
-	return matchGroups(groupNamesOf(rows).join(LIST_SEPARATOR), known).unknown;
+	return missingGroupNames(groupNamesOf(rows), known);
+}
+
+/** Of the group names an import's rows give (groupNamesOf), those none of `known` is. */
+export function missingGroupNames(names: readonly string[], known: readonly string[]): string[] {
+	return matchGroups(names.join(LIST_SEPARATOR), known).unknown;
 }

@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { ok, type Parsed } from '$lib/domain/result';
 import { fileSizeProblem, MB } from '$lib/domain/settings';
 import { ImportRefusedError, type ImportSummary } from '$lib/db/imports';
+import type { AnalysisErrorsFile } from './errors-file';
 import type { AnalysisPeek } from './peek';
 import type { AnalyseOptions, Analysis, AnalysisHead } from './pipeline';
 import type { CellError, CheckedRow, ExistingUser } from './rows';
@@ -61,6 +62,28 @@ const SLICE = 2_000;
 /** Slices asked for before the first of them has come: the worker's copying out overlaps the page's taking in. */
 const SLICES_AHEAD = 2;
 
+/** The rows the preview shows (as PEEK_ROWS: peek.ts is the worker's, and nothing here imports it). */
+const PREVIEW_ROWS = 50;
+/** Rows whose errors and warnings come in one message when the page holds only the first rows (few have any). */
+const PROBLEMS_SLICE = 50_000;
+
+/**
+ * Files of more rows stay in the worker (a million checked rows and their cells would take the page's
+ * heap past half a gigabyte): the page gets the head, the rows the preview shows and every error and
+ * warning; the worker builds the errors file and commits. Smaller files come to the page whole, so that
+ * it can commit them itself once the worker, idle for a minute, has let them go.
+ */
+export const WHOLE_ROWS = 20_000;
+
+/** The file is gone from the worker (stopped, or another file read) and the page holds only part of it. */
+export const FORGOTTEN = 'The file is no longer in memory: choose it again.';
+
+/** The Analyses of which the page was given only the first rows, the errors and the warnings (see WHOLE_ROWS). */
+const partial = new WeakSet<Analysis>();
+
+/** Whether the page holds every row of `analysis` (and its passwords), or only what the preview shows. */
+export const isWhole = (analysis: Analysis) => !partial.has(analysis);
+
 const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 
 /** Why the call was cancelled: the signal's reason, always an Error (an AbortError by default). */
@@ -78,11 +101,12 @@ const isWorkbook = (bytes: Uint8Array) =>
  */
 const recoverImports = () => import('$lib/db').then(({ imports }) => imports.recover());
 
-/** Creates a bridge; the app uses the one below, tests give another worker, timing or recovery. */
+/** Creates a bridge; the app uses the one below, tests give another worker, timing, recovery or size. */
 export function createImportBridge(
 	start: () => Worker = startWorker,
 	timing: BridgeTiming = defaultTiming,
-	recover: () => Promise<unknown> = recoverImports
+	recover: () => Promise<unknown> = recoverImports,
+	wholeRows = WHOLE_ROWS
 ) {
 	let worker: Worker | undefined;
 	let remote: Comlink.Remote<ImportWorkerApi> | undefined;
@@ -95,6 +119,83 @@ export function createImportBridge(
 
 	/** A commit running in the worker: stopping the worker would abort its transaction. */
 	let committing: Promise<unknown> | undefined;
+
+	/** The rows, a slice per message, so that the page is never held long receiving them. */
+	async function receive(
+		api: Comlink.Remote<ImportWorkerApi>,
+		{ rowCount, table, ...head }: AnalysisHead,
+		alive: () => void
+	): Promise<Analysis> {
+		const rows: CheckedRow[] = [];
+		const errors: CellError[] = [];
+		const warnings: CellError[] = [];
+		const tableRows: (readonly string[])[] = [];
+		const passwords = new Map<number, string>();
+		const starts: number[] = [];
+		for (let start = 0; start === 0 || start < rowCount; start += SLICE) starts.push(start);
+		// Two slices are asked for at a time: the worker copies the next one out while the page takes this one in.
+		const ask = (start: number) => {
+			const answer = api.slice(start, start + SLICE);
+			// Awaited in turn below; this only keeps one asked for after a failure from going unhandled.
+			answer.catch(() => undefined);
+			return answer;
+		};
+		const asked = starts.slice(0, SLICES_AHEAD).map(ask);
+		for (let i = 0; i < starts.length; i++) {
+			alive();
+			const slice = await asked[i];
+			if (!slice) throw new Error(CRASHED);
+			if (i + SLICES_AHEAD < starts.length) asked.push(ask(starts[i + SLICES_AHEAD]!));
+			for (const row of slice.rows) {
+				rows.push(row);
+				errors.push(...row.errors);
+				if (row.warnings) warnings.push(...row.warnings);
+			}
+			tableRows.push(...slice.tableRows);
+			for (const [row, password] of slice.passwords) passwords.set(row, password);
+		}
+		return { ...head, rowCount, rows, errors, warnings, table: { ...table, rows: tableRows }, passwords };
+	}
+
+	/**
+	 * The head, the rows the preview shows and every error and warning: the rest stays in the worker (see
+	 * WHOLE_ROWS). No passwords: a page that commits such a file itself gets them with the rows (whole).
+	 */
+	async function receiveHead(
+		api: Comlink.Remote<ImportWorkerApi>,
+		{ table, ...head }: AnalysisHead,
+		alive: () => void
+	): Promise<Analysis> {
+		alive();
+		const shown = await api.slice(0, PREVIEW_ROWS);
+		if (!shown) throw new Error(CRASHED);
+		const errors: CellError[] = [];
+		const warnings: CellError[] = [];
+		for (let start = 0; start < head.rowCount; start += PROBLEMS_SLICE) {
+			alive();
+			const slice = await api.problems(start, start + PROBLEMS_SLICE);
+			if (!slice) throw new Error(CRASHED);
+			errors.push(...slice.errors);
+			warnings.push(...slice.warnings);
+		}
+		const { rows, tableRows } = shown;
+		const analysis = {
+			...head,
+			rows,
+			errors,
+			warnings,
+			table: { ...table, rows: tableRows },
+			passwords: new Map()
+		};
+		partial.add(analysis);
+		return analysis;
+	}
+
+	/** Stops the worker after a while idle, unless it holds rows the page does not have. */
+	function idleLater(): void {
+		clearTimeout(idle);
+		idle = committable && !isWhole(committable) ? undefined : setTimeout(stop, timing.idleMs);
+	}
 
 	function stop(): void {
 		// Leaving the page must not take back an import being written: stop once it is done.
@@ -143,7 +244,7 @@ export function createImportBridge(
 				current.removeEventListener('error', onCrash);
 				cancelRunning = undefined;
 				if (isFailure) stop();
-				else idle = setTimeout(stop, timing.idleMs);
+				else idleLater();
 				settle();
 			};
 			const arm = (ms: number) => {
@@ -186,43 +287,14 @@ export function createImportBridge(
 				if (result.ok) held = { file, key };
 				return result;
 			};
-			/**
-			 * The rows, a slice per message, so that the page is never held long receiving them. Two slices are
-			 * asked for at a time: the worker copies the next one out while the page takes this one in.
-			 */
-			const receive = async ({ rowCount, table, ...head }: AnalysisHead): Promise<Analysis> => {
-				const rows: CheckedRow[] = [];
-				const errors: CellError[] = [];
-				const warnings: CellError[] = [];
-				const tableRows: (readonly string[])[] = [];
-				const passwords = new Map<number, string>();
-				const starts: number[] = [];
-				for (let start = 0; start === 0 || start < rowCount; start += SLICE) starts.push(start);
-				const ask = (start: number) => {
-					const answer = api.slice(start, start + SLICE);
-					// Awaited in turn below; this only keeps one asked for after a failure from going unhandled.
-					answer.catch(() => undefined);
-					return answer;
-				};
-				const asked = starts.slice(0, SLICES_AHEAD).map(ask);
-				for (let i = 0; i < starts.length; i++) {
-					arm(timing.stallMs);
-					const slice = await asked[i];
-					if (!slice) throw new Error(CRASHED);
-					if (i + SLICES_AHEAD < starts.length) asked.push(ask(starts[i + SLICES_AHEAD]!));
-					for (const row of slice.rows) {
-						rows.push(row);
-						errors.push(...row.errors);
-						if (row.warnings) warnings.push(...row.warnings);
-					}
-					tableRows.push(...slice.tableRows);
-					for (const [row, password] of slice.passwords) passwords.set(row, password);
-				}
-				return { ...head, rows, errors, warnings, table: { ...table, rows: tableRows }, passwords };
-			};
 			const run = async (): Promise<Parsed<Analysis>> => {
 				const result = await read();
-				return result.ok ? ok(await receive(result.value)) : result;
+				if (!result.ok) return result;
+				const alive = () => arm(timing.stallMs);
+				const isShort = result.value.rowCount <= wholeRows;
+				return ok(
+					await (isShort ? receive(api, result.value, alive) : receiveHead(api, result.value, alive))
+				);
 			};
 			run().then(
 				(result) => {
@@ -244,6 +316,32 @@ export function createImportBridge(
 	 * or another file read since): the caller then commits the rows it has. Rejects with the admin's
 	 * message when the commit was refused or failed (nothing written), or when the worker crashed.
 	 */
+	/**
+	 * The whole of `analysis` (every row, its cells and passwords) from the worker, for a page that holds only
+	 * its first rows and must commit it itself (messages queued in the import's transaction run on the page).
+	 * Rejects with FORGOTTEN when the worker no longer holds it.
+	 */
+	async function whole(analysis: Analysis): Promise<Analysis> {
+		if (isWhole(analysis)) return analysis;
+		const api = remote;
+		if (!api || committable !== analysis) throw new Error(FORGOTTEN);
+		clearTimeout(idle);
+		const { rows, errors, warnings, table, passwords } = await receive(api, analysis, () => undefined);
+		return { ...analysis, rows, errors, warnings, table, passwords };
+	}
+
+	/** The errors file of `analysis`, built in the worker; undefined when the worker no longer holds it. */
+	async function errorsFile(analysis: Analysis): Promise<AnalysisErrorsFile | undefined> {
+		const api = remote;
+		if (!api || committable !== analysis) return undefined;
+		clearTimeout(idle);
+		try {
+			return await api.errorsFile();
+		} finally {
+			idleLater();
+		}
+	}
+
 	async function commit(
 		analysis: Analysis,
 		options: WorkerCommitOptions
@@ -279,11 +377,11 @@ export function createImportBridge(
 		} finally {
 			committing = undefined;
 			current.removeEventListener('error', onCrash!);
-			if (current === worker) idle = setTimeout(stop, timing.idleMs);
+			if (current === worker) idleLater();
 		}
 	}
 
-	return { analyse, commit, stop };
+	return { analyse, commit, whole, errorsFile, stop };
 }
 
 const bridge = createImportBridge();
@@ -293,6 +391,12 @@ export const analyse = bridge.analyse;
 
 /** Commits an Analysis in the import worker, if it still holds it: see createImportBridge. */
 export const commitInWorker = bridge.commit;
+
+/** Every row of an Analysis the worker holds, for the page to commit it itself: see createImportBridge. */
+export const wholeAnalysis = bridge.whole;
+
+/** The errors file of an Analysis, built in the import worker if it still holds it: see createImportBridge. */
+export const errorsFileInWorker = bridge.errorsFile;
 
 /** Stops the import worker now (leaving the Import page). */
 export const stopImportWorker = bridge.stop;

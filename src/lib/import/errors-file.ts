@@ -3,6 +3,7 @@ import type { Delimiter } from './csv';
 import type { EncodingInfo } from './decode';
 import { escapeFormula } from './formula';
 import { guessColumn, normaliseHeader, type HeaderMapping } from './headers';
+import type { Analysis } from './pipeline';
 import { rowErrorText, type RowCheck } from './rows';
 import { writeXlsxInSteps } from './xlsx-writer';
 
@@ -148,6 +149,43 @@ export function writeErrorsWorkbook(
 ): Generator<void, Uint8Array> {
 	const rows = errorsTable(table, check, mapping);
 	return writeXlsxInSteps([{ name: sheetName(table.sheet), rows, firstRow: table.headerRow ?? 1 }]);
+}
+
+/** An errors file, and whether it is a workbook (.xlsx) or text in the upload's own delimiter and encoding. */
+export interface AnalysisErrorsFile {
+	bytes: Uint8Array;
+	isWorkbook: boolean;
+}
+
+/**
+ * The errors file of an Analysis, in the upload's own format: CSV with its delimiter and encoding, or an
+ * .xlsx for any workbook. A generator, as writeErrorsWorkbook: the page runs it in steps, the worker at once.
+ */
+export function* analysisErrorsFile(
+	analysis: Pick<
+		Analysis,
+		| 'format'
+		| 'table'
+		| 'delimiter'
+		| 'encoding'
+		| 'sheet'
+		| 'headerRow'
+		| 'rows'
+		| 'errors'
+		| 'counts'
+		| 'mapping'
+	>
+): Generator<void, AnalysisErrorsFile> {
+	const check = { rows: analysis.rows, errors: analysis.errors, counts: analysis.counts };
+	if (analysis.format === 'csv') {
+		const table = { ...analysis.table, delimiter: analysis.delimiter ?? ',' };
+		return {
+			bytes: writeErrorsFile(table, check, analysis.mapping, analysis.encoding).bytes,
+			isWorkbook: false
+		};
+	}
+	const table = { ...analysis.table, sheet: analysis.sheet, headerRow: analysis.headerRow };
+	return { bytes: yield* writeErrorsWorkbook(table, check, analysis.mapping), isWorkbook: true };
 }
 
 /** "users.csv" -> "users (errors).csv"; with `extension`, "users.xls" -> "users (errors).xlsx". */

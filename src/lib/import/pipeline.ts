@@ -2,6 +2,7 @@ import { field, type FieldContext } from '$lib/domain/fields';
 import type { FieldPolicy } from '$lib/domain/policy';
 import { fail, ok, type Parsed } from '$lib/domain/result';
 import { fileSizeProblem, type ImportLimits } from '$lib/domain/settings';
+import { groupNamesOf } from '$lib/domain/groups';
 import { validateField } from '$lib/domain/user';
 import { parseCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
@@ -118,6 +119,35 @@ export interface Analysis extends Omit<SourceTable, 'rows' | 'preamble'> {
 	presetFit?: PresetFit;
 	/** The sites the rows name that the customer does not have (each once): created, or errors (SiteCheck). */
 	unknownSites: string[];
+	/** The rows under the header: rows.length, also where the page holds only the first rows (see bridge.ts). */
+	rowCount: number;
+	/** What the page asks of every row, worked out where the rows are, so that the page need not hold them. */
+	summary: RowSummary;
+}
+
+/** The questions the Import page asks of every row, answered where the rows are (see rowSummary). */
+export interface RowSummary {
+	/** The rows that give a password, for new users and for users already in the directory (by email). */
+	passwordRows: { newUsers: number; existingUsers: number };
+	/** The seats the rows would take or free: each new user with products, each update changing them. */
+	seats: { id?: number; entitlements?: string }[];
+	/** The group names the rows that write groups give, once each (groupNamesOf). */
+	groupNames: string[];
+}
+
+/** What the page needs to know of every row (a new row without products changes no seat, so is left out). */
+export function rowSummary(rows: readonly CheckedRow[]): RowSummary {
+	const passwordRows = { newUsers: 0, existingUsers: 0 };
+	const seats: RowSummary['seats'] = [];
+	for (const row of rows) {
+		if (row.hasPassword) passwordRows[row.existingId === undefined ? 'newUsers' : 'existingUsers']++;
+		if (row.status === 'new' && row.values.entitlements)
+			seats.push({ entitlements: row.values.entitlements });
+		if (row.status === 'update' && row.changes?.includes('entitlements')) {
+			seats.push({ id: row.existingId, entitlements: row.values.entitlements });
+		}
+	}
+	return { passwordRows, seats, groupNames: groupNamesOf(rows) };
 }
 
 const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
@@ -132,11 +162,16 @@ function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	if (!decoded.ok) return decoded;
 	const { text, encoding, hasBom } = decoded.value;
 	const { maxRows } = options.limits;
-	let table = parseCsv(text, { delimiter: options.delimiter, maxRows });
-	// parseCsv stops one row past the limit, counting blank rows too, and a blank row where it stops
-	// reads as the file's last line: near or over the limit, read the whole file and count the users.
-	if (table.errors.length > 0 || table.rows.length >= maxRows) {
-		table = parseCsv(text, { delimiter: table.delimiter });
+	// Read to one row past the limit: parseCsv stops one row past the limit it is given, counting blank
+	// rows too, and a blank row where it stops reads as the file's last line. So a table of at most
+	// maxRows rows is the whole file (a file of exactly maxRows rows is read once); past it, read the
+	// whole file and count the users.
+	let table = parseCsv(text, { delimiter: options.delimiter, maxRows: maxRows + 1 });
+	if (table.errors.length > 0 || table.rows.length > maxRows) {
+		// Let the first reading go before the second: a million rows' cells twice would double the heap.
+		const { delimiter } = table;
+		table.rows = [];
+		table = parseCsv(text, { delimiter });
 		const users = table.rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
 		if (table.errors.length === 0 && users > maxRows) return fail(overLimit('The file', users, maxRows));
 	}
@@ -420,7 +455,9 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		table: redacted(source, mapping),
 		passwords,
 		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping),
-		unknownSites: checker.unknownSites
+		unknownSites: checker.unknownSites,
+		rowCount: checked.length,
+		summary: rowSummary(checked)
 	};
 }
 
@@ -430,7 +467,6 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
  */
 export type AnalysisHead = Omit<Analysis, 'rows' | 'errors' | 'warnings' | 'passwords' | 'table'> & {
 	table: Omit<FileTable, 'rows'>;
-	rowCount: number;
 };
 
 /** Rows [start, end) of an Analysis, with their table rows and passwords (row number, password). */
@@ -442,9 +478,8 @@ export interface AnalysisSlice {
 
 export function headOf(analysis: Analysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
-	const { presetFit, rowsWithWarnings, unknownSites } = analysis;
+	const { presetFit, rowsWithWarnings, unknownSites, rowCount, summary } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
-	const rowCount = analysis.rows.length;
 	return {
 		format,
 		encoding,
@@ -459,8 +494,24 @@ export function headOf(analysis: Analysis): AnalysisHead {
 		table: tableHead,
 		rowCount,
 		presetFit,
-		unknownSites
+		unknownSites,
+		summary
 	};
+}
+
+/** The errors and warnings of rows [start, end) of an Analysis, in row order. */
+export interface ProblemsSlice {
+	errors: CellError[];
+	warnings: CellError[];
+}
+
+export function problemsOf(analysis: Analysis, start: number, end: number): ProblemsSlice {
+	const slice: ProblemsSlice = { errors: [], warnings: [] };
+	for (const row of analysis.rows.slice(start, end)) {
+		slice.errors.push(...row.errors);
+		if (row.warnings) slice.warnings.push(...row.warnings);
+	}
+	return slice;
 }
 
 export function sliceOf(analysis: Analysis, start: number, end: number): AnalysisSlice {

@@ -10,10 +10,12 @@ import {
 import { usersStore } from '$lib/db/users';
 import { DEFAULT_CUSTOMER_ID } from '$lib/domain/user';
 import { fail, ok, type Parsed } from '$lib/domain/result';
+import { analysisErrorsFile } from './errors-file';
 import { peekFile } from './peek';
 import {
 	createAnalyser,
 	headOf,
+	problemsOf,
 	sliceOf,
 	type AnalyseOptions,
 	type Analysis,
@@ -116,6 +118,8 @@ export function createWorkerApi(
 	function check(options: WorkerOptions, onProgress?: Progress) {
 		return reporting(onProgress, async (progress): Promise<Parsed<AnalysisHead> | undefined> => {
 			const { readsDirectory, ...checkOptions } = options;
+			// The Analysis checked before is let go first: two sets of checked rows would be in the heap at once.
+			held = undefined;
 			let directory = options.directory;
 			try {
 				if (readsDirectory) directory = await storedUsers(options, progress);
@@ -134,6 +138,8 @@ export function createWorkerApi(
 			options: WorkerOptions,
 			onProgress?: Progress
 		): Promise<Parsed<AnalysisHead>> => {
+			// Before reading: the last file's checked rows must not share the heap with this file's cells.
+			held = undefined;
 			const read = analyser.read(input, options);
 			// Read, the table is held: check always has it to work on.
 			if (read.ok) return (await check(options, onProgress))!;
@@ -147,6 +153,16 @@ export function createWorkerApi(
 		peek: (input: FileInput, options: Omit<AnalyseOptions, 'onProgress'>) => peekFile(input, options),
 		/** Rows [start, end) of the last Analysis (kept for commit until the next file or commit). */
 		slice: (start: number, end: number) => held && sliceOf(held, start, end),
+		/** The errors and warnings of rows [start, end) of the last Analysis, for a page that holds only its first rows. */
+		problems: (start: number, end: number) => held && problemsOf(held, start, end),
+		/** The errors file of the last Analysis, built here where its rows are (undefined when none is held). */
+		errorsFile: () => {
+			if (!held) return undefined;
+			const steps = analysisErrorsFile(held);
+			let step = steps.next();
+			while (!step.done) step = steps.next();
+			return Comlink.transfer(step.value, [step.value.bytes.buffer]);
+		},
 		/**
 		 * Commits the last Analysis (see importsStore.commit), then forgets it. A refusal or failure is the
 		 * admin's message: the error classes do not survive the trip to the page.

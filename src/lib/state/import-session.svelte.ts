@@ -1,6 +1,6 @@
 import { liveQuery } from 'dexie';
 import { imports, licenses, outbox } from '$lib/db';
-import { importErrorMessage, type ImportSummary } from '$lib/db/imports';
+import { importErrorMessage, type CommitOptions, type ImportSummary } from '$lib/db/imports';
 import type { ImportMode } from '$lib/db/database';
 import { storageErrorMessage } from '$lib/db/errors';
 import { field, type FieldKey } from '$lib/domain/fields';
@@ -13,9 +13,17 @@ import {
 	type PolicyPreset,
 	type Requirement
 } from '$lib/domain/policy';
-import { analyse, commitInWorker, type Analysis, type AnalysisPeek } from '$lib/import/bridge';
+import {
+	analyse,
+	commitInWorker,
+	errorsFileInWorker,
+	isWhole,
+	wholeAnalysis,
+	type Analysis,
+	type AnalysisPeek
+} from '$lib/import/bridge';
 import type { Delimiter } from '$lib/import/csv';
-import { errorsFileName, writeErrorsFile, writeErrorsWorkbook } from '$lib/import/errors-file';
+import { analysisErrorsFile, errorsFileName, type AnalysisErrorsFile } from '$lib/import/errors-file';
 import { aboutFile } from '$lib/import/file-message';
 import { columnLetter, nameFromHeader, type ColumnMapping, type ColumnTarget } from '$lib/import/headers';
 import { fieldList, importPolicy, listOf, switchedPolicy, type PresetFit } from '$lib/import/preset-fit';
@@ -89,6 +97,8 @@ export class ImportSession {
 	#rules = $state.raw<PresetFit | null>(null);
 	#switch = $state.raw<PolicySwitch | null>(null);
 	#abort: AbortController | null = null;
+	/** The errors file of the analysis previewed, kept once made: a file the worker held is made before Complete. */
+	#errors: { analysis: Analysis; made: Promise<AnalysisErrorsFile> } | undefined;
 	/** The seats the previewed file would lack, followed live (a seat freed in another tab counts at once). */
 	#seatShortage = $state<string | null>(null);
 	#seatWatch: { unsubscribe(): void } | undefined;
@@ -170,13 +180,9 @@ export class ImportSession {
 	 * The rows that give a password, for new users and for users already in the directory (by email, whatever
 	 * the row's errors): SMS login details go only to new users, so only theirs can be sent.
 	 */
-	#passwordRows = $derived.by(() => {
-		const counts = { newUsers: 0, existingUsers: 0 };
-		for (const row of this.#analysis?.rows ?? []) {
-			if (row.hasPassword) counts[row.existingId === undefined ? 'newUsers' : 'existingUsers']++;
-		}
-		return counts;
-	});
+	get #passwordRows(): { newUsers: number; existingUsers: number } {
+		return this.#analysis?.summary.passwordRows ?? { newUsers: 0, existingUsers: 0 };
+	}
 
 	/** Whether new users' rows give passwords and the policy has mobile phones: 'Send login details by SMS' applies. */
 	get canSendSms(): boolean {
@@ -423,6 +429,7 @@ export class ImportSession {
 			if (this.#abort !== abort) return;
 			this.#peek = null;
 			this.#analysis = analysis;
+			this.#errors = undefined;
 			this.#watchSeats(analysis);
 			this.#step = 'preview';
 		} catch (error) {
@@ -441,13 +448,7 @@ export class ImportSession {
 	#watchSeats(analysis: Analysis): void {
 		this.#seatWatch?.unsubscribe();
 		this.#seatShortage = null;
-		const planned = analysis.rows.flatMap((row) => {
-			if (row.status === 'new') return [{ entitlements: row.values.entitlements }];
-			if (row.status === 'update' && row.changes?.includes('entitlements')) {
-				return [{ id: row.existingId, entitlements: row.values.entitlements }];
-			}
-			return [];
-		});
+		const planned = analysis.summary.seats;
 		if (planned.length === 0) return;
 		// The customer the import commits into, as the file was checked for: not whichever is chosen now.
 		const customerId = this.customerId;
@@ -495,20 +496,28 @@ export class ImportSession {
 		try {
 			const isSending = this.sendActivation || (this.#sendSms && this.canSendSms);
 			// In the import worker, which still holds the rows, so the page stays responsive; here when the
-			// worker let them go (stopped after a minute idle), or when messages are queued for the new users
-			// in the same transaction (the outbox hook runs on this page).
+			// worker let them go (a small file, stopped after a minute idle), or when messages are queued for
+			// the new users in the same transaction (the outbox hook runs on this page: a big file's rows are
+			// then fetched from the worker). The worker forgets the rows it has written: the errors file of
+			// rows only it holds is made first.
+			if (!isWhole(analysis) && analysis.counts.error > 0) await this.#errorsFile(analysis);
 			this.#summary =
 				(isSending ? undefined : await commitInWorker(analysis, options)) ??
-				(await imports.commit(analysis.rows, {
-					...options,
-					afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
-				}));
+				(await this.#commitHere(await wholeAnalysis(analysis), options));
 			if (isSending) sync.kick();
 			this.#step = 'done';
 		} catch (error) {
 			this.#error = aboutFile(file.name, importErrorMessage(error));
 			this.#step = 'preview';
 		}
+	}
+
+	/** Commits on this page, with the messages the switches ask queued in the same transaction. */
+	#commitHere(analysis: Analysis, options: CommitOptions): Promise<ImportSummary> {
+		return imports.commit(analysis.rows, {
+			...options,
+			afterCreate: (created) => this.#queueMessages(created, analysis.passwords)
+		});
 	}
 
 	/** Queues what the switches ask for the new users, inside the import's transaction. */
@@ -536,20 +545,28 @@ export class ImportSession {
 		const analysis = this.#analysis;
 		const file = this.#file;
 		if (!analysis || !file) return;
-		const check = { rows: analysis.rows, errors: analysis.errors, counts: analysis.counts };
-		if (analysis.format === 'csv') {
-			const { bytes } = writeErrorsFile(
-				{ ...analysis.table, delimiter: analysis.delimiter ?? ',' },
-				check,
-				analysis.mapping,
-				analysis.encoding
-			);
-			download(bytes, errorsFileName(file.name), 'text/csv');
-			return;
+		try {
+			const { bytes, isWorkbook } = await this.#errorsFile(analysis);
+			if (isWorkbook) download(bytes, errorsFileName(file.name, 'xlsx'), XLSX_TYPE);
+			else download(bytes, errorsFileName(file.name), 'text/csv');
+		} catch (error) {
+			this.#error = aboutFile(file.name, messageOf(error));
 		}
-		const table = { ...analysis.table, sheet: analysis.sheet, headerRow: analysis.headerRow };
-		const bytes = await finishInSteps(writeErrorsWorkbook(table, check, analysis.mapping));
-		download(bytes, errorsFileName(file.name, 'xlsx'), XLSX_TYPE);
+	}
+
+	/** The errors file, once made: by the worker where it holds the rows, else here (run in steps). */
+	#errorsFile(analysis: Analysis): Promise<AnalysisErrorsFile> {
+		if (this.#errors?.analysis === analysis) return this.#errors.made;
+		const made = (async () =>
+			(await errorsFileInWorker(analysis)) ??
+			(await finishInSteps(analysisErrorsFile(await wholeAnalysis(analysis)))))();
+		const errors = { analysis, made };
+		this.#errors = errors;
+		// Not kept on failure: the next click tries again.
+		made.catch(() => {
+			if (this.#errors === errors) this.#errors = undefined;
+		});
+		return made;
 	}
 
 	reset(): void {
@@ -561,6 +578,7 @@ export class ImportSession {
 		this.#step = 'choose';
 		this.#file = null;
 		this.#analysis = null;
+		this.#errors = undefined;
 		this.#peek = null;
 		this.#error = null;
 		this.#summary = null;

@@ -37,6 +37,8 @@ function workerApi(
 			analyseFile: recorded('analyseFile', api.analyseFile),
 			reanalyse: recorded('reanalyse', api.reanalyse),
 			slice: recorded('slice', api.slice),
+			problems: recorded('problems', api.problems),
+			errorsFile: recorded('errorsFile', api.errorsFile),
 			peek: recorded('peek', api.peek),
 			commit: recorded('commit', commit ?? api.commit)
 		};

@@ -18,3 +18,8 @@ export async function analyse(file: File, options: BridgeOptions) {
 }
 
 export const commitInWorker = () => Promise.resolve(undefined);
+
+/** This process holds every row: nothing to fetch, and no worker to build the errors file. */
+export const isWhole = () => true;
+export const wholeAnalysis = <T>(analysis: T) => Promise.resolve(analysis);
+export const errorsFileInWorker = () => Promise.resolve(undefined);
