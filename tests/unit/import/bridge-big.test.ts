@@ -36,7 +36,6 @@ function bridgeOf(wholeRows: number) {
 			return worker as unknown as Worker;
 		},
 		timing,
-		() => Promise.resolve(0),
 		wholeRows
 	);
 }
