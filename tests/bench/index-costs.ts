@@ -41,21 +41,36 @@ export const sameIndex = (a: IndexSpec, b: IndexSpec): boolean =>
 export const inLeanFloor = (index: IndexSpec): boolean => LEAN_INDEXES.some((lean) => sameIndex(lean, index));
 
 /**
- * The stores to fill, in the order they are filled: the lean floor first and last (a page that slows as
- * it goes, or warms up, shows as a difference between the two, and their mean is the reference), the bare
- * store, the lean floor plus each of the app's other indexes one at a time, and the app's whole schema.
+ * The stores to fill, in the order they are filled: the bare store, the lean floor plus each of the app's
+ * other indexes one at a time, and the app's whole schema, with the lean floor before, between and after
+ * them (first and last too). The page may slow as it goes (the machine's load changes; all databases of
+ * an origin share one LevelDB, where the deleted ones leave work for its compaction): each store is set
+ * against the lean runs on either side of it, so no store gains or loses by its place in the order.
  */
 export function indexVariants(app: readonly IndexSpec[]): Variant[] {
 	const lean: Variant = { kind: 'lean', indexes: [...LEAN_INDEXES] };
-	return [
-		lean,
+	const stores: Variant[] = [
 		{ kind: 'bare', indexes: [] },
 		...app
 			.filter((index) => !inLeanFloor(index))
 			.map((index): Variant => ({ kind: 'plus', indexes: [...LEAN_INDEXES, index], added: index })),
-		{ kind: 'full', indexes: [...app] },
-		lean
+		{ kind: 'full', indexes: [...app] }
 	];
+	return [lean, ...stores.flatMap((store) => [store, lean])];
+}
+
+/**
+ * The lean floor around the run at `at`: the mean of the nearest lean runs before and after it (one of
+ * them at either end), or undefined when there is none.
+ */
+export function leanAround(
+	runs: readonly { kind: VariantKind; ms: number }[],
+	at: number
+): number | undefined {
+	const before = runs.slice(0, at).findLast((run) => run.kind === 'lean');
+	const after = runs.slice(at + 1).find((run) => run.kind === 'lean');
+	const around = [before, after].filter((run) => run !== undefined);
+	return around.length ? around.reduce((sum, run) => sum + run.ms, 0) / around.length : undefined;
 }
 
 /**
@@ -129,7 +144,7 @@ export interface IndexCosts {
 	runs: VariantRun[];
 }
 
-/** The lean floor: the mean of its runs (first and last), or undefined when none ran. */
+/** The lean floor: the mean of all its runs, or undefined when none ran. */
 export function leanFloorMs(runs: readonly { kind: VariantKind; ms: number }[]): number | undefined {
 	const lean = runs.filter((run) => run.kind === 'lean');
 	return lean.length ? lean.reduce((sum, run) => sum + run.ms, 0) / lean.length : undefined;
@@ -152,85 +167,78 @@ export interface CostRow {
 	entriesPerUser: number;
 	/** Undefined for an app index the lean floor has already (no store of its own). */
 	ms?: number;
-	/** Over the lean floor's mean, in ms; undefined for the lean floor itself. */
+	/** The lean floor around this store's run (leanAround), in ms; undefined for the lean floor itself. */
+	leanMs?: number;
+	/** Over that lean floor, in ms. */
 	extraMs?: number;
 }
 
 /**
- * The table of index costs: the lean floor's runs, the bare store, each of the app's indexes (those the
- * lean floor has already are said to be there), then the app's whole schema.
+ * The table of index costs: the lean floor (the mean of its runs, each run listed), the bare store, each of
+ * the app's indexes (those the lean floor has already are said to be there), then the app's whole schema;
+ * each store against the lean runs around it.
  */
 export function costRows(costs: IndexCosts): CostRow[] {
-	const floor = leanFloorMs(costs.runs);
 	const perUser = (entries: number) => (costs.count ? entries / costs.count : 0);
 	const leanEntries = costs.entries.slice(0, LEAN_INDEXES.length).reduce((a, b) => a + b, 0);
 	const appEntries = costs.entries.slice(LEAN_INDEXES.length);
-	const extra = (ms: number) => (floor === undefined ? undefined : ms - floor);
-	const leanKeyPaths = LEAN_INDEXES.map((index) => keyPathText(index.keyPath));
-	const leanFlags = LEAN_INDEXES.map(flagsText).join('; ');
+	const lean = {
+		keyPaths: LEAN_INDEXES.map((index) => keyPathText(index.keyPath)),
+		flags: LEAN_INDEXES.map(flagsText).join('; '),
+		entriesPerUser: perUser(leanEntries)
+	};
 	const rows: CostRow[] = [];
 	const leanRuns = costs.runs.filter((run) => run.kind === 'lean');
-	leanRuns.forEach((run, i) => {
-		const which =
-			leanRuns.length === 1
-				? ''
-				: i === 0
-					? ' (first run)'
-					: i === leanRuns.length - 1
-						? ' (last run)'
-						: ` (run ${i + 1})`;
-		rows.push({
-			label: `Lean floor${which}`,
-			keyPaths: leanKeyPaths,
-			flags: leanFlags,
-			entriesPerUser: perUser(leanEntries),
-			ms: run.ms
-		});
-	});
-	if (floor !== undefined && leanRuns.length > 1)
-		rows.push({
-			label: 'Lean floor (mean: the reference)',
-			keyPaths: leanKeyPaths,
-			flags: leanFlags,
-			entriesPerUser: perUser(leanEntries),
-			ms: floor
-		});
-	for (const run of costs.runs) {
-		if (run.kind === 'bare')
-			rows.push({
-				label: 'Bare store (primary key only)',
-				keyPaths: ['id'],
-				flags: 'autoIncrement',
-				entriesPerUser: 0,
-				ms: run.ms,
-				extraMs: extra(run.ms)
-			});
+	const floor = leanFloorMs(costs.runs);
+	if (floor !== undefined) {
+		const runs = leanRuns.map((run) => `${(run.ms / 1000).toFixed(1)}`).join(', ');
+		rows.push({ label: `Lean floor (mean of ${leanRuns.length} runs: ${runs} s)`, ...lean, ms: floor });
 	}
+	const measured = (kind: VariantKind, added?: IndexSpec) => {
+		const at = costs.runs.findIndex((run) => run.kind === kind && run.added?.name === added?.name);
+		const run = costs.runs[at];
+		if (!run) return undefined;
+		const leanMs = leanAround(costs.runs, at);
+		return { ms: run.ms, leanMs, extraMs: leanMs === undefined ? undefined : run.ms - leanMs };
+	};
+	const bare = measured('bare');
+	if (bare)
+		rows.push({
+			label: 'Bare store (primary key only)',
+			keyPaths: ['id'],
+			flags: 'autoIncrement',
+			entriesPerUser: 0,
+			...bare
+		});
 	costs.app.forEach((index, i) => {
-		const run = costs.runs.find((r) => r.kind === 'plus' && r.added?.name === index.name);
 		const row = {
 			keyPaths: [keyPathText(index.keyPath)],
 			flags: flagsText(index),
 			entriesPerUser: perUser(appEntries[i] ?? 0)
 		};
-		if (inLeanFloor(index)) rows.push({ label: `${index.name} (in the lean floor)`, ...row });
-		else if (run) {
-			// The app's plain emailKey beside the lean floor's unique one: a second index on the same key path.
-			const twice = LEAN_INDEXES.some((lean) => sameKeyPath(lean.keyPath, index.keyPath));
-			const label = `+ ${index.name}${twice ? ' (a second index on a lean-floor key path)' : ''}`;
-			rows.push({ label, ...row, ms: run.ms, extraMs: extra(run.ms) });
+		if (inLeanFloor(index)) {
+			rows.push({ label: `${index.name} (in the lean floor)`, ...row });
+			return;
 		}
+		const plus = measured('plus', index);
+		if (!plus) return;
+		// The app's plain emailKey beside the lean floor's unique one: a second index on the same key path.
+		const twice = LEAN_INDEXES.some((lean) => sameKeyPath(lean.keyPath, index.keyPath));
+		rows.push({
+			label: `+ ${index.name}${twice ? ' (a second index on a lean-floor key path)' : ''}`,
+			...row,
+			...plus
+		});
 	});
-	for (const run of costs.runs) {
-		if (run.kind === 'full')
-			rows.push({
-				label: `The app's users schema (${run.indexes} ${run.indexes === 1 ? 'index' : 'indexes'})`,
-				keyPaths: [],
-				flags: '–',
-				entriesPerUser: perUser(appEntries.reduce((a, b) => a + b, 0)),
-				ms: run.ms,
-				extraMs: extra(run.ms)
-			});
-	}
+	const full = measured('full');
+	const fullRun = costs.runs.find((run) => run.kind === 'full');
+	if (full && fullRun)
+		rows.push({
+			label: `The app's users schema (${fullRun.indexes} ${fullRun.indexes === 1 ? 'index' : 'indexes'})`,
+			keyPaths: [],
+			flags: '–',
+			entriesPerUser: perUser(appEntries.reduce((a, b) => a + b, 0)),
+			...full
+		});
 	return rows;
 }
