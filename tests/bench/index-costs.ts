@@ -191,8 +191,9 @@ export function costRows(costs: IndexCosts): CostRow[] {
 	const leanRuns = costs.runs.filter((run) => run.kind === 'lean');
 	const floor = leanFloorMs(costs.runs);
 	if (floor !== undefined) {
-		const runs = leanRuns.map((run) => `${(run.ms / 1000).toFixed(1)}`).join(', ');
-		rows.push({ label: `Lean floor (mean of ${leanRuns.length} runs: ${runs} s)`, ...lean, ms: floor });
+		const times = leanRuns.map((run) => run.ms);
+		const range = [Math.min(...times), Math.max(...times)].map((ms) => (ms / 1000).toFixed(1)).join(' to ');
+		rows.push({ label: `Lean floor (mean of ${leanRuns.length} runs, ${range} s)`, ...lean, ms: floor });
 	}
 	const measured = (kind: VariantKind, added?: IndexSpec) => {
 		const at = costs.runs.findIndex((run) => run.kind === kind && run.added?.name === added?.name);

@@ -71,7 +71,7 @@ describe('renderImportSection', () => {
 		const text = renderImportSection(results({ csv: pageImport('100,000-row CSV', 20_000), floor }));
 		expect(text).toContain('### The cost of each index');
 		expect(text).toContain(
-			'| Lean floor (mean of 4 runs: 6.0, 6.0, 8.0, 8.0 s) | `emailKey`; `nameKey` | unique; – | 2 | 7.0 s | – | – |'
+			'| Lean floor (mean of 4 runs, 6.0 to 8.0 s) | `emailKey`; `nameKey` | unique; – | 2 | 7.0 s | – | – |'
 		);
 		expect(text).toContain('| + site | `site` | – | 0.5 | 8.0 s | 7.0 s | +1.0 s (+14%) |');
 		expect(text).toContain(

@@ -183,7 +183,7 @@ describe('costRows', () => {
 	it('sets each store against the lean runs around it, and gives each index its entries per user', () => {
 		expect(costRows(costs)).toEqual([
 			{
-				label: 'Lean floor (mean of 5 runs: 6.0, 6.0, 7.0, 8.0, 8.0 s)',
+				label: 'Lean floor (mean of 5 runs, 6.0 to 8.0 s)',
 				keyPaths: ['emailKey', 'nameKey'],
 				flags: 'unique; –',
 				entriesPerUser: 2,
