@@ -1,5 +1,6 @@
 // What the import benchmark installs in the page (an init script, so it runs before the app) and runs
-// there. Everything here runs in the browser: it must not use anything imported.
+// there. Everything here runs in the browser: it must not use anything imported (types aside).
+import type { IndexSpec } from './index-costs';
 
 export interface ImportRun {
 	/** performance.now() when the file input's change event fired: the file was chosen. */
@@ -16,9 +17,19 @@ export interface ImportRun {
 	longTasks: { start: number; duration: number }[];
 }
 
+/** SheetJS as its page script (dist/xlsx.full.min.js) defines it: the part the XLSX floor reads with. */
+interface SheetJS {
+	read(
+		data: Uint8Array,
+		options: Record<string, unknown>
+	): { SheetNames: string[]; Sheets: Record<string, { '!data'?: unknown[] } | undefined> };
+}
+
 declare global {
 	interface Window {
 		__importBench?: { chosen: number; longTasks: { start: number; duration: number }[] };
+		__storedUsers?: StoredUsers;
+		XLSX?: SheetJS;
 	}
 }
 
@@ -89,8 +100,17 @@ export async function completeImport(args: {
 	};
 }
 
-/** In the page: the app's users store, read back whole, and its indexes (untimed set-up for the floor). */
-export async function readStoredUsers(): Promise<{ count: number }> {
+/** What readStoredUsers keeps in the page for the floors: the records and the store's indexes. */
+interface StoredUsers {
+	users: unknown[];
+	indexes: IndexSpec[];
+}
+
+/**
+ * In the page: the app's users store, read back whole and kept in the page for the floors (untimed
+ * set-up), and its indexes as the database describes them (so the floors follow the schema as it is).
+ */
+export async function readStoredUsers(): Promise<{ count: number; indexes: StoredUsers['indexes'] }> {
 	const db = await new Promise<IDBDatabase>((resolve, reject) => {
 		const request = indexedDB.open('rollcall');
 		request.onsuccess = () => resolve(request.result);
@@ -105,46 +125,50 @@ export async function readStoredUsers(): Promise<{ count: number }> {
 		});
 		const indexes = [...store.indexNames].map((name) => {
 			const index = store.index(name);
-			return { name, keyPath: index.keyPath, unique: index.unique, multiEntry: index.multiEntry };
+			// A compound key path comes as an array (of strings): copied, so it leaves the page as one.
+			const keyPath = typeof index.keyPath === 'string' ? index.keyPath : [...index.keyPath];
+			return { name, keyPath, unique: index.unique, multiEntry: index.multiEntry };
 		});
-		const floor = window as unknown as { __floor?: { users: unknown[]; indexes: typeof indexes } };
-		floor.__floor = { users, indexes };
-		return { count: users.length };
+		window.__storedUsers = { users, indexes };
+		return { count: users.length, indexes };
 	} finally {
 		db.close();
 	}
 }
 
-export interface FloorRun {
-	/** First put() to the transaction's complete event. */
-	ms: number;
-	count: number;
-	indexes: number;
+/** In the page: the records readStoredUsers kept (for a JSHandle: they never leave the page). */
+export function storedUsers(): unknown[] {
+	const stored = window.__storedUsers;
+	if (!stored) throw new Error('readStoredUsers did not run');
+	return stored.users;
+}
+
+/** In the page: lets go of what readStoredUsers kept. */
+export function forgetStoredUsers(): void {
+	window.__storedUsers = undefined;
 }
 
 /**
- * In the page: the floor. The records read by readStoredUsers, put() one by one in one transaction (strict
- * durability, as Rollcall's database uses) into a fresh database whose users store has the same key and
- * indexes as Rollcall's.
+ * In the page: one floor. The records readStoredUsers kept, put() one by one in one transaction (strict
+ * durability, as Rollcall's database uses) into a fresh database `name` whose users store has the app's
+ * key (an autoIncrement id) and only `indexes`; deleted again after. The time runs from the first put()
+ * to the transaction's complete event.
  */
-export async function putFloor(name: string): Promise<FloorRun> {
-	const floor = (window as unknown as { __floor: { users: unknown[]; indexes: IndexSpec[] } }).__floor;
-	interface IndexSpec {
-		name: string;
-		keyPath: string | string[];
-		unique: boolean;
-		multiEntry: boolean;
-	}
-	await new Promise<void>((resolve, reject) => {
-		const request = indexedDB.deleteDatabase(name);
-		request.onsuccess = () => resolve();
-		request.onerror = () => reject(request.error ?? new Error('Deleting failed'));
-	});
+export async function putStoredUsers(args: { name: string; indexes: IndexSpec[] }): Promise<number> {
+	const users = window.__storedUsers?.users;
+	if (!users) throw new Error('readStoredUsers did not run');
+	const remove = () =>
+		new Promise<void>((resolve, reject) => {
+			const request = indexedDB.deleteDatabase(args.name);
+			request.onsuccess = () => resolve();
+			request.onerror = () => reject(request.error ?? new Error('Deleting failed'));
+		});
+	await remove();
 	const db = await new Promise<IDBDatabase>((resolve, reject) => {
-		const request = indexedDB.open(name, 1);
+		const request = indexedDB.open(args.name, 1);
 		request.onupgradeneeded = () => {
 			const store = request.result.createObjectStore('users', { keyPath: 'id', autoIncrement: true });
-			for (const index of floor.indexes)
+			for (const index of args.indexes)
 				store.createIndex(index.name, index.keyPath, { unique: index.unique, multiEntry: index.multiEntry });
 		};
 		request.onsuccess = () => resolve(request.result);
@@ -154,22 +178,36 @@ export async function putFloor(name: string): Promise<FloorRun> {
 		const started = performance.now();
 		const tx = db.transaction('users', 'readwrite', { durability: 'strict' });
 		const store = tx.objectStore('users');
-		for (const user of floor.users) store.put(user);
+		for (const user of users) store.put(user);
 		await new Promise<void>((resolve, reject) => {
 			tx.oncomplete = () => resolve();
 			tx.onerror = () => reject(tx.error ?? new Error('Writing failed'));
 			tx.onabort = () => reject(tx.error ?? new Error('Aborted'));
 		});
-		const ms = performance.now() - started;
-		return { ms, count: floor.users.length, indexes: floor.indexes.length };
+		return performance.now() - started;
 	} finally {
 		db.close();
-		await new Promise<void>((resolve) => {
-			const request = indexedDB.deleteDatabase(name);
-			request.onsuccess = request.onerror = () => resolve();
-		});
-		(window as unknown as { __floor?: unknown }).__floor = undefined;
+		await remove().catch(() => undefined);
 	}
+}
+
+/**
+ * In the page, with SheetJS loaded and the workbook chosen on the file input `inputId`: SheetJS's read
+ * of it, with the options Rollcall's import worker passes (src/lib/import/xlsx.ts), from the file's bytes
+ * being read to the workbook built. Gives the time and the rows of its first sheet (a check that it read).
+ */
+export async function readWithSheetJS(args: {
+	inputId: string;
+	options: Record<string, unknown>;
+}): Promise<{ ms: number; rows: number }> {
+	const xlsx = window.XLSX;
+	const file = (document.getElementById(args.inputId) as HTMLInputElement | null)?.files?.[0];
+	if (!xlsx || !file) throw new Error('SheetJS is not loaded or no file was chosen');
+	const started = performance.now();
+	const workbook = xlsx.read(new Uint8Array(await file.arrayBuffer()), args.options);
+	const ms = performance.now() - started;
+	const first = workbook.SheetNames[0];
+	return { ms, rows: (first === undefined ? undefined : workbook.Sheets[first]?.['!data']?.length) ?? 0 };
 }
 
 /** In the page: how many users Rollcall's database holds. */
