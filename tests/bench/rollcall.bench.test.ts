@@ -178,7 +178,9 @@ async function seedScale(
 		if (seeded === 0) {
 			// The app creates its database on its first visit (an empty directory shows its first steps, no list).
 			await page.goto(url);
-			while (!(await page.evaluate(hasAppDatabase))) await page.waitForTimeout(250);
+			// Its welcome shows once the list has read the database it made (an empty directory: first steps).
+			await page.getByRole('heading', { name: 'Welcome to Rollcall' }).waitFor({ timeout: 120_000 });
+			expect(await page.evaluate(hasAppDatabase)).toBe(true);
 		}
 		// Written from a page of the app's origin that runs no app code.
 		await page.goto(`${server.url}/favicon.svg`);
