@@ -69,6 +69,12 @@ function blobSink(type: string) {
 export function createExportWorkerApi(openDb: () => RollcallDb = () => createDb(), pageSize = EXPORT_PAGE) {
 	let users: ReturnType<typeof usersStore> | undefined;
 	const store = () => (users ??= usersStore(openDb()));
+	/**
+	 * The chosen file's writable of the run under way, from the moment it is asked for: a Cancel lets go of
+	 * it (release) before the page stops this worker. Stopped while Chromium is still opening it, the
+	 * worker would leave the file locked for a moment and a swap file (name.crswap) next to it for good.
+	 */
+	let opening: Promise<FileSystemWritableFileStream | undefined> | undefined;
 
 	return {
 		/** The file an export of `total` users would write (asked before a save picker opens). */
@@ -101,7 +107,9 @@ export function createExportWorkerApi(openDb: () => RollcallDb = () => createDb(
 					const outcome = await runExport({ writer, total, pages, write: sink.write, onProgress: progress });
 					return { ...outcome, blob: sink.blob() };
 				}
-				const writable = await file.createWritable();
+				const asked = file.createWritable();
+				opening = asked.catch(() => undefined);
+				const writable = await asked;
 				try {
 					const write = (bytes: Uint8Array) => writable.write(bytes as Uint8Array<ArrayBuffer>);
 					const outcome = await runExport({ writer, total, pages, write, onProgress: progress });
@@ -112,8 +120,18 @@ export function createExportWorkerApi(openDb: () => RollcallDb = () => createDb(
 					throw error;
 				}
 			} finally {
+				opening = undefined;
 				remote?.[Comlink.releaseProxy]();
 			}
+		},
+
+		/**
+		 * Throws away what the run under way wrote into its chosen file and closes it (the page calls this
+		 * on Cancel, then stops the worker and removes the file). The run itself fails on its next write.
+		 */
+		async release(): Promise<void> {
+			const writable = await opening;
+			await writable?.abort().catch(() => undefined);
 		}
 	};
 }
