@@ -33,7 +33,7 @@ import {
 	type RollcallDb,
 	type TrashRow
 } from './database';
-import { CATALOG_TABLE, catalogOf } from './catalog';
+import { CATALOG_TABLE, catalogOf, censusCount } from './catalog';
 import { LISTS_TABLE } from './lists';
 import { restoreHistory, restoreMessage } from './outbox';
 import { restoreRelay } from './relay';
@@ -494,9 +494,9 @@ export function backupStore(db: RollcallDb) {
 
 		/** What a restore would replace here, for the confirmation. */
 		async deviceCounts(): Promise<DeviceCounts> {
-			return db.transaction('r', [db.users, db.trash, db.outbox, db.commands, db.imports], async () => {
+			return db.transaction('r', [db.catalog, db.trash, db.outbox, db.commands, db.imports], async () => {
 				const [users, trash, waiting, sending, failed, commands, imports] = await Promise.all([
-					db.users.count(),
+					censusCount(db.catalog, ''),
 					db.trash.count(),
 					db.outbox
 						.where('[state+nextAttemptAt]')
@@ -595,10 +595,11 @@ export function backupStore(db: RollcallDb) {
 		 * are: what the reminder needs.
 		 */
 		async status(): Promise<{ lastBackupAt: number | undefined; userCount: number }> {
-			return db.transaction('r', db.settings, db.users, async () => {
+			return db.transaction('r', db.settings, db.catalog, async () => {
 				const value = (await db.settings.get(LAST_BACKUP_KEY))?.value;
 				const lastBackupAt = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-				return { lastBackupAt, userCount: await db.users.count() };
+				// From the census: the reminder watches this live, and count() would walk every user at each write.
+				return { lastBackupAt, userCount: await censusCount(db.catalog, '') };
 			});
 		},
 

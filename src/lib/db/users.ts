@@ -17,7 +17,7 @@ import {
 	type UserStatus
 } from '$lib/domain/user';
 import type { ExistingUser, UniqueField } from '$lib/import/rows';
-import { CENSUS_KEY, type Census } from './catalog';
+import { CENSUS_KEY, censusCount, type Census } from './catalog';
 import { catalogIndex, type CatalogApi } from './catalog-index';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
@@ -135,14 +135,7 @@ export function usersStore(db: RollcallDb, catalog: CatalogApi = catalogIndex(db
 	const census = async () => ((await db.catalog.get(CENSUS_KEY)) as Census | undefined)?.chunks ?? {};
 
 	/** How many users the customer has ('': every user), from the census. */
-	async function counted(customerId: number | ''): Promise<number> {
-		let total = 0;
-		for (const { counts } of Object.values(await census())) {
-			if (customerId === '') for (const count of Object.values(counts)) total += count;
-			else total += counts[customerId] ?? 0;
-		}
-		return total;
-	}
+	const counted = (customerId: number | '') => censusCount(db.catalog, customerId);
 
 	/**
 	 * The kept list of `key` (ascending), else `read` it and keep it. The read is not one transaction: a

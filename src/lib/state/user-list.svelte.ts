@@ -53,7 +53,7 @@ export class UserList {
 	#complete: Promise<number[]> = Promise.resolve([]);
 	/** While a search shows only its first matches (see #read). */
 	#isPartial = $state(false);
-	#isWarmed = false;
+	#isWarmed = $state(false);
 	#isLoading = $state(true);
 	#error = $state<string | null>(null);
 	#window = $state.raw<{ from: number; to: number }>({ from: 0, to: 0 });
@@ -171,6 +171,9 @@ export class UserList {
 			return () => subscription.unsubscribe();
 		});
 		$effect(() => {
+			// The sites come from the catalogue worker, whose first read is the whole catalogue (a million users:
+			// seconds of IndexedDB's time): asked once the list is there, so the first screen's reads go first.
+			if (!this.#isWarmed) return;
 			const subscription = liveQuery(() => this.#users.sites(this.query.customerId)).subscribe({
 				next: (sites) => (this.#sites = sites)
 			});

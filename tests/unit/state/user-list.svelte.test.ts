@@ -63,6 +63,8 @@ interface Hooks {
 	changed?: () => void;
 	/** Told as a full read of an order starts. */
 	onRead?: () => void;
+	/** Told when the list asks for the sites. */
+	onSites?: () => void;
 	/** Runs while a full read of an order is under way: after the list asked for it, before it is answered. */
 	duringRead?: () => Promise<void>;
 }
@@ -78,7 +80,10 @@ function reader(hold: Hooks = {}): ListReader {
 		keptIds: (query) => users.keptIds(query),
 		head: (...args) => users.head(...args),
 		rows: (ids) => users.rows(ids),
-		sites: () => users.sites(),
+		sites: () => {
+			hold.onSites?.();
+			return users.sites();
+		},
 		firstMatches: (...args) => users.firstMatches(...args),
 		baseIds: async (query, isWanted) => {
 			hold.onRead?.();
@@ -225,6 +230,23 @@ describe('UserList', () => {
 			next.seen.some((s) => !s.isComplete && s.count === COUNT),
 			'no head: the kept order'
 		).toBe(false);
+	});
+
+	it('asks for the sites only once the list is read: the catalogue’s first read waits for the first screen', async () => {
+		const order = gate();
+		let asked = 0;
+		const { list } = mount({ headRows: 5 }, reader({ baseIds: order, onSites: () => asked++ }));
+		await order.reached;
+		flushSync();
+		expect(list.ids, 'the first screen').toHaveLength(5);
+		expect(asked, 'no sites while the order is read').toBe(0);
+		order.open();
+		await settled(list, COUNT);
+		await vi.waitFor(() => {
+			flushSync();
+			expect(list.sites).toEqual(['HQ']);
+		});
+		expect(asked).toBe(1);
 	});
 
 	it('finishes reading a big list while the users keep changing, then reads it again once', async () => {
