@@ -3,16 +3,17 @@
 // so sorting a million names never holds the page; tests run it in-process over fake-indexeddb.
 // Before each answer it reads the census (one small record) and reloads only the chunks whose stamp changed.
 import type { SortKey } from './users';
+import { Dexie } from 'dexie';
 import {
 	CATALOG_COLUMNS,
+	CATALOG_TABLE,
 	CENSUS_KEY,
 	GROUP_SEPARATOR,
 	type CatalogChunk,
 	type CatalogEntry,
 	type Census
 } from './catalog';
-import { INNER_START, isInfixTerm, textMatches, WORD_START } from '$lib/domain/user';
-import type { RollcallDb } from './database';
+import { INNER_START, isInfixTerm, textMatches, WORD_START } from '$lib/domain/search-match';
 
 /** What an order is asked for by: the list's sort and filters ('' for none; the customer too). */
 export interface CatalogQuery {
@@ -38,6 +39,58 @@ export interface CatalogApi {
 	idsOf(customerId: number): Promise<Float64Array>;
 	/** Reads the catalogue now (a search soon after finds it in memory). */
 	warm(): Promise<void>;
+}
+
+/**
+ * Where the catalogue is read from: its census and its records by chunk. The page passes its database; the
+ * worker opens the database as it is (catalog-worker.ts), without the schema and its upgrades.
+ */
+export interface CatalogSource {
+	census(): Promise<Census | undefined>;
+	chunks(keys: number[]): Promise<(CatalogChunk | undefined)[]>;
+}
+
+/** The catalogue of a Dexie database that has it (the app's, or one opened as it is). */
+export function catalogSource(db: Dexie): CatalogSource {
+	const table = () => db.table(CATALOG_TABLE);
+	return {
+		census: () => table().get(CENSUS_KEY) as Promise<Census | undefined>,
+		chunks: (keys) => table().bulkGet(keys) as Promise<(CatalogChunk | undefined)[]>
+	};
+}
+
+/** Reads, answering as an empty catalogue while there is no such database. */
+async function orEmpty<T>(read: () => Promise<T>, empty: T): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		if ((error as { name?: string } | null)?.name === Dexie.errnames.NoSuchDatabase) return empty;
+		throw error;
+	}
+}
+
+/**
+ * The catalogue of the database `name` opened as it is (Dexie's dynamic mode: its stores as they are, no
+ * schema, no upgrade), for a reader that must not carry the schema's code. The page makes and upgrades
+ * the database before it asks anything; until then this reads as an empty catalogue (and creates nothing).
+ * A newer tab's upgrade closes the connection; Dexie opens it again, as it then is, on the next read.
+ */
+export function catalogAsItIs(name: string): CatalogSource {
+	const db = new Dexie(name);
+	const source = catalogSource(db);
+	// Opened first: a database opened as it is knows its tables only once open.
+	const opened = async <T>(read: () => Promise<T>) => {
+		if (!db.isOpen()) await db.open();
+		return read();
+	};
+	return {
+		census: () => orEmpty(() => opened(() => source.census()), undefined),
+		chunks: (keys) =>
+			orEmpty(
+				() => opened(() => source.chunks(keys)),
+				keys.map(() => undefined)
+			)
+	};
 }
 
 /** Rows read per request while loading: other reads (the rows on screen) go between them. */
@@ -85,8 +138,8 @@ function userAt(offsets: Int32Array, at: number): number {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The catalogue over a database, in memory. */
-export function catalogIndex(db: RollcallDb): CatalogApi {
+/** The catalogue of a source, in memory. */
+export function catalogIndex(source: CatalogSource): CatalogApi {
 	const chunks = new Map<number, Loaded>();
 	let flat: Flat | undefined;
 	/** Each sort's ascending order of every user (positions into flat), until the catalogue changes. */
@@ -94,7 +147,7 @@ export function catalogIndex(db: RollcallDb): CatalogApi {
 	let refreshing: Promise<void> | undefined;
 
 	async function load(): Promise<void> {
-		const census = (await db.catalog.get(CENSUS_KEY)) as Census | undefined;
+		const census = await source.census();
 		const summaries = census?.chunks ?? {};
 		const stale = Object.entries(summaries)
 			.filter(([chunk, summary]) => chunks.get(Number(chunk))?.stamp !== summary.stamp)
@@ -104,7 +157,7 @@ export function catalogIndex(db: RollcallDb): CatalogApi {
 		for (const chunk of gone) chunks.delete(chunk);
 		for (let start = 0; start < stale.length; start += LOAD_BATCH) {
 			const batch = stale.slice(start, start + LOAD_BATCH);
-			const rows = (await db.catalog.bulkGet(batch)) as (CatalogChunk | undefined)[];
+			const rows = await source.chunks(batch);
 			rows.forEach((row, i) => {
 				const chunk = batch[i]!;
 				// Changed again since the census was read: the next answer reloads it.

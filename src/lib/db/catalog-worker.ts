@@ -1,12 +1,15 @@
 import * as Comlink from 'comlink';
-import { catalogIndex, type CatalogApi } from './catalog-index';
-import { createDb } from './database';
+import { catalogAsItIs, catalogIndex, type CatalogApi } from './catalog-index';
 
 /**
  * The catalogue worker: catalog-index.ts over this origin's database, off the page's thread. Its answers
  * are Float64Arrays, transferred (not copied) to the page. Only catalog-client.ts starts it.
+ *
+ * It only reads the catalogue, so it opens the database as it is (catalogAsItIs), not with the app's
+ * schema: the schema's upgrades would bring the field registry and its phone metadata into this bundle,
+ * which every device precaches.
  */
-const index = catalogIndex(createDb());
+const index = catalogIndex(catalogAsItIs('rollcall'));
 const transferred = (ids: Float64Array) => Comlink.transfer(ids, [ids.buffer]);
 
 const api: CatalogApi = {

@@ -18,7 +18,7 @@ import {
 } from '$lib/domain/user';
 import type { ExistingUser, UniqueField } from '$lib/import/rows';
 import { CENSUS_KEY, censusCount, type Census } from './catalog';
-import { catalogIndex, type CatalogApi } from './catalog-index';
+import { catalogIndex, catalogSource, type CatalogApi } from './catalog-index';
 import { commandsStore } from './commands';
 import type { RollcallDb } from './database';
 import { DuplicateError } from './errors';
@@ -114,7 +114,7 @@ export function withDefaults(values: UserFields): UserFields {
 }
 
 /** Users module: every read and write of the users table goes through here. */
-export function usersStore(db: RollcallDb, catalog: CatalogApi = catalogIndex(db)) {
+export function usersStore(db: RollcallDb, catalog: CatalogApi = catalogIndex(catalogSource(db))) {
 	const lists = listsStore(db);
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
