@@ -95,10 +95,17 @@ const cancelled = (signal: AbortSignal | undefined): Error =>
 const isWorkbook = (bytes: Uint8Array) =>
 	(bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf);
 
-/** Creates a bridge; the app uses the one below, tests give another worker, timing or size. */
+/**
+ * Takes back, from the page, an import a crashed worker left half written (a chunked commit: see
+ * imports.ts recover). Loaded when needed: the bridge itself never opens the database.
+ */
+const recoverImports = () => import('$lib/db').then(({ imports }) => imports.recover());
+
+/** Creates a bridge; the app uses the one below, tests give another worker, timing, recovery or size. */
 export function createImportBridge(
 	start: () => Worker = startWorker,
 	timing: BridgeTiming = defaultTiming,
+	recover: () => Promise<unknown> = recoverImports,
 	wholeRows = WHOLE_ROWS
 ) {
 	let worker: Worker | undefined;
@@ -348,7 +355,11 @@ export function createImportBridge(
 		const crashed = new Promise<never>((_, reject) => {
 			onCrash = (event: Event) => {
 				event.preventDefault();
-				reject(new Error(CRASHED));
+				// A chunked commit cut short left chunks written: taken back now (its lock went with the worker;
+				// if the worker lives on and holds it, recovery leaves it be), not at the next start.
+				void recover()
+					.catch((error: unknown) => console.warn('Taking back the unfinished import failed', error))
+					.finally(() => reject(new Error(CRASHED)));
 			};
 			current.addEventListener('error', onCrash);
 		});

@@ -36,6 +36,7 @@ function bridgeOf(wholeRows: number) {
 			return worker as unknown as Worker;
 		},
 		timing,
+		() => Promise.resolve(0),
 		wholeRows
 	);
 }
