@@ -90,6 +90,17 @@ export const ROWS_PER_CHUNK = 25_000;
  */
 const PARTS_PER_ROLLBACK = 40;
 
+/**
+ * A promise made inside a transaction that is not Dexie's own (an async helper's, the caller's
+ * afterCreate), as a Dexie promise. Dexie follows its transaction across a native await only while its
+ * zone echo lasts, a few microtasks after its own last promise: an async function that settles without
+ * a request at its end (an afterCreate with no message to queue), awaited from another async function,
+ * resumes outside the transaction, whose next write then runs in a transaction of its own while this
+ * one commits under the scope (PrematureCommitError). Awaited through a Dexie promise, the caller
+ * resumes in the transaction's zone however many native hops the promise made.
+ */
+const inZone = <T>(promise: Promise<T>): PromiseExtended<T> => Dexie.Promise.resolve(promise);
+
 /** The Web Lock a tab holds while it writes a chunked import: its record names it (ImportRow.lock). */
 const lockName = () => `rollcall-import-${crypto.randomUUID()}`;
 
@@ -602,7 +613,8 @@ export function importsStore(
 		if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
 		// addUsers keeps the rows' order, so the i-th id is the i-th row created.
 		if (options.afterCreate && createdIds.length) {
-			await options.afterCreate(createdIds.map((createdId, i) => ({ id: createdId, row: creates[i]!.row })));
+			const created = createdIds.map((createdId, i) => ({ id: createdId, row: creates[i]!.row }));
+			await inZone(options.afterCreate(created));
 		}
 		return { updated, createdIds };
 	}
@@ -846,8 +858,8 @@ export function importsStore(
 				return commitInChunks(planned, options, job, locks);
 			}
 			return inTransaction(async () => {
-				const { id, record, creates, updates } = await begin(planned, options, job);
-				const { updated, createdIds } = await writeRows(id, creates, updates, job, options);
+				const { id, record, creates, updates } = await inZone(begin(planned, options, job));
+				const { updated, createdIds } = await inZone(writeRows(id, creates, updates, job, options));
 				const final = finished(record, id, updated, updates.length);
 				await db.imports.put(final);
 				return { ...final, createdIds };

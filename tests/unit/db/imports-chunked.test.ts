@@ -262,6 +262,37 @@ describe("a chunked commit's messages", { timeout: 60_000 }, () => {
 	});
 });
 
+describe('a commit whose afterCreate has nothing to queue', { timeout: 60_000 }, () => {
+	// The Import page's with no message switched on: an async function that awaits nothing. The commit's
+	// next write must still be in its transaction (the page's own commit path once failed here with
+	// PrematureCommitError). No site to add: the requests adding one kept Dexie's zone echo going long
+	// enough to hide it.
+	const nothing = async () => {};
+	const options = { ...base, addSites: [], afterCreate: nothing };
+
+	it('commits in one transaction', async () => {
+		const db = freshDb('after-create-nothing');
+		const rows = await seeded(db);
+		const { locks, taken } = freeLocks();
+		const { createdIds, ...entry } = await importsStore(db, locks).commit(rows, options);
+		expect(taken).toEqual([]);
+		expect(createdIds).toHaveLength(46);
+		expect(await db.imports.toArray()).toEqual([{ ...entry, status: 'done' }]);
+		expect(await db.users.count()).toBe(6 + 46);
+	});
+
+	it('commits in chunks', async () => {
+		const db = freshDb('after-create-nothing-chunks');
+		const rows = await seeded(db);
+		const { locks, taken } = freeLocks();
+		const { createdIds, ...entry } = await importsStore(db, locks).commit(rows, { ...options, ...chunked });
+		expect(taken).toHaveLength(1);
+		expect(createdIds).toHaveLength(46);
+		expect(await db.imports.toArray()).toEqual([{ ...entry, status: 'done' }]);
+		expect(await db.users.count()).toBe(6 + 46);
+	});
+});
+
 describe('the seats of a chunked commit', { timeout: 60_000 }, () => {
 	/** A directory of one user, a Desktop pool of `seats`, and a file of 46 new users each given Desktop. */
 	async function desktops(db: RollcallDb, seats: number) {
