@@ -101,13 +101,24 @@ const isWorkbook = (bytes: Uint8Array) =>
  */
 const recoverImports = () => import('$lib/db').then(({ imports }) => imports.recover());
 
+/** What a bridge is made of; the app's bridge takes the defaults, tests give their own. */
+export interface BridgeParts {
+	/** Starts the import worker. */
+	start?: () => Worker;
+	timing?: BridgeTiming;
+	/** Takes back an import a crashed worker left half written; imports.ts recover by default. */
+	recover?: () => Promise<unknown>;
+	/** Up to this many rows an Analysis reaches the page whole (WHOLE_ROWS by default). */
+	wholeRows?: number;
+}
+
 /** Creates a bridge; the app uses the one below, tests give another worker, timing, recovery or size. */
-export function createImportBridge(
-	start: () => Worker = startWorker,
-	timing: BridgeTiming = defaultTiming,
-	recover: () => Promise<unknown> = recoverImports,
+export function createImportBridge({
+	start = startWorker,
+	timing = defaultTiming,
+	recover = recoverImports,
 	wholeRows = WHOLE_ROWS
-) {
+}: BridgeParts = {}) {
 	let worker: Worker | undefined;
 	let remote: Comlink.Remote<ImportWorkerApi> | undefined;
 	/** The file the worker holds the table of, and how it was read. */

@@ -65,15 +65,15 @@ function bridgeWith(
 	custom = timing,
 	recover: () => Promise<unknown> = () => Promise.resolve(0)
 ) {
-	return createImportBridge(
-		() => {
+	return createImportBridge({
+		start: () => {
 			const worker = new FakeWorker(api);
 			workers.push(worker);
 			return worker as unknown as Worker;
 		},
-		custom,
+		timing: custom,
 		recover
-	);
+	});
 }
 
 afterEach(() => {
