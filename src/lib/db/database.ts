@@ -63,9 +63,13 @@ export interface ImportRow {
 	/**
 	 * 'committing' while an import too big for one transaction is written chunk by chunk (imports.ts): its
 	 * users are partly there, it is neither done nor undoable, and it is rolled back if its tab goes.
+	 * 'rolledBack' once a later start took back such an import its closed tab left half written: kept in
+	 * the history so the admin, who may never have seen it fail, learns that nothing of it was kept.
 	 */
-	status: 'committing' | 'done' | 'undone';
+	status: 'committing' | 'done' | 'undone' | 'rolledBack';
 	undoneAt?: number;
+	/** When a start rolled the import back (status 'rolledBack'). */
+	rolledBackAt?: number;
 	/** While 'committing': the Web Lock its tab holds until the import is done or rolled back. */
 	lock?: string;
 	/**

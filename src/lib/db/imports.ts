@@ -734,10 +734,12 @@ export function importsStore(
 	/**
 	 * Rolls back an import left 'committing' (a chunk failed, or its tab went): takeBack, a few change
 	 * records per transaction, each deleted with what it took back (a rollback cut short goes on where it
-	 * stopped, never taking a part back twice); then the groups and sites it added, and its history entry.
-	 * Nothing of the import remains.
+	 * stopped, never taking a part back twice); then the groups and sites it added. Nothing of the import
+	 * remains but, when `isInterrupted` (its tab went: recover), its history entry marked 'rolledBack',
+	 * so an admin who never saw it fail learns that it was not kept. A failure the commit itself saw
+	 * leaves no entry, as a failed one-transaction commit does: the admin was told at once.
 	 */
-	async function rollBack(id: number, now = Date.now()): Promise<void> {
+	async function rollBack(id: number, now = Date.now(), isInterrupted = false): Promise<void> {
 		const parts = (await db.importChanges.where('importId').equals(id).primaryKeys()).reverse();
 		// Still 'committing' in each transaction: found so, an import may have finished since (its tab let go
 		// of the lock only then), and is no longer this rollback's.
@@ -765,11 +767,20 @@ export function importsStore(
 		await inTransaction(async () => {
 			const record = await committing();
 			if (!record) return;
-			// Only when there is something to do: an async call with no request in it would hop through native
-			// promises with nothing pending, and the transaction would commit under the rest (PITFALLS.md).
-			if (record.createdGroups?.length) await groups.removeEmpty(record.customerId, record.createdGroups);
-			if (record.sites) await removeSites(record.customerId, record.sites);
-			await db.imports.delete(id);
+			// Through inZone: the writes after them must stay in this transaction (see inZone).
+			if (record.createdGroups?.length) {
+				await inZone(groups.removeEmpty(record.customerId, record.createdGroups));
+			}
+			if (record.sites) await inZone(removeSites(record.customerId, record.sites));
+			if (!isInterrupted) {
+				await db.imports.delete(id);
+				return;
+			}
+			// What only the unfinished import needed goes: no tab holds it now, no site is its to take back.
+			const entry: ImportRecord = { ...record, status: 'rolledBack', rolledBackAt: now };
+			delete entry.lock;
+			delete entry.sites;
+			await db.imports.put(entry);
 		});
 	}
 
@@ -804,8 +815,9 @@ export function importsStore(
 
 	/**
 	 * Rolls back the imports left 'committing' whose Web Lock no tab holds (the tab writing it was closed
-	 * or crashed). Taking the lock here (ifAvailable) keeps two tabs from rolling back one import at once,
-	 * and one still being written (its lock held) is left alone. Returns how many were rolled back.
+	 * or crashed), each kept in the history as 'rolledBack'. Taking the lock here (ifAvailable) keeps two
+	 * tabs from rolling back one import at once, and one still being written (its lock held) is left
+	 * alone. Returns how many were rolled back.
 	 */
 	async function recover(now = Date.now()): Promise<number> {
 		if (!locks) return 0;
@@ -817,7 +829,7 @@ export function importsStore(
 				{ ifAvailable: true },
 				async (lock) => {
 					if (!lock) return;
-					await rollBack(record.id, now);
+					await rollBack(record.id, now, true);
 					rolledBack++;
 				}
 			);
@@ -909,6 +921,11 @@ export function importsStore(
 				const record = await db.imports.get(importId);
 				if (!record) throw new ImportRefusedError('This import is not in the history any more.');
 				if (record.status === 'undone') throw new ImportRefusedError('This import has already been undone.');
+				if (record.status === 'rolledBack') {
+					throw new ImportRefusedError(
+						'This import was interrupted before it finished and rolled back: nothing of it is left to undo.'
+					);
+				}
 				if (record.status === 'committing') {
 					throw new ImportRefusedError(
 						'This import is still being saved: undo it once it is finished (if it fails, nothing of it is kept).'

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import '../backup/node-self';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
 import { CATALOG_TABLE, CENSUS_KEY, type Census } from '$lib/db/catalog';
-import type { RollcallDb } from '$lib/db/database';
+import type { ImportRow, RollcallDb } from '$lib/db/database';
 import { DuplicateError, SeatsError } from '$lib/db/errors';
 import { licensesStore } from '$lib/db/licenses';
 import { outboxStore } from '$lib/db/outbox';
@@ -369,7 +369,7 @@ describe('an import left half-written by a closed tab', { timeout: 60_000 }, () 
 		return { db, imports: importsStore(db, locks), before, record };
 	}
 
-	it('is rolled back by the next start when no tab holds its lock, and leaves the import history', async () => {
+	it('is rolled back by the next start when no tab holds its lock, the history saying so', async () => {
 		const { db, imports, before, record } = await leftBehind();
 		expect(record.lock).toMatch(/^rollcall-import-/);
 		expect(record.sites).toEqual({ before: null, added: ['Leeds'] });
@@ -378,9 +378,24 @@ describe('an import left half-written by a closed tab', { timeout: 60_000 }, () 
 		expect(importErrorMessage(await rejection(imports.undo(record.id)))).toMatch(/still being saved/);
 		expect(await imports.changedSince(record.id)).toBe(0);
 		const recovered = importsStore(db, navigator.locks);
-		expect(await recovered.recover()).toBe(1);
-		expect(await everything(db)).toEqual(before);
+		expect(await recovered.recover(AT + 5)).toBe(1);
+		const { imports: entries, ...after } = await everything(db);
+		const { imports: entriesBefore, ...rest } = before;
+		expect(after).toEqual(rest);
+		expect(entriesBefore).toEqual([]);
+		// The admin may never have seen it fail: its entry stays, rolled back, with nothing left to undo
+		// (and without what only the unfinished import needed: its lock, the sites to take back).
+		const entry: Partial<ImportRow> = { ...record, status: 'rolledBack', rolledBackAt: AT + 5 };
+		delete entry.lock;
+		delete entry.sites;
+		expect(entries).toStrictEqual([entry]);
+		expect(await recovered.history()).toStrictEqual(entries);
+		expect(importErrorMessage(await rejection(recovered.undo(record.id)))).toBe(
+			'This import was interrupted before it finished and rolled back: nothing of it is left to undo.'
+		);
+		expect(await recovered.changedSince(record.id)).toBe(0);
 		expect(await recovered.recover()).toBe(0);
+		expect(await db.imports.get(record.id)).toMatchObject({ rolledBackAt: AT + 5 });
 	});
 
 	it('is left alone while the tab writing it holds its lock', async () => {
@@ -416,10 +431,21 @@ describe('an import left half-written by a closed tab', { timeout: 60_000 }, () 
 		expect(await target.imports.filter((row) => row.status === 'committing').count()).toBe(1);
 		expect(await importsStore(target, navigator.locks).recover()).toBe(1);
 		expect(await target.users.toArray()).toEqual(before.users);
-		expect(await target.imports.count()).toBe(0);
+		expect((await target.imports.toArray()).map((entry) => entry.status)).toEqual(['rolledBack']);
 		expect(await target.importChanges.count()).toBe(0);
 		expect(await target.groups.count()).toBe(0);
 		expect(await customersStore(target).sites(1)).toEqual(['HQ']);
+		// A backup made after the rollback keeps the entry saying so.
+		const later = await api.backup(undefined, AT + 10);
+		const again = freshDb('restored-again');
+		const againApi = createBackupWorkerApi(() => again);
+		const reopened = await againApi.open({
+			name: 'later.rollcall',
+			bytes: new Uint8Array(await later.file.arrayBuffer())
+		});
+		expect(reopened.ok).toBe(true);
+		await againApi.restore();
+		expect(await again.imports.toArray()).toEqual(await target.imports.toArray());
 	});
 
 	it('is rolled back before a new import commits', async () => {
@@ -427,7 +453,7 @@ describe('an import left half-written by a closed tab', { timeout: 60_000 }, () 
 		const rows = await check(db, [HEADERS, ['Ann', 'Other', 'ann@example.com', 'Nurse', '']]);
 		const summary = await importsStore(db, navigator.locks).commit(rows.rows, base);
 		expect(summary.counts.created).toBe(1);
-		expect(await imports.get(record.id)).toBeUndefined();
+		expect(await imports.get(record.id)).toMatchObject({ status: 'rolledBack' });
 		expect(await db.users.count()).toBe(6 + 1);
 	});
 });
