@@ -203,7 +203,9 @@ function restoreImportRecord(stored: unknown): ImportRow | undefined {
 	const isWhole =
 		typeof row.fileName === 'string' &&
 		Number.isFinite(row.at) &&
-		(row.status === 'done' || row.status === 'undone') &&
+		// A backup made while an import was written chunk by chunk holds it 'committing': restored so, the
+		// restoring device rolls it back (imports.ts recover: no tab there holds its lock).
+		['done', 'undone', 'committing', 'rolledBack'].includes(row.status as string) &&
 		importCounts.every((key) => isCount(counts[key]));
 	// Imports before customers existed were made into the default customer, as the v8 upgrade says.
 	return isWhole ? ({ customerId: DEFAULT_CUSTOMER_ID, ...row } as unknown as ImportRow) : undefined;

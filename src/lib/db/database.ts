@@ -60,8 +60,23 @@ export interface ImportRow {
 	counts: ImportCounts;
 	/** The groups the import created (names the file gave that the customer had not): its undo deletes the empty ones. */
 	createdGroups?: string[];
-	status: 'done' | 'undone';
+	/**
+	 * 'committing' while an import too big for one transaction is written chunk by chunk (imports.ts): its
+	 * users are partly there, it is neither done nor undoable, and it is rolled back if its tab goes.
+	 * 'rolledBack' once a later start took back such an import its closed tab left half written: kept in
+	 * the history so the admin, who may never have seen it fail, learns that nothing of it was kept.
+	 */
+	status: 'committing' | 'done' | 'undone' | 'rolledBack';
 	undoneAt?: number;
+	/** When a start rolled the import back (status 'rolledBack'). */
+	rolledBackAt?: number;
+	/** While 'committing': the Web Lock its tab holds until the import is done or rolled back. */
+	lock?: string;
+	/**
+	 * While 'committing', if it added sites: the customer's stored sites before it (null when none were
+	 * stored: just the default site) and those it added, so a rollback puts the customer back as it was.
+	 */
+	sites?: { before: string[] | null; added: string[] };
 }
 
 /** The fields an import wrote over one user, with the values it wrote. */

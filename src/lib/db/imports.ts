@@ -3,7 +3,8 @@ import { emailKey } from '$lib/domain/email';
 import { groupKey, groupNamesOf } from '$lib/domain/groups';
 import { isCustomKey, LIST_SEPARATOR, listNames, fields as registry } from '$lib/domain/fields';
 import { newLicenseKey } from '$lib/domain/license-key';
-import { productsOf } from '$lib/domain/seats';
+import { sitesOf } from '$lib/domain/customer';
+import { productsOf, shortagesMessage } from '$lib/domain/seats';
 import {
 	customValues,
 	DEFAULT_CUSTOMER_ID,
@@ -24,6 +25,7 @@ import type {
 	ImportRow,
 	RollcallDb
 } from './database';
+import { customerUsers } from './database';
 import { commandsStore } from './commands';
 import { customersStore } from './customers';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
@@ -60,7 +62,50 @@ export interface CommitOptions {
 	 * the users and their messages are saved together or not at all. May write only the outbox.
 	 */
 	afterCreate?: (created: readonly { id: number; row: number }[]) => Promise<unknown>;
+	/** Above this many rows to write, the commit goes in chunks (see commitInChunks); CHUNKED_ABOVE when absent. */
+	chunkedAbove?: number;
+	/** Rows each chunk's transaction writes; ROWS_PER_CHUNK when absent. */
+	rowsPerChunk?: number;
 }
+
+/**
+ * Up to this many rows to write, a commit is one transaction (the proven path, all or nothing by
+ * IndexedDB itself). Above it, one transaction would hold every request and record at once (a million
+ * rows took the worker to 1.4 GiB and minutes of one transaction): the commit then goes in chunks.
+ */
+export const CHUNKED_ABOVE = 100_000;
+
+/**
+ * Rows per chunk of a chunked commit: a quarter of the largest one-transaction commit, so a chunk's
+ * records and requests stay a fraction of what that one held. A transaction costs little beside its
+ * writes: 100,000 raw adds (user-sized records, the v9 indexes, strict durability) took 16-22 s in
+ * Chromium here whether in transactions of 10,000, 25,000, 50,000 or 100,000 (the spread was the
+ * machine's load, not the size); smaller chunks would only add change records and rollback steps.
+ */
+export const ROWS_PER_CHUNK = 25_000;
+
+/**
+ * Change records a rollback takes back per transaction: one holds the befores of up to CHUNK updated
+ * users (or a chunk's created ranges), so this keeps a transaction's records near a chunk's.
+ */
+const PARTS_PER_ROLLBACK = 40;
+
+/**
+ * A promise made inside a transaction that is not Dexie's own (an async helper's, the caller's
+ * afterCreate), as a Dexie promise. Dexie follows its transaction across a native await only while its
+ * zone echo lasts, a few microtasks after its own last promise: an async function that settles without
+ * a request at its end (an afterCreate with no message to queue), awaited from another async function,
+ * resumes outside the transaction, whose next write then runs in a transaction of its own while this
+ * one commits under the scope (PrematureCommitError). Awaited through a Dexie promise, the caller
+ * resumes in the transaction's zone however many native hops the promise made.
+ */
+const inZone = <T>(promise: Promise<T>): PromiseExtended<T> => Dexie.Promise.resolve(promise);
+
+/** The Web Lock a tab holds while it writes a chunked import: its record names it (ImportRow.lock). */
+const lockName = () => `rollcall-import-${crypto.randomUUID()}`;
+
+/** The part of the Web Locks API (navigator.locks) a chunked commit needs. */
+export type ImportLocks = Pick<LockManager, 'request'>;
 
 export interface UndoSummary {
 	/** Users the import had created, now deleted. */
@@ -112,7 +157,9 @@ interface Job {
 	customerId: number;
 	/** Reports that `rows` more rows were written. */
 	step: (rows: number) => void;
-	/** A Groups value in the customer's groups' own spelling (those the import creates included). */
+	/** Each group's key and its spelling among the customer's groups (those the import creates included). */
+	spelling: Map<string, string>;
+	/** A Groups value in the customer's groups' own spelling (see spelling). */
 	spellGroups: (value: string | undefined) => string | undefined;
 }
 
@@ -204,6 +251,19 @@ function toRanges(ids: readonly number[]): number[] {
 
 const rowEmail = (row: CheckedRow) => row.values.email ?? '';
 
+/** The users' licenses after the rows (a stored user's by id), as licenses.shortageOf counts them. */
+function seatPlan(creates: readonly CheckedRow[], updates: readonly CheckedRow[]) {
+	// An empty cell never erases a stored value (updatedUser): only a row giving licenses changes them.
+	const changing = updates.filter((row) => row.changes?.includes('entitlements') && row.values.entitlements);
+	return [
+		...creates.map((row) => ({ entitlements: row.values.entitlements })),
+		...changing.map((row) => ({ id: row.existingId, entitlements: row.values.entitlements }))
+	];
+}
+
+/** What a commit writes, sorted: see plan. */
+type Planned = ReturnType<typeof plan>;
+
 /** Sorts the rows into what to write, refusing (before any write) a file the mode does not allow. */
 function plan(rows: readonly CheckedRow[], options: CommitOptions) {
 	const creates: CheckedRow[] = [];
@@ -251,14 +311,20 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
 }
 
 /**
- * Import history module: commits checked rows in one transaction, lists past imports, and undoes one.
+ * Import history module: commits checked rows (in one transaction, or in chunks above CHUNKED_ABOVE
+ * rows), lists past imports, undoes one, and rolls back one a closed tab left half written (recover).
+ * `locks`: the Web Locks a chunked commit holds (navigator.locks; without them every commit is one
+ * transaction, as no tab could tell a running import from one left behind).
  *
  * Undo, by design: the users the import created are deleted, even if edited or activated since (the
  * admin is taking the import back; the confirmation should say so); a user it updated gets back, field
  * by field, the value it had before, unless that field was edited since the import (the later edit is
  * kept and counted in keptEdits). Users deleted since stay deleted. All of it or none of it is done.
  */
-export function importsStore(db: RollcallDb) {
+export function importsStore(
+	db: RollcallDb,
+	locks: ImportLocks | null = globalThis.navigator?.locks ?? null
+) {
 	const commands = commandsStore(db);
 	const licenses = licensesStore(db);
 	const groups = groupsStore(db);
@@ -473,21 +539,319 @@ export function importsStore(db: RollcallDb) {
 		}
 	}
 
+	/**
+	 * What every commit does before its users, inside its (first) transaction: the roles spelt as the
+	 * customer has them, the groups the file names made, the sites added, and the history entry. `lock`:
+	 * the Web Lock of a chunked commit, whose entry stays 'committing' until its last chunk is written.
+	 */
+	async function begin(planned: Planned, options: CommitOptions, job: Job, lock?: string) {
+		const spelt = await spellRoles(db, job.customerId, [...planned.creates, ...planned.updates]);
+		if (!('rows' in spelt)) {
+			throw new ImportRefusedError(
+				`Nothing was imported: row ${spelt.row} gives the role “${spelt.role}”, and there is no such role. Create it under Roles & profiles, or correct the row, then import the file again.`
+			);
+		}
+		const creates = spelt.rows.slice(0, planned.creates.length);
+		const updates = spelt.rows.slice(planned.creates.length);
+		if (lock !== undefined) {
+			// A file needing more seats than are free is refused before any chunk, in the words one transaction
+			// would use: counted whole here. Each chunk counts its own writes again (another tab may give seats
+			// away meanwhile), so two tabs still cannot overrun a pool.
+			const found = await licenses.shortageOf(job.customerId, seatPlan(creates, updates));
+			if (found.length > 0) throw new SeatsError(found, `Nothing was imported: ${shortagesMessage(found)}`);
+		}
+		// The groups the file names that the customer does not have yet are made with its users, in this
+		// transaction: all of them or, if the import fails, none (a chunked one's rollback removes them).
+		const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), job.at);
+		job.spelling = ensured.spelling;
+		const before = options.addSites?.length ? await db.customers.get(job.customerId) : undefined;
+		const had = new Set(sitesOf(before?.sites));
+		const sites = options.addSites?.length ? await customers.addSites(job.customerId, options.addSites) : [];
+		const added = sites.filter((site) => !had.has(site));
+		const record: Omit<ImportRow, 'id'> = {
+			customerId: job.customerId,
+			fileName: options.fileName,
+			at: job.at,
+			mode: options.mode,
+			updateExisting: options.updateExisting,
+			counts: planned.counts,
+			...(ensured.created.length > 0 && { createdGroups: ensured.created }),
+			status: 'done'
+		};
+		const id = await db.imports.add(
+			lock === undefined
+				? record
+				: {
+						...record,
+						status: 'committing',
+						lock,
+						...(added.length > 0 && { sites: { before: before?.sites ?? null, added } })
+					}
+		);
+		return { id, record, creates, updates };
+	}
+
+	/**
+	 * Writes rows of an import inside the caller's transaction, with what undo needs for them (so whatever
+	 * commits, the import's own undo can take it back), their messages (afterCreate) and relay commands.
+	 * The pool or the users may have changed since the preview warned of a file needing more seats than
+	 * are free: the seats are counted again around the writes, in this transaction. Returns how many of
+	 * the updates changed something, and the ids created in the rows' order.
+	 */
+	async function writeRows(
+		id: number,
+		creates: readonly CheckedRow[],
+		updates: readonly CheckedRow[],
+		job: Job,
+		options: CommitOptions
+	) {
+		const given = [...creates, ...updates].flatMap((row) => [...productsOf(row.values.entitlements)]);
+		const seats = await licenses.seatsNow([job.customerId], given);
+		const updated = await updateUsers(id, updates, job);
+		const createdIds = await addUsers(creates, job);
+		await licenses.refuseBeyond(seats, 'Nothing was imported: ');
+		if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
+		// addUsers keeps the rows' order, so the i-th id is the i-th row created.
+		if (options.afterCreate && createdIds.length) {
+			const created = createdIds.map((createdId, i) => ({ id: createdId, row: creates[i]!.row }));
+			await inZone(options.afterCreate(created));
+		}
+		return { updated, createdIds };
+	}
+
+	/** The history entry once every row is written: an update another tab had already made changed nothing. */
+	function finished(
+		record: Omit<ImportRow, 'id'>,
+		id: number,
+		updated: number,
+		updates: number
+	): ImportRecord {
+		const { counts } = record;
+		return { ...record, id, counts: { ...counts, updated, unchanged: counts.unchanged + updates - updated } };
+	}
+
+	/**
+	 * Commits in chunks, each its own transaction (see CHUNKED_ABOVE): first the history entry, marked
+	 * 'committing' (no one may undo it, the history does not show it done), then the rows chunk by chunk,
+	 * each with what undo needs for it, then the entry marked done. If a chunk fails, the import's own
+	 * undo takes back the chunks before it (rollBack) and the error is the one a single transaction would
+	 * have thrown: for the admin it is still all or nothing. The Web Lock is held throughout: a tab closed
+	 * mid-import lets it go, and the next start (recover) rolls the import back.
+	 */
+	async function commitInChunks(
+		planned: Planned,
+		options: CommitOptions,
+		job: Job,
+		held: ImportLocks
+	): Promise<ImportSummary> {
+		const lock = lockName();
+		const size = options.rowsPerChunk ?? ROWS_PER_CHUNK;
+		return held.request(lock, async () => {
+			const { id, record, creates, updates } = await inTransaction(() => begin(planned, options, job, lock));
+			try {
+				// Updates first, then creates, as in one transaction: the work cut in chunks of `size` rows.
+				let updated = 0;
+				const createdIds: number[] = [];
+				const total = updates.length + creates.length;
+				for (let start = 0; start < total; start += size) {
+					const end = Math.min(start + size, total);
+					const chunkUpdates = updates.slice(start, end);
+					const chunkCreates = creates.slice(Math.max(start - updates.length, 0), end - updates.length);
+					const written = await inTransaction(() => writeRows(id, chunkCreates, chunkUpdates, job, options));
+					updated += written.updated;
+					for (const createdId of written.createdIds) createdIds.push(createdId);
+				}
+				const final = finished(record, id, updated, updates.length);
+				await inTransaction(() => db.imports.put(final));
+				return { ...final, createdIds };
+			} catch (error) {
+				// Left 'committing' if this fails too (a full disk): the next start or import tries again.
+				await rollBack(id).catch((failed: unknown) =>
+					console.error('Taking back a failed import failed; the next start tries again', failed)
+				);
+				throw error;
+			}
+		});
+	}
+
+	/**
+	 * Takes back what an import's change records say it did, inside the caller's transaction: deletes the
+	 * users it created (and their message history; the relay forgets those it was sent), and puts back
+	 * the users it updated. `isRollback`: the import never finished, so messages still waiting for its
+	 * users are dropped (never sent, they leave no trace), and no seat count can refuse: taking back a
+	 * half import must always go through, and it gives back no more than the users had before.
+	 */
+	async function takeBack(
+		record: ImportRecord,
+		changes: readonly ImportChangeRow[],
+		now: number,
+		isRollback = false
+	): Promise<UndoSummary> {
+		const pairs = createdRanges(changes);
+		// One range per import in practice (its ids run on); each is one request whatever its size.
+		const deleted = await Dexie.Promise.all(
+			pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
+		);
+		const removed = deleted.reduce((sum, count) => sum + count, 0);
+		if (isRollback) {
+			await Dexie.Promise.all(
+				pairs.map(([first, last]) =>
+					db.outbox
+						.where('userId')
+						.between(first, last, true, true)
+						.and((message) => message.state === 'queued')
+						.delete()
+				)
+			);
+		}
+		// The relay forgets the accounts of created users it was sent a message about (in the outbox or
+		// cleared into their history), at once: unlike a deletion (users.ts), an import's undo cannot
+		// itself be undone, so there is nothing to keep.
+		const messaged = await Dexie.Promise.all(
+			pairs.map(([first, last]) => commands.messagedBetween(first, last))
+		);
+		await commands.queue('delete', [...new Set(messaged.flat())], now);
+		// Their message history goes with them (their address; ids a restore could give to new users).
+		await Dexie.Promise.all(
+			pairs.map(([first, last]) =>
+				db.messageHistory.where('userId').between(first, last, true, true).delete()
+			)
+		);
+		const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+		// Users it updated get their licenses from before back: refused if others took those seats since.
+		const entries = changes.flatMap((change) => change.updated ?? []);
+		const none = { restored: 0, keptEdits: 0, alreadyGone: 0 };
+		// Nothing to restore (a rollback's chunk of created users): no request at all, none that would only
+		// hop through native promises (restoreUsers is async) while the transaction, with nothing pending, commits.
+		if (entries.length === 0) return { ...none, removed, alreadyGone: created - removed };
+		const given = isRollback ? [] : entries.flatMap((entry) => [...productsOf(entry.before.entitlements)]);
+		const seats = await licenses.seatsNow([record.customerId], given);
+		const restored = await restoreUsers(entries, record, now);
+		await licenses.refuseBeyond(seats, 'This import cannot be undone: ');
+		return { ...restored, removed, alreadyGone: restored.alreadyGone + created - removed };
+	}
+
+	/**
+	 * Rolls back an import left 'committing' (a chunk failed, or its tab went): takeBack, a few change
+	 * records per transaction, each deleted with what it took back (a rollback cut short goes on where it
+	 * stopped, never taking a part back twice); then the groups and sites it added. Nothing of the import
+	 * remains but, when `isInterrupted` (its tab went: recover), its history entry marked 'rolledBack',
+	 * so an admin who never saw it fail learns that it was not kept. A failure the commit itself saw
+	 * leaves no entry, as a failed one-transaction commit does: the admin was told at once.
+	 */
+	async function rollBack(id: number, now = Date.now(), isInterrupted = false): Promise<void> {
+		const parts = (await db.importChanges.where('importId').equals(id).primaryKeys()).reverse();
+		// Still 'committing' in each transaction: found so, an import may have finished since (its tab let go
+		// of the lock only then), and is no longer this rollback's.
+		const committing = async () => {
+			const record = await db.imports.get(id);
+			return record?.status === 'committing' ? record : undefined;
+		};
+		for (let start = 0; start < parts.length; start += PARTS_PER_ROLLBACK) {
+			const some = parts.slice(start, start + PARTS_PER_ROLLBACK);
+			const isOurs = await inTransaction(async () => {
+				const record = await committing();
+				if (!record) return false;
+				const changes = await db.importChanges.bulkGet(some);
+				await takeBack(
+					record,
+					changes.filter((change) => change !== undefined),
+					now,
+					true
+				);
+				await db.importChanges.bulkDelete(some);
+				return true;
+			});
+			if (!isOurs) return;
+		}
+		await inTransaction(async () => {
+			const record = await committing();
+			if (!record) return;
+			// Through inZone: the writes after them must stay in this transaction (see inZone).
+			if (record.createdGroups?.length) {
+				await inZone(groups.removeEmpty(record.customerId, record.createdGroups));
+			}
+			if (record.sites) await inZone(removeSites(record.customerId, record.sites));
+			if (!isInterrupted) {
+				await db.imports.delete(id);
+				return;
+			}
+			// What only the unfinished import needed goes: no tab holds it now, no site is its to take back.
+			const entry: ImportRecord = { ...record, status: 'rolledBack', rolledBackAt: now };
+			delete entry.lock;
+			delete entry.sites;
+			await db.imports.put(entry);
+		});
+	}
+
+	/**
+	 * Takes back the sites a rolled-back import added, inside the caller's transaction: the customer's
+	 * sites exactly as before when they are still as the import left them; else (changed since, by hand)
+	 * each added site that no one is at now. Never a site someone was put at since.
+	 */
+	async function removeSites(customerId: number, sites: NonNullable<ImportRow['sites']>) {
+		const customer = await db.customers.get(customerId);
+		if (!customer) return;
+		const { before, added } = sites;
+		const isUsed = (site: string) =>
+			customerUsers(db, customerId)
+				.and((user) => user.site === site)
+				.count()
+				.then((count) => count > 0);
+		const now = sitesOf(customer.sites);
+		const isAsLeft = now.join('\n') === [...sitesOf(before ?? undefined), ...added].join('\n');
+		const used = await Dexie.Promise.all(added.map(isUsed));
+		if (isAsLeft && !used.includes(true)) {
+			const restored = { ...customer, sites: before ?? undefined };
+			if (!before) delete restored.sites;
+			await db.customers.put(restored);
+			return;
+		}
+		for (const [i, site] of added.entries()) {
+			const left = sitesOf((await db.customers.get(customerId))?.sites);
+			if (!used[i] && left.includes(site) && left.length > 1) await customers.removeSite(customerId, site);
+		}
+	}
+
+	/**
+	 * Rolls back the imports left 'committing' whose Web Lock no tab holds (the tab writing it was closed
+	 * or crashed), each kept in the history as 'rolledBack'. Taking the lock here (ifAvailable) keeps two
+	 * tabs from rolling back one import at once, and one still being written (its lock held) is left
+	 * alone. Returns how many were rolled back.
+	 */
+	async function recover(now = Date.now()): Promise<number> {
+		if (!locks) return 0;
+		const left = await db.imports.filter((record) => record.status === 'committing').toArray();
+		let rolledBack = 0;
+		for (const record of left) {
+			await locks.request(
+				record.lock ?? `rollcall-import-${record.id}`,
+				{ ifAvailable: true },
+				async (lock) => {
+					if (!lock) return;
+					await rollBack(record.id, now, true);
+					rolledBack++;
+				}
+			);
+		}
+		return rolledBack;
+	}
+
 	return {
 		/**
-		 * Imports checked rows in one transaction: new users (Pending, registry defaults for what the file
-		 * leaves out) and, with 'Update existing users', the changed fields of existing ones, plus the
-		 * history entry and what undoing needs. All or nothing: a refusal (ImportRefusedError), a value
-		 * taken since the check (DuplicateError), a full disk or any other failure leaves no trace.
+		 * Imports checked rows: new users (Pending, registry defaults for what the file leaves out) and,
+		 * with 'Update existing users', the changed fields of existing ones, plus the history entry and
+		 * what undoing needs. In one transaction up to CHUNKED_ABOVE rows to write, in chunks above it
+		 * (commitInChunks). All or nothing either way: a refusal (ImportRefusedError), a value taken since
+		 * the check (DuplicateError), a full disk or any other failure leaves no trace.
 		 */
 		async commit(rows: readonly CheckedRow[], options: CommitOptions): Promise<ImportSummary> {
+			// An import a closed tab left half written goes first: its users would hold emails and seats.
+			await recover();
 			const at = options.now ?? Date.now();
 			const planned = plan(rows, options);
-			const { counts } = planned;
-			let { creates, updates } = planned;
-			const total = creates.length + updates.length;
+			const total = planned.creates.length + planned.updates.length;
 			let done = 0;
-			let spelling = new Map<string, string>();
 			const job: Job = {
 				at,
 				customerId: options.customerId ?? DEFAULT_CUSTOMER_ID,
@@ -495,60 +859,26 @@ export function importsStore(db: RollcallDb) {
 					done += rows;
 					options.onProgress?.(done, total);
 				},
+				spelling: new Map(),
 				spellGroups: (value) =>
 					listNames(value)
-						.map((name) => spelling.get(groupKey(name)) ?? name)
+						.map((name) => job.spelling.get(groupKey(name)) ?? name)
 						.join(LIST_SEPARATOR) || undefined
 			};
+			// Without Web Locks a tab's recovery could not tell a running import from one left behind.
+			if (total > (options.chunkedAbove ?? CHUNKED_ABOVE) && locks) {
+				return commitInChunks(planned, options, job, locks);
+			}
 			return inTransaction(async () => {
-				const spelt = await spellRoles(db, job.customerId, [...creates, ...updates]);
-				if (!('rows' in spelt)) {
-					throw new ImportRefusedError(
-						`Nothing was imported: row ${spelt.row} gives the role “${spelt.role}”, and there is no such role. Create it under Roles & profiles, or correct the row, then import the file again.`
-					);
-				}
-				creates = spelt.rows.slice(0, creates.length);
-				updates = spelt.rows.slice(creates.length);
-				// The groups the file names that the customer does not have yet are made with its users, in this
-				// transaction: all of them or, if the import fails, none.
-				const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), at);
-				spelling = ensured.spelling;
-				const record: Omit<ImportRow, 'id'> = {
-					customerId: job.customerId,
-					fileName: options.fileName,
-					at,
-					mode: options.mode,
-					updateExisting: options.updateExisting,
-					counts,
-					...(ensured.created.length > 0 && { createdGroups: ensured.created }),
-					status: 'done'
-				};
-				const id = await db.imports.add(record);
-				if (options.addSites?.length) await customers.addSites(job.customerId, options.addSites);
-				// The preview warned of a file needing more seats than are free; the pool or the users may have
-				// changed since, so the seats are counted again around the writes, in this transaction.
-				const given = [...creates, ...updates].flatMap((row) => [...productsOf(row.values.entitlements)]);
-				const seats = await licenses.seatsNow([job.customerId], given);
-				const updated = await updateUsers(id, updates, job);
-				const createdIds = await addUsers(creates, job);
-				await licenses.refuseBeyond(seats, 'Nothing was imported: ');
-				if (createdIds.length) await db.importChanges.add({ importId: id, created: toRanges(createdIds) });
-				// addUsers keeps the rows' order, so the i-th id is the i-th row created.
-				if (options.afterCreate && createdIds.length) {
-					await options.afterCreate(
-						createdIds.map((createdId, i) => ({ id: createdId, row: creates[i]!.row }))
-					);
-				}
-				// An update whose values another tab had already written since the check changed nothing.
-				const final: ImportRecord = {
-					...record,
-					id,
-					counts: { ...counts, updated, unchanged: counts.unchanged + updates.length - updated }
-				};
+				const { id, record, creates, updates } = await inZone(begin(planned, options, job));
+				const { updated, createdIds } = await inZone(writeRows(id, creates, updates, job, options));
+				const final = finished(record, id, updated, updates.length);
 				await db.imports.put(final);
 				return { ...final, createdIds };
 			});
 		},
+
+		recover,
 
 		/** Every import into the customer, newest first (each customer's history is its own). */
 		history: async (customerId = DEFAULT_CUSTOMER_ID): Promise<ImportRecord[]> => {
@@ -565,7 +895,7 @@ export function importsStore(db: RollcallDb) {
 		async changedSince(importId: number): Promise<number> {
 			return db.transaction('r', db.imports, db.importChanges, db.users, async () => {
 				const record = await db.imports.get(importId);
-				if (!record || record.status === 'undone') return 0;
+				if (!record || record.status !== 'done') return 0;
 				const changes = await db.importChanges.where('importId').equals(importId).toArray();
 				let changed = 0;
 				for (const [first, last] of createdRanges(changes)) {
@@ -583,46 +913,31 @@ export function importsStore(db: RollcallDb) {
 
 		/**
 		 * Takes an import back, atomically (see importsStore for what happens to users edited since).
-		 * Refused (ImportRefusedError) when already undone; DuplicateError when a value to restore is
-		 * another user's now. Either way nothing is changed.
+		 * Refused (ImportRefusedError) when already undone or still being written; DuplicateError when a
+		 * value to restore is another user's now. Either way nothing is changed.
 		 */
 		async undo(importId: number, now = Date.now()): Promise<UndoSummary> {
 			return inTransaction(async () => {
 				const record = await db.imports.get(importId);
 				if (!record) throw new ImportRefusedError('This import is not in the history any more.');
 				if (record.status === 'undone') throw new ImportRefusedError('This import has already been undone.');
+				if (record.status === 'rolledBack') {
+					throw new ImportRefusedError(
+						'This import was interrupted before it finished and rolled back: nothing of it is left to undo.'
+					);
+				}
+				if (record.status === 'committing') {
+					throw new ImportRefusedError(
+						'This import is still being saved: undo it once it is finished (if it fails, nothing of it is kept).'
+					);
+				}
 				const changes = await db.importChanges.where('importId').equals(importId).toArray();
-				const pairs = createdRanges(changes);
-				// One range per import in practice (its ids run on); each is one request whatever its size.
-				const deleted = await Dexie.Promise.all(
-					pairs.map(([first, last]) => db.users.where(':id').between(first, last, true, true).delete())
-				);
-				const removed = deleted.reduce((sum, count) => sum + count, 0);
-				// The relay forgets the accounts of created users it was sent a message about (in the outbox or
-				// cleared into their history), at once: unlike a deletion (users.ts), an import's undo cannot
-				// itself be undone, so there is nothing to keep.
-				const messaged = await Dexie.Promise.all(
-					pairs.map(([first, last]) => commands.messagedBetween(first, last))
-				);
-				await commands.queue('delete', [...new Set(messaged.flat())], now);
-				// Their message history goes with them (their address; ids a restore could give to new users).
-				await Dexie.Promise.all(
-					pairs.map(([first, last]) =>
-						db.messageHistory.where('userId').between(first, last, true, true).delete()
-					)
-				);
-				const created = pairs.reduce((sum, [first, last]) => sum + last - first + 1, 0);
-				// Users it updated get their licenses from before back: refused if others took those seats since.
-				const entries = changes.flatMap((change) => change.updated ?? []);
-				const given = entries.flatMap((entry) => [...productsOf(entry.before.entitlements)]);
-				const seats = await licenses.seatsNow([record.customerId], given);
-				const restored = await restoreUsers(entries, record, now);
-				await licenses.refuseBeyond(seats, 'This import cannot be undone: ');
+				const summary = await takeBack(record, changes, now);
 				await db.importChanges.where('importId').equals(importId).delete();
 				// The groups it created go too, unless someone is in them now (added since, by hand).
 				await groups.removeEmpty(record.customerId, record.createdGroups ?? []);
 				await db.imports.update(importId, { status: 'undone', undoneAt: now });
-				return { ...restored, removed, alreadyGone: restored.alreadyGone + created - removed };
+				return summary;
 			});
 		}
 	};

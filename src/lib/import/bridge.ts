@@ -95,12 +95,30 @@ const cancelled = (signal: AbortSignal | undefined): Error =>
 const isWorkbook = (bytes: Uint8Array) =>
 	(bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0xd0 && bytes[1] === 0xcf);
 
-/** Creates a bridge; the app uses the one below, tests give another worker, timing or size. */
-export function createImportBridge(
-	start: () => Worker = startWorker,
-	timing: BridgeTiming = defaultTiming,
+/**
+ * Takes back, from the page, an import a crashed worker left half written (a chunked commit: see
+ * imports.ts recover). Loaded when needed: the bridge itself never opens the database.
+ */
+const recoverImports = () => import('$lib/db').then(({ imports }) => imports.recover());
+
+/** What a bridge is made of; the app's bridge takes the defaults, tests give their own. */
+export interface BridgeParts {
+	/** Starts the import worker. */
+	start?: () => Worker;
+	timing?: BridgeTiming;
+	/** Takes back an import a crashed worker left half written; imports.ts recover by default. */
+	recover?: () => Promise<unknown>;
+	/** Up to this many rows an Analysis reaches the page whole (WHOLE_ROWS by default). */
+	wholeRows?: number;
+}
+
+/** Creates a bridge; the app uses the one below, tests give another worker, timing, recovery or size. */
+export function createImportBridge({
+	start = startWorker,
+	timing = defaultTiming,
+	recover = recoverImports,
 	wholeRows = WHOLE_ROWS
-) {
+}: BridgeParts = {}) {
 	let worker: Worker | undefined;
 	let remote: Comlink.Remote<ImportWorkerApi> | undefined;
 	/** The file the worker holds the table of, and how it was read. */
@@ -348,7 +366,11 @@ export function createImportBridge(
 		const crashed = new Promise<never>((_, reject) => {
 			onCrash = (event: Event) => {
 				event.preventDefault();
-				reject(new Error(CRASHED));
+				// A chunked commit cut short left chunks written: taken back now (its lock went with the worker;
+				// if the worker lives on and holds it, recovery leaves it be), not at the next start.
+				void recover()
+					.catch((error: unknown) => console.warn('Taking back the unfinished import failed', error))
+					.finally(() => reject(new Error(CRASHED)));
 			};
 			current.addEventListener('error', onCrash);
 		});

@@ -1,4 +1,4 @@
-import { db, users } from '$lib/db';
+import { db, imports, users } from '$lib/db';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** How often an open tab empties the trash: the relay wipes a deleted account only then. */
@@ -40,6 +40,11 @@ class DatabaseState {
 				.catch((error: unknown) => console.warn('Emptying the trash failed', error));
 		void purge();
 		setInterval(() => void purge(), PURGE_EVERY_MS);
+		// An import too big for one transaction that a closed or crashed tab left half written is taken back
+		// now, not at the next import: until then its users would be in the list, its history entry unfinished.
+		imports
+			.recover()
+			.catch((error: unknown) => console.warn('Taking back an unfinished import failed', error));
 	}
 }
 

@@ -27,8 +27,8 @@ afterEach(() => {
 const timing = { stallMs: 60_000, idleMs: 50, readMsPerMb: { workbook: 0, text: 0 } };
 
 function bridgeOf(wholeRows: number) {
-	return createImportBridge(
-		() => {
+	return createImportBridge({
+		start: () => {
 			const db = createDb(`rollcall-bridge-big-${Date.now()}-${Math.random()}`);
 			databases.push(db);
 			const worker = new FakeWorker((): ImportWorkerApi => createWorkerApi(() => db));
@@ -37,7 +37,7 @@ function bridgeOf(wholeRows: number) {
 		},
 		timing,
 		wholeRows
-	);
+	});
 }
 
 /** 120 people, every 40th with an address that is not one, and a password each. */

@@ -60,12 +60,20 @@ const timing = { stallMs: 60_000, idleMs: 60_000, readMsPerMb: { workbook: 0, te
 const file = (name: string) => new File([fixture(name)], name);
 
 let workers: FakeWorker[] = [];
-function bridgeWith(api: (calls: string[]) => object, custom = timing) {
-	return createImportBridge(() => {
-		const worker = new FakeWorker(api);
-		workers.push(worker);
-		return worker as unknown as Worker;
-	}, custom);
+function bridgeWith(
+	api: (calls: string[]) => object,
+	custom = timing,
+	recover: () => Promise<unknown> = () => Promise.resolve(0)
+) {
+	return createImportBridge({
+		start: () => {
+			const worker = new FakeWorker(api);
+			workers.push(worker);
+			return worker as unknown as Worker;
+		},
+		timing: custom,
+		recover
+	});
 }
 
 afterEach(() => {
@@ -192,6 +200,34 @@ describe('the import bridge', () => {
 		await isReading;
 		workers[0]!.dispatchEvent(new Event('error'));
 		await expect(analysing).rejects.toThrow(CRASHED);
+	});
+
+	it('takes back what a worker that crashed while committing left, before reporting it', async () => {
+		let reached!: () => void;
+		const isCommitting = new Promise<void>((resolve) => (reached = resolve));
+		const steps: string[] = [];
+		const bridge = bridgeWith(
+			(calls) => ({
+				...workerApi()(calls),
+				commit: () => {
+					reached();
+					return never();
+				}
+			}),
+			timing,
+			() => Promise.resolve(steps.push('recovered'))
+		);
+		const analysis = await bridge.analyse(file('workflow-a.csv'), options);
+		const committing = bridge
+			.commit(analysis, { fileName: 'workflow-a.csv', mode: 'all-or-nothing', updateExisting: false })
+			.catch((error: unknown) => {
+				steps.push('reported');
+				throw error;
+			});
+		await isCommitting;
+		workers[0]!.dispatchEvent(new Event('error'));
+		await expect(committing).rejects.toThrow(CRASHED);
+		expect(steps).toEqual(['recovered', 'reported']);
 	});
 
 	it('cancels a call still running when another file is chosen', async () => {
