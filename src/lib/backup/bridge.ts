@@ -16,7 +16,9 @@ export type { MadeFile, OpenedFile };
 export const CRASHED =
 	'The backup stopped: this device ran out of memory or the worker failed. Nothing was changed.';
 
-const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** The files worker (src/lib/files/worker.ts), started to serve backups and restores. */
+const startWorker = () =>
+	new Worker(new URL('../files/worker.ts', import.meta.url), { type: 'module', name: 'backup' });
 
 /** Creates a bridge; the app uses the one below, tests give another worker. */
 export function createBackupBridge(start: () => Worker = startWorker) {

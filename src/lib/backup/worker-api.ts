@@ -5,10 +5,11 @@ import { fail, ok, type Parsed } from '$lib/domain/result';
 import { backupFileName, openBackup, sealBackup, type BackupCounts, type BackupMeta } from './format';
 
 /**
- * The backup worker's API (worker.ts exposes it with Comlink; only bridge.ts talks to it). The worker reads
- * and writes the database itself, so 100,000 users never pass through, or hold, the page's main thread.
- * A restore is two calls: `open` reads and checks the file and holds its rows, `restore` writes them once
- * the admin has confirmed.
+ * The backup worker's API (the files worker, src/lib/files/worker.ts, exposes it with Comlink in an
+ * instance started as 'backup'; only bridge.ts talks to it). The worker reads and writes the
+ * database itself, so 100,000 users never pass through, or hold, the page's main thread. A restore is
+ * two calls: `open` reads and checks the file and holds its rows, `restore` writes them once the admin
+ * has confirmed.
  */
 
 /** The page's progress callback: a Comlink proxy here, so each call is a message. */

@@ -14,7 +14,9 @@ export const CRASHED = 'The export stopped (the browser may have run out of memo
 
 const IDLE_MS = 60_000;
 
-const startWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** The files worker (src/lib/files/worker.ts), started to serve exports. */
+const startWorker = () =>
+	new Worker(new URL('../files/worker.ts', import.meta.url), { type: 'module', name: 'export' });
 
 /** Why the run was cancelled: the signal's reason, always an Error (an AbortError by default). */
 const cancelled = (signal: AbortSignal): Error =>

@@ -5,9 +5,10 @@ import { outputOf, runExport, type ExportOutcome } from './run';
 import { createWriter, exportLimit, type ExportRequest } from './writer';
 
 /**
- * The export worker's API (worker.ts exposes it with Comlink; only bridge.ts talks to it). The worker
- * reads the users from the database itself and writes the file: straight into a file the admin chose
- * (File System Access), or into a Blob, whose bytes the browser keeps outside the JavaScript heap.
+ * The export worker's API (the files worker, src/lib/files/worker.ts, exposes it with Comlink in an
+ * instance started as 'export'; only bridge.ts talks to it). The worker reads the users from the
+ * database itself and writes the file: straight into a file the admin chose (File System Access), or
+ * into a Blob, whose bytes the browser keeps outside the JavaScript heap.
  */
 
 /**

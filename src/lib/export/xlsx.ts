@@ -1,7 +1,15 @@
 import type { User } from '$lib/domain/user';
 import { escapeFormula } from '$lib/import/formula';
-import { columnLetter } from '$lib/import/headers';
-import { BOLD_TEXT, MAIN, REL, TEXT, XML_HEAD, packageParts, xmlText } from '$lib/import/xlsx-writer';
+import {
+	BOLD_TEXT,
+	columnLetter,
+	MAIN,
+	REL,
+	TEXT,
+	XML_HEAD,
+	packageParts,
+	xmlText
+} from '$lib/import/xlsx-writer';
 import type { TableShape } from './shapes';
 import { ZipStream, concat } from './zip-stream';
 

@@ -16,6 +16,11 @@ import {
 	titleTwice
 } from './known-columns';
 import { recogniseShape, shapes, type KnownColumn, type ShapeTarget } from './shapes';
+import { columnLetter } from './xlsx-writer';
+
+// Kept where the import's messages have always found it; it lives in xlsx-writer.ts, which the export
+// worker needs anyway, so the export does not carry this module (and the import's file shapes) for it.
+export { columnLetter };
 
 /** Where a file's column goes: a field, or nowhere. */
 export type ColumnTarget = FieldKey | 'ignored';
@@ -104,15 +109,6 @@ export interface MapOptions {
 	isNameColumn?: (index: number) => boolean;
 	/** Whether most of a column's values look like phone numbers (see phoneUnlessText). */
 	isPhoneColumn?: (index: number) => boolean;
-}
-
-/** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
-export function columnLetter(index: number): string {
-	let letters = '';
-	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-		letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-	}
-	return letters;
 }
 
 const words = (text: string) =>

@@ -54,13 +54,13 @@ export function xmlText(text: string): string {
 const NEEDS_ESCAPE =
 	/[^\t\n\x20-\x21\x23-\x25\x27-\x3B\x3D\x3F-\x5E\x60-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-/** 0 -> A, 25 -> Z, 26 -> AA. */
-function columnName(index: number): string {
-	let name = '';
+/** Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA. */
+export function columnLetter(index: number): string {
+	let letters = '';
 	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-		name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+		letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
 	}
-	return name;
+	return letters;
 }
 
 /** Each column wide enough for its longest cell, within reason. */
@@ -81,7 +81,7 @@ function rowXml(cells: readonly string[], rowNumber: number, style: number): str
 	for (let c = 0; c < cells.length; c++) {
 		const value = cells[c]!;
 		if (value === '') continue;
-		xml += `<c r="${columnName(c)}${rowNumber}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
+		xml += `<c r="${columnLetter(c)}${rowNumber}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
 	}
 	return `${xml}</row>`;
 }
@@ -91,7 +91,7 @@ function* sheetXml(sheet: Sheet): Generator<string> {
 	const widths = widthsOf(sheet);
 	const first = sheet.firstRow ?? 1;
 	const last = Math.max(first, first + sheet.rows.length - 1);
-	const lastColumn = columnName(widths.length - 1);
+	const lastColumn = columnLetter(widths.length - 1);
 	const cols = widths.map(
 		(width, i) => `<col min="${i + 1}" max="${i + 1}" width="${width}" style="${TEXT}" customWidth="1"/>`
 	);
@@ -110,7 +110,7 @@ function* sheetXml(sheet: Sheet): Generator<string> {
 		yield xml;
 	}
 	const lists = (sheet.lists ?? []).map(({ column, values, isOpen }) => {
-		const name = columnName(column);
+		const name = columnLetter(column);
 		const choices = xmlText(values.join(', '));
 		// An open list offers its values and takes others too (a new site, created by the import).
 		return `<dataValidation type="list" allowBlank="1" showErrorMessage="${isOpen ? 0 : 1}" error="Choose one of: ${choices}." sqref="${name}${first + 1}:${name}${LIST_LAST_ROW}"><formula1>"${xmlText(values.join(','))}"</formula1></dataValidation>`;
