@@ -76,6 +76,29 @@ describe('readTextCells', () => {
 		);
 	});
 
+	it('reads a table of many rows, kept and decoded in blocks, as papaparse does, in any order', () => {
+		const cell = fc.constantFrom('a', 'Ł', '"x, ""y"""', '😀', '');
+		fc.assert(
+			fc.property(
+				fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 200, maxLength: 900 }),
+				fc.nat(),
+				(lines, seed) => {
+					const text = lines.map((cells) => cells.join(',')).join('\n');
+					const { rows } = readTextCells(text, ',')!;
+					const reference = papa(text, ',').data;
+					expect([...rows]).toEqual(reference);
+					// Far apart and backwards: each cell from its own block, whatever was decoded before.
+					for (let i = 0; i < 50; i++) {
+						const r = (seed + i * 7919) % reference.length;
+						expect(rows.cell(r, 0)).toBe(reference[r]![0]);
+						expect(rows.from(r).at(0)).toEqual(reference[r]);
+					}
+				}
+			),
+			{ numRuns: 30 }
+		);
+	});
+
 	it('gives views of its rows: from a row, the first rows, with columns emptied', () => {
 		const text = 'h1,h2\nAnn,"Lee, ""Jr"""\n\nŁukasz,😀\nlast,row';
 		const { rows } = readTextCells(text, ',')!;
