@@ -185,8 +185,8 @@ export function createWorkerApi(
 			if (!analysis) return fail('The file is no longer in memory: choose it again.');
 			try {
 				imports ??= importsStore(database());
-				// The rows made again whole for the commit: it sorts and writes them (see importsStore.commit).
-				const summary = await imports.commit([...analysis.rows], options);
+				// The rows made again for the commit, lean: it sorts and holds them all (see importsStore.commit).
+				const summary = await imports.commit(analysis.rows.forCommit(), options);
 				held = undefined;
 				return ok(summary);
 			} catch (error) {

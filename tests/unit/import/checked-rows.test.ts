@@ -85,6 +85,10 @@ describe('CheckedRows', () => {
 					expect(rows.errorsOf(i)).toEqual(row.errors);
 				}
 				expect(rows.slice(1, 3)).toStrictEqual(plain.slice(1, 3));
+				// For a commit: the same rows without the values left undefined.
+				const defined = (row: CheckedRow) =>
+					Object.fromEntries(Object.entries(row.values).filter(([, value]) => value !== undefined));
+				expect(rows.forCommit()).toStrictEqual(plain.map((row) => ({ ...row, values: defined(row) })));
 				expect(rows.problems(1, plain.length)).toEqual({
 					errors: plain.slice(1).flatMap((row) => row.errors),
 					warnings: plain.slice(1).flatMap((row) => row.warnings ?? [])
