@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { readTextCells, TextRows, type TableRows } from './table-rows';
 
 /** The delimiters Rollcall detects; the admin can pick another one in the preview. */
 export const delimiters = [',', ';', '\t', '|'] as const;
@@ -18,8 +19,11 @@ export interface CsvError {
 	message: string;
 }
 
-/** A CSV file read as text: every cell exactly as written, never converted to a number or a date. */
-export interface CsvTable {
+/**
+ * A CSV file read as text: every cell exactly as written, never converted to a number or a date. Its rows
+ * are arrays (parseCsv), or TextRows where the file reads plainly (readCsv: the import worker's).
+ */
+export interface CsvTable<Rows extends TableRows = string[][]> {
 	delimiter: Delimiter;
 	/** A line above the header that is not data: Entra's 'version:v1.0', PowerShell's '#TYPE ...'. */
 	preamble: string[][];
@@ -27,7 +31,7 @@ export interface CsvTable {
 	headerRow: number;
 	headers: string[];
 	/** The rows under the header; rows[0] is row headerRow + 1. Blank rows are kept so numbers stay right. */
-	rows: string[][];
+	rows: Rows;
 	/** When not empty the file cannot be imported, and rows is empty. */
 	errors: CsvError[];
 }
@@ -149,16 +153,26 @@ const PREAMBLE_LINE = /^(?:version:v[\d.]+[,;\t|]*|#TYPE [^\n]*)(?:\n|$)/u;
 const isBlank = (row: readonly string[]) => row.every((cell) => cell.trim() === '');
 
 /**
- * Reads CSV/TSV text into a header and rows of text cells, with papaparse. Returns errors instead of
- * throwing: an empty file, a header with no rows, an unterminated quote (naming the row it opened on).
+ * Reads CSV/TSV text into a header and rows of text cells. Returns errors instead of throwing: an empty
+ * file, a header with no rows, an unterminated quote (naming the row it opened on). The rows are arrays.
  */
 export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
+	const table = readCsv(raw, options);
+	return { ...table, rows: Array.from(table.rows, (cells) => [...cells]) };
+}
+
+/**
+ * parseCsv's reading with the rows as compact as they come: TextRows (their UTF-8 and where their cells
+ * start) when the file reads plainly, else papaparse's arrays (see readTextCells), so that a million rows
+ * do not take a string per cell and an array per row.
+ */
+export function readCsv(raw: string, options: CsvOptions = {}): CsvTable<TableRows> {
 	const text = normaliseLineEndings(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);
 	const preambleLines = PREAMBLE_LINE.test(text) ? 1 : 0;
 	const body = preambleLines ? text.slice(text.indexOf('\n') + 1) : text;
 	const delimiter = options.delimiter ?? detectDelimiter(body);
 	const headerRow = preambleLines + 1;
-	const refuse = (row: number, message: string): CsvTable => ({
+	const refuse = (row: number, message: string): CsvTable<TableRows> => ({
 		delimiter,
 		preamble: [],
 		headerRow,
@@ -172,33 +186,51 @@ export function parseCsv(raw: string, options: CsvOptions = {}): CsvTable {
 			'The file is empty: it has only blank lines. Choose the file that holds the users.'
 		);
 	const maxRows = options.maxRows;
-	const result = Papa.parse<string[]>(text, {
-		delimiter,
-		newline: '\n',
-		quoteChar: '"',
-		header: false,
-		dynamicTyping: false,
-		skipEmptyLines: false,
-		// One row more than allowed is enough to know the file is over the limit.
-		preview: maxRows === undefined ? 0 : maxRows + headerRow + 1
-	});
-	const quotes = result.errors.filter((e) => e.type === 'Quotes');
-	if (quotes.length) return { ...refuse(1, ''), errors: quotes.map((e) => quoteError(text, e)) };
-	const preamble = result.data.slice(0, preambleLines);
-	const [headers = [], ...rows] = result.data.slice(preambleLines);
+	// One row more than allowed is enough to know the file is over the limit.
+	const preview = maxRows === undefined ? 0 : maxRows + headerRow + 1;
+	let all: TableRows;
+	let cursor: number;
+	const cells = readTextCells(text, delimiter, preview);
+	if (cells) {
+		({ rows: all, cursor } = cells);
+	} else {
+		const result = Papa.parse<string[]>(text, {
+			delimiter,
+			newline: '\n',
+			quoteChar: '"',
+			header: false,
+			dynamicTyping: false,
+			skipEmptyLines: false,
+			preview
+		});
+		const quotes = result.errors.filter((e) => e.type === 'Quotes');
+		if (quotes.length) return { ...refuse(1, ''), errors: quotes.map((e) => quoteError(text, e)) };
+		all = result.data;
+		cursor = result.meta.cursor;
+	}
+	const preamble = all.slice(0, preambleLines).map((cells) => [...cells]);
+	const headers = [...(all.at(preambleLines) ?? [])];
+	let rows = all instanceof TextRows ? all.from(preambleLines + 1) : all.slice(preambleLines + 1);
 	// The newline that ends the last row is not the start of another one; a blank line where the row
 	// limit cut the file short is a row of it (the rows after it must not be dropped unseen).
-	const isWholeText = result.meta.cursor >= text.length;
-	if (isWholeText && text.endsWith('\n') && rows.length && rows[rows.length - 1]!.join('') === '') rows.pop();
+	const isWholeText = cursor >= text.length;
+	if (isWholeText && text.endsWith('\n') && rows.length && rows.at(rows.length - 1)!.join('') === '') {
+		rows = rows instanceof TextRows ? rows.head(rows.length - 1) : rows.slice(0, -1);
+	}
 	if (maxRows !== undefined && rows.length > maxRows) {
 		return refuse(
 			maxRows + headerRow + 1,
 			`The file has more than ${maxRows.toLocaleString('en')} rows of users, the most one import takes: split it, or raise the limit (Settings → Import limits).`
 		);
 	}
-	if (rows.every(isBlank)) {
+	if (isEveryRowBlank(rows)) {
 		const message = 'The file has a header row but no users under it: add them, one per row.';
 		return { ...refuse(headerRow + 1, message), headers };
 	}
 	return { delimiter, preamble, headerRow, headers, rows, errors: [] };
+}
+
+function isEveryRowBlank(rows: TableRows): boolean {
+	for (const cells of rows) if (!isBlank(cells)) return false;
+	return true;
 }

@@ -4,7 +4,9 @@ import type { EncodingInfo } from './decode';
 import { escapeFormula } from './formula';
 import { guessColumn, normaliseHeader, type HeaderMapping } from './headers';
 import type { Analysis } from './pipeline';
-import { rowErrorText, type RowCheck } from './rows';
+import { CheckedRows } from './checked-rows';
+import { rowErrorText, type CheckedRow } from './rows';
+import { TextRows, type TableRows } from './table-rows';
 import { writeXlsxInSteps } from './xlsx-writer';
 
 /** The header of the column the errors file adds. */
@@ -13,12 +15,12 @@ export const ERRORS_HEADER = 'Errors';
 /** UTF-8 with a BOM, so that Excel shows accents: the default for every errors file. */
 export const defaultEncoding: EncodingInfo = { encoding: 'utf-8', hasBom: true };
 
-/** The file as read: what the errors file gives back. */
-export interface FileTable {
+/** The file as read: what the errors file gives back (its rows as arrays, or compact: TableRows). */
+export interface FileTable<Rows extends TableRows = readonly (readonly string[])[]> {
 	/** Lines above the header (Entra's 'version:v1.0'), written back unchanged. */
 	preamble?: readonly (readonly string[])[];
 	headers: readonly string[];
-	rows: readonly (readonly string[])[];
+	rows: Rows;
 }
 
 export interface ErrorsFile {
@@ -27,12 +29,30 @@ export interface ErrorsFile {
 	encoding: EncodingInfo;
 }
 
+/** The checked rows an errors file is written from: as arrays, or kept compactly (CheckedRows). */
+export interface ErrorsCheck {
+	rows: readonly CheckedRow[] | CheckedRows;
+}
+
+/** The widest row's cells, without making the rows where the table is compact. */
+function widest(rows: TableRows, least: number): number {
+	let most = least;
+	if (rows instanceof TextRows) {
+		for (let i = 0; i < rows.length; i++) most = Math.max(most, rows.widthOf(i));
+	} else for (const cells of rows) most = Math.max(most, cells.length);
+	return most;
+}
+
 /**
- * The admin's rows exactly as given plus an Errors column (empty where the row is fine), as a table.
+ * The admin's rows exactly as given plus an Errors column (empty where the row is fine), a line at a time.
  * An uploaded errors file's own Errors column is reused, not doubled. Cells of columns mapped to a
  * sensitive field (the password) are left empty: a password never leaves Rollcall in a file.
  */
-export function errorsTable(table: FileTable, check: RowCheck, mapping: HeaderMapping): string[][] {
+export function* errorsLines(
+	table: FileTable<TableRows>,
+	check: ErrorsCheck,
+	mapping: HeaderMapping
+): Generator<string[]> {
 	const { headers, rows, preamble = [] } = table;
 	// A password column is emptied even when the policy hides it or the admin ignored it.
 	const isSensitive = (key: FieldKey | undefined) => key !== undefined && field(key).isSensitive;
@@ -45,7 +65,7 @@ export function errorsTable(table: FileTable, check: RowCheck, mapping: HeaderMa
 			.map((c) => c.index)
 	);
 	const reused = headers.findIndex((header) => normaliseHeader(header) === 'errors');
-	const width = rows.reduce((most, row) => Math.max(most, row.length), headers.length);
+	const width = widest(rows, headers.length);
 	const at = reused >= 0 ? reused : width;
 	const line = (cells: readonly string[], errors: string, isHeader = false) => {
 		const out = Array.from({ length: Math.max(width, at + 1) }, (_, i) =>
@@ -54,11 +74,24 @@ export function errorsTable(table: FileTable, check: RowCheck, mapping: HeaderMa
 		out[at] = errors;
 		return out;
 	};
-	return [
-		...preamble.map((cells) => [...cells]),
-		line(headers, ERRORS_HEADER, true),
-		...rows.map((cells, i) => line(cells, check.rows[i] ? rowErrorText(check.rows[i]) : ''))
-	];
+	const checked = check.rows;
+	const errorsOf = (i: number) => {
+		if (checked instanceof CheckedRows) return rowErrorText({ errors: checked.errorsOf(i) });
+		const row = checked[i];
+		return row ? rowErrorText(row) : '';
+	};
+	for (const cells of preamble) yield [...cells];
+	yield line(headers, ERRORS_HEADER, true);
+	for (let i = 0; i < rows.length; i++) yield line(rows.at(i)!, errorsOf(i));
+}
+
+/** errorsLines as one table. */
+export function errorsTable(
+	table: FileTable<TableRows>,
+	check: ErrorsCheck,
+	mapping: HeaderMapping
+): string[][] {
+	return [...errorsLines(table, check, mapping)];
 }
 
 /** One cell of CSV: formula-escaped, and quoted when it holds the delimiter, a quote or a line break. */
@@ -66,6 +99,9 @@ function csvCell(value: string, delimiter: Delimiter): string {
 	const safe = escapeFormula(value);
 	return safe.includes(delimiter) || /["\n\r]/u.test(safe) ? `"${safe.replace(/"/gu, '""')}"` : safe;
 }
+
+/** Lines of CSV written into the text of an errors file at a time: a million lines at once took hundreds of MiB. */
+const CSV_LINES_AT_ONCE = 10_000;
 
 /** A table as CSV text with CRLF line ends, as Excel writes it; every cell escaped against formulae. */
 export function toCsv(table: readonly (readonly string[])[], delimiter: Delimiter): string {
@@ -119,12 +155,39 @@ export function encodeText(text: string, target: EncodingInfo = defaultEncoding)
  * delimiter, in UTF-8 with BOM or (asked for) the upload's own encoding.
  */
 export function writeErrorsFile(
-	table: FileTable & { delimiter: Delimiter },
-	check: RowCheck,
+	table: FileTable<TableRows> & { delimiter: Delimiter },
+	check: ErrorsCheck,
 	mapping: HeaderMapping,
 	encoding: EncodingInfo = defaultEncoding
 ): ErrorsFile {
-	return encodeText(toCsv(errorsTable(table, check, mapping), table.delimiter), encoding);
+	// Written and encoded CSV_LINES_AT_ONCE lines at a time, so only those lines and the bytes are held.
+	function* texts(): Generator<string> {
+		let lines: string[][] = [];
+		for (const line of errorsLines(table, check, mapping)) {
+			lines.push(line);
+			if (lines.length === CSV_LINES_AT_ONCE) {
+				yield toCsv(lines, table.delimiter);
+				lines = [];
+			}
+		}
+		if (lines.length > 0) yield toCsv(lines, table.delimiter);
+	}
+	const pieces: Uint8Array[] = [];
+	for (const text of texts()) {
+		// The byte order mark, if any, starts the first piece only.
+		const piece = encodeText(text, { ...encoding, hasBom: pieces.length === 0 && encoding.hasBom });
+		// Windows-1252 that cannot hold a character: the whole file is UTF-8 with BOM instead.
+		if (piece.encoding.encoding !== encoding.encoding)
+			return writeErrorsFile(table, check, mapping, piece.encoding);
+		pieces.push(piece.bytes);
+	}
+	const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+	let offset = 0;
+	for (const piece of pieces) {
+		bytes.set(piece, offset);
+		offset += piece.length;
+	}
+	return { bytes, encoding };
 }
 
 /** A sheet name Excel accepts: at most 31 characters, none of : \\ / ? * [ ], no apostrophe at either end. */
@@ -143,8 +206,8 @@ export function sheetName(name: string | undefined): string {
  * the Errors column. A generator, as writeXlsxInSteps: it pauses every few thousand rows.
  */
 export function writeErrorsWorkbook(
-	table: FileTable & { sheet?: string; headerRow?: number },
-	check: RowCheck,
+	table: FileTable<TableRows> & { sheet?: string; headerRow?: number },
+	check: ErrorsCheck,
 	mapping: HeaderMapping
 ): Generator<void, Uint8Array> {
 	const rows = errorsTable(table, check, mapping);
@@ -162,21 +225,12 @@ export interface AnalysisErrorsFile {
  * .xlsx for any workbook. A generator, as writeErrorsWorkbook: the page runs it in steps, the worker at once.
  */
 export function* analysisErrorsFile(
-	analysis: Pick<
-		Analysis,
-		| 'format'
-		| 'table'
-		| 'delimiter'
-		| 'encoding'
-		| 'sheet'
-		| 'headerRow'
-		| 'rows'
-		| 'errors'
-		| 'counts'
-		| 'mapping'
-	>
+	analysis: Pick<Analysis, 'format' | 'delimiter' | 'encoding' | 'sheet' | 'headerRow' | 'mapping'> & {
+		table: FileTable<TableRows>;
+		rows: ErrorsCheck['rows'];
+	}
 ): Generator<void, AnalysisErrorsFile> {
-	const check = { rows: analysis.rows, errors: analysis.errors, counts: analysis.counts };
+	const check = { rows: analysis.rows };
 	if (analysis.format === 'csv') {
 		const table = { ...analysis.table, delimiter: analysis.delimiter ?? ',' };
 		return {

@@ -4,10 +4,12 @@ import { fail, ok, type Parsed } from '$lib/domain/result';
 import { fileSizeProblem, type ImportLimits } from '$lib/domain/settings';
 import { groupNamesOf } from '$lib/domain/groups';
 import { validateField } from '$lib/domain/user';
-import { parseCsv, type Delimiter } from './csv';
+import { readCsv, type Delimiter } from './csv';
 import { decodeText, type EncodingInfo } from './decode';
 import type { FileTable } from './errors-file';
 import { aboutFile } from './file-message';
+import { CheckedRows } from './checked-rows';
+import { cellOf, TextRows, type TableRows } from './table-rows';
 import { isVerbatimFormat, unescapeFormula } from './formula';
 import {
 	fieldColumns,
@@ -80,8 +82,8 @@ export interface CheckOptions {
 
 export type AnalyseOptions = ReadOptions & CheckOptions;
 
-/** A file read into a table of text, before mapping and checks. */
-export interface SourceTable extends FileTable {
+/** A file read into a table of text, before mapping and checks (its rows as arrays, or compact: TableRows). */
+export interface SourceTable<Rows extends TableRows = string[][]> extends FileTable<Rows> {
 	format: ImportFormat;
 	/** CSV: the text encoding found. */
 	encoding?: EncodingInfo;
@@ -93,7 +95,7 @@ export interface SourceTable extends FileTable {
 	/** The admin's row number of the header (2 under an Entra 'version:v1.0' line, later in a sheet with empty rows on top). */
 	headerRow: number;
 	headers: string[];
-	rows: string[][];
+	rows: Rows;
 }
 
 /** What a file would import: how it was read (as in SourceTable), its mapping, and every row checked. */
@@ -135,29 +137,62 @@ export interface RowSummary {
 	groupNames: string[];
 }
 
-/** What the page needs to know of every row (a new row without products changes no seat, so is left out). */
-export function rowSummary(rows: readonly CheckedRow[]): RowSummary {
-	const passwordRows = { newUsers: 0, existingUsers: 0 };
-	const seats: RowSummary['seats'] = [];
-	for (const row of rows) {
-		if (row.hasPassword) passwordRows[row.existingId === undefined ? 'newUsers' : 'existingUsers']++;
+/**
+ * An Analysis as the import worker holds it: its rows checked and kept compactly (CheckedRows), its table's
+ * rows compact where the file reads plainly (TextRows), and no list of errors or warnings (the rows have
+ * them: problemsOf). `analyseSource` gives it with arrays.
+ */
+export interface CheckedAnalysis extends Omit<Analysis, 'rows' | 'errors' | 'warnings' | 'table'> {
+	rows: CheckedRows;
+	table: FileTable<TableRows>;
+}
+
+/** What the page needs to know of every row, gathered row by row (see rowSummary). */
+class RowSummaries {
+	readonly passwordRows = { newUsers: 0, existingUsers: 0 };
+	readonly seats: RowSummary['seats'] = [];
+	/** The rows that give groups, as groupNamesOf reads them (few files have a Groups column). */
+	readonly #groups: Pick<CheckedRow, 'status' | 'values' | 'changes'>[] = [];
+
+	add(row: CheckedRow): void {
+		if (row.hasPassword) this.passwordRows[row.existingId === undefined ? 'newUsers' : 'existingUsers']++;
 		if (row.status === 'new' && row.values.entitlements)
-			seats.push({ entitlements: row.values.entitlements });
+			this.seats.push({ entitlements: row.values.entitlements });
 		if (row.status === 'update' && row.changes?.includes('entitlements')) {
-			seats.push({ id: row.existingId, entitlements: row.values.entitlements });
+			this.seats.push({ id: row.existingId, entitlements: row.values.entitlements });
+		}
+		if (row.values.groups !== undefined) {
+			this.#groups.push({ status: row.status, changes: row.changes, values: { groups: row.values.groups } });
 		}
 	}
-	return { passwordRows, seats, groupNames: groupNamesOf(rows) };
+
+	done(): RowSummary {
+		return { passwordRows: this.passwordRows, seats: this.seats, groupNames: groupNamesOf(this.#groups) };
+	}
+}
+
+/** What the page needs to know of every row (a new row without products changes no seat, so is left out). */
+export function rowSummary(rows: Iterable<CheckedRow>): RowSummary {
+	const summaries = new RowSummaries();
+	for (const row of rows) summaries.add(row);
+	return summaries.done();
 }
 
 const WORKBOOK_NAME = /\.(?:xlsx|xlsm|xltx|xls|xlt|ods|ots)$/iu;
 
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
+/** The rows that are not blank. */
+function countUsers(rows: TableRows): number {
+	let count = 0;
+	for (const cells of rows) if (!isBlank(cells)) count++;
+	return count;
+}
+
 const overLimit = (what: string, rows: number, maxRows: number) =>
 	`${what} has ${rows.toLocaleString('en')} rows of users; one import takes at most ${maxRows.toLocaleString('en')}. Split it, or raise the limit (Settings → Import limits).`;
 
-function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable<TableRows>> {
 	const decoded = decodeText(input.bytes);
 	if (!decoded.ok) return decoded;
 	const { text, encoding, hasBom } = decoded.value;
@@ -166,13 +201,13 @@ function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	// rows too, and a blank row where it stops reads as the file's last line. So a table of at most
 	// maxRows rows is the whole file (a file of exactly maxRows rows is read once); past it, read the
 	// whole file and count the users.
-	let table = parseCsv(text, { delimiter: options.delimiter, maxRows: maxRows + 1 });
+	let table = readCsv(text, { delimiter: options.delimiter, maxRows: maxRows + 1 });
 	if (table.errors.length > 0 || table.rows.length > maxRows) {
 		// Let the first reading go before the second: a million rows' cells twice would double the heap.
 		const { delimiter } = table;
 		table.rows = [];
-		table = parseCsv(text, { delimiter });
-		const users = table.rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
+		table = readCsv(text, { delimiter });
+		const users = countUsers(table.rows);
 		if (table.errors.length === 0 && users > maxRows) return fail(overLimit('The file', users, maxRows));
 	}
 	const [problem] = table.errors;
@@ -188,7 +223,7 @@ function readText(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
 	});
 }
 
-function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable<TableRows>> {
 	const { limits } = options;
 	const workbook = readWorkbook(input.bytes, {
 		sheet: options.sheet,
@@ -200,7 +235,7 @@ function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> 
 	});
 	if (!workbook.ok) return workbook;
 	const { format, sheets, sheet, headerRow, headers, rows } = workbook.value;
-	const users = rows.reduce((count, cells) => (isBlank(cells) ? count : count + 1), 0);
+	const users = countUsers(rows);
 	if (users > limits.maxRows) return fail(overLimit(`The sheet "${sheet}"`, users, limits.maxRows));
 	if (users === 0) {
 		return fail(`The sheet "${sheet}" has a header row but no users under it: add them, one per row.`);
@@ -209,7 +244,11 @@ function readSheet(input: FileInput, options: ReadOptions): Parsed<SourceTable> 
 }
 
 /** A SCIM JSON or vCard file as a table, each user a row under the headers its values name. */
-function readUsers(input: FileInput, options: ReadOptions, format: StructuredFormat): Parsed<SourceTable> {
+function readUsers(
+	input: FileInput,
+	options: ReadOptions,
+	format: StructuredFormat
+): Parsed<SourceTable<TableRows>> {
 	const table = readStructured(input.name, input.bytes, format);
 	if (!table.ok) return table;
 	const { headers, rows } = table.value;
@@ -225,11 +264,17 @@ function readUsers(input: FileInput, options: ReadOptions, format: StructuredFor
  * A refusal names the file (aboutFile).
  */
 export function readSource(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+	const table = readCompact(input, options);
+	return table.ok ? ok({ ...table.value, rows: Array.from(table.value.rows, (cells) => [...cells]) }) : table;
+}
+
+/** readSource with the rows as compact as they come (TextRows for a plain CSV): what the worker keeps. */
+export function readCompact(input: FileInput, options: ReadOptions): Parsed<SourceTable<TableRows>> {
 	const table = readTable(input, options);
 	return table.ok ? table : fail(aboutFile(input.name, table.message));
 }
 
-function readTable(input: FileInput, options: ReadOptions): Parsed<SourceTable> {
+function readTable(input: FileInput, options: ReadOptions): Parsed<SourceTable<TableRows>> {
 	const tooLarge = fileSizeProblem(input.bytes.length, options.limits);
 	if (tooLarge) return fail(tooLarge);
 	if (input.bytes.length === 0)
@@ -260,11 +305,12 @@ function isSensitive(column: ColumnMapping): boolean {
 }
 
 /** The table with the cells of password columns emptied: it is kept for the errors file and may be shown. */
-function redacted(source: SourceTable, mapping: HeaderMapping): FileTable {
+function redacted(source: SourceTable<TableRows>, mapping: HeaderMapping): FileTable<TableRows> {
 	const columns = mapping.columns.filter(isSensitive).map((column) => column.index);
 	const table = { preamble: source.preamble, headers: source.headers };
 	if (columns.length === 0) return { ...table, rows: source.rows };
-	const rows = source.rows.map((cells) => {
+	if (source.rows instanceof TextRows) return { ...table, rows: source.rows.emptying(new Set(columns)) };
+	const rows = Array.from(source.rows, (cells) => {
 		const copy = [...cells];
 		for (const index of columns) if (index < copy.length) copy[index] = '';
 		return copy;
@@ -279,10 +325,10 @@ const PROGRESS_EVERY_MS = 100;
 const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
 
 /** Whether a column has values and every one of them is an email address. */
-function isEmailColumn(rows: readonly (readonly string[])[], index: number): boolean {
+function isEmailColumn(rows: TableRows, index: number): boolean {
 	let hasValue = false;
-	for (const cells of rows) {
-		const cell = (cells[index] ?? '').trim();
+	for (let i = 0; i < rows.length; i++) {
+		const cell = cellOf(rows, i, index).trim();
 		if (cell === '') continue;
 		if (!ADDRESS.test(cell)) return false;
 		hasValue = true;
@@ -291,15 +337,11 @@ function isEmailColumn(rows: readonly (readonly string[])[], index: number): boo
 }
 
 /** Whether most of a column's non-empty values pass the test. */
-function isMostly(
-	rows: readonly (readonly string[])[],
-	index: number,
-	test: (cell: string) => boolean
-): boolean {
+function isMostly(rows: TableRows, index: number, test: (cell: string) => boolean): boolean {
 	let values = 0;
 	let passing = 0;
-	for (const cells of rows) {
-		const cell = (cells[index] ?? '').trim();
+	for (let i = 0; i < rows.length; i++) {
+		const cell = cellOf(rows, i, index).trim();
 		if (cell === '') continue;
 		values++;
 		if (test(cell)) passing++;
@@ -308,7 +350,7 @@ function isMostly(
 }
 
 /** Whether most of a column's values are two words or more: people's names ('Ann Lee'), which no username is. */
-const isNameColumn = (rows: readonly (readonly string[])[], index: number) =>
+const isNameColumn = (rows: TableRows, index: number) =>
 	isMostly(rows, index, (cell) => /\s/u.test(cell) && !cell.includes('@'));
 
 /**
@@ -318,20 +360,22 @@ const isNameColumn = (rows: readonly (readonly string[])[], index: number) =>
 const PHONE = /^(?=(?:\D*\d){6})[\d\s+()\-/.]+$/u;
 
 /** Whether most of a column's values look like phone numbers (see PHONE). */
-const isPhoneColumn = (rows: readonly (readonly string[])[], index: number) =>
-	isMostly(rows, index, (cell) => PHONE.test(cell));
+const isPhoneColumn = (rows: TableRows, index: number) => isMostly(rows, index, (cell) => PHONE.test(cell));
 
-type ColumnTest = (rows: readonly (readonly string[])[], index: number) => boolean;
+type ColumnTest = (rows: TableRows, index: number) => boolean;
 
-const isEmptyColumn: ColumnTest = (rows, index) => rows.every((cells) => (cells[index] ?? '').trim() === '');
+const isEmptyColumn: ColumnTest = (rows, index) => {
+	for (let i = 0; i < rows.length; i++) if (cellOf(rows, i, index).trim() !== '') return false;
+	return true;
+};
 
 /**
  * What each column's values say, worked out once per table: findPresetFit maps a file that fits no
  * policy about ten more times, and a column of 100,000 rows is scanned once for each question at most.
  */
-const columnFacts = new WeakMap<readonly (readonly string[])[], Map<string, boolean>>();
+const columnFacts = new WeakMap<TableRows, Map<string, boolean>>();
 
-function fact(rows: readonly (readonly string[])[], test: ColumnTest, name: string, index: number): boolean {
+function fact(rows: TableRows, test: ColumnTest, name: string, index: number): boolean {
 	let facts = columnFacts.get(rows);
 	if (!facts) columnFacts.set(rows, (facts = new Map<string, boolean>()));
 	const key = `${name} ${index}`;
@@ -342,7 +386,7 @@ function fact(rows: readonly (readonly string[])[], test: ColumnTest, name: stri
 
 /** The options the mapping of a table's headers reads its values through, each column's answers kept. */
 export const mapOptionsOf = (
-	{ rows }: Pick<SourceTable, 'rows'>,
+	{ rows }: Pick<SourceTable<TableRows>, 'rows'>,
 	choices: CheckOptions['choices']
 ): MapOptions => ({
 	choices,
@@ -352,7 +396,7 @@ export const mapOptionsOf = (
 	isPhoneColumn: (index) => fact(rows, isPhoneColumn, 'phone', index)
 });
 
-const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
+const mappingOf = (source: SourceTable<TableRows>, options: Pick<CheckOptions, 'policy' | 'choices'>) =>
 	mapHeaders(source.headers, options.policy, mapOptionsOf(source, options.choices));
 
 /**
@@ -363,8 +407,10 @@ const mappingOf = (source: SourceTable, options: Pick<CheckOptions, 'policy' | '
  * value finds no one.
  */
 export function uniqueKeysOf(
-	source: SourceTable,
-	options: Pick<CheckOptions, 'policy' | 'choices'>
+	source: SourceTable<TableRows>,
+	options: Pick<CheckOptions, 'policy' | 'choices'>,
+	start = 0,
+	end = source.rows.length
 ): Record<UniqueField, string[]> {
 	const read = fieldColumns(mappingOf(source, options));
 	const found = {} as Record<UniqueField, string[]>;
@@ -372,9 +418,13 @@ export function uniqueKeysOf(
 		// A field's column, then its backups where it is empty (as RowChecker reads them).
 		const indices = read.get(field);
 		const keys = new Set<string>();
-		for (const cells of indices ? source.rows : []) {
-			const index = indices!.find((i) => (cells[i] ?? '').trim() !== '') ?? indices![0]!;
-			const raw = cells[index] ?? '';
+		for (let row = start; indices && row < Math.min(end, source.rows.length); row++) {
+			// A field's own column, read without making the row's other cells; its backups only where it is empty.
+			let raw = cellOf(source.rows, row, indices[0]!);
+			for (let b = 1; raw.trim() === '' && b < indices.length; b++) {
+				const backup = cellOf(source.rows, row, indices[b]!);
+				if (backup.trim() !== '') raw = backup;
+			}
 			const cell = isVerbatimFormat(source.format) ? raw : unescapeFormula(raw);
 			if (cell.trim() !== '') keys.add(toKey(cell));
 		}
@@ -385,11 +435,13 @@ export function uniqueKeysOf(
 
 /**
  * Maps the headers and checks every row, in slices with progress between them, and sets the
- * passwords apart from everything that may be shown.
+ * passwords apart from everything that may be shown. The rows are kept compactly (CheckedAnalysis):
+ * analyseSource gives them as arrays.
  */
-export function analyseSource(source: SourceTable, options: CheckOptions): Analysis {
+export function checkSource(source: SourceTable<TableRows>, options: CheckOptions): CheckedAnalysis {
 	const { rows, headers, headerRow } = source;
 	const mapping = mappingOf(source, options);
+	const checked = new CheckedRows(rows, headerRow + 1, fieldColumns(mapping));
 	const checker = new RowChecker(mapping, {
 		policy: options.policy,
 		context: options.context,
@@ -397,47 +449,45 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		updateExisting: options.updateExisting,
 		isVerbatim: isVerbatimFormat(source.format),
 		sendsSms: options.sendsSms,
-		sites: options.sites
+		sites: options.sites,
+		valuesOfRow: (row) => checked.at(row - headerRow - 1)?.values
 	});
 	const total = rows.length;
 	const progress = options.onProgress ?? (() => undefined);
 	progress(0, total);
 	let reported = performance.now();
-	const checked: CheckedRow[] = new Array<CheckedRow>(total);
+	const counts: Record<RowStatus, number> = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
+	const summaries = new RowSummaries();
+	let rowsWithWarnings = 0;
+	const secret = mapping.columns.find(
+		(column) => column.status === 'mapped' && column.field && field(column.field).isSensitive
+	);
+	const passwords = new Map<number, string>();
 	for (let start = 0; start < total; start += SLICE) {
 		const end = Math.min(total, start + SLICE);
-		for (let i = start; i < end; i++) checked[i] = checker.check(rows[i]!, headerRow + 1 + i);
+		for (let i = start; i < end; i++) {
+			const cells = rows.at(i)!;
+			const row = checker.check(cells, headerRow + 1 + i);
+			checked.add(row, cells);
+			counts[row.status]++;
+			if (row.warnings) rowsWithWarnings++;
+			summaries.add(row);
+			if (secret?.field && row.hasPassword) {
+				const { value } = validateField(
+					secret.field,
+					cells[secret.index] ?? '',
+					options.policy,
+					options.context
+				);
+				if (typeof value === 'string') passwords.set(row.row, value);
+			}
+		}
 		if (end < total && performance.now() - reported >= PROGRESS_EVERY_MS) {
 			progress(end, total);
 			reported = performance.now();
 		}
 	}
 	progress(total, total);
-	const counts: Record<RowStatus, number> = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
-	const warnings: CellError[] = [];
-	let rowsWithWarnings = 0;
-	for (const row of checked) {
-		counts[row.status]++;
-		if (!row.warnings) continue;
-		rowsWithWarnings++;
-		warnings.push(...row.warnings);
-	}
-	const secret = mapping.columns.find(
-		(column) => column.status === 'mapped' && column.field && field(column.field).isSensitive
-	);
-	const passwords = new Map<number, string>();
-	if (secret?.field) {
-		for (const [i, row] of checked.entries()) {
-			if (!row.hasPassword) continue;
-			const { value } = validateField(
-				secret.field,
-				rows[i]![secret.index] ?? '',
-				options.policy,
-				options.context
-			);
-			if (typeof value === 'string') passwords.set(row.row, value);
-		}
-	}
 	return {
 		format: source.format,
 		encoding: source.encoding,
@@ -449,16 +499,34 @@ export function analyseSource(source: SourceTable, options: CheckOptions): Analy
 		mapping,
 		counts,
 		rows: checked,
-		errors: checked.flatMap((row) => row.errors),
-		warnings,
 		rowsWithWarnings,
 		table: redacted(source, mapping),
 		passwords,
 		presetFit: findPresetFit(headers, options.policy, mapOptionsOf(source, options.choices), mapping),
 		unknownSites: checker.unknownSites,
 		rowCount: checked.length,
-		summary: rowSummary(checked)
+		summary: summaries.done()
 	};
+}
+
+/** A CheckedAnalysis with its rows, errors, warnings and table rows as arrays. */
+export function expandAnalysis(analysis: CheckedAnalysis): Analysis {
+	const rows = [...analysis.rows];
+	const { table } = analysis;
+	return {
+		...analysis,
+		rows,
+		errors: rows.flatMap((row) => row.errors),
+		warnings: rows.flatMap((row) => row.warnings ?? []),
+		table: { ...table, rows: Array.isArray(table.rows) ? table.rows : table.rows.slice() }
+	};
+}
+
+/**
+ * Maps the headers and checks every row (checkSource), with every row, error and warning in arrays.
+ */
+export function analyseSource(source: SourceTable<TableRows>, options: CheckOptions): Analysis {
+	return expandAnalysis(checkSource(source, options));
 }
 
 /**
@@ -476,7 +544,7 @@ export interface AnalysisSlice {
 	passwords: [number, string][];
 }
 
-export function headOf(analysis: Analysis): AnalysisHead {
+export function headOf(analysis: Analysis | CheckedAnalysis): AnalysisHead {
 	const { format, encoding, delimiter, sheets, sheet, headerRow, headers, mapping, counts, table } = analysis;
 	const { presetFit, rowsWithWarnings, unknownSites, rowCount, summary } = analysis;
 	const tableHead = { preamble: table.preamble, headers: table.headers };
@@ -505,7 +573,8 @@ export interface ProblemsSlice {
 	warnings: CellError[];
 }
 
-export function problemsOf(analysis: Analysis, start: number, end: number): ProblemsSlice {
+export function problemsOf(analysis: Analysis | CheckedAnalysis, start: number, end: number): ProblemsSlice {
+	if (analysis.rows instanceof CheckedRows) return analysis.rows.problems(start, end);
 	const slice: ProblemsSlice = { errors: [], warnings: [] };
 	for (const row of analysis.rows.slice(start, end)) {
 		slice.errors.push(...row.errors);
@@ -514,7 +583,7 @@ export function problemsOf(analysis: Analysis, start: number, end: number): Prob
 	return slice;
 }
 
-export function sliceOf(analysis: Analysis, start: number, end: number): AnalysisSlice {
+export function sliceOf(analysis: Analysis | CheckedAnalysis, start: number, end: number): AnalysisSlice {
 	const rows = analysis.rows.slice(start, end);
 	const passwords: [number, string][] = [];
 	if (analysis.passwords.size > 0) {
@@ -536,13 +605,13 @@ const unexpected = (error: unknown) =>
  * users' is checked again without reading the file again (100,000 workbook rows take seconds to read).
  */
 export function createAnalyser() {
-	let last: SourceTable | undefined;
+	let last: SourceTable<TableRows> | undefined;
 
 	/** Reads a file and keeps its table for reanalyse (and emailKeys). Never throws. */
 	function read(input: FileInput, options: ReadOptions): Parsed<void> {
 		last = undefined;
 		try {
-			const source = readSource(input, options);
+			const source = readCompact(input, options);
 			if (!source.ok) return source;
 			last = source.value;
 			return ok(undefined);
@@ -552,13 +621,19 @@ export function createAnalyser() {
 	}
 
 	/** Checks the table read last again with other options; undefined when there is none. */
-	function reanalyse(options: CheckOptions): Parsed<Analysis> | undefined {
+	function recheck(options: CheckOptions): Parsed<CheckedAnalysis> | undefined {
 		if (!last) return undefined;
 		try {
-			return ok(analyseSource(last, options));
+			return ok(checkSource(last, options));
 		} catch (error) {
 			return unexpected(error);
 		}
+	}
+
+	/** recheck with the rows as arrays. */
+	function reanalyse(options: CheckOptions): Parsed<Analysis> | undefined {
+		const checked = recheck(options);
+		return checked?.ok ? ok(expandAnalysis(checked.value)) : checked;
 	}
 
 	return {
@@ -570,7 +645,22 @@ export function createAnalyser() {
 		read,
 		/** The unique keys of the table read last (see uniqueKeysOf); undefined when there is none. */
 		uniqueKeys: (options: Pick<CheckOptions, 'policy' | 'choices'>) => last && uniqueKeysOf(last, options),
-		reanalyse
+		/**
+		 * uniqueKeys, `rows` rows of the table at a time (undefined when there is none): a million rows' keys
+		 * at once, and the lookups' copies of them, took hundreds of MiB of the worker's heap.
+		 */
+		*uniqueKeyChunks(
+			options: Pick<CheckOptions, 'policy' | 'choices'>,
+			rows: number
+		): Generator<Record<UniqueField, string[]>> {
+			const table = last;
+			if (!table) return;
+			for (let start = 0; start === 0 || start < table.rows.length; start += rows)
+				yield uniqueKeysOf(table, options, start, start + rows);
+		},
+		reanalyse,
+		/** reanalyse with the rows kept compactly (CheckedAnalysis): the worker's. */
+		recheck
 	};
 }
 

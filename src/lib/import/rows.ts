@@ -92,6 +92,78 @@ export interface CheckOptions {
 	sendsSms?: boolean;
 	/** The customer's sites, and what a row naming another site is (see SiteCheck). */
 	sites?: SiteCheck;
+	/**
+	 * The values of an earlier row, by its row number, for the repeats across rows: given, the check keeps
+	 * a hash of each unique value rather than the value (HashedKeys); a million rows' emails, usernames and
+	 * codes kept as keys of Maps took some 200 MiB.
+	 */
+	valuesOfRow?: (row: number) => Partial<UserFields> | undefined;
+}
+
+/** The unique values met so far, each with the first row that gave it. */
+interface SeenKeys {
+	/** The earlier row that gave `key`; undefined when none did, and `row` is then kept as the first. */
+	firstRow(key: string, row: number): number | undefined;
+}
+
+class MapKeys implements SeenKeys {
+	readonly #rows = new Map<string, number>();
+	firstRow(key: string, row: number): number | undefined {
+		const first = this.#rows.get(key);
+		if (first === undefined) this.#rows.set(key, row);
+		return first;
+	}
+}
+
+/** A string's 32-bit FNV-1a hash. */
+function hashOf(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+	return hash | 0;
+}
+
+/**
+ * SeenKeys as row numbers and hashes in typed arrays (open addressing): a row whose key hashes as an
+ * earlier row's is compared with that row's key, found again from its values (`keyOfRow`).
+ */
+export class HashedKeys implements SeenKeys {
+	readonly #keyOfRow: (row: number) => string | undefined;
+	#hashes = new Int32Array(1024);
+	/** Row numbers (0: an empty slot; row numbers start at 1). */
+	#rows = new Int32Array(1024);
+	#size = 0;
+
+	constructor(keyOfRow: (row: number) => string | undefined) {
+		this.#keyOfRow = keyOfRow;
+	}
+
+	firstRow(key: string, row: number): number | undefined {
+		const hash = hashOf(key);
+		const mask = this.#rows.length - 1;
+		let slot = hash & mask;
+		for (let other = this.#rows[slot]!; other !== 0; other = this.#rows[slot]!) {
+			if (this.#hashes[slot] === hash && this.#keyOfRow(other) === key) return other;
+			slot = (slot + 1) & mask;
+		}
+		this.#rows[slot] = row;
+		this.#hashes[slot] = hash;
+		if (++this.#size * 2 > this.#rows.length) this.#grow();
+		return undefined;
+	}
+
+	#grow(): void {
+		const [hashes, rows] = [this.#hashes, this.#rows];
+		this.#hashes = new Int32Array(rows.length * 2);
+		this.#rows = new Int32Array(rows.length * 2);
+		const mask = this.#rows.length - 1;
+		for (let i = 0; i < rows.length; i++) {
+			if (rows[i] === 0) continue;
+			let slot = hashes[i]! & mask;
+			while (this.#rows[slot] !== 0) slot = (slot + 1) & mask;
+			this.#rows[slot] = rows[i]!;
+			this.#hashes[slot] = hashes[i]!;
+		}
+	}
 }
 
 /**
@@ -155,7 +227,7 @@ export class RowChecker {
 	readonly #backups = new Map<FieldKey, number[]>();
 	/** This row's fields read from a backup column, and which: their errors name that column. */
 	readonly #readAt = new Map<FieldKey, number>();
-	readonly #seen = new Map<FieldKey, Map<string, number>>(uniqueKeys.map(([key]) => [key, new Map()]));
+	readonly #seen: Map<FieldKey, SeenKeys>;
 	/** The columns whose cells void a field of their row (shapes' cell rules), of fields the check reads. */
 	readonly #voiding: [number, Extract<CellRule, { voids: FieldKey }>][] = [];
 	/** The columns whose cells containing a text are never read, by index. */
@@ -170,6 +242,17 @@ export class RowChecker {
 		this.#options = options;
 		this.#mapping = mapping;
 		this.#directory = asDirectory(options.directory);
+		const { valuesOfRow } = options;
+		this.#seen = new Map(
+			uniqueKeys.map(([key, toKey]): [FieldKey, SeenKeys] => {
+				if (!valuesOfRow) return [key, new MapKeys()];
+				const keyOfRow = (row: number) => {
+					const value = valuesOfRow(row)?.[key];
+					return typeof value === 'string' && value !== '' ? toKey(value) : undefined;
+				};
+				return [key, new HashedKeys(keyOfRow)];
+			})
+		);
 		if (options.sites) this.#knownSites = new Map(options.sites.known.map((site) => [foldText(site), site]));
 		for (const [key, [index, ...backups]] of fieldColumns(mapping)) {
 			this.#columnOf.set(key, index!);
@@ -370,9 +453,9 @@ export class RowChecker {
 			const label = () => field(key).label.toLowerCase();
 			const folded = key === 'email' && email ? email : toKey(value);
 			const seen = this.#seen.get(key)!;
-			const first = seen.get(folded);
-			if (first === undefined) seen.set(folded, row);
-			else errors.push(this.#error(row, key, `Row ${first} already has the ${label()} ${value}.`));
+			const first = seen.firstRow(folded, row);
+			if (first !== undefined)
+				errors.push(this.#error(row, key, `Row ${first} already has the ${label()} ${value}.`));
 			if (key === 'email') continue;
 			const lookup = key === 'username' ? this.#directory?.byUsername : this.#directory?.byCustomerCode;
 			const other = find(lookup, folded);
@@ -438,6 +521,6 @@ export function checkRows(
 }
 
 /** A row's errors in one line, for the errors file: "Email: ... Mobile phone: ...". */
-export function rowErrorText(row: CheckedRow): string {
+export function rowErrorText(row: { readonly errors: readonly CellError[] }): string {
 	return row.errors.map((e) => (e.header ? `${e.header}: ${e.message}` : e.message)).join(' ');
 }

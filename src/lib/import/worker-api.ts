@@ -18,11 +18,11 @@ import {
 	problemsOf,
 	sliceOf,
 	type AnalyseOptions,
-	type Analysis,
 	type AnalysisHead,
+	type CheckedAnalysis,
 	type FileInput
 } from './pipeline';
-import type { Directory } from './rows';
+import type { Directory, ExistingUser } from './rows';
 import { STILL_WORKING, STILL_WORKING_EVERY_MS } from './progress';
 
 /**
@@ -31,6 +31,9 @@ import { STILL_WORKING, STILL_WORKING_EVERY_MS } from './progress';
  * reads the users a file names from the database itself, and commits the Analysis it holds itself: the
  * keys, the stored records and the requests never pass through, or hold, the page's main thread.
  */
+
+/** Rows whose emails, usernames and codes are looked up in the directory at a time (see storedUsers). */
+const KEYS_AT_ONCE = 50_000;
 
 /** The page's progress callback: a Comlink proxy here, so each call is a message (and a promise). */
 type Progress = (done: number, total: number) => void | Promise<void>;
@@ -67,13 +70,13 @@ export function createWorkerApi(
 	stillWorkingEveryMs = STILL_WORKING_EVERY_MS
 ) {
 	const analyser = createAnalyser();
-	let held: Analysis | undefined;
+	let held: CheckedAnalysis | undefined;
 	let db: RollcallDb | undefined;
 	let imports: ImportsStore | undefined;
 	const database = () => (db ??= openDb());
 
 	/** Keeps an Analysis for the slices to come and gives its head. */
-	function keep(result: Parsed<Analysis>): Parsed<AnalysisHead> {
+	function keep(result: Parsed<CheckedAnalysis>): Parsed<AnalysisHead> {
 		held = result.ok ? result.value : undefined;
 		return result.ok ? ok(headOf(result.value)) : result;
 	}
@@ -99,16 +102,26 @@ export function createWorkerApi(
 		options: WorkerOptions,
 		progress?: (done: number, total: number) => void
 	): Promise<Directory | undefined> {
-		const keys = analyser.uniqueKeys(options);
-		if (!keys) return undefined;
 		const alive = setInterval(() => progress?.(STILL_WORKING, STILL_WORKING), stillWorkingEveryMs);
 		try {
 			const users = usersStore(database());
 			const customerId = options.customerId ?? DEFAULT_CUSTOMER_ID;
-			return {
-				byEmail: await users.byEmailKeys(keys.email, customerId),
-				...(await users.idsByUniqueKeys(keys, customerId))
+			const directory = {
+				byEmail: new Map<string, ExistingUser>(),
+				byUsername: new Map<string, number>(),
+				byCustomerCode: new Map<string, number>()
 			};
+			let hasTable = false;
+			// A slice of the rows at a time: only that slice's keys are held while they are looked up.
+			for (const keys of analyser.uniqueKeyChunks(options, KEYS_AT_ONCE)) {
+				hasTable = true;
+				for (const [key, user] of await users.byEmailKeys(keys.email, customerId))
+					directory.byEmail.set(key, user);
+				const { byUsername, byCustomerCode } = await users.idsByUniqueKeys(keys, customerId);
+				for (const [key, id] of byUsername) directory.byUsername.set(key, id);
+				for (const [key, id] of byCustomerCode) directory.byCustomerCode.set(key, id);
+			}
+			return hasTable ? directory : undefined;
 		} finally {
 			clearInterval(alive);
 		}
@@ -127,7 +140,7 @@ export function createWorkerApi(
 				held = undefined;
 				return fail(directoryErrorMessage(error));
 			}
-			const result = analyser.reanalyse({ ...checkOptions, directory, onProgress: progress });
+			const result = analyser.recheck({ ...checkOptions, directory, onProgress: progress });
 			return result && keep(result);
 		});
 	}
@@ -172,7 +185,8 @@ export function createWorkerApi(
 			if (!analysis) return fail('The file is no longer in memory: choose it again.');
 			try {
 				imports ??= importsStore(database());
-				const summary = await imports.commit(analysis.rows, options);
+				// The rows made again for the commit, lean: it sorts and holds them all (see importsStore.commit).
+				const summary = await imports.commit(analysis.rows.forCommit(), options);
 				held = undefined;
 				return ok(summary);
 			} catch (error) {
