@@ -26,6 +26,7 @@ import type {
 	RollcallDb
 } from './database';
 import { customerUsers } from './database';
+import { CATALOG_CHUNK } from './catalog';
 import { commandsStore } from './commands';
 import { customersStore } from './customers';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
@@ -390,32 +391,54 @@ export function importsStore(
 
 	/**
 	 * Adds the new users batch by batch, preparing each batch while IndexedDB writes the one before:
-	 * the derived keys cost about a third as much as the writes, and this way the two overlap.
+	 * the derived keys cost about a third as much as the writes, and this way the two overlap. Once the
+	 * first batch has said where the ids run from (they run on in one transaction), each batch ends at the
+	 * end of a catalogue record (CATALOG_CHUNK ids): the catalogue then writes each record once, not a half
+	 * filled one that the next batch reads back and writes again.
 	 */
 	function addUsers(rows: readonly CheckedRow[], job: Job) {
 		const ids: number[] = [];
+		let issued = 0;
 		const written = (done: number[]) => {
 			for (const id of done) ids.push(id);
 			job.step(done.length);
 			return ids;
 		};
+		// The rows of the next batch: up to the end of the catalogue record its first id falls in.
+		const batchSize = () => {
+			const last = ids[ids.length - 1];
+			if (last === undefined) return CHUNK;
+			const nextId = last + 1 + issued - ids.length;
+			return CATALOG_CHUNK - (nextId % CATALOG_CHUNK);
+		};
 		let previous: PromiseExtended<number[]> | undefined;
 		const from = (start: number): PromiseExtended<number[]> => {
 			if (start >= rows.length) return previous ? previous.then(written) : Dexie.Promise.resolve(ids);
-			const slice = rows.slice(start, start + CHUNK);
+			// The first batch alone: the next ones are cut where its ids say.
+			if (previous && ids.length === 0) {
+				const first = previous;
+				previous = undefined;
+				return first.then((done) => {
+					written(done);
+					return from(start);
+				});
+			}
+			const end = start + batchSize();
+			const slice = rows.slice(start, end);
 			const writing = write(
 				slice.map((row) => newUser(row, job)),
 				true,
 				takenSinceCheck(slice)
 			);
+			issued += slice.length;
 			// Followed in order below; this only keeps a later batch's failure from being reported twice.
 			writing.catch(() => undefined);
 			const before = previous;
 			previous = writing;
-			if (!before) return from(start + CHUNK);
+			if (!before) return from(end);
 			return before.then((done) => {
 				written(done);
-				return from(start + CHUNK);
+				return from(end);
 			});
 		};
 		return from(0);
