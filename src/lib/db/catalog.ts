@@ -204,7 +204,7 @@ function inRange(id: number, range: KeyRange): boolean {
  * of one transaction: each batch then reads nothing it or the batch before wrote (the census, the record a
  * batch left half filled), where reading them back cost as much as writing them.
  */
-export interface Known {
+interface Known {
 	census: Census;
 	rows: Map<number, CatalogChunk | undefined>;
 }
