@@ -199,20 +199,40 @@ function inRange(id: number, range: KeyRange): boolean {
 }
 
 /**
+ * What the middleware knows of the catalogue in one transaction, from its last write there: the census and
+ * the records that write touched, as they stand in the transaction. An import writes its users in batches
+ * of one transaction: each batch then reads nothing it or the batch before wrote (the census, the record a
+ * batch left half filled), where reading them back cost as much as writing them.
+ */
+interface Known {
+	census: Census;
+	rows: Map<number, CatalogChunk | undefined>;
+}
+
+/**
  * Applies one users write to the catalogue, in its transaction: reads the census and the records it
- * touches, writes them back changed. A deleteRange (a clear, or a range of ids) is resolved to ids here.
+ * touches (those `known` does not hold), writes them back changed, and returns what it now knows. A
+ * deleteRange (a clear, or a range of ids) is resolved to ids here.
  */
 async function applyWrite(
 	down: DBCore,
 	request: DBCoreMutateRequest,
-	response: DBCoreMutateResponse
-): Promise<void> {
+	response: DBCoreMutateResponse,
+	known: Known | undefined
+): Promise<Known> {
 	const catalog = down.table(CATALOG_TABLE);
 	const trans = request.trans;
-	const census = ((await catalog.get({ trans, key: CENSUS_KEY })) as Census | undefined) ?? {
-		chunk: CENSUS_KEY,
-		chunks: {}
-	};
+	const census = known?.census ??
+		((await catalog.get({ trans, key: CENSUS_KEY })) as Census | undefined) ?? {
+			chunk: CENSUS_KEY,
+			chunks: {}
+		};
+	const held = new Map(known?.rows);
+	// The chunks of these that `held` lacks. Every await here is on a request itself: Dexie keeps the
+	// transaction's zone across those only, and the middleware below needs it (a plain await loses it).
+	const lacking = (chunks: readonly number[]) => chunks.filter((chunk) => !held.has(chunk));
+	const hold = (chunks: readonly number[], rows: readonly unknown[]) =>
+		chunks.forEach((chunk, i) => held.set(chunk, rows[i] as CatalogChunk | undefined));
 	const put = new Map<number, CatalogEntry[]>();
 	const deleted = new Map<number, number[]>();
 	const add = <T>(map: Map<number, T[]>, id: number, item: T) => {
@@ -235,8 +255,9 @@ async function applyWrite(
 	} else {
 		const { range } = request;
 		const chunks = chunksIn(census, range.lower, range.upper);
-		const rows = (await catalog.getMany({ trans, keys: chunks })) as (CatalogChunk | undefined)[];
-		for (const row of rows) {
+		const missing = lacking(chunks);
+		if (missing.length > 0) hold(missing, await catalog.getMany({ trans, keys: missing }));
+		for (const row of chunks.map((chunk) => held.get(chunk))) {
 			for (const id of row?.ids ?? [])
 				if ((range.type as number) === ANY_RANGE || inRange(id, range)) add(deleted, id, id);
 		}
@@ -246,13 +267,18 @@ async function applyWrite(
 	// went through here writes the catalogue, which is how watchUncataloguedWrites knows those that did not.
 	if (touched.length === 0) {
 		await catalog.mutate({ type: 'put', trans, values: [census] });
-		return;
+		return { census, rows: new Map() };
 	}
-	const rows = (await catalog.getMany({ trans, keys: touched })) as (CatalogChunk | undefined)[];
+	const missing = lacking(touched);
+	if (missing.length > 0) hold(missing, await catalog.getMany({ trans, keys: missing }));
+	const rows = touched.map((chunk) => held.get(chunk));
 	const written: CatalogChunk[] = [];
 	const emptied: number[] = [];
+	// Only the records this write touched are kept: the next batch of an import goes on in the last one.
+	const now = new Map<number, CatalogChunk | undefined>();
 	touched.forEach((chunk, i) => {
 		const row = changedChunk(chunk, rows[i], put.get(chunk) ?? [], deleted.get(chunk) ?? []);
+		now.set(chunk, row);
 		if (row) {
 			written.push(row);
 			census.chunks[chunk] = { stamp: newStamp(), counts: countsOf(row) };
@@ -264,6 +290,7 @@ async function applyWrite(
 	if (written.length > 0) await catalog.mutate({ type: 'put', trans, values: written });
 	if (emptied.length > 0) await catalog.mutate({ type: 'delete', trans, keys: emptied });
 	await catalog.mutate({ type: 'put', trans, values: [census] });
+	return { census, rows: now };
 }
 
 /**
@@ -299,13 +326,23 @@ function hasCatalog(trans: DBCoreTransaction): boolean {
 /**
  * Dexie middleware: every read-write transaction that includes users also includes the catalogue, and each
  * write to users changes it there. The writes of one transaction are applied one after another (a chain
- * per transaction): two puts at once must not both read a record and the second overwrite the first.
+ * per transaction): two puts at once must not both read a record and the second overwrite the first. Each
+ * link hands the next what it knows of the catalogue (Known); a link that failed hands on nothing (the
+ * next reads again), and so does a write to the catalogue by anyone else in the transaction.
  */
 export const catalogMiddleware: Middleware<DBCore> = {
 	stack: 'dbcore',
 	name: 'rollcall-catalog',
 	create(down: DBCore): DBCore {
-		const chains = new WeakMap<DBCoreTransaction, Promise<unknown>>();
+		const chains = new WeakMap<DBCoreTransaction, Promise<Known | undefined>>();
+		const forget = (trans: DBCoreTransaction) => {
+			const before = chains.get(trans);
+			if (before)
+				chains.set(
+					trans,
+					before.then(() => undefined)
+				);
+		};
 		return {
 			...down,
 			transaction(stores, mode, options) {
@@ -317,14 +354,23 @@ export const catalogMiddleware: Middleware<DBCore> = {
 			},
 			table(name: string): DBCoreTable {
 				const table = down.table(name);
+				if (name === CATALOG_TABLE) {
+					return {
+						...table,
+						mutate(request: DBCoreMutateRequest) {
+							forget(request.trans);
+							return table.mutate(request);
+						}
+					};
+				}
 				if (name !== 'users') return table;
 				return {
 					...table,
 					async mutate(request: DBCoreMutateRequest) {
 						const response = await table.mutate(request);
 						if (!hasCatalog(request.trans)) return response;
-						const before = chains.get(request.trans) ?? Promise.resolve();
-						const applied = before.then(() => applyWrite(down, request, response));
+						const before = chains.get(request.trans) ?? Promise.resolve(undefined);
+						const applied = before.then((known) => applyWrite(down, request, response, known));
 						chains.set(
 							request.trans,
 							applied.catch(() => undefined)

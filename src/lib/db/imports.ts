@@ -26,6 +26,7 @@ import type {
 	RollcallDb
 } from './database';
 import { customerUsers } from './database';
+import { CATALOG_CHUNK } from './catalog';
 import { commandsStore } from './commands';
 import { customersStore } from './customers';
 import { DuplicateError, SeatsError, storageErrorMessage } from './errors';
@@ -145,6 +146,9 @@ export function importErrorMessage(error: unknown): string {
  * structured clone of each put some more) stays well under a 50 ms task on the main thread.
  */
 const CHUNK = 500;
+
+/** New users' batches written at once by addUsers (the next one made ready meanwhile). */
+const WRITING_AT_ONCE = 2;
 
 type StoredKey = keyof UserFields;
 const storedKeys = new Set(registry.filter((def) => !def.isSensitive).map((def) => def.key as StoredKey));
@@ -389,36 +393,52 @@ export function importsStore(
 		};
 
 	/**
-	 * Adds the new users batch by batch, preparing each batch while IndexedDB writes the one before:
-	 * the derived keys cost about a third as much as the writes, and this way the two overlap.
+	 * Adds the new users batch by batch, two batches written at a time and the next one made ready (its
+	 * records, whose derived keys cost about a third as much as the writes) while IndexedDB writes them: a
+	 * batch resolves only once its catalogue record is written, after every add asked before it, so a batch
+	 * made only then would leave IndexedDB idle as long as making it takes. Once the first batch has said
+	 * where the ids run from (they run on in one transaction), each batch ends at the end of a catalogue
+	 * record (CATALOG_CHUNK ids): the catalogue then writes each record once, not a half filled one that the
+	 * next batch reads back and writes again.
 	 */
 	function addUsers(rows: readonly CheckedRow[], job: Job) {
 		const ids: number[] = [];
 		const written = (done: number[]) => {
 			for (const id of done) ids.push(id);
 			job.step(done.length);
-			return ids;
 		};
-		let previous: PromiseExtended<number[]> | undefined;
-		const from = (start: number): PromiseExtended<number[]> => {
-			if (start >= rows.length) return previous ? previous.then(written) : Dexie.Promise.resolve(ids);
-			const slice = rows.slice(start, start + CHUNK);
-			const writing = write(
-				slice.map((row) => newUser(row, job)),
-				true,
-				takenSinceCheck(slice)
-			);
-			// Followed in order below; this only keeps a later batch's failure from being reported twice.
-			writing.catch(() => undefined);
-			const before = previous;
-			previous = writing;
-			if (!before) return from(start + CHUNK);
-			return before.then((done) => {
+		/** Rows made into batches so far (written or ready). */
+		let cut = 0;
+		/** The next batch to write: from `cut`, up to the end of the catalogue record its first id falls in. */
+		const nextBatch = () => {
+			const last = ids[ids.length - 1];
+			const size =
+				last === undefined ? CHUNK : CATALOG_CHUNK - ((last + 1 + cut - ids.length) % CATALOG_CHUNK);
+			const slice = rows.slice(cut, cut + size);
+			cut += slice.length;
+			return { slice, users: slice.map((row) => newUser(row, job)) };
+		};
+		let ready: ReturnType<typeof nextBatch> | undefined;
+		const from = (writing: PromiseExtended<number[]>[]): PromiseExtended<number[]> => {
+			// The first batch alone: the next ones are cut where its ids say.
+			const depth = ids.length === 0 ? 1 : WRITING_AT_ONCE;
+			while (writing.length < depth && (ready || cut < rows.length)) {
+				const batch = ready ?? nextBatch();
+				ready = undefined;
+				const adding = write(batch.users, true, takenSinceCheck(batch.slice));
+				// Followed in order below; this only keeps a later batch's failure from being reported twice.
+				adding.catch(() => undefined);
+				writing.push(adding);
+			}
+			if (!ready && ids.length > 0 && cut < rows.length) ready = nextBatch();
+			const oldest = writing.shift();
+			if (!oldest) return Dexie.Promise.resolve(ids);
+			return oldest.then((done) => {
 				written(done);
-				return from(start + CHUNK);
+				return from(writing);
 			});
 		};
-		return from(0);
+		return from([]);
 	}
 
 	/** Applies the updates over the users as stored now, keeping each user's record from before. */

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+	csvRunRatio,
+	medianRun,
 	renderImportSection,
 	withEarlierCases,
 	xlsxFloorMs,
@@ -86,6 +88,38 @@ describe('renderImportSection', () => {
 		const million = { ...pageImport('1,000,000-row CSV', 900_000), rows: 1_000_000 };
 		const text = renderImportSection(results({ csv: million, floor }));
 		expect(text).not.toContain('÷ lean floor |');
+	});
+});
+
+describe('the CSV runs', () => {
+	const run = (totalMs: number, leanMs: number[]) => ({
+		imp: pageImport('100,000-row CSV', totalMs),
+		leanMs
+	});
+
+	it('divides each run by the mean of the lean floor runs around it', () => {
+		expect(csvRunRatio(run(15_000, [8000, 12_000]))).toBe(1.5);
+		expect(csvRunRatio(run(15_000, [10_000]))).toBe(1.5);
+		expect(csvRunRatio(run(15_000, []))).toBeUndefined();
+	});
+
+	it('takes the median ratio, the higher middle one of an even number', () => {
+		const runs = [run(15_000, [10_000]), run(12_000, [10_000]), run(20_000, [10_000])];
+		expect(medianRun(runs)?.ratio).toBe(1.5);
+		expect(medianRun(runs)?.run).toBe(runs[0]);
+		expect(medianRun(runs.slice(0, 2))?.ratio).toBe(1.5);
+		expect(medianRun([run(9000, [])])).toBeUndefined();
+	});
+
+	it('reports every run with its own floor and the median against the target', () => {
+		const runs = [run(17_000, [10_000]), run(12_000, [10_000, 12_000]), run(13_000, [12_000, 8000])];
+		const text = renderImportSection(results({ csv: runs[2]!.imp, csvRuns: runs, floor }));
+		expect(text).toContain('| 100,000-row CSV, run 2 of 3 (lean floor around it 10.0 s, 12.0 s) |');
+		expect(text).toContain('| 1.09× |');
+		// Ratios 1.70, 1.09 and 1.30: the median is the third run's.
+		expect(text).toContain(
+			'| 100,000-row CSV, chosen → committed, ÷ lean floor around it (median of 3 runs) | 1.30× | ≤ 1.5× (stretch ≤ 1.2×) | **met**, stretch **NOT met** |'
+		);
 	});
 });
 

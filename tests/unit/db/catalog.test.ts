@@ -4,7 +4,15 @@ import { Dexie, type ObservabilitySet } from 'dexie';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupWorkerApi } from '$lib/backup/worker-api';
-import { CATALOG_CHUNK, CATALOG_TABLE } from '$lib/db/catalog';
+import {
+	CATALOG_CHUNK,
+	CATALOG_TABLE,
+	CENSUS_KEY,
+	chunkRow,
+	entryOf,
+	type CatalogChunk,
+	type CatalogRow
+} from '$lib/db/catalog';
 import { customersStore } from '$lib/db/customers';
 import type { RollcallDb } from '$lib/db/database';
 import { importsStore } from '$lib/db/imports';
@@ -81,7 +89,8 @@ const anId = fc.oneof(
 const someIds = fc.array(anId, { minLength: 1, maxLength: 4 });
 const seed = fc.array(fc.tuple(someone, anId), { maxLength: 8 });
 
-type Op =
+/** A write straight to the users table, through Dexie (and so the middleware). */
+type RawOp =
 	| { kind: 'add'; who: Someone; id?: number }
 	| { kind: 'bulkAdd'; whos: Someone[] }
 	| { kind: 'put'; who: Someone; id: number }
@@ -94,16 +103,20 @@ type Op =
 	| { kind: 'deleteRange'; from: number; to: number; includeFrom: boolean; includeTo: boolean }
 	| { kind: 'deleteAbove'; from: number; toEnd: boolean }
 	| { kind: 'deleteBelow'; to: number }
-	| { kind: 'clear' }
+	| { kind: 'clear' };
+
+type Op =
+	| RawOp
 	| { kind: 'together'; whos: Someone[]; ids: number[]; deleted: number }
 	| { kind: 'rolledBack'; who: Someone; id: number; deleted: number }
+	| { kind: 'inOne'; ops: RawOp[] }
 	| { kind: 'appAdd'; who: Someone }
 	| { kind: 'appUpdate'; id: number; who: Someone }
 	| { kind: 'appRemove'; ids: number[] }
 	| { kind: 'appUndoRemove' }
 	| { kind: 'appSuspend'; ids: number[] };
 
-const op: fc.Arbitrary<Op> = fc.oneof(
+const rawOp: fc.Arbitrary<RawOp> = fc.oneof(
 	fc.record({ kind: fc.constant('add' as const), who: someone, id: fc.option(anId, { nil: undefined }) }),
 	fc.record({ kind: fc.constant('bulkAdd' as const), whos: fc.array(someone, { maxLength: 4 }) }),
 	fc.record({ kind: fc.constant('put' as const), who: someone, id: anId }),
@@ -136,7 +149,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 	}),
 	fc.record({ kind: fc.constant('deleteAbove' as const), from: anId, toEnd: fc.boolean() }),
 	fc.record({ kind: fc.constant('deleteBelow' as const), to: anId }),
-	fc.constant({ kind: 'clear' as const }),
+	fc.constant({ kind: 'clear' as const })
+);
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+	rawOp,
 	fc.record({
 		kind: fc.constant('together' as const),
 		whos: fc.array(someone, { minLength: 1, maxLength: 3 }),
@@ -144,6 +161,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 		deleted: anId
 	}),
 	fc.record({ kind: fc.constant('rolledBack' as const), who: someone, id: anId, deleted: anId }),
+	// Writes one after another in one transaction, as an import's batches: each goes on from what the one
+	// before left of the catalogue (the middleware's Known), never reading it back.
+	fc.record({ kind: fc.constant('inOne' as const), ops: fc.array(rawOp, { minLength: 2, maxLength: 8 }) }),
 	fc.record({ kind: fc.constant('appAdd' as const), who: someone }),
 	fc.record({ kind: fc.constant('appUpdate' as const), id: anId, who: someone }),
 	fc.record({ kind: fc.constant('appRemove' as const), ids: someIds }),
@@ -209,6 +229,12 @@ async function apply(db: RollcallDb, users: ReturnType<typeof usersStore>, batch
 						db.users.update(o.ids[0]!, { site: 'York' })
 					])
 				)
+				.catch(refused);
+		case 'inOne':
+			return db
+				.transaction('rw', db.users, async () => {
+					for (const one of o.ops) await apply(db, users, batches, one);
+				})
 				.catch(refused);
 		case 'rolledBack':
 			await db
@@ -324,4 +350,59 @@ describe('the catalogue', () => {
 		await expectTrueCatalogue(db, "the import's undo");
 		expect(await users.count()).toBe(3);
 	}, 120_000);
+});
+
+describe("the catalogue's writes", () => {
+	it('write each record an import fills once, but for the one its first batch begins', async () => {
+		const puts = new Map<number, number>();
+		const db = freshDb('catalog-writes');
+		// Below the catalogue's middleware (level 1), where its writes go.
+		db.use({
+			stack: 'dbcore',
+			name: 'count-catalog-puts',
+			level: 1,
+			create: (down) => ({
+				...down,
+				table(name) {
+					const table = down.table(name);
+					return {
+						...table,
+						mutate(request) {
+							if (name === CATALOG_TABLE && request.type === 'put') {
+								for (const row of request.values as CatalogRow[])
+									if (row.chunk !== CENSUS_KEY) puts.set(row.chunk, (puts.get(row.chunk) ?? 0) + 1);
+							}
+							return table.mutate(request);
+						}
+					};
+				}
+			})
+		});
+		const count = 3 * CATALOG_CHUNK + 100;
+		const checked = await check(db, [['First name', 'Last name', 'Email'], ...peopleRows(count)]);
+		await importsStore(db).commit(checked.rows, {
+			fileName: 'people.csv',
+			mode: 'all-or-nothing',
+			updateExisting: false
+		});
+		await expectTrueCatalogue(db, 'an import');
+		// Ids 1 to count: the first batch ends inside record 0, the next ones at each record's end.
+		expect(Object.fromEntries(puts)).toEqual({ 0: 2, 1: 1, 2: 1, 3: 1 });
+	}, 60_000);
+
+	it('read a record again after the transaction wrote it otherwise than through users', async () => {
+		const db = freshDb('catalog-forget');
+		const ann = recordOf({ name: 'Ann', n: 1, customerId: 1, site: 'HQ' });
+		const bob = recordOf({ name: 'bob', n: 2, customerId: 1, site: 'HQ' });
+		const stranger = entryOf(5, recordOf({ name: 'Zoë', n: 3, customerId: 1, site: 'York' }));
+		const [annId, bobId] = await db.transaction('rw', db.users, db.catalog, async () => {
+			const first = await db.users.add(ann);
+			// The record of chunk 0 as someone else wrote it: the middleware must go on from this one.
+			await db.catalog.put(chunkRow(0, [stranger]));
+			return [first, await db.users.add(bob)];
+		});
+		const row = (await db.catalog.get(0)) as CatalogChunk;
+		expect(annId).toBe(1);
+		expect(row.ids).toEqual([bobId, 5]);
+	});
 });
