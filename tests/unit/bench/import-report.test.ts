@@ -60,6 +60,29 @@ describe('renderImportSection', () => {
 		);
 	});
 
+	it('holds the million-row import to 12× the 100,000-row one of the run, and each heap under 512 MiB', () => {
+		const million = (totalMs: number, workerMiB: number) => ({
+			...pageImport('1,000,000-row CSV', totalMs),
+			rows: 1_000_000,
+			usersAfter: 1_000_000,
+			memory: { pageHeap: 40 * 2 ** 20, workerHeap: workerMiB * 2 ** 20, totalHeap: 0, samples: 9 }
+		});
+		const slow = renderImportSection(
+			results({ csv: pageImport('100,000-row CSV', 40_000), floor, million: million(520_000, 880) })
+		);
+		expect(slow).toContain(
+			'| 1,000,000-row CSV, chosen → committed, ÷ the 100,000-row CSV import of this run | 520.0 s (13.00×) | ≤ 12× | **NOT met** |'
+		);
+		expect(slow).toContain(
+			'| 1,000,000-row CSV, peak JS heap | page 40.0 MiB, import worker 880.0 MiB | each < 512 MiB | **NOT met** |'
+		);
+		const fine = renderImportSection(
+			results({ csv: pageImport('100,000-row CSV', 40_000), floor, million: million(400_000, 300) })
+		);
+		expect(fine).toContain('| 400.0 s (10.00×) | ≤ 12× | **met** |');
+		expect(fine).toContain('| each < 512 MiB | **met** |');
+	});
+
 	it('divides the XLSX import by SheetJS’s read plus the lean floor of its records', () => {
 		const xlsxFloor = { count: 100_000, sheetjsMs: 3000, leanMs: [6000, 8000] };
 		expect(xlsxFloorMs(xlsxFloor)).toBe(10_000);
