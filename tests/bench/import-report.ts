@@ -1,5 +1,5 @@
-// The Import section of BENCHMARKS.md. The import benchmark runs on its own (`npm run bench -- import`) or
-// with the others, so its section sits between markers: each run replaces only its own part of the file.
+// The Import section of BENCHMARKS.md, written by `npm run bench:import`. Each benchmark writes its own
+// section between markers: each run replaces only its own part of the file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MemoryPeaks } from './import-memory';
 import type { ImportRun } from './import-probes';
@@ -209,7 +209,7 @@ function costSection(costs: IndexCosts, earlier: string | undefined): string[] {
 export function renderImportSection(r: ImportResults): string {
 	const out: string[] = [START, '## Import', ''];
 	out.push(
-		'Written by `npm run bench` (all benchmarks) or `npm run bench -- import` (this section only). The app',
+		'Written by `npm run bench:import` (this section only; `npm run bench` does not run it). The app',
 		'is built and served by the relay as for the list; each import runs in a fresh Chromium profile',
 		'(headless, service workers blocked) through the real Import page: the file is set on its file input,',
 		'the probe clicks Complete as soon as it is enabled and waits for the summary. Times come from the',

@@ -1,7 +1,7 @@
 // The import benchmark (issue 3, Speed; issue 15): Rollcall's whole import of realistic files through the
 // real Import page, against the lean floor of raw IndexedDB puts of the same records (and, for XLSX,
 // SheetJS's read of the file), in the same run; and what each of the app's indexes adds to that floor.
-// Runs with the other benchmarks under `npm run bench`, or alone: `npm run bench -- import`. BENCH_IMPORT
+// Runs on its own: `npm run bench:import` (`npm run bench` does not run it). BENCH_IMPORT
 // picks the cases (default 'csv,xlsx,preview,million', run in that order). Asserts that each import really
 // happened, never a timing.
 import os from 'node:os';
