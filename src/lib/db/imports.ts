@@ -16,7 +16,7 @@ import {
 	type User,
 	type UserFields
 } from '$lib/domain/user';
-import type { CheckedRow } from '$lib/import/rows';
+import type { CheckedRow, RowSource } from '$lib/import/rows';
 import type {
 	ImportChangeRow,
 	ImportCounts,
@@ -165,6 +165,8 @@ interface Job {
 	spelling: Map<string, string>;
 	/** A Groups value in the customer's groups' own spelling (see spelling). */
 	spellGroups: (value: string | undefined) => string | undefined;
+	/** Each 'Roles' value of the rows and its spelling among the customer's roles (see spellRoles). */
+	roles: Map<string, string>;
 }
 
 /**
@@ -255,33 +257,49 @@ function toRanges(ids: readonly number[]): number[] {
 
 const rowEmail = (row: CheckedRow) => row.values.email ?? '';
 
-/** The users' licenses after the rows (a stored user's by id), as licenses.shortageOf counts them. */
-function seatPlan(creates: readonly CheckedRow[], updates: readonly CheckedRow[]) {
-	// An empty cell never erases a stored value (updatedUser): only a row giving licenses changes them.
-	const changing = updates.filter((row) => row.changes?.includes('entitlements') && row.values.entitlements);
-	return [
-		...creates.map((row) => ({ entitlements: row.values.entitlements })),
-		...changing.map((row) => ({ id: row.existingId, entitlements: row.values.entitlements }))
-	];
+/** Adds `row` to names (first spelling of each group, case and accents aside) when it writes its Groups. */
+function addGroupNames(names: Map<string, string>, row: CheckedRow) {
+	for (const name of groupNamesOf([row])) if (!names.has(groupKey(name))) names.set(groupKey(name), name);
 }
 
 /** What a commit writes, sorted: see plan. */
 type Planned = ReturnType<typeof plan>;
 
-/** Sorts the rows into what to write, refusing (before any write) a file the mode does not allow. */
-function plan(rows: readonly CheckedRow[], options: CommitOptions) {
-	const creates: CheckedRow[] = [];
-	const updates: CheckedRow[] = [];
+/**
+ * Sorts the rows into what to write, refusing (before any write) a file the mode does not allow: the
+ * rows to create and to update by index in `source`, and what must be known before the first write,
+ * gathered in the same pass (each row is made, looked at and let go): the group names, the distinct
+ * 'Roles' values, and the licenses after the rows (see licenses.shortageOf).
+ */
+function plan(source: RowSource, options: CommitOptions) {
+	const creates: number[] = [];
+	const updates: number[] = [];
 	const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
 	const updatedBy = new Map<number, number>();
-	for (const row of rows) {
+	// Updates' groups first, then the new users', each in file order (the order the groups are made in).
+	const updateGroups = new Map<string, string>();
+	const createGroups = new Map<string, string>();
+	/** Each 'Roles' value the rows to write give, and the first row giving it. */
+	const roles = new Map<string, number>();
+	const noteRoles = ({ row, values }: CheckedRow) => {
+		if (values.roles && !roles.has(values.roles)) roles.set(values.roles, row);
+	};
+	/** New users by entitlements (a few values for any number of rows), and the updates that change them. */
+	const newEntitlements = new Map<string | undefined, number>();
+	const changedEntitlements: { id: number; entitlements: string }[] = [];
+	for (let i = 0; i < source.length; i++) {
+		const row = source.at(i)!;
 		if (row.status === 'error') counts.errors++;
 		else if (row.status === 'blank') counts.skipped++;
 		else if (row.status === 'unchanged') counts.unchanged++;
 		else if (row.status === 'new') {
 			if (!row.values.email)
 				throw new ImportRefusedError(`Nothing was imported: row ${row.row} has no email.`);
-			creates.push(row);
+			creates.push(i);
+			noteRoles(row);
+			addGroupNames(createGroups, row);
+			const { entitlements } = row.values;
+			newEntitlements.set(entitlements, (newEntitlements.get(entitlements) ?? 0) + 1);
 		} else {
 			const { existingId } = row;
 			if (!options.updateExisting) {
@@ -301,7 +319,12 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
 				);
 			}
 			updatedBy.set(existingId, row.row);
-			updates.push(row);
+			updates.push(i);
+			noteRoles(row);
+			addGroupNames(updateGroups, row);
+			// An empty cell never erases a stored value (updatedUser): only a row giving licenses changes them.
+			if (row.changes?.includes('entitlements') && row.values.entitlements)
+				changedEntitlements.push({ id: existingId, entitlements: row.values.entitlements });
 		}
 	}
 	if (counts.errors > 0 && options.mode === 'all-or-nothing') {
@@ -311,7 +334,12 @@ function plan(rows: readonly CheckedRow[], options: CommitOptions) {
 	}
 	counts.skipped += counts.errors;
 	counts.created = creates.length;
-	return { creates, updates, counts };
+	for (const [key, name] of createGroups) if (!updateGroups.has(key)) updateGroups.set(key, name);
+	const seats = [
+		...[...newEntitlements].map(([entitlements, count]) => ({ entitlements, count })),
+		...changedEntitlements
+	];
+	return { source, creates, updates, counts, groupNames: [...updateGroups.values()], roles, seats };
 }
 
 /**
@@ -565,24 +593,23 @@ export function importsStore(
 	 * the Web Lock of a chunked commit, whose entry stays 'committing' until its last chunk is written.
 	 */
 	async function begin(planned: Planned, options: CommitOptions, job: Job, lock?: string) {
-		const spelt = await spellRoles(db, job.customerId, [...planned.creates, ...planned.updates]);
-		if (!('rows' in spelt)) {
+		const spelt = await spellRoles(db, job.customerId, planned.roles);
+		if (!('spelling' in spelt)) {
 			throw new ImportRefusedError(
 				`Nothing was imported: row ${spelt.row} gives the role “${spelt.role}”, and there is no such role. Create it under Roles & profiles, or correct the row, then import the file again.`
 			);
 		}
-		const creates = spelt.rows.slice(0, planned.creates.length);
-		const updates = spelt.rows.slice(planned.creates.length);
+		job.roles = spelt.spelling;
 		if (lock !== undefined) {
 			// A file needing more seats than are free is refused before any chunk, in the words one transaction
 			// would use: counted whole here. Each chunk counts its own writes again (another tab may give seats
 			// away meanwhile), so two tabs still cannot overrun a pool.
-			const found = await licenses.shortageOf(job.customerId, seatPlan(creates, updates));
+			const found = await licenses.shortageOf(job.customerId, planned.seats);
 			if (found.length > 0) throw new SeatsError(found, `Nothing was imported: ${shortagesMessage(found)}`);
 		}
 		// The groups the file names that the customer does not have yet are made with its users, in this
 		// transaction: all of them or, if the import fails, none (a chunked one's rollback removes them).
-		const ensured = await groups.ensure(job.customerId, groupNamesOf([...updates, ...creates]), job.at);
+		const ensured = await groups.ensure(job.customerId, planned.groupNames, job.at);
 		job.spelling = ensured.spelling;
 		const before = options.addSites?.length ? await db.customers.get(job.customerId) : undefined;
 		const had = new Set(sitesOf(before?.sites));
@@ -608,7 +635,24 @@ export function importsStore(
 						...(added.length > 0 && { sites: { before: before?.sites ?? null, added } })
 					}
 		);
-		return { id, record, creates, updates };
+		return { id, record };
+	}
+
+	/**
+	 * The rows at positions [start, end) of what a commit writes (its updates, then its creates), made
+	 * from the source now, each with its roles in the customer's spelling (job.roles).
+	 */
+	function rowsAt({ source, creates, updates }: Planned, start: number, end: number, job: Job) {
+		const make = (index: number) => {
+			const row = source.at(index)!;
+			// begin refused a file naming a role the customer does not have: every value is spelt.
+			if (!row.values.roles) return row;
+			return { ...row, values: { ...row.values, roles: job.roles.get(row.values.roles)! } };
+		};
+		return {
+			updates: updates.slice(Math.min(start, updates.length), Math.min(end, updates.length)).map(make),
+			creates: creates.slice(Math.max(start - updates.length, 0), Math.max(end - updates.length, 0)).map(make)
+		};
 	}
 
 	/**
@@ -667,21 +711,20 @@ export function importsStore(
 		const lock = lockName();
 		const size = options.rowsPerChunk ?? ROWS_PER_CHUNK;
 		return held.request(lock, async () => {
-			const { id, record, creates, updates } = await inTransaction(() => begin(planned, options, job, lock));
+			const { id, record } = await inTransaction(() => begin(planned, options, job, lock));
 			try {
-				// Updates first, then creates, as in one transaction: the work cut in chunks of `size` rows.
+				// Updates first, then creates, as in one transaction: the work cut in chunks of `size` rows,
+				// each chunk's rows made from the source for its transaction only.
 				let updated = 0;
 				const createdIds: number[] = [];
-				const total = updates.length + creates.length;
+				const total = planned.updates.length + planned.creates.length;
 				for (let start = 0; start < total; start += size) {
-					const end = Math.min(start + size, total);
-					const chunkUpdates = updates.slice(start, end);
-					const chunkCreates = creates.slice(Math.max(start - updates.length, 0), end - updates.length);
-					const written = await inTransaction(() => writeRows(id, chunkCreates, chunkUpdates, job, options));
+					const { creates, updates } = rowsAt(planned, start, Math.min(start + size, total), job);
+					const written = await inTransaction(() => writeRows(id, creates, updates, job, options));
 					updated += written.updated;
 					for (const createdId of written.createdIds) createdIds.push(createdId);
 				}
-				const final = finished(record, id, updated, updates.length);
+				const final = finished(record, id, updated, planned.updates.length);
 				await inTransaction(() => db.imports.put(final));
 				return { ...final, createdIds };
 			} catch (error) {
@@ -863,9 +906,11 @@ export function importsStore(
 		 * with 'Update existing users', the changed fields of existing ones, plus the history entry and
 		 * what undoing needs. In one transaction up to CHUNKED_ABOVE rows to write, in chunks above it
 		 * (commitInChunks). All or nothing either way: a refusal (ImportRefusedError), a value taken since
-		 * the check (DuplicateError), a full disk or any other failure leaves no trace.
+		 * the check (DuplicateError), a full disk or any other failure leaves no trace. `rows`: an array or
+		 * a RowSource; either way they are read once to plan (plan) and then made again a chunk at a time
+		 * to write, so only the rows' indexes and what the plan gathered are held throughout.
 		 */
-		async commit(rows: readonly CheckedRow[], options: CommitOptions): Promise<ImportSummary> {
+		async commit(rows: RowSource, options: CommitOptions): Promise<ImportSummary> {
 			// An import a closed tab left half written goes first: its users would hold emails and seats.
 			await recover();
 			const at = options.now ?? Date.now();
@@ -883,14 +928,16 @@ export function importsStore(
 				spellGroups: (value) =>
 					listNames(value)
 						.map((name) => job.spelling.get(groupKey(name)) ?? name)
-						.join(LIST_SEPARATOR) || undefined
+						.join(LIST_SEPARATOR) || undefined,
+				roles: new Map()
 			};
 			// Without Web Locks a tab's recovery could not tell a running import from one left behind.
 			if (total > (options.chunkedAbove ?? CHUNKED_ABOVE) && locks) {
 				return commitInChunks(planned, options, job, locks);
 			}
 			return inTransaction(async () => {
-				const { id, record, creates, updates } = await inZone(begin(planned, options, job));
+				const { id, record } = await inZone(begin(planned, options, job));
+				const { creates, updates } = rowsAt(planned, 0, total, job);
 				const { updated, createdIds } = await inZone(writeRows(id, creates, updates, job, options));
 				const final = finished(record, id, updated, updates.length);
 				await db.imports.put(final);

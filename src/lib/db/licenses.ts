@@ -105,20 +105,23 @@ export function licensesStore(db: RollcallDb) {
 		/**
 		 * What a planned change lacks in seats, for a preview: each user's entitlements after it, with the id of
 		 * a stored user (whose entitlements now are read) or none for a new one. Empty when it fits.
+		 * `count`: how many new users get these entitlements (1 when absent), so a million new users who
+		 * share a few values are a few entries.
 		 */
 		async shortageOf(
 			customerId: number,
-			planned: readonly { id?: number; entitlements?: string }[]
+			planned: readonly { id?: number; entitlements?: string; count?: number }[]
 		): Promise<Shortage[]> {
 			return db.transaction('r', db.users, db.licensePools, async () => {
 				const ids = planned.flatMap((p) => (p.id === undefined ? [] : [p.id]));
 				const stored = new Map((await db.users.bulkGet(ids)).flatMap((u) => (u ? [[u.id, u] as const] : [])));
-				const delta = seatDelta(
-					planned.map((p) => [
-						p.id === undefined ? undefined : stored.get(p.id)?.entitlements,
-						p.entitlements
-					])
-				);
+				const delta = noDelta();
+				for (const p of planned) {
+					const one = seatDelta([
+						[p.id === undefined ? undefined : stored.get(p.id)?.entitlements, p.entitlements]
+					]);
+					for (const product of products) delta[product] += one[product] * (p.count ?? 1);
+				}
 				return shortages(await usage(customerId), delta);
 			});
 		},

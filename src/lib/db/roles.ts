@@ -1,6 +1,6 @@
 import { addName, grantedProfileIds, knownRoleNames, parseName, replaceName } from '$lib/domain/roles';
 import { foldText } from '$lib/domain/text';
-import { memberKey, memberKeys, type User, type UserFields } from '$lib/domain/user';
+import { memberKey, memberKeys, type User } from '$lib/domain/user';
 import type { ProfileRow, RoleRow, RollcallDb } from './database';
 
 /** Refused before anything was written; the message says why in the admin's words. */
@@ -12,31 +12,29 @@ export class RoleError extends Error {
 }
 
 /**
- * The rows to import with each role in the role's own spelling, or why not: the first row naming a role
- * the customer does not have (see knownRoleNames for why that refuses the file rather than creating the
- * role). Read inside the import's transaction, so a role deleted meanwhile in another tab is seen.
+ * The 'Roles' values an import's rows give (each distinct value once, with the first row giving it) in
+ * the roles' own spelling, or why not: the first row naming a role the customer does not have (see
+ * knownRoleNames for why that refuses the file rather than creating the role). Read inside the import's
+ * transaction, so a role deleted meanwhile in another tab is seen. By value, not by row: a million rows
+ * name a few values, and the commit spells each chunk's rows from this map as it writes them.
  */
-export async function spellRoles<T extends { row: number; values: Partial<UserFields> }>(
+export async function spellRoles(
 	db: RollcallDb,
 	customerId: number,
-	rows: readonly T[]
-): Promise<{ rows: T[] } | { row: number; role: string }> {
+	values: ReadonlyMap<string, number>
+): Promise<{ spelling: Map<string, string> } | { row: number; role: string }> {
 	// Read even when no row names a role: a transaction with no request pending may commit at this await.
 	const roles = await db.roles.where('customerId').equals(customerId).toArray();
 	const names = new Map(roles.map((role) => [role.nameKey, role.name]));
-	const spelt: T[] = [];
+	const spelling = new Map<string, string>();
 	let unknown: { row: number; role: string } | undefined;
-	for (const row of rows) {
-		if (!row.values.roles) {
-			spelt.push(row);
-			continue;
-		}
-		const known = knownRoleNames(row.values.roles, names);
-		if (known.ok) spelt.push({ ...row, values: { ...row.values, roles: known.value } });
-		// The rows come new users first: the admin is told of the first such row of the file.
-		else if (!unknown || row.row < unknown.row) unknown = { row: row.row, role: known.message };
+	for (const [value, row] of values) {
+		const known = knownRoleNames(value, names);
+		if (known.ok) spelling.set(value, known.value);
+		// The admin is told of the first such row of the file.
+		else if (!unknown || row < unknown.row) unknown = { row, role: known.message };
 	}
-	return unknown ?? { rows: spelt };
+	return unknown ?? { spelling };
 }
 
 const byName = (rows: RoleRow[]) => rows.sort((a, b) => a.nameKey.localeCompare(b.nameKey));

@@ -1,6 +1,6 @@
 import type { FieldKey, FieldValue } from '$lib/domain/fields';
 import type { UserFields } from '$lib/domain/user';
-import type { CellError, CheckedRow, RowStatus } from './rows';
+import type { CellError, CheckedRow, RowSource, RowStatus } from './rows';
 import { cellOf, type TableRows } from './table-rows';
 
 /**
@@ -233,11 +233,12 @@ export class CheckedRows {
 		return rows;
 	}
 
-	/** Every row for a commit: lean (see at), the values that are cells copied out of the decoded text (ownCopy). */
-	forCommit(): CheckedRow[] {
-		const rows = new Array<CheckedRow>(this.#length);
-		for (let i = 0; i < this.#length; i++) rows[i] = this.at(i, true)!;
-		return rows;
+	/**
+	 * The rows for a commit, each made when the commit asks for it: lean (see at), the values that are
+	 * cells copied out of the decoded text (ownCopy). The commit holds a chunk of them at a time.
+	 */
+	forCommit(): RowSource {
+		return { length: this.#length, at: (i) => this.at(i, true) };
 	}
 
 	*[Symbol.iterator](): Iterator<CheckedRow> {

@@ -47,6 +47,17 @@ export interface CheckedRow {
 	warnings?: CellError[];
 }
 
+/**
+ * Checked rows by index, as a commit takes them (importsStore.commit): an array, or a source that makes
+ * each row when asked (the import worker's CheckedRows.forCommit), so a commit of a million rows holds a
+ * chunk of row objects at a time, never all of them. A commit asks for each row twice (to plan, then to
+ * write it): a source must give the same row for an index each time.
+ */
+export interface RowSource {
+	readonly length: number;
+	at(index: number): CheckedRow | undefined;
+}
+
 export interface RowCheck {
 	rows: CheckedRow[];
 	/** Every row's errors, in row order. */

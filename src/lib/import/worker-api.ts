@@ -185,7 +185,7 @@ export function createWorkerApi(
 			if (!analysis) return fail('The file is no longer in memory: choose it again.');
 			try {
 				imports ??= importsStore(database());
-				// The rows made again for the commit, lean: it sorts and holds them all (see importsStore.commit).
+				// The rows made again for the commit, lean, a chunk at a time as it writes (see importsStore.commit).
 				const summary = await imports.commit(analysis.rows.forCommit(), options);
 				held = undefined;
 				return ok(summary);

@@ -13,7 +13,7 @@ import { groupsStore } from '$lib/db/groups';
 import { importErrorMessage, importsStore, type CommitOptions, type ImportLocks } from '$lib/db/imports';
 import { customersStore } from '$lib/db/customers';
 import { usersStore } from '$lib/db/users';
-import type { CheckedRow } from '$lib/import/rows';
+import type { CheckedRow, RowSource } from '$lib/import/rows';
 import { userKeys, type User } from '$lib/domain/user';
 import { freshDb, person } from './helpers';
 import { check, diskFillsDuring, faultyDb, OUT_OF_SPACE, rejection } from './import-helpers';
@@ -139,6 +139,47 @@ describe('a chunked commit', { timeout: 60_000 }, () => {
 		expect(await many.imports.toArray()).toEqual(await one.imports.toArray());
 		expect(await many.importChanges.count()).toBe(0);
 		expect(await groupsStore(many).names(1)).toEqual([]);
+	});
+
+	it('takes its rows from a source a chunk at a time, making each as that chunk is written', async () => {
+		const [one, many] = [freshDb('array'), freshDb('source')];
+		const [oneRows, manyRows] = [await seeded(one), await seeded(many)];
+		const { locks } = freeLocks();
+		let done = 0;
+		/** For each row asked for, how many rows were written then. */
+		const asked = new Map<number, number[]>();
+		const source: RowSource = {
+			length: manyRows.length,
+			at: (i) => {
+				asked.set(i, [...(asked.get(i) ?? []), done]);
+				// A new object each time, as the worker's CheckedRows makes them.
+				return structuredClone(manyRows[i]);
+			}
+		};
+		const summary = await importsStore(many, locks).commit(source, {
+			...base,
+			...chunked,
+			onProgress: (written) => (done = written)
+		});
+		const oneSummary = await importsStore(one, locks).commit(oneRows, { ...base, ...chunked });
+		expect(summary).toEqual(oneSummary);
+		expect((await many.users.toArray()).map(keyless)).toEqual((await one.users.toArray()).map(keyless));
+		// Each row twice: once to plan (before any write), once to write it with its chunk, not before.
+		expect([...asked.values()].every(([planned, written]) => planned === 0 && written !== undefined)).toBe(
+			true
+		);
+		expect(asked.size).toBe(50);
+		const writtenWhen = [...asked.values()].map(([, written]) => written!);
+		const perChunk = Map.groupBy(writtenWhen, (written) => written);
+		expect(
+			[...perChunk].map(([written, rows]) => [written, rows.length]).sort((a, b) => a[0]! - b[0]!)
+		).toEqual([
+			[0, 12],
+			[12, 12],
+			[24, 12],
+			[36, 12],
+			[48, 2]
+		]);
 	});
 
 	it('goes through one transaction up to the threshold', async () => {

@@ -88,7 +88,11 @@ describe('CheckedRows', () => {
 				// For a commit: the same rows without the values left undefined.
 				const defined = (row: CheckedRow) =>
 					Object.fromEntries(Object.entries(row.values).filter(([, value]) => value !== undefined));
-				expect(rows.forCommit()).toStrictEqual(plain.map((row) => ({ ...row, values: defined(row) })));
+				const source = rows.forCommit();
+				expect(source.length).toBe(plain.length);
+				expect(Array.from({ length: source.length }, (_, i) => source.at(i))).toStrictEqual(
+					plain.map((row) => ({ ...row, values: defined(row) }))
+				);
 				expect(rows.problems(1, plain.length)).toEqual({
 					errors: plain.slice(1).flatMap((row) => row.errors),
 					warnings: plain.slice(1).flatMap((row) => row.warnings ?? [])
