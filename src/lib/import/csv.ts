@@ -43,6 +43,22 @@ export interface CsvOptions {
 	maxRows?: number;
 }
 
+/**
+ * papaparse over normalised text, every cell as text: the reader of any file the strict reader
+ * (readTextCells) leaves to it, and the reference that reader is tested against.
+ */
+export function parseWithPapa(text: string, delimiter: string, preview = 0) {
+	return Papa.parse<string[]>(text, {
+		delimiter,
+		newline: '\n',
+		quoteChar: '"',
+		header: false,
+		dynamicTyping: false,
+		skipEmptyLines: false,
+		preview
+	});
+}
+
 /** LF, CRLF, CR or a mix of them, inside quoted values too, all become LF: no stray \r survives. */
 export function normaliseLineEndings(text: string): string {
 	return text.includes('\r') ? text.replace(/\r\n?/gu, '\n') : text;
@@ -194,15 +210,7 @@ export function readCsv(raw: string, options: CsvOptions = {}): CsvTable<TableRo
 	if (cells) {
 		({ rows: all, cursor } = cells);
 	} else {
-		const result = Papa.parse<string[]>(text, {
-			delimiter,
-			newline: '\n',
-			quoteChar: '"',
-			header: false,
-			dynamicTyping: false,
-			skipEmptyLines: false,
-			preview
-		});
+		const result = parseWithPapa(text, delimiter, preview);
 		const quotes = result.errors.filter((e) => e.type === 'Quotes');
 		if (quotes.length) return { ...refuse(1, ''), errors: quotes.map((e) => quoteError(text, e)) };
 		all = result.data;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { parseWithPapa } from '../../../src/lib/import/csv';
 import { cellOf, readTextCells, TextRows } from '../../../src/lib/import/table-rows';
 
 /**
@@ -15,18 +15,6 @@ const csvText = fc
 	})
 	.map((parts) => parts.join(''));
 
-function papa(text: string, delimiter: string, preview = 0) {
-	return Papa.parse<string[]>(text, {
-		delimiter,
-		newline: '\n',
-		quoteChar: '"',
-		header: false,
-		dynamicTyping: false,
-		skipEmptyLines: false,
-		preview
-	});
-}
-
 describe('readTextCells', () => {
 	it('reads every text it takes as papaparse does, rows, cells and cursor', () => {
 		fc.assert(
@@ -36,7 +24,7 @@ describe('readTextCells', () => {
 				fc.nat(6),
 				(text, delimiter, preview) => {
 					const read = readTextCells(text, delimiter, preview);
-					const reference = papa(text, delimiter, preview);
+					const reference = parseWithPapa(text, delimiter, preview);
 					if (!read) return;
 					expect(reference.errors).toEqual([]);
 					expect([...read.rows]).toEqual(reference.data);
@@ -85,7 +73,7 @@ describe('readTextCells', () => {
 				(lines, seed) => {
 					const text = lines.map((cells) => cells.join(',')).join('\n');
 					const { rows } = readTextCells(text, ',')!;
-					const reference = papa(text, ',').data;
+					const reference = parseWithPapa(text, ',').data;
 					expect([...rows]).toEqual(reference);
 					// Far apart and backwards: each cell from its own block, whatever was decoded before.
 					for (let i = 0; i < 50; i++) {
