@@ -95,6 +95,8 @@ test('two customers: the same file imported into each, each sees only its own us
 	await customers.switchTo('Contoso');
 	await users.goto();
 	await users.row('Dee Ray').getByRole('link', { name: 'Dee Ray' }).click();
+	// The click navigates on its own time: the address is read once it is the user's page.
+	await expect(page.getByRole('heading', { name: 'Dee Ray' })).toBeVisible();
 	const deePage = page.url();
 	await customers.switchTo('My organisation');
 	await page.goto(deePage);
